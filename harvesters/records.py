@@ -1,0 +1,59 @@
+"""What every harvester yields: source records, and problems with records it had to skip.
+
+A harvester never raises for one bad record: it yields a :class:`RecordProblem` and goes on, so
+the caller decides how much failure it tolerates and the run report can list every reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pymarc
+
+
+@dataclass
+class Repair:
+    """One change made to a record's text at ingest (e.g. legacy-encoding mojibake repaired)."""
+
+    field: str
+    before: str
+    after: str
+    kind: str = ""
+
+
+@dataclass
+class SourceRecord:
+    """One record as a library sent it, parsed into a pymarc Record.
+
+    ``local_id`` is the library's own identifier (MARC 001 when present, else a stable id made
+    from the source and position) so a librarian can find the record in their own system.
+    ``deleted`` marks a deletion reported by the source (OAI-PMH ``status="deleted"``); such a
+    record has no ``record``.
+    """
+
+    library: str
+    source: str
+    local_id: str
+    record: pymarc.Record | None
+    offset: int | None = None
+    deleted: bool = False
+    repairs: list[Repair] = field(default_factory=list)
+
+
+@dataclass
+class RecordProblem:
+    """A record that could not be read: where it was and why. It is reported, then skipped."""
+
+    source: str
+    reason: str
+    record_id: str = ""
+    offset: int | None = None
+    library: str = ""
+
+    def describe(self) -> str:
+        where = [self.source]
+        if self.record_id:
+            where.append(f"record {self.record_id}")
+        if self.offset is not None:
+            where.append(f"offset {self.offset}")
+        return f"{', '.join(where)}: {self.reason}"

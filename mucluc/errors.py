@@ -1,0 +1,105 @@
+"""The one exception tree of Mục lục.
+
+Every error a user can meet derives from :class:`MuclucError`. Third-party errors (opensearch-py,
+aiohttp, lxml, pymarc) are translated at the boundary with ``raise ... from exc`` so that nothing
+from a library's own hierarchy leaks to a caller, a terminal or an HTTP response.
+
+    MuclucError
+    ├── ConfigError          bad or missing configuration, unknown library code
+    ├── SourceError          a file, folder or remote source cannot be read
+    │   └── HarvestError     a harvest protocol failed (OAI-PMH, SRU)
+    ├── RecordError          one bad input record (reported and skipped, never fatal to a batch)
+    ├── EngineError          OpenSearch is unreachable or refused a request
+    │   └── NodeError        the managed local node cannot be fetched, installed or started
+    └── ApiError             a request to the HTTP API is invalid (carries its HTTP status)
+
+Context travels as attributes (library, source, record id, offset) as well as in the message,
+so reports and the API can show it without parsing text.
+"""
+
+from __future__ import annotations
+
+
+class MuclucError(Exception):
+    """Base of every error Mục lục raises on purpose. ``str(err)`` is a one-line message."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        if hint:
+            self.hint = hint
+
+    def one_line(self) -> str:
+        """The message a user sees: what went wrong, then what to do about it."""
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class ConfigError(MuclucError):
+    """Configuration is missing, unreadable or inconsistent."""
+
+
+class SourceError(MuclucError):
+    """A source of records (file, folder, remote service) cannot be read at all."""
+
+    def __init__(
+        self, message: str, *, source: str = "", library: str = "", hint: str = ""
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.source = source
+        self.library = library
+
+
+class HarvestError(SourceError):
+    """A harvesting protocol failed in a way the harvester could not recover from."""
+
+
+class RecordError(MuclucError):
+    """One input record is bad. Batches report it and go on."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        source: str = "",
+        record_id: str = "",
+        offset: int | None = None,
+        library: str = "",
+    ) -> None:
+        where = ", ".join(
+            part
+            for part in (
+                source,
+                f"record {record_id}" if record_id else "",
+                f"offset {offset}" if offset is not None else "",
+            )
+            if part
+        )
+        super().__init__(f"{where}: {reason}" if where else reason)
+        self.reason = reason
+        self.source = source
+        self.record_id = record_id
+        self.offset = offset
+        self.library = library
+
+
+class EngineError(MuclucError):
+    """The search engine is unreachable or refused a request."""
+
+    hint = "start the local node with `mucluc opensearch start`, or set MUCLUC_OPENSEARCH_URL"
+
+
+class NodeError(EngineError):
+    """The managed local OpenSearch node cannot be fetched, installed or started."""
+
+    hint = ""
+
+
+class ApiError(MuclucError):
+    """A bad API request. ``status`` is the HTTP status, ``code`` a stable machine-readable code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
