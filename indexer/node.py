@@ -1,0 +1,398 @@
+"""The managed local OpenSearch node: fetched once with mvn, installed, started, stopped.
+
+The OpenSearch version is pinned here and nowhere else. The distribution is the minimal
+``integ-test-zip`` published on Maven Central; it is fetched with the machine's ``mvn``, cached,
+and unzipped once. Each node gets its own directory (config, data, logs) so the demo node and the
+throwaway test nodes never share state.
+
+OpenSearch refuses to run as root. When we are root, the JVM runs as an unprivileged system user
+(:data:`NODE_USER`) that this module creates, and node directories are handed to that user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from mucluc import settings
+from mucluc.errors import NodeError
+
+OPENSEARCH_VERSION = "3.8.0"
+"""Newest OpenSearch 3.x served as ``integ-test-zip`` here; 3.x needs Java 21+ (see README)."""
+
+MAVEN_ARTIFACT = f"org.opensearch.distribution.integ-test-zip:opensearch:{OPENSEARCH_VERSION}:zip"
+MINIMUM_JAVA = 21
+NODE_USER = "mucluc"
+STATE_FILE = "node.json"
+START_TIMEOUT_S = 180.0
+
+
+@dataclass
+class NodeState:
+    """What a started node leaves behind so later commands can find and stop it."""
+
+    pid: int
+    port: int
+    url: str
+    directory: str
+    version: str = OPENSEARCH_VERSION
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2))
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> NodeState | None:
+        try:
+            return cls(**json.loads(path.read_text()))
+        except (OSError, ValueError, TypeError):
+            return None
+
+
+def running_as_root() -> bool:
+    return os.geteuid() == 0
+
+
+def default_home() -> Path:
+    """Where the managed node lives. As root, a system path the node's user can reach."""
+    if running_as_root() and not os.environ.get("MUCLUC_HOME"):
+        return Path("/var/lib/mucluc")
+    return settings.path("MUCLUC_HOME")
+
+
+def default_cache() -> Path:
+    if running_as_root() and not os.environ.get("MUCLUC_CACHE"):
+        return Path("/var/cache/mucluc")
+    return settings.path("MUCLUC_CACHE")
+
+
+def find_java_home() -> Path:
+    """The JDK to run the node: MUCLUC_JAVA_HOME, else the newest JDK 21+ under /usr/lib/jvm."""
+    explicit = settings.get("MUCLUC_JAVA_HOME")
+    if explicit:
+        return Path(explicit)
+    best: tuple[int, Path] | None = None
+    for candidate in sorted(Path("/usr/lib/jvm").glob("*")):
+        major = _java_major(candidate)
+        if major and major >= MINIMUM_JAVA and (best is None or major > best[0]):
+            best = (major, candidate)
+    if best is None:
+        raise NodeError(
+            f"OpenSearch {OPENSEARCH_VERSION} needs Java {MINIMUM_JAVA}+ and none was found "
+            "under /usr/lib/jvm",
+            hint="install a JDK 21 or newer, or point MUCLUC_JAVA_HOME at one",
+        )
+    return best[1]
+
+
+def _java_major(jdk: Path) -> int | None:
+    release = jdk / "release"
+    if not (jdk / "bin" / "java").exists() or not release.exists():
+        return None
+    for line in release.read_text(errors="replace").splitlines():
+        if line.startswith("JAVA_VERSION="):
+            version = line.split("=", 1)[1].strip().strip('"')
+            head = version.split(".")[0]
+            return int(head) if head.isdigit() else None
+    return None
+
+
+def distribution_zip(cache: Path | None = None) -> Path:
+    """The cached distribution zip, fetched once with ``mvn`` when missing."""
+    cache = cache or default_cache()
+    target = cache / f"opensearch-{OPENSEARCH_VERSION}.zip"
+    if target.exists():
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    if shutil.which("mvn") is None:
+        raise NodeError(
+            "cannot fetch OpenSearch: `mvn` is not installed",
+            hint="run `make setup` (it installs maven), or set MUCLUC_OPENSEARCH_URL",
+        )
+    print(f"Fetching OpenSearch {OPENSEARCH_VERSION} with mvn (once; cached in {cache})…")
+    result = subprocess.run(
+        ["mvn", "-q", "-B", "dependency:get", f"-Dartifact={MAVEN_ARTIFACT}", "-Dtransitive=false"],
+        capture_output=True,
+        text=True,
+    )
+    local = (
+        Path.home()
+        / ".m2/repository/org/opensearch/distribution/integ-test-zip/opensearch"
+        / OPENSEARCH_VERSION
+        / f"opensearch-{OPENSEARCH_VERSION}.zip"
+    )
+    if result.returncode != 0 or not local.exists():
+        last = (result.stdout + result.stderr).strip().splitlines()[-1:] or ["no output"]
+        raise NodeError(
+            f"mvn could not fetch {MAVEN_ARTIFACT}: {last[0][:200]}",
+            hint="check that the package registry is reachable, or set MUCLUC_OPENSEARCH_URL",
+        )
+    partial = target.with_suffix(".part")
+    shutil.copyfile(local, partial)
+    partial.replace(target)
+    return target
+
+
+def installation(cache: Path | None = None) -> Path:
+    """The unzipped distribution, shared read-only by every node on this machine."""
+    cache = cache or default_cache()
+    home = cache / f"opensearch-{OPENSEARCH_VERSION}"
+    if (home / "bin" / "opensearch").exists():
+        return home
+    archive = distribution_zip(cache)
+    staging = cache / f".unzip-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(staging)
+    inner = staging / f"opensearch-{OPENSEARCH_VERSION}"
+    for script in (inner / "bin").iterdir():
+        script.chmod(0o755)
+    for tool in inner.glob("jdk/bin/*"):
+        tool.chmod(0o755)
+    shutil.rmtree(home, ignore_errors=True)
+    inner.replace(home)
+    shutil.rmtree(staging, ignore_errors=True)
+    _make_world_readable(cache)
+    return home
+
+
+def _make_world_readable(root: Path) -> None:
+    for dirpath, dirnames, filenames in os.walk(root):
+        os.chmod(dirpath, 0o755)
+        for name in filenames:
+            path = Path(dirpath) / name
+            mode = path.stat().st_mode
+            path.chmod(mode | 0o444 | (0o111 if mode & 0o100 else 0))
+    # Parent directories must be traversable by the node's user too.
+    for parent in root.parents:
+        if parent == Path("/"):
+            break
+        if parent.stat().st_mode & 0o001 == 0 and running_as_root():
+            parent.chmod(parent.stat().st_mode | 0o111)
+
+
+def ensure_node_user() -> pwd.struct_passwd:
+    """The unprivileged system user the JVM runs as when we are root (created once)."""
+    try:
+        return pwd.getpwnam(NODE_USER)
+    except KeyError:
+        pass
+    result = subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", NODE_USER],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0 and "already exists" not in result.stderr:
+        raise NodeError(f"cannot create the system user {NODE_USER!r}: {result.stderr.strip()}")
+    return pwd.getpwnam(NODE_USER)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _prepare_directory(directory: Path, install: Path) -> None:
+    (directory / "data").mkdir(parents=True, exist_ok=True)
+    (directory / "logs").mkdir(exist_ok=True)
+    (directory / "tmp").mkdir(exist_ok=True)
+    config = directory / "config"
+    if not config.exists():
+        shutil.copytree(install / "config", config)
+        _point_jvm_files_at(directory)
+    if running_as_root():
+        user = ensure_node_user()
+        directory.chmod(0o755)
+        for parent in directory.parents:
+            if parent == Path("/"):
+                break
+            if parent.stat().st_mode & 0o001 == 0:
+                parent.chmod(parent.stat().st_mode | 0o111)
+        for dirpath, _dirnames, filenames in os.walk(directory):
+            os.chown(dirpath, user.pw_uid, user.pw_gid)
+            for name in filenames:
+                os.chown(Path(dirpath) / name, user.pw_uid, user.pw_gid)
+
+
+def _point_jvm_files_at(directory: Path) -> None:
+    """The stock jvm.options writes GC logs and heap dumps relative to the installation, which
+    the node's user may not write to (it is shared and read-only); point them at this node."""
+    options = directory / "config" / "jvm.options"
+    logs = directory / "logs"
+    text = options.read_text()
+    text = text.replace("file=logs/gc.log", f"file={logs}/gc.log")
+    text = text.replace("-XX:HeapDumpPath=data", f"-XX:HeapDumpPath={logs}")
+    text = text.replace("-XX:ErrorFile=logs/", f"-XX:ErrorFile={logs}/")
+    options.write_text(text)
+
+
+def start(
+    directory: Path,
+    *,
+    port: int | None = None,
+    heap: str | None = None,
+    timeout: float = START_TIMEOUT_S,
+    quiet: bool = False,
+) -> NodeState:
+    """Start a single node on 127.0.0.1 with its files under ``directory``; wait until it answers.
+
+    Returns the node's state (also saved to ``directory/node.json``). If a node started from the
+    same directory is already answering, it is reused.
+    """
+    directory = directory.resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    existing = NodeState.load(directory / STATE_FILE)
+    if existing and _alive(existing.pid) and _answers(existing.url):
+        return existing
+    install = installation()
+    java_home = find_java_home()
+    _prepare_directory(directory, install)
+    port = port or free_port()
+    transport_port = free_port()
+    heap = heap or settings.get("MUCLUC_OPENSEARCH_HEAP")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "JAVA_HOME": str(java_home),
+        "OPENSEARCH_JAVA_HOME": str(java_home),
+        "OPENSEARCH_PATH_CONF": str(directory / "config"),
+        "OPENSEARCH_TMPDIR": str(directory / "tmp"),
+        "OPENSEARCH_JAVA_OPTS": f"-Xms{heap} -Xmx{heap} -XX:HeapDumpPath={directory / 'logs'}",
+        "LANG": "C.UTF-8",
+    }
+    command = [
+        str(install / "bin" / "opensearch"),
+        "-E", "cluster.name=mucluc",
+        "-E", "node.name=mucluc-local",
+        "-E", "discovery.type=single-node",
+        "-E", "network.host=127.0.0.1",
+        "-E", f"http.port={port}",
+        "-E", f"transport.port={transport_port}",
+        "-E", f"path.data={directory / 'data'}",
+        "-E", f"path.logs={directory / 'logs'}",
+        "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
+        "-E", "action.destructive_requires_name=false",
+        "-E", "http.max_content_length=200mb",
+    ]  # fmt: skip
+    user_kwargs: dict[str, object] = {}
+    if running_as_root():
+        user = ensure_node_user()
+        user_kwargs = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
+        env["HOME"] = str(directory)
+    console = open(directory / "logs" / "console.log", "ab")  # noqa: SIM115 - handed to the child
+    try:
+        process = subprocess.Popen(
+            command,
+            cwd=directory,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=console,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            **user_kwargs,  # type: ignore[arg-type]
+        )
+    except OSError as exc:
+        raise NodeError(f"cannot start OpenSearch: {exc}") from exc
+    finally:
+        console.close()
+    state = NodeState(pid=process.pid, port=port, url=f"http://127.0.0.1:{port}", directory=str(directory))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise NodeError(
+                f"OpenSearch exited during start-up (status {process.returncode}): "
+                f"{_last_log_line(directory)}",
+                hint=f"see {directory / 'logs'}",
+            )
+        if _answers(state.url):
+            state.save(directory / STATE_FILE)
+            return state
+        time.sleep(0.5)
+    _terminate(process.pid)
+    raise NodeError(
+        f"OpenSearch did not answer within {timeout:.0f} s: {_last_log_line(directory)}",
+        hint=f"see {directory / 'logs'}",
+    )
+
+
+def stop(directory: Path, *, timeout: float = 60.0) -> bool:
+    """Stop the node started from ``directory``. Returns False when none was running."""
+    state = NodeState.load(directory / STATE_FILE)
+    if state is None or not _alive(state.pid):
+        (directory / STATE_FILE).unlink(missing_ok=True)
+        return False
+    _terminate(state.pid, timeout=timeout)
+    (directory / STATE_FILE).unlink(missing_ok=True)
+    return True
+
+
+def status(directory: Path) -> NodeState | None:
+    """The running node started from ``directory``, or None."""
+    state = NodeState.load(directory / STATE_FILE)
+    if state and _alive(state.pid) and _answers(state.url):
+        return state
+    return None
+
+
+def _terminate(pid: int, *, timeout: float = 60.0) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return
+        time.sleep(0.2)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        finished, _status = os.waitpid(pid, os.WNOHANG)
+        if finished == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_cluster/health", timeout=2) as response:
+            body = json.loads(response.read())
+            return body.get("status") in {"green", "yellow"}
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def _last_log_line(directory: Path) -> str:
+    for name in ("mucluc.log", "console.log"):
+        log = directory / "logs" / name
+        if log.exists():
+            lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+            errors = [line for line in lines if "ERROR" in line or "Exception" in line]
+            if errors or lines:
+                return (errors or lines)[-1][:300]
+    return "no log output"

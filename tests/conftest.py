@@ -1,0 +1,60 @@
+"""Test-session fixtures: one real, throwaway OpenSearch node for the whole session.
+
+The node gets a random port and a temporary directory and is stopped at the end. Setting
+MUCLUC_OPENSEARCH_URL makes the tests use that cluster instead (indices are prefixed per session,
+so a shared cluster is not disturbed).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from opensearchpy import AsyncOpenSearch
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The read-only real-world data beside the repository (never copied into it)."""
+    if not SHARED_DATA.exists():
+        pytest.fail(f"shared data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def opensearch_url() -> Iterator[str]:
+    """URL of a real OpenSearch node for this test session."""
+    explicit = os.environ.get("MUCLUC_OPENSEARCH_URL")
+    if explicit:
+        yield explicit.rstrip("/")
+        return
+    from indexer import node
+
+    directory = Path(tempfile.mkdtemp(prefix="mucluc-test-node-", dir="/tmp"))
+    try:
+        state = node.start(directory, heap=os.environ.get("MUCLUC_TEST_HEAP", "768m"))
+        yield state.url
+    finally:
+        node.stop(directory)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def index_prefix() -> str:
+    """An index prefix unique to this session."""
+    return f"mucluc-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+async def engine(opensearch_url: str) -> AsyncIterator[AsyncOpenSearch]:
+    client = AsyncOpenSearch(hosts=[opensearch_url], timeout=60)
+    yield client
+    await client.close()
