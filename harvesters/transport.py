@@ -1,0 +1,177 @@
+"""HTTP GET for protocol clients: bounded retries, Retry-After, size and time limits.
+
+OAI-PMH and SRU servers in district libraries sit behind slow links and restart at night. One GET
+here retries timeouts, dropped connections, truncated bodies and 5xx answers with exponential
+backoff, honours ``503`` + ``Retry-After`` (the OAI-PMH flow-control signal), and gives up after
+``RetryPolicy.attempts`` with a :class:`~mucluc.errors.HarvestError` that names the source.
+aiohttp's exceptions never leave this module.
+
+Credentials in a base URL (``https://user:pass@host/oai``) are moved into an Authorization header
+and every URL that reaches a log line or an error message goes through :func:`redact` first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import aiohttp
+from yarl import URL
+
+from mucluc.errors import HarvestError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard one request tries. Every loop is bounded by these numbers."""
+
+    attempts: int = 5
+    backoff: float = 2.0  # first wait in seconds; doubles each retry
+    max_backoff: float = 60.0
+    max_retry_after: float = 300.0  # a longer Retry-After is cut to this
+    timeout: float = 120.0  # whole request, seconds
+    max_bytes: int = 64 * 1024 * 1024
+
+
+class RetryableResponse(HarvestError):
+    """A response worth another try (truncated body, 5xx). Raised and caught inside
+    :func:`get_with_retries` only; its message is the bare reason (the final error adds where)."""
+
+    def __init__(self, message: str, *, source: str = "", library: str = "",
+                 retry_after: float | None = None) -> None:
+        super().__init__(message, source=source, library=library)
+        self.retry_after = retry_after
+
+
+def split_credentials(url: str) -> tuple[str, aiohttp.BasicAuth | None]:
+    """``https://u:p@host/x`` → (``https://host/x``, BasicAuth(u, p)); others unchanged."""
+    parsed = URL(url)
+    if parsed.user is None:
+        return url, None
+    auth = aiohttp.BasicAuth(parsed.user, parsed.password or "")
+    return str(parsed.with_user(None)), auth
+
+
+def redact(url: str | URL) -> str:
+    """The URL with any user and password replaced, safe for logs and error messages."""
+    parsed = URL(str(url))
+    if parsed.user is None and parsed.password is None:
+        return str(parsed)
+    return str(parsed.with_user("***").with_password(None) if parsed.password is None
+               else parsed.with_user("***").with_password("***"))
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+async def _read_limited(response: aiohttp.ClientResponse, limit: int, where: str,
+                        *, source: str, library: str) -> bytes:
+    declared = response.content_length
+    if declared is not None and declared > limit:
+        raise HarvestError(
+            f"{where}: response of {declared} bytes is over the limit of {limit} bytes",
+            source=source, library=library,
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(65536):
+        size += len(chunk)
+        if size > limit:
+            raise HarvestError(
+                f"{where}: response is over the limit of {limit} bytes", source=source,
+                library=library,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def get_with_retries(
+    session: aiohttp.ClientSession,
+    url: str,
+    params: Mapping[str, str],
+    *,
+    policy: RetryPolicy,
+    source: str,
+    library: str = "",
+    auth: aiohttp.BasicAuth | None = None,
+    check: Callable[[bytes], Awaitable[None] | None] | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> bytes:
+    """GET ``url`` with ``params``; the body bytes, after bounded retries.
+
+    ``check`` may inspect the body and raise :class:`RetryableResponse` (e.g. the XML is
+    truncated) to have it fetched again under the same policy.
+    """
+    where = f"{source}: GET {redact(url)}"
+    last: Exception | None = None
+    delay = policy.backoff
+    for attempt in range(1, policy.attempts + 1):
+        wait: float | None = None
+        try:
+            async with session.get(
+                url, params=dict(params), auth=auth,
+                timeout=aiohttp.ClientTimeout(total=policy.timeout),
+            ) as response:
+                if response.status == 503 or response.status >= 500 or response.status == 429:
+                    wait = _retry_after(response.headers.get("Retry-After"))
+                    raise RetryableResponse(
+                        f"HTTP {response.status}", source=source, library=library,
+                        retry_after=wait,
+                    )
+                if response.status >= 400:
+                    raise HarvestError(
+                        f"{where}: HTTP {response.status} {response.reason or ''}".rstrip(),
+                        source=source, library=library,
+                    )
+                body = await _read_limited(response, policy.max_bytes, where, source=source,
+                                           library=library)
+            if check is not None:
+                result = check(body)
+                if result is not None:
+                    await result
+            return body
+        except RetryableResponse as exc:
+            last, wait = exc, exc.retry_after
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            last = exc
+        if attempt == policy.attempts:
+            break
+        pause = min(wait, policy.max_retry_after) if wait is not None else delay
+        log.warning("%s: attempt %d failed (%s); retrying in %.1fs", where, attempt,
+                    _describe(last), pause)
+        await sleep(pause)
+        delay = min(delay * 2, policy.max_backoff)
+    raise HarvestError(
+        f"{where}: gave up after {policy.attempts} attempts: {_describe(last)}",
+        source=source, library=library,
+    ) from last
+
+
+def _describe(exc: BaseException | None) -> str:
+    if exc is None:
+        return "unknown error"
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, RetryableResponse):
+        return exc.message
+    # aiohttp messages may repeat the URL; keep them but never with credentials (we strip
+    # credentials from the URL before the request, so the message cannot contain them).
+    return f"{type(exc).__name__}: {exc}"
