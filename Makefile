@@ -1,0 +1,49 @@
+# Mục lục — the two commands: `make demo` and `make test`.
+# Everything they need (Debian packages, the virtual environment, Python packages, the OpenSearch
+# download) is installed here, once; later runs reuse it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+
+.PHONY: demo test bench bench-relevance bench-dedup lint setup setup-test stop clean
+
+demo: setup
+	$(BIN)/mucluc demo
+
+test: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench: setup-test
+	$(BIN)/python -m bench
+
+bench-relevance: setup-test
+	$(BIN)/python -m bench relevance
+
+bench-dedup: setup-test
+	$(BIN)/python -m bench dedup
+
+lint: setup
+	$(BIN)/ruff check .
+
+setup: $(STAMP)
+	@scripts/system-packages.sh demo
+
+setup-test: $(STAMP)
+	@scripts/system-packages.sh test
+
+$(STAMP): pyproject.toml
+	@scripts/system-packages.sh demo
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+stop:
+	-$(BIN)/mucluc opensearch stop
+
+clean: stop
+	rm -rf $(VENV) build *.egg-info

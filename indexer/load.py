@@ -1,0 +1,280 @@
+"""Ingest: source records → raw store → clusters → union documents, in batches.
+
+A batch never fails whole because of one record: a record the engine refuses becomes a problem
+in the summary and the rest goes on. Records whose checksum has not changed are left alone, so
+loading the same file twice adds nothing (and a resumed harvest never duplicates).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from opensearchpy import AsyncOpenSearch
+from opensearchpy.exceptions import OpenSearchException
+
+from harvesters.records import RecordProblem, Repair, SourceRecord
+from indexer.clusters import cluster_id, cluster_key
+from indexer.engine import translate
+from indexer.indices import alias
+from indexer.marc_document import record_fields
+from indexer.union import union_document
+from mucluc.config import Library
+
+SourceItem = SourceRecord | RecordProblem
+MEMBER_FIELDS = ["library", "local_id", "fields", "cluster"]
+
+
+@dataclass
+class LoadSummary:
+    """What one load or harvest did; printed at the end and written to run reports."""
+
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    problems: list[RecordProblem] = field(default_factory=list)
+    repairs: list[tuple[str, Repair]] = field(default_factory=list)
+    clusters_touched: int = 0
+    seconds: float = 0.0
+
+    @property
+    def skipped(self) -> int:
+        return len(self.problems)
+
+    @property
+    def loaded(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    @property
+    def repaired_records(self) -> int:
+        return len({record_id for record_id, _ in self.repairs})
+
+    def line(self) -> str:
+        parts = [
+            f"{self.loaded} loaded ({self.new} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged)",
+            f"{self.skipped} skipped",
+        ]
+        if self.deleted:
+            parts.append(f"{self.deleted} deleted")
+        if self.repairs:
+            parts.append(f"{self.repaired_records} repaired")
+        return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+def record_id(library: str, local_id: str) -> str:
+    return f"{library}:{local_id}"
+
+
+def record_document(item: SourceRecord, harvested_at: str) -> dict[str, Any]:
+    """The raw-store document of a source record: the MARC as received, plus what we derived."""
+    assert item.record is not None
+    marc = item.record.as_dict()
+    fields = record_fields(item.record)
+    checksum = hashlib.sha1(
+        json.dumps(marc, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    return {
+        "library": item.library,
+        "source": item.source,
+        "local_id": item.local_id,
+        "checksum": checksum,
+        "harvested_at": harvested_at,
+        "status": "active",
+        "cluster": cluster_id(fields),
+        "cluster_key": cluster_key(fields),
+        "marc": marc,
+        "fields": fields.as_dict(),
+        "repairs": [vars(r) for r in item.repairs],
+    }
+
+
+class Loader:
+    """Loads batches of source items into the raw store and the union index of one catalogue."""
+
+    def __init__(
+        self,
+        engine: AsyncOpenSearch,
+        prefix: str,
+        libraries: Mapping[str, Library],
+        *,
+        batch_size: int = 500,
+        progress: Callable[[LoadSummary], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.prefix = prefix
+        self.libraries = libraries
+        self.batch_size = batch_size
+        self.progress = progress
+        self.records_alias = alias(prefix, "records")
+        self.union_alias = alias(prefix, "union")
+
+    async def load(self, items: Iterable[SourceItem] | AsyncIterable[SourceItem]) -> LoadSummary:
+        summary = LoadSummary()
+        started = time.perf_counter()
+        batch: list[SourceRecord] = []
+        async for item in _aiter(items):
+            if isinstance(item, RecordProblem):
+                summary.problems.append(item)
+                continue
+            summary.read += 1
+            batch.append(item)
+            if len(batch) >= self.batch_size:
+                await self.load_batch(batch, summary)
+                batch = []
+                if self.progress:
+                    self.progress(summary)
+        if batch:
+            await self.load_batch(batch, summary)
+        await self._refresh(self.union_alias)
+        summary.seconds = time.perf_counter() - started
+        if self.progress:
+            self.progress(summary)
+        return summary
+
+    async def load_batch(self, batch: list[SourceRecord], summary: LoadSummary) -> None:
+        harvested_at = datetime.now(UTC).isoformat(timespec="seconds")
+        unique: dict[str, SourceRecord] = {}
+        for item in batch:  # the last version of a record within a batch wins
+            unique[record_id(item.library, item.local_id)] = item
+        existing = await self._existing(list(unique))
+        actions: list[dict[str, Any]] = []
+        affected: set[str] = set()
+        for doc_id, item in unique.items():
+            old = existing.get(doc_id)
+            if item.deleted or item.record is None:
+                if old is not None:
+                    actions += [{"delete": {"_index": self.records_alias, "_id": doc_id}}]
+                    affected.add(old["cluster"])
+                    summary.deleted += 1
+                continue
+            try:
+                document = record_document(item, harvested_at)
+            except Exception as exc:  # noqa: BLE001 - a record that cannot be mapped is skipped
+                summary.problems.append(
+                    RecordProblem(
+                        source=item.source,
+                        library=item.library,
+                        record_id=item.local_id,
+                        offset=item.offset,
+                        reason=f"cannot map the record: {exc}"[:300],
+                    )
+                )
+                continue
+            for repair in item.repairs:
+                summary.repairs.append((doc_id, repair))
+            if old is not None and old.get("checksum") == document["checksum"]:
+                summary.unchanged += 1
+                continue
+            if old is None:
+                summary.new += 1
+            else:
+                summary.updated += 1
+                affected.add(old["cluster"])
+            affected.add(document["cluster"])
+            actions += [{"index": {"_index": self.records_alias, "_id": doc_id}}, document]
+        if actions:
+            refused = await self._bulk(actions, "storing records")
+            for doc_id, reason in refused.items():
+                item = unique[doc_id]
+                summary.problems.append(
+                    RecordProblem(
+                        source=item.source,
+                        library=item.library,
+                        record_id=item.local_id,
+                        offset=item.offset,
+                        reason=f"the engine refused the record: {reason}",
+                    )
+                )
+            await self._refresh(self.records_alias)
+        if affected:
+            await self.rebuild_clusters(affected)
+            summary.clusters_touched += len(affected)
+
+    async def rebuild_clusters(self, clusters: set[str]) -> None:
+        """Recompute the union documents of these clusters from their current members."""
+        members = await self._members(sorted(clusters))
+        actions: list[dict[str, Any]] = []
+        for cluster in sorted(clusters):
+            found = members.get(cluster, [])
+            if not found:
+                actions.append({"delete": {"_index": self.union_alias, "_id": cluster}})
+                continue
+            actions += [
+                {"index": {"_index": self.union_alias, "_id": cluster}},
+                union_document(cluster, found, self.libraries),
+            ]
+        await self._bulk(actions, "writing union records")
+
+    async def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        try:
+            response = await self.engine.mget(
+                index=self.records_alias,
+                body={"ids": ids},
+                params={"_source_includes": "checksum,cluster"},
+            )
+        except OpenSearchException as exc:
+            raise translate(exc, "reading stored records") from exc
+        return {doc["_id"]: doc["_source"] for doc in response["docs"] if doc.get("found")}
+
+    async def _members(self, clusters: list[str]) -> dict[str, list[dict[str, Any]]]:
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(clusters), 500):
+            chunk = clusters[start : start + 500]
+            body = {
+                "query": {"terms": {"cluster": chunk}},
+                "_source": MEMBER_FIELDS,
+                "size": 10_000,
+                "sort": ["_doc"],
+            }
+            try:
+                response = await self.engine.search(index=self.records_alias, body=body)
+            except OpenSearchException as exc:
+                raise translate(exc, "reading cluster members") from exc
+            for hit in response["hits"]["hits"]:
+                grouped.setdefault(hit["_source"]["cluster"], []).append(hit["_source"])
+        return grouped
+
+    async def _bulk(self, actions: list[dict[str, Any]], doing: str) -> dict[str, str]:
+        """Send a bulk request; returns id → reason for the documents the engine refused."""
+        if not actions:
+            return {}
+        try:
+            response = await self.engine.bulk(body=actions, params={"timeout": "120s"})
+        except OpenSearchException as exc:
+            raise translate(exc, doing) from exc
+        refused: dict[str, str] = {}
+        if response.get("errors"):
+            for entry in response["items"]:
+                (operation, result), = entry.items()
+                if result.get("status", 200) >= 300 and not (
+                    operation == "delete" and result.get("status") == 404
+                ):
+                    error = result.get("error", {})
+                    reason = error.get("reason", str(error)) if isinstance(error, dict) else error
+                    refused[result.get("_id", "")] = str(reason)[:300]
+        return refused
+
+    async def _refresh(self, index: str) -> None:
+        try:
+            await self.engine.indices.refresh(index=index)
+        except OpenSearchException as exc:
+            raise translate(exc, f"refreshing {index}") from exc
+
+
+async def _aiter(items: Iterable[SourceItem] | AsyncIterable[SourceItem]):  # type: ignore[no-untyped-def]
+    if hasattr(items, "__aiter__"):
+        async for item in items:  # type: ignore[union-attr]
+            yield item
+    else:
+        for item in items:  # type: ignore[union-attr]
+            yield item

@@ -1,0 +1,245 @@
+"""MARC 21 → the fields of one source record, as a reader and a librarian will see them.
+
+The mapping follows common practice (Koha's search mappings, VuFind): 245 for the title,
+1XX/7XX for authors, 260/264 for the publisher, 008 and 260/264 $c for the year, 020 for ISBNs,
+6XX for subjects, 008/35-37 and 041 for languages, the leader for the material type, and
+852 (MARC holdings) or 952 (Koha items) for this library's call number and copies.
+
+Display values keep what the library wrote, minus ISBD punctuation at the ends.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+import pymarc
+
+from indexer.isbn import normalise_isbns
+
+TRAILING_PUNCTUATION = " /:;,=.+"
+YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)")
+
+# Leader/06 (type of record) and /07 (bibliographic level) → material type.
+MATERIAL_TYPES: dict[str, str] = {
+    "a": "book",
+    "t": "manuscript",
+    "c": "score",
+    "d": "score",
+    "e": "map",
+    "f": "map",
+    "g": "video",
+    "i": "audio",
+    "j": "music",
+    "k": "image",
+    "m": "electronic",
+    "o": "kit",
+    "p": "mixed",
+    "r": "object",
+}
+SERIAL_LEVELS = {"s", "b", "i"}
+
+
+@dataclass
+class Holding:
+    library: str
+    record_id: str
+    call_number: str = ""
+    copies: int = 1
+    location: str = ""
+
+
+@dataclass
+class RecordFields:
+    """Search and display fields of one library's record of a book."""
+
+    title: str
+    subtitle: str = ""
+    part: str = ""
+    authors: list[str] = field(default_factory=list)
+    publisher: str = ""
+    place: str = ""
+    year: int | None = None
+    edition: str = ""
+    pages: int | None = None
+    series: list[str] = field(default_factory=list)
+    isbns: list[str] = field(default_factory=list)
+    issns: list[str] = field(default_factory=list)
+    other_ids: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    type: str = "book"
+    summary: str = ""
+    call_number: str = ""
+    copies: int = 1
+    location: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def clean(value: str) -> str:
+    """A subfield value without surrounding whitespace and ISBD end punctuation."""
+    value = unicodedata.normalize("NFC", " ".join(value.split()))
+    value = value.strip(TRAILING_PUNCTUATION + " ")
+    if value.endswith(("[", "(")):
+        value = value[:-1].rstrip()
+    return value
+
+
+def _first(record: pymarc.Record, tag: str, code: str) -> str:
+    for marc_field in record.get_fields(tag):
+        for value in marc_field.get_subfields(code):
+            if value.strip():
+                return value
+    return ""
+
+
+def _all(record: pymarc.Record, tags: tuple[str, ...], code: str) -> list[str]:
+    found: list[str] = []
+    for marc_field in record.get_fields(*tags):
+        for value in marc_field.get_subfields(code):
+            cleaned = clean(value)
+            if cleaned and cleaned not in found:
+                found.append(cleaned)
+    return found
+
+
+def title_parts(record: pymarc.Record) -> tuple[str, str, str]:
+    """(title, subtitle, part) from 245 $a, $b and $n/$p."""
+    title_field = record.get("245")
+    if title_field is None:
+        return "", "", ""
+    title = clean(" ".join(title_field.get_subfields("a", "k")))
+    subtitle = clean(" ".join(title_field.get_subfields("b")))
+    part = clean(" ".join(title_field.get_subfields("n", "p")))
+    return title, subtitle, part
+
+
+def authors(record: pymarc.Record) -> list[str]:
+    names: list[str] = []
+    for marc_field in record.get_fields("100", "110", "111", "700", "710", "711"):
+        parts = marc_field.get_subfields("a", "b") if marc_field.tag.endswith("10") else (
+            marc_field.get_subfields("a")
+        )
+        name = clean(" ".join(parts))
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def year(record: pymarc.Record) -> int | None:
+    control = record.get("008")
+    if control is not None and control.data and len(control.data) >= 11:
+        date1 = control.data[7:11]
+        if date1.isdigit() and 1400 < int(date1) < 2100:
+            return int(date1)
+    for tag in ("264", "260"):
+        value = _first(record, tag, "c")
+        match = YEAR.search(value)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def languages(record: pymarc.Record) -> list[str]:
+    found: list[str] = []
+    control = record.get("008")
+    if control is not None and control.data and len(control.data) >= 38:
+        code = control.data[35:38].strip().lower()
+        if code.isalpha() and len(code) == 3:
+            found.append(code)
+    for marc_field in record.get_fields("041"):
+        for value in marc_field.get_subfields("a"):
+            for start in range(0, len(value.strip()), 3):
+                code = value.strip()[start : start + 3].lower()
+                if len(code) == 3 and code.isalpha() and code not in found:
+                    found.append(code)
+    return found
+
+
+def material_type(record: pymarc.Record) -> str:
+    leader = str(record.leader)
+    kind = MATERIAL_TYPES.get(leader[6:7], "book") if len(leader) > 7 else "book"
+    if kind == "book" and leader[7:8] in SERIAL_LEVELS:
+        return "serial"
+    return kind
+
+
+def subjects(record: pymarc.Record) -> list[str]:
+    found: list[str] = []
+    for marc_field in record.get_fields("600", "610", "611", "630", "648", "650", "651", "653", "655"):
+        main = " ".join(marc_field.get_subfields("a", "b", "t"))
+        parts = [clean(main)] + [clean(v) for v in marc_field.get_subfields("x", "y", "z", "v")]
+        heading = " -- ".join(part for part in parts if part)
+        if heading and heading not in found:
+            found.append(heading)
+    return found
+
+
+def pages(record: pymarc.Record) -> int | None:
+    extent = _first(record, "300", "a")
+    numbers = [int(n) for n in re.findall(r"\d+", extent)]
+    return max(numbers) if numbers else None
+
+
+def holding(record: pymarc.Record) -> tuple[str, int, str]:
+    """(call number, copies, location) of this library's copies, from 952 or 852, else 082/090."""
+    items = record.get_fields("952")
+    if items:
+        call = next((clean(v) for f in items for v in f.get_subfields("o") if v.strip()), "")
+        location = next((clean(v) for f in items for v in f.get_subfields("c", "b") if v.strip()), "")
+        return call or _classification(record), len(items), location
+    locations = record.get_fields("852")
+    if locations:
+        first = locations[0]
+        call = clean(" ".join(first.get_subfields("k", "h", "i", "m")))
+        copies = 0
+        for marc_field in locations:
+            counts = [v for v in marc_field.get_subfields("t") if v.strip().isdigit()]
+            copies += int(counts[0]) if counts else 1
+        location = clean(" ".join(first.get_subfields("b", "c")))
+        return call or _classification(record), max(copies, 1), location
+    return _classification(record), 1, ""
+
+
+def _classification(record: pymarc.Record) -> str:
+    for tag in ("090", "082", "084", "050"):
+        value = _first(record, tag, "a")
+        if value.strip():
+            return clean(value)
+    return ""
+
+
+def record_fields(record: pymarc.Record) -> RecordFields:
+    """Every field we search, facet, sort or display, read from one MARC record."""
+    title, subtitle, part = title_parts(record)
+    call_number, copies, location = holding(record)
+    other_ids = _all(record, ("010", "035"), "a") + _all(record, ("024",), "a")
+    return RecordFields(
+        title=title,
+        subtitle=subtitle,
+        part=part,
+        authors=authors(record),
+        publisher=clean(_first(record, "264", "b") or _first(record, "260", "b")),
+        place=clean(_first(record, "264", "a") or _first(record, "260", "a")),
+        year=year(record),
+        edition=clean(_first(record, "250", "a")),
+        pages=pages(record),
+        series=[
+            clean(" ".join(f.get_subfields("a", "v")))
+            for f in record.get_fields("490", "440", "830")
+            if f.get_subfields("a")
+        ],
+        isbns=normalise_isbns(v for f in record.get_fields("020") for v in f.get_subfields("a")),
+        issns=_all(record, ("022",), "a"),
+        other_ids=other_ids,
+        subjects=subjects(record),
+        languages=languages(record),
+        type=material_type(record),
+        summary=clean(_first(record, "520", "a")),
+        call_number=call_number,
+        copies=copies,
+        location=location,
+    )

@@ -1,0 +1,143 @@
+"""Rebuild the union index from the raw store, then swap the alias atomically.
+
+Every stored record is re-mapped from its MARC as received (so a change in the mapping, the
+analyzers or the clustering takes effect without harvesting again), its cluster recomputed, and
+the union documents written into a fresh versioned index. Searches keep using the old index until
+the single alias swap; the old index is then deleted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pymarc
+from opensearchpy import AsyncOpenSearch
+from opensearchpy.exceptions import OpenSearchException
+
+from indexer.clusters import cluster_id, cluster_key
+from indexer.engine import translate
+from indexer.indices import alias, create_versioned, current_index, ensure_indices, swap_alias
+from indexer.marc_document import record_fields
+from indexer.union import union_document
+from mucluc.config import Library
+
+PAGE = 1000
+
+
+@dataclass
+class ReindexResult:
+    index: str
+    records: int
+    union_documents: int
+    seconds: float
+
+
+async def _pages(engine: AsyncOpenSearch, index: str, source: list[str] | bool, sort: list[Any]):  # type: ignore[no-untyped-def]
+    after: list[Any] | None = None
+    while True:
+        body: dict[str, Any] = {"query": {"match_all": {}}, "size": PAGE, "sort": sort, "_source": source}
+        if after is not None:
+            body["search_after"] = after
+        try:
+            response = await engine.search(index=index, body=body)
+        except OpenSearchException as exc:
+            raise translate(exc, "reading the raw store") from exc
+        hits = response["hits"]["hits"]
+        if not hits:
+            return
+        yield hits
+        after = hits[-1]["sort"]
+
+
+async def remap_records(engine: AsyncOpenSearch, prefix: str) -> int:
+    """Recompute fields and cluster of every stored record from its MARC."""
+    records_alias = alias(prefix, "records")
+    count = 0
+    async for hits in _pages(engine, records_alias, ["marc", "library", "local_id"], [{"library": "asc"}, {"local_id": "asc"}]):
+        actions: list[dict[str, Any]] = []
+        for hit in hits:
+            count += 1
+            record = pymarc.Record(force_utf8=True)
+            marc_json = hit["_source"]["marc"]
+            records = pymarc.parse_json_to_array(_json_text(marc_json))
+            record = records[0] if records else record
+            fields = record_fields(record)
+            actions += [
+                {"update": {"_index": records_alias, "_id": hit["_id"]}},
+                {"doc": {"fields": fields.as_dict(), "cluster": cluster_id(fields), "cluster_key": cluster_key(fields)}},
+            ]
+        if actions:
+            try:
+                await engine.bulk(body=actions, params={"timeout": "120s"})
+            except OpenSearchException as exc:
+                raise translate(exc, "updating stored records") from exc
+    try:
+        await engine.indices.refresh(index=records_alias)
+    except OpenSearchException as exc:
+        raise translate(exc, "refreshing the raw store") from exc
+    return count
+
+
+def _json_text(marc_json: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(marc_json, ensure_ascii=False)
+
+
+async def reindex(
+    engine: AsyncOpenSearch, prefix: str, libraries: Mapping[str, Library]
+) -> ReindexResult:
+    """Build a new union index from the raw store and point the alias at it."""
+    started = time.perf_counter()
+    await ensure_indices(engine, prefix)
+    records = await remap_records(engine, prefix)
+    old = await current_index(engine, prefix, "union")
+    new = await create_versioned(engine, prefix, "union")
+    union_count = 0
+    group: list[dict[str, Any]] = []
+    current: str | None = None
+    actions: list[dict[str, Any]] = []
+
+    async def flush() -> None:
+        nonlocal actions
+        if actions:
+            try:
+                await engine.bulk(body=actions, params={"timeout": "120s"})
+            except OpenSearchException as exc:
+                raise translate(exc, "writing the new union index") from exc
+            actions = []
+
+    async for hits in _pages(
+        engine,
+        alias(prefix, "records"),
+        ["library", "local_id", "fields", "cluster"],
+        [{"cluster": "asc"}, {"library": "asc"}, {"local_id": "asc"}],
+    ):
+        for hit in hits:
+            source = hit["_source"]
+            if current is not None and source["cluster"] != current:
+                actions += [{"index": {"_index": new, "_id": current}}, union_document(current, group, libraries)]
+                union_count += 1
+                group = []
+            current = source["cluster"]
+            group.append(source)
+        if len(actions) >= 2 * PAGE:
+            await flush()
+    if current is not None and group:
+        actions += [{"index": {"_index": new, "_id": current}}, union_document(current, group, libraries)]
+        union_count += 1
+    await flush()
+    try:
+        await engine.indices.refresh(index=new)
+    except OpenSearchException as exc:
+        raise translate(exc, "refreshing the new union index") from exc
+    await swap_alias(engine, prefix, "union", new)
+    if old and old != new:
+        try:
+            await engine.indices.delete(index=old)
+        except OpenSearchException as exc:
+            raise translate(exc, f"deleting the old index {old}") from exc
+    return ReindexResult(index=new, records=records, union_documents=union_count, seconds=time.perf_counter() - started)

@@ -1,0 +1,87 @@
+"""Index settings and mappings, built from the analyzers' generated analysis (one source of truth).
+
+Two indices, each a versioned concrete index behind an alias:
+
+* ``<prefix>-records``: the raw store, one document per source record as received
+  (MARC-in-JSON), with library, source, local id, checksum, harvest time, status and cluster.
+* ``<prefix>-union``: one document per book (cluster), with merged search fields, the display
+  fields of the preferred record, and every library's holdings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analyzers.analysis import analysis_settings, text_field
+
+KEYWORD = {"type": "keyword"}
+KEYWORD_SORT = {"type": "keyword", "ignore_above": 2048}
+INTEGER = {"type": "integer"}
+DATE = {"type": "date"}
+STORED_ONLY = {"type": "object", "enabled": False}
+
+INDEX_SETTINGS_BASE: dict[str, Any] = {
+    "number_of_shards": 1,
+    "number_of_replicas": 0,
+    "refresh_interval": "1s",
+    "max_result_window": 10_000,
+}
+
+
+def union_body() -> dict[str, Any]:
+    """Settings and mappings of a union index (one document per book)."""
+    return {
+        "settings": {"index": dict(INDEX_SETTINGS_BASE), "analysis": analysis_settings()},
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "title": text_field(autocomplete=True),
+                "subtitle": text_field(),
+                "authors": text_field(autocomplete=True),
+                "publisher": text_field(),
+                "subjects": text_field(),
+                "series": text_field(),
+                "summary": text_field(),
+                "isbns": KEYWORD,
+                "other_ids": KEYWORD,
+                "year": INTEGER,
+                "type": KEYWORD,
+                "languages": KEYWORD,
+                "libraries": KEYWORD,
+                "library_kinds": KEYWORD,
+                "subject_facet": KEYWORD,
+                "author_facet": KEYWORD,
+                "title_sort": KEYWORD_SORT,
+                "author_sort": KEYWORD_SORT,
+                "members": KEYWORD,
+                "member_count": INTEGER,
+                "holding_count": INTEGER,
+                "updated_at": DATE,
+                "display": STORED_ONLY,
+                "holdings": STORED_ONLY,
+            },
+        },
+    }
+
+
+def records_body() -> dict[str, Any]:
+    """Settings and mappings of the raw store (one document per source record)."""
+    return {
+        "settings": {"index": dict(INDEX_SETTINGS_BASE)},
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "library": KEYWORD,
+                "source": KEYWORD,
+                "local_id": KEYWORD,
+                "checksum": KEYWORD,
+                "harvested_at": DATE,
+                "status": KEYWORD,
+                "cluster": KEYWORD,
+                "cluster_key": KEYWORD_SORT,
+                "marc": STORED_ONLY,
+                "fields": STORED_ONLY,
+                "repairs": STORED_ONLY,
+            },
+        },
+    }

@@ -1,0 +1,81 @@
+"""``mucluc demo``: start the node, load the demo catalogue of Điện Biên libraries, serve it.
+
+A second run finds the node running and the catalogue loaded (same files, same index) and is
+serving within seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+
+from indexer import engine, node
+from indexer.indices import ensure_indices
+from indexer.load import Loader
+from mucluc import settings
+from mucluc.cli import config_path, run
+from mucluc.commands.serve import serve
+from mucluc.config import Config, load_config
+from mucluc.demo.catalogue import write_demo_catalogue
+
+EXAMPLES = (
+    "dien bien phu",
+    "Truyện Kiều",
+    "nguyen du",
+    "võ nguyên giáp",
+    "dân tộc thái",
+)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("demo", help="start everything and serve the demo catalogue")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--no-serve", action="store_true", help="load the demo, then exit")
+    parser.set_defaults(run=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    config = load_config(config_path(args))
+    if not settings.get("MUCLUC_OPENSEARCH_URL"):
+        print("Starting the local OpenSearch node (the first run downloads it once)…", flush=True)
+        state = node.start(engine.node_directory())
+        print(f"OpenSearch {state.version} is running at {state.url}", flush=True)
+    directory = node.default_home() / "demo"
+    files = write_demo_catalogue(directory)
+    run(load_demo(config, files, directory / "loaded.json"))
+    if args.no_serve:
+        return 0
+    base = f"http://{args.host}:{args.port}"
+    lines = [f"Mục lục demo is serving on {base}/  (Ctrl+C to stop)", "Try:"]
+    lines += [f"  curl '{base}/api/v1/search?q={q.replace(' ', '+')}'" for q in EXAMPLES]
+    serve(config, host=args.host, port=args.port, banner="\n".join(lines))
+    return 0
+
+
+def _fingerprint(files: dict[str, Path], prefix: str, union_index: str) -> str:
+    digest = hashlib.sha1(f"{prefix}|{union_index}".encode())
+    for code in sorted(files):
+        digest.update(code.encode())
+        digest.update(files[code].read_bytes())
+    return digest.hexdigest()
+
+
+async def load_demo(config: Config, files: dict[str, Path], marker: Path) -> None:
+    from harvesters.files import read_path
+
+    async with engine.connected() as client:
+        prefix = engine.index_prefix()
+        indices = await ensure_indices(client, prefix)
+        fingerprint = _fingerprint(files, prefix, indices["union"])
+        if marker.exists() and json.loads(marker.read_text()).get("fingerprint") == fingerprint:
+            print("The demo catalogue is already loaded.", flush=True)
+            return
+        loader = Loader(client, prefix, config.libraries)
+        for code, path in sorted(files.items()):
+            library = config.library(code)
+            summary = await loader.load(read_path(path, library=code))
+            print(f"Loaded {library.name} ({code}): {summary.line()}", flush=True)
+        marker.write_text(json.dumps({"fingerprint": fingerprint}))

@@ -1,0 +1,1 @@
+"""The reader-facing HTTP API (aiohttp): search, records, health."""

@@ -1,0 +1,46 @@
+"""Union documents → the API's HIT shape (see DESIGN: HTTP API v1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HOLDING_KEYS = ("library", "library_name", "record_id", "call_number", "copies")
+
+
+def hit(source: dict[str, Any], doc_id: str, highlight: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    display = source.get("display", {})
+    return {
+        "id": doc_id,
+        "title": display.get("title", ""),
+        "subtitle": display.get("subtitle", ""),
+        "authors": display.get("authors", []),
+        "year": display.get("year"),
+        "publisher": display.get("publisher", ""),
+        "isbns": display.get("isbns", []),
+        "subjects": display.get("subjects", []),
+        "type": display.get("type", "book"),
+        "languages": display.get("languages", []),
+        "holdings": [
+            {key: holding.get(key) for key in HOLDING_KEYS} for holding in source.get("holdings", [])
+        ],
+        "highlight": highlight or {},
+    }
+
+
+def record(source: dict[str, Any], doc_id: str, members: list[dict[str, Any]]) -> dict[str, Any]:
+    """The full record of one book: its hit, extra display fields, and every member record."""
+    display = source.get("display", {})
+    body = hit(source, doc_id)
+    body.update(
+        {
+            "part": display.get("part", ""),
+            "edition": display.get("edition", ""),
+            "place": display.get("place", ""),
+            "pages": display.get("pages"),
+            "series": display.get("series", []),
+            "summary": display.get("summary", ""),
+            "holdings": source.get("holdings", []),
+            "members": members,
+        }
+    )
+    return body
