@@ -1,0 +1,183 @@
+"""Fault injection against a live local OAI-PMH provider: every record arrives exactly once.
+
+Each scenario collects the ``local_id`` of every record the harvest delivers, in order, and
+compares the list with the provider's ids: a loss or a duplicate fails the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FAST
+from oai_provider import RESPONSE_DATE, Provider
+
+from harvesters.checkpoints import CheckpointStore
+from harvesters.oaipmh import OAIClient, harvest
+from harvesters.records import SourceRecord
+from harvesters.transport import RetryPolicy
+from mucluc.errors import HarvestError
+
+WORKER = Path(__file__).with_name("harvest_worker.py")
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def start(aiohttp_server, provider: Provider) -> str:
+    server = await aiohttp_server(provider.app(), host="127.0.0.1")
+    return str(server.make_url("/oai"))
+
+
+async def run_harvest(url: str, state: Path, *, policy: RetryPolicy = FAST,
+                      **kwargs) -> list[SourceRecord]:
+    delivered: list[SourceRecord] = []
+    async with OAIClient(url, source="fault", library="DB-TEST", policy=policy) as client:
+        async for page in harvest(client, CheckpointStore(state), **kwargs):
+            delivered.extend(i for i in page.records if isinstance(i, SourceRecord))
+            await page.commit()
+    return delivered
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        pytest.param({}, id="no-fault"),
+        pytest.param({3: "drop"}, id="connection-dropped-mid-page"),
+        pytest.param({1: "drop", 4: "drop"}, id="two-drops-first-page-too"),
+        pytest.param({2: "truncate"}, id="truncated-xml"),
+        pytest.param({5: "503"}, id="503-retry-after"),
+        pytest.param({2: "truncate", 3: "drop", 6: "503"}, id="all-three"),
+    ],
+)
+async def test_transport_faults_lose_and_repeat_nothing(aiohttp_server, tmp_path, faults):
+    provider = Provider(total=50, page_size=7, faults=dict(faults), deleted_every=9)
+    url = await start(aiohttp_server, provider)
+    delivered = await run_harvest(url, tmp_path)
+    assert [r.local_id for r in delivered] == provider.all_ids
+    assert not provider.faults, "every armed fault fired"
+    list_requests = [q for q in provider.requests if q.get("verb") == "ListRecords"]
+    assert len(list_requests) == 8 + len(faults), "each fault cost exactly one retry"
+    assert [r.deleted for r in delivered] == [n % 9 == 0 for n in range(50)]
+    assert all(r.record["245"]["a"].startswith("Lịch sử") for r in delivered if not r.deleted)
+
+
+async def test_retry_after_is_honoured(aiohttp_server, tmp_path):
+    provider = Provider(total=20, page_size=10, faults={2: "503"})
+    url = await start(aiohttp_server, provider)
+    await run_harvest(url, tmp_path)
+    served_page_2 = next(t for page, t in provider.served_at if page == 2)
+    assert served_page_2 - provider.fault_times["503"] >= 0.9
+
+
+async def test_timeout_is_retried(aiohttp_server, tmp_path):
+    provider = Provider(total=20, page_size=10, faults={2: "slow"}, slow_seconds=3)
+    url = await start(aiohttp_server, provider)
+    policy = RetryPolicy(attempts=3, backoff=0.01, timeout=1)
+    delivered = await run_harvest(url, tmp_path, policy=policy)
+    assert [r.local_id for r in delivered] == provider.all_ids
+
+
+async def test_gives_up_after_bounded_retries(aiohttp_server, tmp_path):
+    provider = Provider(total=20, page_size=10)
+
+    async def always_busy(page: int) -> None:
+        provider.faults[page] = "503"
+
+    provider.on_page = always_busy
+    url = await start(aiohttp_server, provider)
+    policy = RetryPolicy(attempts=3, backoff=0.01, max_retry_after=0.05)
+    with pytest.raises(HarvestError, match="gave up after 3 attempts: HTTP 503") as caught:
+        await run_harvest(url, tmp_path, policy=policy)
+    assert caught.value.source == "fault"
+    assert len(provider.requests) == 3
+
+
+async def test_bad_resumption_token_restarts_from_checkpointed_from(aiohttp_server, tmp_path):
+    provider = Provider(total=40, page_size=10, faults={3: "expire"})
+    url = await start(aiohttp_server, provider)
+    delivered = await run_harvest(url, tmp_path, from_="2026-01-01T00:00:00Z")
+    ids = [r.local_id for r in delivered]
+    # pages 1-2 come again after the restart: an upserting store sees every record once
+    assert sorted(set(ids)) == provider.all_ids
+    assert ids == provider.all_ids[:20] + provider.all_ids
+    restart = [q for q in provider.requests if q.get("verb") == "ListRecords"][3]
+    assert restart == {"verb": "ListRecords", "metadataPrefix": "marc21",
+                       "from": "2026-01-01T00:00:00Z"}
+    saved = CheckpointStore(tmp_path).load("fault")
+    assert saved is not None and saved.complete and saved.restarts == 0
+
+
+async def test_repeated_resumption_token_aborts(aiohttp_server, tmp_path):
+    provider = Provider(total=40, page_size=10, repeat_token=True)
+    url = await start(aiohttp_server, provider)
+    with pytest.raises(HarvestError, match="resumptionToken 'same' 6 times"):
+        await run_harvest(url, tmp_path, max_same_token=5)
+    assert len(provider.requests) == 6
+
+
+async def test_uncommitted_page_is_refused(aiohttp_server, tmp_path):
+    provider = Provider(total=30, page_size=10)
+    url = await start(aiohttp_server, provider)
+    async with OAIClient(url, source="fault", policy=FAST) as client:
+        pages = harvest(client, CheckpointStore(tmp_path))
+        await anext(pages)
+        with pytest.raises(HarvestError, match="page 1 was not committed"):
+            await anext(pages)
+
+
+async def test_incremental_from_uses_server_response_date_and_granularity(aiohttp_server,
+                                                                         tmp_path):
+    provider = Provider(total=15, page_size=10, granularity="YYYY-MM-DD")
+    url = await start(aiohttp_server, provider)
+    await run_harvest(url, tmp_path)
+    saved = CheckpointStore(tmp_path).load("fault")
+    assert saved is not None and saved.next_from == RESPONSE_DATE[:10]
+    await run_harvest(url, tmp_path)
+    second_run = [q for q in provider.requests if q.get("verb") == "ListRecords"][2]
+    assert second_run["from"] == "2026-03-04"
+
+
+async def test_illegal_xml_characters_are_replaced_and_reported(aiohttp_server, tmp_path):
+    provider = Provider(total=12, page_size=6, illegal_in=frozenset({4, 8}))
+    url = await start(aiohttp_server, provider)
+    delivered = await run_harvest(url, tmp_path)
+    assert [r.local_id for r in delivered] == provider.all_ids
+    repaired = {r.local_id: r.repairs for r in delivered if r.repairs}
+    assert sorted(repaired) == [provider.all_ids[4], provider.all_ids[8]]
+    assert repaired[provider.all_ids[4]][0].field == "245$a"
+    assert "\ufffd" in delivered[4].record["245"]["a"]
+
+
+async def test_killed_harvest_resumes_where_it_stopped(aiohttp_server, tmp_path):
+    """SIGKILL the harvester process when it asks for page 4, restart it: every id once."""
+    out = tmp_path / "store.txt"
+    state = tmp_path / "state"
+    processes: list[asyncio.subprocess.Process] = []
+    killed = asyncio.Event()
+
+    async def kill_on_page_4(page: int) -> None:
+        if page == 4 and not killed.is_set():
+            killed.set()
+            processes[-1].kill()
+            await processes[-1].wait()
+
+    provider = Provider(total=60, page_size=8, deleted_every=7, on_page=kill_on_page_4)
+    url = await start(aiohttp_server, provider)
+
+    async def run_worker() -> tuple[int, str]:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(WORKER), url, str(state), str(out), cwd=REPO,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        processes.append(proc)
+        stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout=60)
+        return proc.returncode or 0, stdout.decode() + stderr.decode()
+
+    code, output = await run_worker()
+    assert killed.is_set() and code != 0, output
+    assert output.split() == ["committed", "1", "committed", "2", "committed", "3"]
+    code, output = await run_worker()
+    assert code == 0, output
+    assert out.read_text().split() == provider.all_ids
+    assert CheckpointStore(state).load("killed").complete

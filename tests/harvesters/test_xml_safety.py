@@ -1,0 +1,95 @@
+"""Untrusted XML: entity attacks refused, illegal characters repaired, limits enforced."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FAST
+
+from harvesters.oaipmh import OAIClient
+from harvesters.xml_safety import MalformedXML, UnsafeXML, parse_untrusted, sanitise
+from mucluc.errors import SourceError
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>&lol4;</responseDate></OAI-PMH>"""
+
+XXE_FILE = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>&xxe;</responseDate></OAI-PMH>"""
+
+XXE_PARAMETER = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;]>
+<r/>"""
+
+EXTERNAL_DTD = b"""<?xml version="1.0"?>
+<!DOCTYPE r SYSTEM "http://127.0.0.1:9/evil.dtd"><r>&undeclared;</r>"""
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        pytest.param(BILLION_LAUGHS, "declares entities", id="billion-laughs"),
+        pytest.param(XXE_FILE, "declares entities", id="xxe-file"),
+        pytest.param(XXE_PARAMETER, "declares entities", id="xxe-parameter-entity"),
+        pytest.param(EXTERNAL_DTD, "external DTD", id="external-dtd"),
+    ],
+)
+def test_entity_attacks_are_refused(payload, message):
+    with pytest.raises(UnsafeXML, match=message) as caught:
+        parse_untrusted(payload, source="evil", library="DB-X")
+    assert caught.value.source == "evil" and caught.value.library == "DB-X"
+    assert isinstance(caught.value, SourceError)
+
+
+async def test_billion_laughs_over_http_is_refused_not_expanded(aiohttp_server):
+    from aiohttp import web
+
+    async def evil(request: web.Request) -> web.Response:
+        return web.Response(body=BILLION_LAUGHS, content_type="text/xml")
+
+    app = web.Application()
+    app.router.add_get("/oai", evil)
+    server = await aiohttp_server(app, host="127.0.0.1")
+    async with OAIClient(str(server.make_url("/oai")), source="evil", policy=FAST) as client:
+        with pytest.raises(UnsafeXML, match="evil: refused, its DOCTYPE declares entities"):
+            await client.identify()
+
+
+def test_size_limit():
+    with pytest.raises(UnsafeXML, match="over the limit of 100 bytes"):
+        parse_untrusted(b"<r>" + b"x" * 200 + b"</r>", source="big", max_bytes=100)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "count"),
+    [
+        pytest.param(b"<r>ok</r>", "ok", 0, id="clean"),
+        pytest.param(b"<r>a\x0bb</r>", "a\ufffdb", 1, id="vertical-tab"),
+        pytest.param(b"<r>a\x00b\x1f</r>", "a\ufffdb\ufffd", 2, id="nul-and-unit-separator"),
+        pytest.param(b"<r>a&#1;b&#x1F;c&#233;</r>", "a\ufffdb\ufffdc\u00e9", 2,
+                     id="character-references"),
+        pytest.param(b"<r>Vi\xe1\xbb\x87t \xff</r>", "Vi\u1ec7t \ufffd", 1, id="invalid-utf8"),
+        pytest.param("<r>Điện Biên \ufffd</r>".encode(), "Điện Biên \ufffd", 0,
+                     id="existing-replacement-char-not-counted"),
+    ],
+)
+def test_illegal_characters_are_replaced_and_counted(raw, expected, count):
+    parsed = parse_untrusted(raw)
+    assert parsed.root.text == expected
+    assert parsed.sanitised == count
+
+
+def test_strict_mode_keeps_illegal_characters_malformed():
+    with pytest.raises(MalformedXML, match="not well-formed"):
+        parse_untrusted(b"<r>a\x0bb</r>", repair=False)
+
+
+def test_other_declared_encodings_are_left_alone():
+    data = '<?xml version="1.0" encoding="windows-1258"?><r>Vi\u00eat</r>'.encode("cp1258")
+    assert sanitise(data) == (data, 0)
+    assert parse_untrusted(data).root.text == "Viêt"
