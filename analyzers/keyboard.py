@@ -1,0 +1,189 @@
+"""Decoding raw Telex and VNI keystrokes typed without an input method.
+
+`nguyeenx du` (Telex) and `nguye64n du` (VNI) reach the search box when a reader has no
+Vietnamese keyboard. The decoders return the Vietnamese text, or None when the query does not
+plausibly contain such keystrokes. Callers must use a decoding only as an extra, lower-weighted
+alternative to the literal query: `Marx`, `moon`, `box` and Hmong RPA words (`Hmoob`, whose
+final letters mark tones) are real words. Each changed word must decode to a valid Vietnamese
+syllable (`tables.syllables`), otherwise the whole query is not decoded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from analyzers.tables import marks
+from analyzers.tables.syllables import (
+    INITIALS,
+    MARKED_VOWELS,
+    RHYMES,
+    SECOND_VOWEL_TONED,
+    VOWELS,
+)
+
+__all__ = ["decode_telex", "decode_vni", "place_tone"]
+
+_TELEX_TONES = {
+    "s": marks.ACUTE,
+    "f": marks.GRAVE,
+    "r": marks.HOOK,
+    "x": marks.TILDE,
+    "j": marks.DOT_BELOW,
+}
+# Longest first: uow before ow, so "truwowngf"/"truowngf" both give trương.
+_TELEX_LETTERS = (
+    ("uwow", "ươ"),
+    ("uow", "ươ"),
+    ("dd", "đ"),
+    ("aa", "â"),
+    ("aw", "ă"),
+    ("ee", "ê"),
+    ("oo", "ô"),
+    ("ow", "ơ"),
+    ("uw", "ư"),
+)
+_VNI_TONES = {
+    "1": marks.ACUTE,
+    "2": marks.GRAVE,
+    "3": marks.HOOK,
+    "4": marks.TILDE,
+    "5": marks.DOT_BELOW,
+}
+_VNI_MARKS = {"6": ("aeo", marks.CIRCUMFLEX), "7": ("ou", marks.HORN), "8": ("a", marks.BREVE)}
+
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")
+
+
+class _NotVietnamese(Exception):
+    pass
+
+
+def _split_syllable(syllable: str) -> tuple[str, str] | None:
+    for initial in INITIALS:
+        if not syllable.startswith(initial):
+            continue
+        rhyme = syllable[len(initial) :]
+        if rhyme in RHYMES:
+            return initial, rhyme
+        if initial == "gi" and "i" + rhyme in RHYMES:
+            return initial, rhyme
+    return None
+
+
+def place_tone(syllable: str, tone: str | None) -> str:
+    """Put `tone` (a combining tone mark) on an untoned lowercase syllable, in the house style.
+
+    The tone goes on the last vowel carrying a vowel mark (ươ → ơ, uyê → ê); otherwise on the last
+    vowel when a final consonant follows (hoàn); otherwise on the second vowel of oa/oe/uy (hoà),
+    the first of other pairs (mùa), the middle of three (ngoài, khuỷu). Raises ValueError for a
+    string that is not a Vietnamese syllable.
+    """
+    parts = _split_syllable(syllable)
+    if parts is None:
+        raise ValueError(f"not a Vietnamese syllable: {syllable!r}")
+    if tone is None:
+        return syllable
+    initial, rhyme = parts
+    nucleus_end = 0
+    while nucleus_end < len(rhyme) and rhyme[nucleus_end] in VOWELS:
+        nucleus_end += 1
+    nucleus = rhyme[:nucleus_end]
+    if not nucleus:  # "gì": the i of the initial is the vowel
+        initial, rhyme, nucleus = initial[:-1], initial[-1] + rhyme, initial[-1]
+        nucleus_end = 1
+    marked = [i for i, v in enumerate(nucleus) if v in MARKED_VOWELS]
+    if marked:
+        at = marked[-1]
+    elif nucleus_end < len(rhyme) or len(nucleus) == 1:
+        at = len(nucleus) - 1
+    elif nucleus in SECOND_VOWEL_TONED:
+        at = 1
+    elif len(nucleus) == 2:
+        at = 0
+    else:
+        at = 1
+    toned = unicodedata.normalize("NFC", rhyme[at] + tone)
+    return initial + rhyme[:at] + toned + rhyme[at + 1 :]
+
+
+def _syllable(letters: str, tone: str | None) -> str:
+    try:
+        return place_tone(letters, tone)
+    except ValueError as exc:
+        raise _NotVietnamese from exc
+
+
+def _telex_word(match: re.Match[str]) -> str:
+    word = match.group()
+    body = word.lower()
+    tone = None
+    if len(body) > 1 and body[-1] in _TELEX_TONES:
+        tone, body = _TELEX_TONES[body[-1]], body[:-1]
+    changed = tone is not None
+    for keys, letter in _TELEX_LETTERS:
+        if keys in body:
+            body, changed = body.replace(keys, letter), True
+    if not changed:
+        return word
+    return _syllable(body, tone)
+
+
+def _vni_word(match: re.Match[str]) -> str:
+    word = match.group()
+    if word.isdigit() or not any(c in "123456789" for c in word):
+        return word
+    letters: list[str] = []
+    tone = None
+    for char in word.lower():
+        if char in _VNI_TONES:
+            tone = _VNI_TONES[char]
+        elif char in _VNI_MARKS:
+            targets, mark = _VNI_MARKS[char]
+            _add_mark(letters, targets, mark)
+            if char == "7" and len(letters) > 1 and letters[-1] == "ơ" and letters[-2] == "u":
+                letters[-2] = "ư"  # "uo7" is how ươ is usually typed
+        elif char == "9":
+            if "d" not in letters:
+                raise _NotVietnamese
+            letters[len(letters) - 1 - letters[::-1].index("d")] = "đ"
+        elif char.isalpha():
+            letters.append(char)
+        else:  # 0 is no VNI key
+            raise _NotVietnamese
+    return _syllable("".join(letters), tone)
+
+
+def _add_mark(letters: list[str], targets: str, mark: str) -> None:
+    for i in range(len(letters) - 1, -1, -1):
+        if letters[i] in targets:
+            letters[i] = unicodedata.normalize("NFC", letters[i] + mark)
+            return
+    raise _NotVietnamese
+
+
+def _decode(query: str, pattern: re.Pattern[str], word: object) -> str | None:
+    try:
+        decoded = pattern.sub(word, query)  # type: ignore[call-overload]
+    except _NotVietnamese:
+        return None
+    return decoded if decoded != query else None
+
+
+def decode_telex(query: str) -> str | None:
+    """Decode Telex keystrokes (aa â, aw ă, ee ê, oo ô, ow ơ, uw ư, dd đ; final s f r x j tones).
+
+    `nguyeenx du` → `nguyễn du`. Words without Telex keys are kept as typed; changed words come
+    back lowercase. None when nothing decodes or a decoded word is not a Vietnamese syllable.
+    """
+    return _decode(query, _ASCII_WORD, _telex_word)
+
+
+def decode_vni(query: str) -> str | None:
+    """Decode VNI keystrokes (1–5 tones, 6 circumflex, 7 horn, 8 breve, 9 đ).
+
+    `truye6n5 kie6u2` → `truyện kiều`. Numbers such as years are kept; None when nothing decodes
+    or a decoded word is not a Vietnamese syllable.
+    """
+    return _decode(query, _ASCII_ALNUM, _vni_word)
