@@ -249,7 +249,7 @@ class Loader:
         if not actions:
             return {}
         try:
-            response = await self.engine.bulk(body=actions, params={"timeout": "120s"})
+            response = await self.engine.bulk(body=actions, request_timeout=120)
         except OpenSearchException as exc:
             raise translate(exc, doing) from exc
         refused: dict[str, str] = {}

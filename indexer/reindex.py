@@ -71,7 +71,7 @@ async def remap_records(engine: AsyncOpenSearch, prefix: str) -> int:
             ]
         if actions:
             try:
-                await engine.bulk(body=actions, params={"timeout": "120s"})
+                await engine.bulk(body=actions, request_timeout=120)
             except OpenSearchException as exc:
                 raise translate(exc, "updating stored records") from exc
     try:
@@ -105,7 +105,7 @@ async def reindex(
         nonlocal actions
         if actions:
             try:
-                await engine.bulk(body=actions, params={"timeout": "120s"})
+                await engine.bulk(body=actions, request_timeout=120)
             except OpenSearchException as exc:
                 raise translate(exc, "writing the new union index") from exc
             actions = []

@@ -20,7 +20,7 @@ MAX_REQUEST_BYTES = 64 * 1024
 async def health(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     try:
-        cluster = await engine.cluster.health(params={"timeout": "2s"})
+        cluster = await engine.cluster.health(request_timeout=3)
     except OpenSearchException:
         return error_response(
             503, "engine_unavailable", "The search engine is not answering.",

@@ -1,0 +1,64 @@
+"""Small builders of MARC records for tests (the project's own Vietnamese records)."""
+
+from __future__ import annotations
+
+import pymarc
+
+
+def book(
+    control: str,
+    title: str,
+    *,
+    author: str = "",
+    year: int | None = 2019,
+    publisher: str = "Nxb. Kim Đồng",
+    isbn: str = "",
+    subjects: tuple[str, ...] = (),
+    call_number: str = "",
+    copies: int = 0,
+    part: str = "",
+) -> pymarc.Record:
+    """A UTF-8 MARC 21 book record with the fields the mapping reads."""
+    record = pymarc.Record(force_utf8=True)
+    record.leader = pymarc.Leader("00000nam a2200000 a 4500")
+    record.add_field(pymarc.Field(tag="001", data=control))
+    date = f"{year:04d}" if year else "    "
+    record.add_field(pymarc.Field(tag="008", data=f"190101s{date}    vm            000 0 vie d"))
+    if isbn:
+        record.add_field(
+            pymarc.Field(tag="020", indicators=pymarc.Indicators(" ", " "), subfields=[pymarc.Subfield("a", isbn)])
+        )
+    if author:
+        record.add_field(
+            pymarc.Field(tag="100", indicators=pymarc.Indicators("0", " "), subfields=[pymarc.Subfield("a", author)])
+        )
+    title_subfields = [pymarc.Subfield("a", title)]
+    if part:
+        title_subfields.append(pymarc.Subfield("n", part))
+    record.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=title_subfields))
+    record.add_field(
+        pymarc.Field(
+            tag="260",
+            indicators=pymarc.Indicators(" ", " "),
+            subfields=[pymarc.Subfield("a", "H."), pymarc.Subfield("b", publisher), pymarc.Subfield("c", str(year or ""))],
+        )
+    )
+    for subject in subjects:
+        record.add_field(
+            pymarc.Field(tag="650", indicators=pymarc.Indicators(" ", "7"), subfields=[pymarc.Subfield("a", subject)])
+        )
+    if call_number or copies:
+        record.add_field(
+            pymarc.Field(
+                tag="852",
+                indicators=pymarc.Indicators(" ", " "),
+                subfields=[pymarc.Subfield("h", call_number), pymarc.Subfield("t", str(copies or 1))],
+            )
+        )
+    return record
+
+
+def write_marc(path, records) -> None:  # type: ignore[no-untyped-def]
+    with open(path, "wb") as handle:
+        for record in records:
+            handle.write(record.as_marc())
