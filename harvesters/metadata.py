@@ -14,6 +14,7 @@ import pymarc
 from lxml import etree
 from pymarc import Field, Indicators, Subfield
 
+from harvesters.marc_files import marcxml_record
 from harvesters.records import Repair
 from harvesters.xml_safety import REPLACEMENT
 
@@ -52,36 +53,8 @@ def find_marc_record(element: etree._Element) -> etree._Element | None:
 
 
 def marcxml_to_record(element: etree._Element) -> pymarc.Record:
-    """One MARCXML ``record`` element → pymarc Record (namespace optional, as servers vary)."""
-    record = pymarc.Record(force_utf8=True)
-    for child in element:
-        name = _local(child.tag)
-        if name == "leader":
-            leader = (child.text or "").ljust(24)[:24]
-            record.leader = pymarc.Leader(leader)
-        elif name == "controlfield":
-            tag = child.get("tag", "").strip()
-            if not tag:
-                raise MetadataError("controlfield without a tag")
-            record.add_field(Field(tag=tag, data=child.text or ""))
-        elif name == "datafield":
-            tag = child.get("tag", "").strip()
-            if not tag:
-                raise MetadataError("datafield without a tag")
-            subfields = [
-                Subfield(code=(sub.get("code") or " ")[:1], value=sub.text or "")
-                for sub in child
-                if _local(sub.tag) == "subfield"
-            ]
-            record.add_field(
-                Field(
-                    tag=tag,
-                    indicators=Indicators(
-                        (child.get("ind1") or " ")[:1], (child.get("ind2") or " ")[:1]
-                    ),
-                    subfields=subfields,
-                )
-            )
+    """One MARCXML ``record`` element → pymarc Record, read as MARCXML files are read."""
+    record = marcxml_record(element)
     if not record.fields:
         raise MetadataError("MARCXML record has no fields")
     return record
