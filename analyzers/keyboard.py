@@ -13,16 +13,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from analyzers.syllables import place_tone
 from analyzers.tables import marks
-from analyzers.tables.syllables import (
-    INITIALS,
-    MARKED_VOWELS,
-    RHYMES,
-    SECOND_VOWEL_TONED,
-    VOWELS,
-)
 
-__all__ = ["decode_telex", "decode_vni", "place_tone"]
+__all__ = ["decode_telex", "decode_vni"]
 
 _TELEX_TONES = {
     "s": marks.ACUTE,
@@ -58,54 +52,6 @@ _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")
 
 class _NotVietnamese(Exception):
     pass
-
-
-def _split_syllable(syllable: str) -> tuple[str, str] | None:
-    for initial in INITIALS:
-        if not syllable.startswith(initial):
-            continue
-        rhyme = syllable[len(initial) :]
-        if rhyme in RHYMES:
-            return initial, rhyme
-        if initial == "gi" and "i" + rhyme in RHYMES:
-            return initial, rhyme
-    return None
-
-
-def place_tone(syllable: str, tone: str | None) -> str:
-    """Put `tone` (a combining tone mark) on an untoned lowercase syllable, in the house style.
-
-    The tone goes on the last vowel carrying a vowel mark (ươ → ơ, uyê → ê); otherwise on the last
-    vowel when a final consonant follows (hoàn); otherwise on the second vowel of oa/oe/uy (hoà),
-    the first of other pairs (mùa), the middle of three (ngoài, khuỷu). Raises ValueError for a
-    string that is not a Vietnamese syllable.
-    """
-    parts = _split_syllable(syllable)
-    if parts is None:
-        raise ValueError(f"not a Vietnamese syllable: {syllable!r}")
-    if tone is None:
-        return syllable
-    initial, rhyme = parts
-    nucleus_end = 0
-    while nucleus_end < len(rhyme) and rhyme[nucleus_end] in VOWELS:
-        nucleus_end += 1
-    nucleus = rhyme[:nucleus_end]
-    if not nucleus:  # "gì": the i of the initial is the vowel
-        initial, rhyme, nucleus = initial[:-1], initial[-1] + rhyme, initial[-1]
-        nucleus_end = 1
-    marked = [i for i, v in enumerate(nucleus) if v in MARKED_VOWELS]
-    if marked:
-        at = marked[-1]
-    elif nucleus_end < len(rhyme) or len(nucleus) == 1:
-        at = len(nucleus) - 1
-    elif nucleus in SECOND_VOWEL_TONED:
-        at = 1
-    elif len(nucleus) == 2:
-        at = 0
-    else:
-        at = 1
-    toned = unicodedata.normalize("NFC", rhyme[at] + tone)
-    return initial + rhyme[:at] + toned + rhyme[at + 1 :]
 
 
 def _syllable(letters: str, tone: str | None) -> str:
