@@ -1,0 +1,52 @@
+"""ISBN-13 and ISSN numbers for the demo data: check digits and the spellings libraries use.
+
+The demo's ISBNs are synthetic (made from a publisher's registrant prefix and a number derived
+from the work's key) but always carry a correct check digit, so validation code can be tested on
+them. They are not the ISBNs of the real printings.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+
+def isbn13_check_digit(first12: str) -> str:
+    """Check digit of an ISBN-13 given its first twelve digits (weights 1, 3, 1, 3, ...)."""
+    if len(first12) != 12 or not first12.isdigit():
+        raise ValueError(f"need 12 digits, got {first12!r}")
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    return str((10 - total % 10) % 10)
+
+
+def is_valid_isbn13(isbn: str) -> bool:
+    """True when ``isbn`` (hyphens and spaces allowed) is 13 digits with a correct check digit."""
+    digits = isbn.replace("-", "").replace(" ", "")
+    return len(digits) == 13 and digits.isdigit() and isbn13_check_digit(digits[:12]) == digits[12]
+
+
+def make_isbn13(prefix: str, key: str) -> str:
+    """A hyphenated ISBN-13 under ``prefix`` (e.g. ``978-604-2``), numbered from ``key``.
+
+    The same key always gives the same ISBN; the publication number fills the digits the
+    prefix leaves free.
+    """
+    parts = prefix.split("-")
+    free = 12 - sum(len(p) for p in parts)
+    if free < 1:
+        raise ValueError(f"prefix {prefix!r} leaves no room for a publication number")
+    number = str(zlib.crc32(key.encode("utf-8")) % 10**free).zfill(free)
+    digits = "".join(parts) + number
+    return f"{prefix}-{number}-{isbn13_check_digit(digits)}"
+
+
+def issn_check_digit(first7: str) -> str:
+    """Check digit of an ISSN (weights 8..2, modulus 11, ``X`` for ten)."""
+    total = sum(int(d) * w for d, w in zip(first7, range(8, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return "X" if check == 10 else str(check)
+
+
+def make_issn(key: str) -> str:
+    """A synthetic ISSN ``NNNN-NNNC`` derived from ``key``, with a correct check digit."""
+    first7 = str(zlib.crc32(key.encode("utf-8")) % 10**7).zfill(7)
+    return f"{first7[:4]}-{first7[4:]}{issn_check_digit(first7)}"
