@@ -31,14 +31,8 @@ from lxml import etree
 from harvesters.checkpoints import Checkpoint, CheckpointStore
 from harvesters.metadata import MetadataError, read_metadata, repairs_for
 from harvesters.records import RecordProblem, SourceRecord
-from harvesters.transport import (
-    RetryableResponse,
-    RetryPolicy,
-    get_with_retries,
-    redact,
-    split_credentials,
-)
-from harvesters.xml_safety import MalformedXML, ParsedXML, parse_untrusted
+from harvesters.transport import RetryPolicy, get_xml, redact, split_credentials
+from harvesters.xml_safety import ParsedXML
 from mucluc.errors import HarvestError
 
 log = logging.getLogger(__name__)
@@ -203,24 +197,11 @@ class OAIClient:
         ``noRecordsMatch`` is raised like any other code; :meth:`list_records` turns it into an
         empty page because an empty incremental harvest is not a failure.
         """
-        parsed: ParsedXML | None = None
-
-        def check(body: bytes) -> None:
-            nonlocal parsed
-            try:
-                parsed = parse_untrusted(body, source=self.source, library=self.library,
-                                         max_bytes=self.policy.max_bytes)
-            except MalformedXML as exc:
-                # Truncated or garbled: usually a dropped connection the server closed cleanly.
-                raise RetryableResponse(f"not well-formed XML: {exc.__cause__ or exc.message}",
-                                        source=self.source, library=self.library) from exc
-
         query = {"verb": verb, **{k: v for k, v in params.items() if v is not None}}
-        await get_with_retries(
+        parsed = await get_xml(
             self._get_session(), self.base_url, query, policy=self.policy, source=self.source,
-            library=self.library, auth=self.auth, check=check, sleep=self._sleep,
+            library=self.library, auth=self.auth, sleep=self._sleep,
         )
-        assert parsed is not None
         root = parsed.root
         if etree.QName(root).localname != "OAI-PMH":
             raise HarvestError(

@@ -22,6 +22,7 @@ from email.utils import parsedate_to_datetime
 import aiohttp
 from yarl import URL
 
+from harvesters.xml_safety import MalformedXML, ParsedXML, parse_untrusted
 from mucluc.errors import HarvestError
 
 log = logging.getLogger(__name__)
@@ -175,3 +176,33 @@ def _describe(exc: BaseException | None) -> str:
     # aiohttp messages may repeat the URL; keep them but never with credentials (we strip
     # credentials from the URL before the request, so the message cannot contain them).
     return f"{type(exc).__name__}: {exc}"
+
+
+async def get_xml(
+    session: aiohttp.ClientSession,
+    url: str,
+    params: Mapping[str, str],
+    *,
+    policy: RetryPolicy,
+    source: str,
+    library: str = "",
+    auth: aiohttp.BasicAuth | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> ParsedXML:
+    """GET and parse safely (:func:`~harvesters.xml_safety.parse_untrusted`), retrying bodies
+    that are not well-formed: a truncated answer is most often a connection the server cut."""
+    parsed: ParsedXML | None = None
+
+    def check(body: bytes) -> None:
+        nonlocal parsed
+        try:
+            parsed = parse_untrusted(body, source=source, library=library,
+                                     max_bytes=policy.max_bytes)
+        except MalformedXML as exc:
+            raise RetryableResponse(f"not well-formed XML: {exc.__cause__ or exc.message}",
+                                    source=source, library=library) from exc
+
+    await get_with_retries(session, url, params, policy=policy, source=source, library=library,
+                           auth=auth, check=check, sleep=sleep)
+    assert parsed is not None
+    return parsed
