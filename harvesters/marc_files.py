@@ -178,7 +178,9 @@ def _looks_like_utf8(chunk: bytes) -> bool:
 def _control_number(chunk: bytes) -> str:
     """The 001 of a raw record, best effort, for reporting a record that won't parse."""
     try:
-        base = int(chunk[12:17])
+        # The base address may be the broken part: find the directory's end by its terminator.
+        end = chunk.find(b"\x1e", 24)
+        base = end + 1 if end != -1 else int(chunk[12:17])
         directory = chunk[24 : base - 1]
         for start in range(0, len(directory) - 11, 12):
             entry = directory[start : start + 12]

@@ -1,4 +1,4 @@
-"""Repair of legacy-encoded text inside a MARC record, field by field, with a record of each change."""
+"""Repair of legacy-encoded text in a MARC record, field by field, keeping each change."""
 
 from __future__ import annotations
 

@@ -51,7 +51,9 @@ def client(url: str | None = None, *, timeout: float = 30.0) -> AsyncOpenSearch:
 
 
 @asynccontextmanager
-async def connected(url: str | None = None, *, check: bool = True) -> AsyncIterator[AsyncOpenSearch]:
+async def connected(
+    url: str | None = None, *, check: bool = True
+) -> AsyncIterator[AsyncOpenSearch]:
     """A client that has been seen to answer, closed on exit; EngineError when unreachable."""
     target = url or engine_url()
     engine = client(target)
@@ -59,7 +61,7 @@ async def connected(url: str | None = None, *, check: bool = True) -> AsyncItera
         if check:
             try:
                 await engine.info()
-            except Exception as exc:  # noqa: BLE001 - any failure here means "unreachable"
+            except Exception as exc:
                 raise EngineError(f"OpenSearch at {target} does not answer") from exc
         yield engine
     finally:

@@ -120,8 +120,10 @@ def title_parts(record: pymarc.Record) -> tuple[str, str, str]:
 def authors(record: pymarc.Record) -> list[str]:
     names: list[str] = []
     for marc_field in record.get_fields("100", "110", "111", "700", "710", "711"):
-        parts = marc_field.get_subfields("a", "b") if marc_field.tag.endswith("10") else (
-            marc_field.get_subfields("a")
+        parts = (
+            marc_field.get_subfields("a", "b")
+            if marc_field.tag.endswith("10")
+            else (marc_field.get_subfields("a"))
         )
         name = clean(" ".join(parts))
         if name and name not in names:
@@ -169,7 +171,9 @@ def material_type(record: pymarc.Record) -> str:
 
 def subjects(record: pymarc.Record) -> list[str]:
     found: list[str] = []
-    for marc_field in record.get_fields("600", "610", "611", "630", "648", "650", "651", "653", "655"):
+    for marc_field in record.get_fields(
+        "600", "610", "611", "630", "648", "650", "651", "653", "655"
+    ):
         main = " ".join(marc_field.get_subfields("a", "b", "t"))
         parts = [clean(main)] + [clean(v) for v in marc_field.get_subfields("x", "y", "z", "v")]
         heading = " -- ".join(part for part in parts if part)
@@ -189,7 +193,9 @@ def holding(record: pymarc.Record) -> tuple[str, int, str]:
     items = record.get_fields("952")
     if items:
         call = next((clean(v) for f in items for v in f.get_subfields("o") if v.strip()), "")
-        location = next((clean(v) for f in items for v in f.get_subfields("c", "b") if v.strip()), "")
+        location = next(
+            (clean(v) for f in items for v in f.get_subfields("c", "b") if v.strip()), ""
+        )
         return call or _classification(record), len(items), location
     locations = record.get_fields("852")
     if locations:

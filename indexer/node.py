@@ -169,7 +169,7 @@ def installation(cache: Path | None = None) -> Path:
 
 
 def _make_world_readable(root: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         os.chmod(dirpath, 0o755)
         for name in filenames:
             path = Path(dirpath) / name
@@ -291,7 +291,7 @@ def start(
         user = ensure_node_user()
         user_kwargs = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
         env["HOME"] = str(directory)
-    console = open(directory / "logs" / "console.log", "ab")  # noqa: SIM115 - handed to the child
+    console = open(directory / "logs" / "console.log", "ab")
     try:
         process = subprocess.Popen(
             command,
@@ -307,7 +307,9 @@ def start(
         raise NodeError(f"cannot start OpenSearch: {exc}") from exc
     finally:
         console.close()
-    state = NodeState(pid=process.pid, port=port, url=f"http://127.0.0.1:{port}", directory=str(directory))
+    state = NodeState(
+        pid=process.pid, port=port, url=f"http://127.0.0.1:{port}", directory=str(directory)
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -27,7 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mucluc {__version__}")
     parser.add_argument(
-        "--config", metavar="FILE", help="configuration file (default: $MUCLUC_CONFIG or ./mucluc.toml)"
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: $MUCLUC_CONFIG or ./mucluc.toml)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

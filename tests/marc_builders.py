@@ -26,33 +26,54 @@ def book(
     record.add_field(pymarc.Field(tag="008", data=f"190101s{date}    vm            000 0 vie d"))
     if isbn:
         record.add_field(
-            pymarc.Field(tag="020", indicators=pymarc.Indicators(" ", " "), subfields=[pymarc.Subfield("a", isbn)])
+            pymarc.Field(
+                tag="020",
+                indicators=pymarc.Indicators(" ", " "),
+                subfields=[pymarc.Subfield("a", isbn)],
+            )
         )
     if author:
         record.add_field(
-            pymarc.Field(tag="100", indicators=pymarc.Indicators("0", " "), subfields=[pymarc.Subfield("a", author)])
+            pymarc.Field(
+                tag="100",
+                indicators=pymarc.Indicators("0", " "),
+                subfields=[pymarc.Subfield("a", author)],
+            )
         )
     title_subfields = [pymarc.Subfield("a", title)]
     if part:
         title_subfields.append(pymarc.Subfield("n", part))
-    record.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=title_subfields))
+    record.add_field(
+        pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=title_subfields)
+    )
     record.add_field(
         pymarc.Field(
             tag="260",
             indicators=pymarc.Indicators(" ", " "),
-            subfields=[pymarc.Subfield("a", "H."), pymarc.Subfield("b", publisher), pymarc.Subfield("c", str(year or ""))],
+            subfields=[
+                pymarc.Subfield("a", "H."),
+                pymarc.Subfield("b", publisher),
+                pymarc.Subfield("c", str(year or "")),
+            ],
         )
     )
     for subject in subjects:
         record.add_field(
-            pymarc.Field(tag="650", indicators=pymarc.Indicators(" ", "7"), subfields=[pymarc.Subfield("a", subject)])
+            pymarc.Field(
+                tag="650",
+                indicators=pymarc.Indicators(" ", "7"),
+                subfields=[pymarc.Subfield("a", subject)],
+            )
         )
     if call_number or copies:
         record.add_field(
             pymarc.Field(
                 tag="852",
                 indicators=pymarc.Indicators(" ", " "),
-                subfields=[pymarc.Subfield("h", call_number), pymarc.Subfield("t", str(copies or 1))],
+                subfields=[
+                    pymarc.Subfield("h", call_number),
+                    pymarc.Subfield("t", str(copies or 1)),
+                ],
             )
         )
     return record

@@ -71,7 +71,13 @@ def write_report(name: str, library: str, source: str, summary: LoadSummary) -> 
             for p in summary.problems
         ],
         "repairs": [
-            {"record": record, "field": r.field, "before": r.before, "after": r.after, "kind": r.kind}
+            {
+                "record": record,
+                "field": r.field,
+                "before": r.before,
+                "after": r.after,
+                "kind": r.kind,
+            }
             for record, r in summary.repairs
         ],
     }

@@ -18,7 +18,6 @@ from mucluc import settings
 from mucluc.cli import config_path, run
 from mucluc.commands.serve import serve
 from mucluc.config import Config, load_config
-from mucluc.demo.catalogue import write_demo_catalogue
 
 EXAMPLES = (
     "dien bien phu",
@@ -43,6 +42,8 @@ def main(args: argparse.Namespace) -> int:
         print("Starting the local OpenSearch node (the first run downloads it once)…", flush=True)
         state = node.start(engine.node_directory())
         print(f"OpenSearch {state.version} is running at {state.url}", flush=True)
+    from mucluc.demo.catalogue import write_demo_catalogue
+
     directory = node.default_home() / "demo"
     files = write_demo_catalogue(directory)
     run(load_demo(config, files, directory / "loaded.json"))

@@ -23,7 +23,9 @@ SHOWN_PROBLEMS = 10
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("load", help="load a file of records from one library")
     parser.add_argument("path", help="a MARC (ISO 2709), MARCXML, CSV or XLSX file, or a folder")
-    parser.add_argument("--library", required=True, metavar="CODE", help="library code from mucluc.toml")
+    parser.add_argument(
+        "--library", required=True, metavar="CODE", help="library code from mucluc.toml"
+    )
     parser.add_argument(
         "--format",
         default="auto",

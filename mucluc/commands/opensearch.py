@@ -9,7 +9,9 @@ from mucluc import settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("opensearch", help="start, stop or check the local OpenSearch node")
+    parser = commands.add_parser(
+        "opensearch", help="start, stop or check the local OpenSearch node"
+    )
     parser.add_argument("action", choices=("start", "stop", "status"))
     parser.add_argument("--port", type=int, default=0, help="HTTP port (default: a free one)")
     parser.add_argument("--directory", help="node directory (default: $MUCLUC_HOME/node)")
@@ -21,7 +23,9 @@ def run(args: argparse.Namespace) -> int:
     external = settings.get("MUCLUC_OPENSEARCH_URL")
     if args.action == "start":
         if external:
-            print(f"MUCLUC_OPENSEARCH_URL is set: using the cluster at {external}; nothing to start")
+            print(
+                f"MUCLUC_OPENSEARCH_URL is set: using the cluster at {external}; nothing to start"
+            )
             return 0
         state = node.start(directory, port=args.port or None)
         print(f"OpenSearch {state.version} is running at {state.url} (data in {directory})")
@@ -39,5 +43,8 @@ def run(args: argparse.Namespace) -> int:
     if state is None:
         print("no local OpenSearch node is running (start it with `mucluc opensearch start`)")
         return 1
-    print(f"OpenSearch {state.version} is running at {state.url} (pid {state.pid}, data in {directory})")
+    print(
+        f"OpenSearch {state.version} is running at {state.url} "
+        f"(pid {state.pid}, data in {directory})"
+    )
     return 0

@@ -37,7 +37,9 @@ def _split(items):  # type: ignore[no-untyped-def]
     ],
     ids=lambda v: str(v),
 )
-def test_shared_files_read_record_by_record(shared_data: Path, name: str, good: int, bad: int) -> None:
+def test_shared_files_read_record_by_record(
+    shared_data: Path, name: str, good: int, bad: int
+) -> None:
     records, problems = _split(read_file(shared_data / name))
     assert (len(records), len(problems)) == (good, bad)
     for problem in problems:
@@ -61,7 +63,9 @@ def test_broken_record_between_good_ones_is_reported_with_offset_and_id() -> Non
     broken = bytearray(book("VN-2", "Số đỏ", author="Vũ Trọng Phụng").as_marc())
     broken[12:17] = b"99999"  # base address beyond the record
     last = book("VN-3", "Dế Mèn phiêu lưu ký", author="Tô Hoài").as_marc()
-    records, problems = _split(read_marc(io.BytesIO(first + bytes(broken) + last), source="test.mrc"))
+    records, problems = _split(
+        read_marc(io.BytesIO(first + bytes(broken) + last), source="test.mrc")
+    )
     assert [r.local_id for r in records] == ["VN-1", "VN-3"]
     assert len(problems) == 1
     assert problems[0].offset == len(first)

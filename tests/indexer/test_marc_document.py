@@ -40,7 +40,11 @@ def test_isbn13(raw: str, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("978-604-69-1234-7", "9786046912347"), ("ISBN 0306406152", "9780306406157"), ("truyện kiều", None)],
+    [
+        ("978-604-69-1234-7", "9786046912347"),
+        ("ISBN 0306406152", "9780306406157"),
+        ("truyện kiều", None),
+    ],
 )
 def test_query_isbn(query: str, expected: str | None) -> None:
     assert query_isbn(query) == expected
@@ -48,9 +52,18 @@ def test_query_isbn(query: str, expected: str | None) -> None:
 
 def test_record_fields_of_a_vietnamese_book() -> None:
     fields = record_fields(
-        book("DBI1", "Điện Biên Phủ :", author="Võ Nguyên Giáp", year=2004,
-             publisher="Nxb. Quân đội nhân dân,", isbn="978-604-69-1234-7",
-             subjects=("Chiến dịch Điện Biên Phủ",), call_number="959.7041 V400G", copies=4, part="Tập 1")
+        book(
+            "DBI1",
+            "Điện Biên Phủ :",
+            author="Võ Nguyên Giáp",
+            year=2004,
+            publisher="Nxb. Quân đội nhân dân,",
+            isbn="978-604-69-1234-7",
+            subjects=("Chiến dịch Điện Biên Phủ",),
+            call_number="959.7041 V400G",
+            copies=4,
+            part="Tập 1",
+        )
     )
     assert fields.title == "Điện Biên Phủ"
     assert fields.part == "Tập 1"

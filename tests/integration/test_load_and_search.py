@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from opensearchpy import AsyncOpenSearch
@@ -23,16 +21,33 @@ LIBRARIES = {
 
 
 @pytest.fixture(scope="module")
-async def catalogue(engine: AsyncOpenSearch, index_prefix: str, tmp_path_factory: pytest.TempPathFactory):
+async def catalogue(
+    engine: AsyncOpenSearch, index_prefix: str, tmp_path_factory: pytest.TempPathFactory
+):
     prefix = f"{index_prefix}-spine"
     folder = tmp_path_factory.mktemp("spine")
     write_marc(
         folder / "dbi.mrc",
         [
-            book("DBI0001", "Truyện Kiều", author="Nguyễn Du", year=2015, publisher="Nxb. Văn học",
-                 isbn="978-604-69-1234-7", call_number="895.9221 NG-D", copies=3),
-            book("DBI0002", "Điện Biên Phủ : điểm hẹn lịch sử", author="Võ Nguyên Giáp", year=2004,
-                 publisher="Nxb. Quân đội nhân dân", subjects=("Chiến dịch Điện Biên Phủ",), copies=2),
+            book(
+                "DBI0001",
+                "Truyện Kiều",
+                author="Nguyễn Du",
+                year=2015,
+                publisher="Nxb. Văn học",
+                isbn="978-604-69-1234-7",
+                call_number="895.9221 NG-D",
+                copies=3,
+            ),
+            book(
+                "DBI0002",
+                "Điện Biên Phủ : điểm hẹn lịch sử",
+                author="Võ Nguyên Giáp",
+                year=2004,
+                publisher="Nxb. Quân đội nhân dân",
+                subjects=("Chiến dịch Điện Biên Phủ",),
+                copies=2,
+            ),
             book("DBI0003", "Hóa học đại cương", author="Trần Văn Nam", year=2010),
         ],
     )
@@ -40,10 +55,21 @@ async def catalogue(engine: AsyncOpenSearch, index_prefix: str, tmp_path_factory
         folder / "tgi.mrc",
         [
             # The same books, catalogued differently: NFD text, inverted author, ISBD punctuation.
-            book("TG-0042", "Truye\u0302\u0323n Kie\u0302\u0300u /", author="Nguyễn, Du", year=2015,
-                 call_number="V23 NG-D", copies=1),
-            book("TG-0043", "Điện Biên Phủ : điểm hẹn lịch sử", author="Võ Nguyên Giáp", year=2004,
-                 copies=1),
+            book(
+                "TG-0042",
+                "Truye\u0302\u0323n Kie\u0302\u0300u /",
+                author="Nguyễn, Du",
+                year=2015,
+                call_number="V23 NG-D",
+                copies=1,
+            ),
+            book(
+                "TG-0043",
+                "Điện Biên Phủ : điểm hẹn lịch sử",
+                author="Võ Nguyên Giáp",
+                year=2004,
+                copies=1,
+            ),
         ],
     )
     write_marc(

@@ -10,7 +10,9 @@ async def test_session_node_answers(engine: AsyncOpenSearch) -> None:
     assert info["version"]["number"]
 
 
-async def test_session_node_is_the_pinned_version(engine: AsyncOpenSearch, opensearch_url: str) -> None:
+async def test_session_node_is_the_pinned_version(
+    engine: AsyncOpenSearch, opensearch_url: str
+) -> None:
     info = await engine.info()
     assert info["version"]["number"] == node.OPENSEARCH_VERSION
 

@@ -1,0 +1,5 @@
+import sys
+
+from mucluc.cli import main
+
+sys.exit(main())
