@@ -23,8 +23,14 @@ from analyzers.normalise import normalise
 
 __all__ = ["text_query"]
 
-EXACT_WEIGHT = 2.0
+# Constant bonuses (independent of term statistics, so a sparse field or a rare folded form
+# cannot outweigh them): every syllable matches with its diacritics; the syllables match as a
+# phrase, exactly or folded.
+ALL_EXACT = 4.0
 PHRASE_WEIGHT = 2.0
+FOLDED_PHRASE_WEIGHT = 1.0
+# BM25 clauses: exact syllables, bigrams, folded syllables (the recall gate), i/y key.
+EXACT_WEIGHT = 1.0
 SHINGLE_WEIGHT = 1.0
 FOLDED_SHINGLE_WEIGHT = 0.5
 FOLDED_WEIGHT = 1.0
@@ -37,6 +43,10 @@ MINIMUM_SHOULD_MATCH = "3<-25%"
 
 def _weighted(fields: dict[str, float], suffix: str, factor: float) -> list[str]:
     return [f"{name}{suffix}^{weight * factor:g}" for name, weight in fields.items()]
+
+
+def _constant(query: dict[str, Any], boost: float) -> dict[str, Any]:
+    return {"constant_score": {"filter": query, "boost": boost}}
 
 
 def _alternative(text: str, fields: dict[str, float], boost: float) -> dict[str, Any]:
@@ -68,8 +78,10 @@ def _alternative(text: str, fields: dict[str, float], boost: float) -> dict[str,
     boosts: list[dict[str, Any]] = []
     for name, weight in fields.items():
         boosts += [
+            _constant({"match": {name: {"query": text, "operator": "and"}}}, weight * ALL_EXACT),
             {"match": {name: {"query": text, "boost": weight * EXACT_WEIGHT}}},
-            {"match_phrase": {name: {"query": text, "boost": weight * PHRASE_WEIGHT}}},
+            _constant({"match_phrase": {name: text}}, weight * PHRASE_WEIGHT),
+            _constant({"match_phrase": {f"{name}.folded": text}}, weight * FOLDED_PHRASE_WEIGHT),
             {"match": {f"{name}.shingles": {"query": text, "boost": weight * SHINGLE_WEIGHT}}},
             {
                 "match": {
