@@ -31,7 +31,13 @@ from lxml import etree
 from harvesters.checkpoints import Checkpoint, CheckpointStore
 from harvesters.metadata import MetadataError, read_metadata, repairs_for
 from harvesters.records import RecordProblem, SourceRecord
-from harvesters.transport import RetryPolicy, get_xml, redact, split_credentials
+from harvesters.transport import (
+    RetryPolicy,
+    basic_auth,
+    get_xml,
+    redact,
+    split_credentials,
+)
 from harvesters.xml_safety import ParsedXML
 from mucluc.errors import HarvestError
 
@@ -161,7 +167,7 @@ class OAIClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.base_url, url_auth = split_credentials(base_url)
-        self.auth = aiohttp.BasicAuth(*auth) if auth else url_auth
+        self._authorization = basic_auth(*auth) if auth else url_auth
         self.source = source
         self.library = library
         self.policy = policy or RetryPolicy()
@@ -200,7 +206,7 @@ class OAIClient:
         query = {"verb": verb, **{k: v for k, v in params.items() if v is not None}}
         parsed = await get_xml(
             self._get_session(), self.base_url, query, policy=self.policy, source=self.source,
-            library=self.library, auth=self.auth, sleep=self._sleep,
+            library=self.library, authorization=self._authorization, sleep=self._sleep,
         )
         root = parsed.root
         if etree.QName(root).localname != "OAI-PMH":

@@ -24,7 +24,13 @@ from lxml import etree
 
 from harvesters.metadata import MetadataError, read_metadata
 from harvesters.records import RecordProblem, SourceRecord
-from harvesters.transport import RetryPolicy, get_xml, redact, split_credentials
+from harvesters.transport import (
+    RetryPolicy,
+    basic_auth,
+    get_xml,
+    redact,
+    split_credentials,
+)
 from harvesters.xml_safety import UnsafeXML, parse_untrusted
 from mucluc.errors import HarvestError
 
@@ -108,7 +114,7 @@ class SRUClient:
         if version not in VERSIONS:
             raise ValueError(f"SRU version {version!r} is not one of {', '.join(VERSIONS)}")
         self.base_url, url_auth = split_credentials(base_url)
-        self.auth = aiohttp.BasicAuth(*auth) if auth else url_auth
+        self._authorization = basic_auth(*auth) if auth else url_auth
         self.source = source
         self.library = library
         self.version = version
@@ -157,8 +163,8 @@ class SRUClient:
         if self._session is None:
             self._session = aiohttp.ClientSession(headers={"User-Agent": "mucluc-harvester (+SRU)"})
         parsed = await get_xml(self._session, self.base_url, params, policy=self.policy,
-                               source=self.source, library=self.library, auth=self.auth,
-                               sleep=self._sleep)
+                               source=self.source, library=self.library,
+                               authorization=self._authorization, sleep=self._sleep)
         return self._response(parsed.root, start_record)
 
     def _response(self, root: etree._Element, start_record: int) -> SearchRetrieveResponse:

@@ -13,6 +13,7 @@ and every URL that reaches a log line or an error message goes through :func:`re
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -50,13 +51,19 @@ class RetryableResponse(HarvestError):
         self.retry_after = retry_after
 
 
-def split_credentials(url: str) -> tuple[str, aiohttp.BasicAuth | None]:
-    """``https://u:p@host/x`` → (``https://host/x``, BasicAuth(u, p)); others unchanged."""
+def basic_auth(login: str, password: str) -> str:
+    """The ``Authorization`` header value for HTTP basic auth (UTF-8, as RFC 7617 allows)."""
+    token = base64.b64encode(f"{login}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
+
+
+def split_credentials(url: str) -> tuple[str, str | None]:
+    """``https://u:p@host/x`` → (``https://host/x``, its Authorization header); others unchanged.
+    """
     parsed = URL(url)
     if parsed.user is None:
         return url, None
-    auth = aiohttp.BasicAuth(parsed.user, parsed.password or "")
-    return str(parsed.with_user(None)), auth
+    return str(parsed.with_user(None)), basic_auth(parsed.user, parsed.password or "")
 
 
 def redact(url: str | URL) -> str:
@@ -112,7 +119,7 @@ async def get_with_retries(
     policy: RetryPolicy,
     source: str,
     library: str = "",
-    auth: aiohttp.BasicAuth | None = None,
+    authorization: str | None = None,
     check: Callable[[bytes], Awaitable[None] | None] | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> bytes:
@@ -128,7 +135,8 @@ async def get_with_retries(
         wait: float | None = None
         try:
             async with session.get(
-                url, params=dict(params), auth=auth,
+                url, params=dict(params),
+                headers={"Authorization": authorization} if authorization else None,
                 timeout=aiohttp.ClientTimeout(total=policy.timeout),
             ) as response:
                 if response.status == 503 or response.status >= 500 or response.status == 429:
@@ -186,7 +194,7 @@ async def get_xml(
     policy: RetryPolicy,
     source: str,
     library: str = "",
-    auth: aiohttp.BasicAuth | None = None,
+    authorization: str | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> ParsedXML:
     """GET and parse safely (:func:`~harvesters.xml_safety.parse_untrusted`), retrying bodies
@@ -203,6 +211,6 @@ async def get_xml(
                                     source=source, library=library) from exc
 
     await get_with_retries(session, url, params, policy=policy, source=source, library=library,
-                           auth=auth, check=check, sleep=sleep)
+                           authorization=authorization, check=check, sleep=sleep)
     assert parsed is not None
     return parsed
