@@ -167,7 +167,7 @@ def _subject(tag: str, heading: str, lang: str, convert: Callable[[str], str]) -
     subfields += [Subfield("x" if tag == "650" else "z", convert(p)) for p in parts[1:]]
     if lang in ("eng", "fre"):
         return Field(tag, Indicators(" ", "4"), subfields)
-    return Field(tag, Indicators(" ", "7"), [*subfields, Subfield("2", SUBJECT_SOURCE)])
+    return Field(tag, Indicators(" ", "7"), [*subfields, Subfield("2", convert(SUBJECT_SOURCE))])
 
 
 def _name_field(tag: str, name: str, style: CatalogueStyle, convert: Callable[[str], str],
