@@ -26,7 +26,8 @@ from mucluc.demo.works import PUBLISHERS, Work
 
 SUBJECT_SOURCE = "Bộ TK TVQG"  # the National Library of Vietnam's subject heading list
 
-_COUNTRY = {"vie": "vm ", "tai": "vm ", "hmn": "vm ", "eng": "xxu", "fre": "fr "}
+# MARC country codes (008/15-17) of the publishers' places; everything else is Vietnam.
+_COUNTRY = {"Paris": "fr ", "New Haven": "ctu", "New York": "nyu", "Cambridge, MA": "mau"}
 _NONFILING = {
     "eng": ("The ", "An ", "A "),
     "fre": ("Les ", "Le ", "La ", "L'", "Une ", "Un "),
@@ -114,7 +115,7 @@ def _with_isbd(pairs: list[tuple[str, str]], punctuation: bool) -> list[Subfield
 
 def _fixed_length(work: Work, created: str) -> str:
     year = f"{work.year:04d}"
-    place = _COUNTRY.get(work.lang, "vm ")
+    place = _COUNTRY.get(PUBLISHERS[work.publisher].place, "vm ")
     if work.material == "serial":
         daily = work.ddc.startswith("079")
         middle = ("d" if daily else "m") + "r " + ("n" if daily else "p") + "       0    0"
@@ -142,7 +143,8 @@ def _physical(work: Work, punct: bool) -> list[Subfield]:
     foreign = work.lang in ("eng", "fre")
     if work.material == "map":
         extent = f"1 tập bản đồ ({work.pages} tr.)" if work.pages > 1 else "1 bản đồ"
-        pairs = [("a", extent), ("b", "màu"), ("c", f"{work.size} cm")]
+        size = f"{work.size} cm" if work.pages > 1 else f"{work.size} x {work.size * 11 // 8} cm"
+        pairs = [("a", extent), ("b", "màu"), ("c", size)]
     elif work.material == "serial":
         pairs = [("a", "tập"), ("b", "minh họa"), ("c", "42 cm" if work.ddc.startswith("079")
                                                   else "27 cm")]

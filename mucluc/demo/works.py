@@ -166,6 +166,7 @@ def w(
 
 
 _DBP = "Chiến dịch Điện Biên Phủ, 1954"
+_DBP_EN = "Dien Bien Phu, Battle of, Vietnam, 1954"
 _HCM = "Hồ Chí Minh, 1890-1969"
 
 WORKS: tuple[Work, ...] = (
@@ -181,7 +182,7 @@ WORKS: tuple[Work, ...] = (
       summary="Hồi ký về chiến dịch Điện Biên Phủ năm 1954 do Đại tướng Võ Nguyên Giáp kể, "
       "nhà văn Hữu Mai thể hiện."),
     w("dbp-rendezvous", "Dien Bien Phu", "Võ Nguyên Giáp", "TGP", 2004, 428, "959.7041",
-      f"{_DBP}; Memoirs; =Dien Bien Phu (Vietnam)", sub="rendezvous with history : a memoir",
+      f"{_DBP_EN}; Memoirs; =Dien Bien Phu (Vietnam)", sub="rendezvous with history : a memoir",
       lang="eng", orig="vie", tags="dbp foreign"),
     w("dbp-duong-toi", "Đường tới Điện Biên Phủ", "Võ Nguyên Giáp; Hữu Mai (thể hiện)", "QDND",
       2001, 392, "959.7041", f"{_DBP}; Chiến tranh Đông Dương, 1945-1954; Hồi ký", tags="dbp"),
@@ -214,14 +215,15 @@ WORKS: tuple[Work, ...] = (
       sub="lấy thân mình lấp lỗ châu mai", series="Gương anh hùng", sv="13",
       tags="dbp children", illus=True, size=19),
     w("dbp-hell", "Hell in a very small place", "Fall, Bernard B.", "DACAPO", 2002, 515,
-      "959.7041", f"{_DBP}; Indochinese War, 1946-1954; =Dien Bien Phu (Vietnam)",
+      "959.7041", f"{_DBP_EN}; Indochinese War, 1946-1954; =Dien Bien Phu (Vietnam)",
       sub="the siege of Dien Bien Phu", lang="eng", tags="dbp foreign", size=23),
     w("dbp-bataille", "La bataille de Dien Bien Phu", "Roy, Jules", "JULLIARD", 1963, 478,
-      "959.7041", f"{_DBP}; Guerre d'Indochine, 1946-1954", lang="fre", tags="dbp foreign rare",
+      "959.7041", "Diên Biên Phu, Bataille de (1954); Guerre d'Indochine, 1946-1954",
+      lang="fre", tags="dbp foreign rare",
       isbn=False, size=22),
     w("dbp-ban-do", "Bản đồ chiến dịch Điện Biên Phủ 1954", "@Bảo tàng Lịch sử Quân sự Việt Nam",
       "BD", 2014, 1, "912.5977", f"{_DBP}; Bản đồ; =Điện Biên Phủ (Việt Nam)", mat="map",
-      tags="dbp local"),
+      tags="dbp local", size=60),
     w("dbp-tren-khong", "Hà Nội - Điện Biên Phủ trên không", "@Bộ Tư lệnh Thủ đô Hà Nội",
       "QDND", 2012, 320, "959.7043",
       "Chiến tranh Việt Nam, 1961-1975; Chiến dịch phòng không; =Hà Nội (Việt Nam)"),
@@ -279,7 +281,7 @@ WORKS: tuple[Work, ...] = (
       "Thống kê; Niên giám; =Điện Biên (Việt Nam)", tags="local", size=25),
     w("dc-ban-do", "Bản đồ hành chính tỉnh Điện Biên",
       "@Sở Tài nguyên và Môi trường tỉnh Điện Biên", "BD", 2019, 1, "912.5977",
-      "Bản đồ hành chính; =Điện Biên (Việt Nam)", mat="map", tags="local"),
+      "Bản đồ hành chính; =Điện Biên (Việt Nam)", mat="map", tags="local", size=79),
     w("dc-bao-dbp", "Báo Điện Biên Phủ", "@Tỉnh ủy Điện Biên", "BDBP", 2004, 0, "079.5977",
       "Báo chí; Thông tin; =Điện Biên (Việt Nam)", mat="serial", tags="local"),
     w("dc-van-nghe", "Văn nghệ Điện Biên Phủ", "@Hội Văn học Nghệ thuật tỉnh Điện Biên", "HVN",
