@@ -15,6 +15,7 @@ import unicodedata
 
 from analyzers.syllables import place_tone
 from analyzers.tables import marks
+from analyzers.tables.syllables import VOWELS
 
 __all__ = ["decode_telex", "decode_vni"]
 
@@ -84,6 +85,8 @@ def _vni_word(match: re.Match[str]) -> str:
     tone = None
     for char in word.lower():
         if char in _VNI_TONES:
+            if not any(letter in VOWELS for letter in letters):  # a tone key follows its vowel
+                raise _NotVietnamese
             tone = _VNI_TONES[char]
         elif char in _VNI_MARKS:
             targets, mark = _VNI_MARKS[char]

@@ -1,0 +1,75 @@
+"""Telex and VNI keystrokes decode to Vietnamese; real words are left alone."""
+
+import pytest
+
+from analyzers.keyboard import decode_telex, decode_vni
+from analyzers.syllables import is_syllable, place_tone
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("nguyeenx du", "nguyễn du", id="nguyen-du"),
+        pytest.param("Truyeenj Kieeuf", "truyện kiều", id="truyen-kieu-capitalised"),
+        pytest.param("truwowngf ddaij hocj", "trường đại học", id="uwow-dd"),
+        pytest.param("truowngf", "trường", id="uow-shortcut"),
+        pytest.param("hoaf binhf", "hoà bình", id="house-tone-style"),
+        pytest.param("ngoaif", "ngoài", id="three-vowels"),
+        pytest.param("quys", "quý", id="qu-initial"),
+        pytest.param("gif", "gì", id="gi-alone"),
+        pytest.param("nghiax", "nghĩa", id="ngh-initial"),
+    ],
+)
+def test_decode_telex(query: str, expected: str) -> None:
+    assert decode_telex(query) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Marx", "Paris", "data", "Hmoob", "hmoob", "Data mining", "1984", "", "Nguyễn Du"],
+)
+def test_telex_leaves_real_words(query: str) -> None:
+    assert decode_telex(query) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("truye6n5 kie6u2", "truyện kiều", id="truyen-kieu"),
+        pytest.param("nguye64n du", "nguyễn du", id="marks-then-tone"),
+        pytest.param("d9a5i vie65t", "đại việt", id="d9"),
+        pytest.param("tru7o72ng", "trường", id="horn-twice"),
+        pytest.param("tu7o72ng", "tường", id="uo7-shortcut-absent"),
+        pytest.param("hoa2", "hoà", id="house-tone-style"),
+    ],
+)
+def test_decode_vni(query: str, expected: str) -> None:
+    assert decode_vni(query) == expected
+
+
+@pytest.mark.parametrize("query", ["1984", "Mp3", "H2O", "data", "Nguyễn Du 1999"])
+def test_vni_leaves_numbers_and_words(query: str) -> None:
+    assert decode_vni(query) is None
+
+
+@pytest.mark.parametrize(
+    ("syllable", "tone", "expected"),
+    [
+        ("hoa", "\u0300", "hoà"),
+        ("hoan", "\u0300", "hoàn"),
+        ("mua", "\u0300", "mùa"),
+        ("khuyu", "\u0309", "khuỷu"),
+        ("nguyên", "\u0303", "nguyễn"),
+        ("ngươi", "\u0300", "người"),
+    ],
+)
+def test_place_tone(syllable: str, tone: str | None, expected: str) -> None:
+    assert place_tone(syllable, tone) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("Nguyễn", True), ("ký", True), ("giếng", True), ("nguyôn", False), ("Hơtel", False)],
+)
+def test_is_syllable(word: str, expected: bool) -> None:
+    assert is_syllable(word) is expected
