@@ -1,0 +1,60 @@
+"""Shared benchmark plumbing: a real engine, results files, tables."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@contextmanager
+def engine_url() -> Iterator[str]:
+    """MUCLUC_OPENSEARCH_URL when set, else a throwaway local node for this benchmark."""
+    explicit = os.environ.get("MUCLUC_OPENSEARCH_URL")
+    if explicit:
+        yield explicit.rstrip("/")
+        return
+    from indexer import node
+
+    directory = Path(tempfile.mkdtemp(prefix="mucluc-bench-node-", dir="/tmp"))
+    try:
+        state = node.start(directory, heap=os.environ.get("MUCLUC_BENCH_HEAP", "1g"))
+        yield state.url
+    finally:
+        node.stop(directory)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def write_results(name: str, results: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A Markdown table (readable in a terminal and pasteable into notes)."""
+    cells = [[str(h) for h in headers]] + [[_format(v) for v in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in cells
+    ]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def _format(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}" if value < 10 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

@@ -1,0 +1,157 @@
+"""Ingest throughput: `mucluc load` of a generated MARC file vs. the engine's raw bulk rate.
+
+Ours: parse ISO 2709 → map → raw store → clusters → union documents (the whole `load` path).
+Baseline: the same final documents (raw-store and union documents our load produced), sent to
+fresh indices with the same mappings by plain ``_bulk`` requests of the same size. Both run on the
+same node in the same run; the ratio is what our pipeline costs over simply storing its output.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from opensearchpy import AsyncOpenSearch
+
+from bench.common import engine_url, table, write_results
+from harvesters.files import read_path
+from indexer.indices import create_versioned, ensure_indices
+from indexer.load import Loader
+from mucluc.config import Library
+from mucluc.demo.generate import write_marc_file
+
+RECORDS = int(os.environ.get("MUCLUC_BENCH_RECORDS", "100000"))
+BATCH = 1000
+LIBRARY = {"BENCH": Library("BENCH", "Thư viện thử nghiệm", "provincial")}
+
+
+async def _dump(engine: AsyncOpenSearch, index: str, target: Path) -> int:
+    """Every document of ``index`` as NDJSON (id + source), read before the timed baseline."""
+    count = 0
+    with target.open("w", encoding="utf-8") as out:
+        while True:
+            body: dict[str, Any] = {"size": 2000, "sort": ["_doc"], "query": {"match_all": {}}}
+            page = await engine.search(index=index, body=body, params={"scroll": "5m"})
+            scroll_id = page.get("_scroll_id")
+            while True:
+                hits = page["hits"]["hits"]
+                if not hits:
+                    break
+                for hit in hits:
+                    out.write(
+                        json.dumps(
+                            {"_id": hit["_id"], "_source": hit["_source"]}, ensure_ascii=False
+                        )
+                        + "\n"
+                    )
+                    count += 1
+                page = await engine.scroll(scroll_id=scroll_id, params={"scroll": "5m"})
+                scroll_id = page.get("_scroll_id")
+            if scroll_id:
+                await engine.clear_scroll(scroll_id=scroll_id)
+            return count
+
+
+async def _raw_bulk(engine: AsyncOpenSearch, index: str, source: Path) -> float:
+    """Seconds to bulk-load ``source`` (NDJSON) into ``index``, BATCH documents a request."""
+    batches: list[list[dict[str, Any]]] = []
+    current: list[dict[str, Any]] = []
+    with source.open(encoding="utf-8") as lines:
+        for line in lines:
+            doc = json.loads(line)
+            current += [{"index": {"_index": index, "_id": doc["_id"]}}, doc["_source"]]
+            if len(current) >= 2 * BATCH:
+                batches.append(current)
+                current = []
+    if current:
+        batches.append(current)
+    started = time.perf_counter()
+    for batch in batches:
+        response = await engine.bulk(body=batch, request_timeout=300)
+        if response.get("errors"):
+            raise RuntimeError("the baseline bulk was refused")
+    await engine.indices.refresh(index=index)
+    return time.perf_counter() - started
+
+
+async def run(url: str, marc_file: Path, work: Path) -> dict[str, Any]:
+    engine = AsyncOpenSearch(hosts=[url], timeout=300)
+    try:
+        ours_prefix, base_prefix = "bench-ingest", "bench-baseline"
+        for prefix in (ours_prefix, base_prefix):
+            await engine.indices.delete(index=f"{prefix}-*", params={"ignore_unavailable": "true"})
+        await ensure_indices(engine, ours_prefix)
+        loader = Loader(engine, ours_prefix, LIBRARY, batch_size=BATCH)
+        started = time.perf_counter()
+        summary = await loader.load(read_path(marc_file, library="BENCH"))
+        ours_seconds = time.perf_counter() - started
+        records_dump, union_dump = work / "records.ndjson", work / "union.ndjson"
+        n_records = await _dump(engine, f"{ours_prefix}-records", records_dump)
+        n_union = await _dump(engine, f"{ours_prefix}-union", union_dump)
+        records_index = await create_versioned(engine, base_prefix, "records")
+        union_index = await create_versioned(engine, base_prefix, "union")
+        base_seconds = await _raw_bulk(engine, records_index, records_dump)
+        base_seconds += await _raw_bulk(engine, union_index, union_dump)
+        for prefix in (ours_prefix, base_prefix):
+            await engine.indices.delete(index=f"{prefix}-*")
+        return {
+            "records": RECORDS,
+            "loaded": summary.loaded,
+            "skipped": summary.skipped,
+            "raw_store_documents": n_records,
+            "union_documents": n_union,
+            "ours_seconds": ours_seconds,
+            "baseline_seconds": base_seconds,
+            "ours_records_per_s": summary.loaded / ours_seconds,
+            "baseline_records_per_s": summary.loaded / base_seconds,
+            "ratio": (summary.loaded / ours_seconds) / (summary.loaded / base_seconds),
+        }
+    finally:
+        await engine.close()
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="mucluc-bench-ingest-") as tmp:
+        work = Path(tmp)
+        marc_file = work / "generated.mrc"
+        started = time.perf_counter()
+        write_marc_file(marc_file, RECORDS)
+        print(
+            f"generated {RECORDS:,} MARC records ({marc_file.stat().st_size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+        with engine_url() as url:
+            results = asyncio.run(run(url, marc_file, work))
+    print(
+        table(
+            ["pipeline", "records", "seconds", "records/s", "vs raw bulk"],
+            [
+                [
+                    "mucluc load (parse, map, store, cluster, union)",
+                    results["loaded"],
+                    results["ours_seconds"],
+                    results["ours_records_per_s"],
+                    results["ratio"],
+                ],
+                [
+                    "raw _bulk of the same final documents",
+                    results["loaded"],
+                    results["baseline_seconds"],
+                    results["baseline_records_per_s"],
+                    1.0,
+                ],
+            ],
+        )
+    )
+    print(
+        f"({results['union_documents']:,} union documents "
+        f"from {results['raw_store_documents']:,} records)"
+    )
+    print(f"results: {write_results('ingest', results)}")
+    return 0
