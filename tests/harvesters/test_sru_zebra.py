@@ -1,0 +1,147 @@
+"""SRU client against Zebra (Debian ``idzebra-2.0``), the search server behind classic Koha,
+loaded with Vietnamese MARC records the test writes.
+
+Zebra indexes ISO 2709 with its ``grs.marc.usmarc`` filter and converts to MARCXML on retrieval
+through YAZ's retrieval rules; CQL goes through YAZ's standard ``pqf.properties`` mapping.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import pymarc
+import pytest
+from conftest import FAST
+from pymarc import Field, Indicators, Subfield
+
+from harvesters.records import SourceRecord
+from harvesters.sru import SRUClient, SRUDiagnostic
+
+ZEBRAIDX = shutil.which("zebraidx")
+ZEBRASRV = shutil.which("zebrasrv")
+PQF_PROPERTIES = Path("/usr/share/yaz/etc/pqf.properties")
+ZEBRA_TAB = Path("/usr/share/idzebra-2.0/tab")
+pytestmark = pytest.mark.skipif(
+    ZEBRAIDX is None or ZEBRASRV is None or not PQF_PROPERTIES.exists(),
+    reason="Zebra not installed (Debian packages `idzebra-2.0` and `yaz`)",
+)
+TOTAL = 25
+
+
+def title(n: int) -> str:
+    place = "Muong Thanh" if n % 5 == 0 else "Điện Biên Phủ"
+    return f"Địa chí {place} tập {n}"
+
+
+def make_records(path: Path) -> None:
+    with path.open("wb") as out:
+        for n in range(TOTAL):
+            record = pymarc.Record(force_utf8=True, leader="     nam a22     uu 4500")
+            record.add_field(Field(tag="001", data=f"DB-TINH-{n:04d}"))
+            record.add_field(Field(tag="100", indicators=Indicators("1", " "),
+                                   subfields=[Subfield("a", "Đặng Văn Bài")]))
+            record.add_field(Field(tag="245", indicators=Indicators("1", "0"),
+                                   subfields=[Subfield("a", title(n))]))
+            out.write(record.as_marc())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def zebra(tmp_path_factory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("zebra")
+    for name in ("reg", "shadow", "lock", "tmp", "records", "tab"):
+        (root / name).mkdir()
+    # grs.marc reads records as ISO-8859-1 unless the abstract syntax says otherwise.
+    (root / "tab" / "usmarc.abs").write_text(
+        (ZEBRA_TAB / "usmarc.abs").read_text() + "\nencoding utf-8\n"
+    )
+    make_records(root / "records" / "dia-chi.mrc")
+    (root / "zebra.cfg").write_text(
+        f"profilePath: {root / 'tab'}:{ZEBRA_TAB}\nattset: bib1.att\nattset: explain.att\n"
+        "recordType: grs.marc.usmarc\n"
+        f"register: {root}/reg:100M\nshadow: {root}/shadow:100M\n"
+        f"lockDir: {root}/lock\nkeyTmpDir: {root}/tmp\nisam: b\n"
+    )
+    for command in (["update", str(root / "records")], ["commit"]):
+        subprocess.run([ZEBRAIDX, "-c", "zebra.cfg", "-d", "Default", *command], cwd=root,
+                       check=True, capture_output=True, timeout=60)
+    port = free_port()
+    (root / "yazserver.xml").write_text(f"""<yazgfs>
+  <listen id="public">tcp:127.0.0.1:{port}</listen>
+  <server id="server1" listenref="public">
+    <config>zebra.cfg</config>
+    <cql2rpn>{PQF_PROPERTIES}</cql2rpn>
+    <retrievalinfo>
+      <retrieval syntax="xml" name="marcxml">
+        <backend syntax="usmarc" name="F">
+          <marc inputformat="marc" outputformat="marcxml" inputcharset="utf-8"/>
+        </backend>
+      </retrieval>
+      <retrieval syntax="usmarc" name="F"/>
+    </retrievalinfo>
+  </server>
+</yazgfs>
+""")
+    proc = subprocess.Popen([ZEBRASRV, "-f", "yazserver.xml", "-l", str(root / "srv.log")],
+                            cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if proc.poll() is not None:
+                pytest.fail(f"zebrasrv exited: {(root / 'srv.log').read_text(errors='replace')}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("zebrasrv did not start listening")
+        yield f"http://127.0.0.1:{port}/Default"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.2", "2.0"])
+async def test_all_records_with_vietnamese_titles(zebra, version):
+    async with SRUClient(zebra, source="zebra", library="DB-TINH", version=version,
+                         policy=FAST) as client:
+        items = [i async for i in client.records("cql.allRecords=1", maximum_records=10)]
+    assert all(isinstance(i, SourceRecord) for i in items)
+    assert sorted(i.local_id for i in items) == [f"DB-TINH-{n:04d}" for n in range(TOTAL)]
+    titles = {i.local_id: unicodedata.normalize("NFC", i.record["245"]["a"]) for i in items}
+    assert titles["DB-TINH-0007"] == title(7)
+    assert items[0].record["100"]["a"] == "Đặng Văn Bài"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("dc.title=muong", range(0, TOTAL, 5), id="ascii-word"),
+        pytest.param("dc.title=điện", [n for n in range(TOTAL) if n % 5], id="vietnamese-word"),
+        pytest.param('dc.title="điện biên phủ" and dc.title=7', [7], id="phrase-and-number"),
+    ],
+)
+async def test_cql_title_search(zebra, query, expected):
+    async with SRUClient(zebra, source="zebra", policy=FAST) as client:
+        items = [i async for i in client.records(query, maximum_records=4)]
+    assert sorted(i.local_id for i in items) == [f"DB-TINH-{n:04d}" for n in expected]
+
+
+async def test_unknown_schema_is_a_diagnostic_error(zebra):
+    async with SRUClient(zebra, source="zebra", record_schema="nosuchschema",
+                         policy=FAST) as client:
+        with pytest.raises(SRUDiagnostic, match="Unknown schema for retrieval") as caught:
+            [i async for i in client.records("cql.allRecords=1", limit=3)]
+    assert caught.value.uri == "info:srw/diagnostic/1/66"
+    assert caught.value.diagnostic.details == "nosuchschema"
