@@ -424,10 +424,11 @@ async def harvest(
             if token is None or cp.restarts >= max_restarts:
                 raise
             cp.restarts += 1
-            log.warning("%s: %s; restarting the list from from=%s (restart %d of %d)", source,
+            log.warning("%s; restarting the list from from=%s (restart %d of %d)",
                         exc.message, cp.from_, cp.restarts, max_restarts)
             cp.resumption_token = None
             cp.pages = 0
+            cp.records_seen = 0
             cp.run_response_date = None
             await asyncio.to_thread(store.save, cp)
             token = None

@@ -14,7 +14,7 @@ import pytest
 from conftest import FAST
 from oai_provider import RESPONSE_DATE, Provider
 
-from harvesters.checkpoints import CheckpointStore
+from harvesters.checkpoints import Checkpoint, CheckpointStore
 from harvesters.oaipmh import OAIClient, harvest
 from harvesters.records import SourceRecord
 from harvesters.transport import RetryPolicy
@@ -181,3 +181,20 @@ async def test_killed_harvest_resumes_where_it_stopped(aiohttp_server, tmp_path)
     assert code == 0, output
     assert out.read_text().split() == provider.all_ids
     assert CheckpointStore(state).load("killed").complete
+
+
+async def test_token_expired_while_the_harvester_was_down(aiohttp_server, tmp_path):
+    """A checkpoint's token the server no longer knows: restart from the checkpointed from."""
+    store = CheckpointStore(tmp_path)
+    store.save(Checkpoint(source="fault", metadata_prefix="marc21", from_="2025-12-01",
+                          resumption_token="expired-long-ago", pages=2, records_seen=20))
+    provider = Provider(total=25, page_size=10)
+    url = await start(aiohttp_server, provider)
+    delivered = await run_harvest(url, tmp_path)
+    assert [r.local_id for r in delivered] == provider.all_ids
+    list_requests = [q for q in provider.requests if q.get("verb") == "ListRecords"]
+    assert list_requests[0] == {"verb": "ListRecords", "resumptionToken": "expired-long-ago"}
+    assert list_requests[1] == {"verb": "ListRecords", "metadataPrefix": "marc21",
+                                "from": "2025-12-01"}
+    saved = store.load("fault")
+    assert saved.complete and saved.records_seen == 25 and saved.pages == 3
