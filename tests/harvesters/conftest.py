@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 
 from harvesters.transport import RetryPolicy
+
+YAZ_ZTEST = shutil.which("yaz-ztest")
 
 #: Quick retries: the tests inject faults on purpose and must not wait real backoff times.
 FAST = RetryPolicy(attempts=4, backoff=0.01, max_backoff=0.05, max_retry_after=2.0, timeout=10)
@@ -45,3 +51,35 @@ def serve_oai_files(aiohttp_server, oai_fixtures: Path) -> FileServer:
         return str(server.make_url("/oai"))
 
     return start
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def ztest(tmp_path_factory) -> Iterator[str]:
+    """A yaz-ztest process (Debian `yaz`) on a free port; its SRU base URL."""
+    if YAZ_ZTEST is None:
+        pytest.skip("yaz-ztest not installed (Debian package `yaz`)")
+    port = free_port()
+    log = tmp_path_factory.mktemp("ztest") / "ztest.log"
+    proc = subprocess.Popen([YAZ_ZTEST, "-l", str(log), f"tcp:127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if proc.poll() is not None:
+                pytest.fail(f"yaz-ztest exited: {Path(log).read_text(errors='replace')}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("yaz-ztest did not start listening")
+        yield f"http://127.0.0.1:{port}/Default"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

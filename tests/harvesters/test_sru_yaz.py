@@ -6,55 +6,12 @@ yaz-ztest answers any CQL query with a deterministic number of generated MARC re
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from conftest import FAST
+from conftest import FAST, free_port
 
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.sru import SRUClient, SRUDiagnostic
 from mucluc.errors import HarvestError
-
-YAZ_ZTEST = shutil.which("yaz-ztest")
-pytestmark = pytest.mark.skipif(
-    YAZ_ZTEST is None, reason="yaz-ztest not installed (Debian package `yaz`)"
-)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def ztest(tmp_path_factory) -> Iterator[str]:
-    """A yaz-ztest process on a free port; its SRU base URL."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("ztest") / "ztest.log"
-    proc = subprocess.Popen([YAZ_ZTEST, "-l", str(log), f"tcp:127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            if proc.poll() is not None:
-                pytest.fail(f"yaz-ztest exited: {Path(log).read_text(errors='replace')}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("yaz-ztest did not start listening")
-        yield f"http://127.0.0.1:{port}/Default"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
 
 @pytest.mark.parametrize("version", ["1.1", "1.2", "2.0"])
 @pytest.mark.parametrize("escaped", [False, True], ids=["xml", "escaped-string"])

@@ -1,0 +1,169 @@
+"""A configured source (one ``[[library.sources]]`` table of mucluc.toml) → committed batches.
+
+``mucluc harvest`` should not care which protocol a library speaks. :func:`harvest_source`
+turns any source into one async stream of :class:`Batch` objects under the same contract as
+:mod:`harvesters.checkpoints`: store ``batch.records``, then ``await batch.commit()``. For OAI-PMH
+the commit saves the checkpoint; SRU and file drops have nothing to resume (SRU has no
+incremental harvest, a file is re-read whole), so their commit does nothing and a re-run reads
+them again: stores upsert by ``(library, local_id)``.
+
+Source tables::
+
+    protocol = "oai-pmh"   url = "https://opac.example.vn/cgi-bin/koha/oai.pl"
+                           metadata_prefix = "marc21"   set = "..."   from = "2025-01-01"
+                           username = "..."   password_env = "MUCLUC_TGI_OAI_PASSWORD"
+    protocol = "sru"       url = "http://z3950.example.vn:9999/biblios"
+                           query = "cql.allRecords=1"   version = "1.2"
+                           record_schema = "marcxml"   page_size = 50
+    protocol = "files"     path = "inbox/TGI"   format = "auto"
+
+Passwords may sit in the URL, in ``password`` or, better, in the environment variable named by
+``password_env``; none of them is ever logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harvesters.checkpoints import CheckpointStore
+from harvesters.oaipmh import OAIClient, harvest
+from harvesters.records import RecordProblem, SourceRecord
+from harvesters.sru import SRUClient
+from mucluc.errors import ConfigError
+
+SourceItem = SourceRecord | RecordProblem
+PROTOCOLS = ("oai-pmh", "sru", "files")
+KEYS: dict[str, frozenset[str]] = {
+    "oai-pmh": frozenset({"protocol", "name", "url", "metadata_prefix", "set", "from", "until",
+                          "username", "password", "password_env"}),
+    "sru": frozenset({"protocol", "name", "url", "query", "version", "record_schema",
+                      "page_size", "username", "password", "password_env"}),
+    "files": frozenset({"protocol", "name", "path", "format"}),
+}
+
+
+async def _nothing() -> None:
+    return None
+
+
+@dataclass
+class Batch:
+    """Records to store, then commit. ``label`` says where they came from, for progress lines."""
+
+    records: list[SourceItem]
+    label: str
+    _commit: Callable[[], Awaitable[None]] = field(default=_nothing, repr=False)
+
+    async def commit(self) -> None:
+        await self._commit()
+
+
+def source_name(library: str, spec: Mapping[str, Any], index: int = 0) -> str:
+    """The source's name (``name`` in the table, else ``<library>-<protocol>-<n>``): it names the
+    checkpoint file and appears in reports, so it must stay stable between runs."""
+    name = spec.get("name")
+    if name:
+        return str(name)
+    return f"{library}-{spec.get('protocol', 'source')}-{index + 1}"
+
+
+def _check(library: str, spec: Mapping[str, Any], name: str) -> str:
+    protocol = str(spec.get("protocol", ""))
+    if protocol not in PROTOCOLS:
+        raise ConfigError(f"library {library}, source {name}: protocol {protocol!r} is not one "
+                          f"of {', '.join(PROTOCOLS)}")
+    unknown = sorted(set(spec) - KEYS[protocol])
+    if unknown:
+        raise ConfigError(f"library {library}, source {name}: unknown keys "
+                          f"{', '.join(unknown)} for {protocol} (known: "
+                          f"{', '.join(sorted(KEYS[protocol]))})")
+    required = "path" if protocol == "files" else "url"
+    if not spec.get(required):
+        raise ConfigError(f"library {library}, source {name}: {protocol} needs `{required}`")
+    return protocol
+
+
+def _auth(library: str, spec: Mapping[str, Any], name: str) -> tuple[str, str] | None:
+    user = spec.get("username")
+    if not user:
+        return None
+    if spec.get("password_env"):
+        variable = str(spec["password_env"])
+        if variable not in os.environ:
+            raise ConfigError(f"library {library}, source {name}: environment variable "
+                              f"{variable} (password_env) is not set")
+        return str(user), os.environ[variable]
+    return str(user), str(spec.get("password", ""))
+
+
+async def harvest_source(
+    library: str,
+    spec: Mapping[str, Any],
+    *,
+    state_dir: Path,
+    name: str | None = None,
+    base_dir: Path | None = None,
+    batch_size: int = 500,
+    full: bool = False,
+) -> AsyncIterator[Batch]:
+    """Batches of one configured source of ``library``; see the module docstring.
+
+    ``state_dir`` holds the OAI-PMH checkpoints; ``base_dir`` resolves a relative ``path`` of a
+    files source (the configuration file's folder); ``full`` ignores the incremental ``from``.
+    """
+    name = name or source_name(library, spec)
+    protocol = _check(library, spec, name)
+    if protocol == "oai-pmh":
+        async with OAIClient(str(spec["url"]), source=name, library=library,
+                             auth=_auth(library, spec, name)) as client:
+            async for page in harvest(
+                client, CheckpointStore(state_dir),
+                metadata_prefix=str(spec.get("metadata_prefix", "marc21")),
+                set_spec=spec.get("set"), from_=spec.get("from"), until=spec.get("until"),
+                full=full,
+            ):
+                yield Batch(page.records, f"page {page.number}", page.commit)
+    elif protocol == "sru":
+        async with SRUClient(str(spec["url"]), source=name, library=library,
+                             version=str(spec.get("version", "1.2")),
+                             record_schema=str(spec.get("record_schema", "marcxml")),
+                             auth=_auth(library, spec, name)) as client:
+            pending: list[SourceItem] = []
+            first = 1
+            async for item in client.records(str(spec.get("query", "cql.allRecords=1")),
+                                              maximum_records=int(spec.get("page_size", 50))):
+                pending.append(item)
+                if len(pending) >= batch_size:
+                    yield Batch(pending, f"records {first}-{first + len(pending) - 1}")
+                    first += len(pending)
+                    pending = []
+            if pending:
+                yield Batch(pending, f"records {first}-{first + len(pending) - 1}")
+    else:
+        from harvesters.files import read_path
+
+        path = Path(str(spec["path"]))
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        items: Iterator[SourceItem] = read_path(path, library=library,
+                                                fmt=str(spec.get("format", "auto")))
+        while True:
+            # Files are read in a worker thread: a large XLSX must not stall the event loop.
+            chunk = await asyncio.to_thread(_take, items, batch_size)
+            if not chunk:
+                return
+            yield Batch(chunk, f"{path.name}: {len(chunk)} records")
+
+
+def _take(items: Iterator[SourceItem], count: int) -> list[SourceItem]:
+    chunk: list[SourceItem] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= count:
+            break
+    return chunk

@@ -1,0 +1,74 @@
+"""Configured sources of every protocol → committed batches (what `mucluc harvest` consumes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from oai_provider import Provider
+
+from harvesters.checkpoints import CheckpointStore
+from harvesters.records import SourceRecord
+from harvesters.sources import harvest_source, source_name
+from mucluc.errors import ConfigError
+
+
+async def collect(library: str, spec: dict, state: Path, **kwargs) -> list[str]:
+    ids: list[str] = []
+    async for batch in harvest_source(library, spec, state_dir=state, **kwargs):
+        ids += [i.local_id for i in batch.records if isinstance(i, SourceRecord)]
+        await batch.commit()
+    return ids
+
+
+async def test_oai_source_checkpoints_and_resumes_incrementally(aiohttp_server, tmp_path,
+                                                                monkeypatch):
+    provider = Provider(total=23, page_size=10)
+    server = await aiohttp_server(provider.app(), host="127.0.0.1")
+    monkeypatch.setenv("TGI_OAI_PASSWORD", "s3cret")
+    spec = {"protocol": "oai-pmh", "url": str(server.make_url("/oai")), "username": "tgi",
+            "password_env": "TGI_OAI_PASSWORD"}
+    assert await collect("TGI", spec, tmp_path) == provider.all_ids
+    saved = CheckpointStore(tmp_path).load(source_name("TGI", spec))
+    assert saved is not None and saved.complete and saved.pages == 3
+    await collect("TGI", spec, tmp_path)
+    starts = [q for q in provider.requests
+              if q.get("verb") == "ListRecords" and "resumptionToken" not in q]
+    assert "from" not in starts[0] and starts[1]["from"] == saved.next_from
+
+
+async def test_sru_source_in_batches(ztest, tmp_path):
+    spec = {"protocol": "sru", "url": ztest, "query": "computer", "page_size": 4}
+    batches = [b async for b in harvest_source("DBI", spec, state_dir=tmp_path, batch_size=10)]
+    assert [len(b.records) for b in batches] == [10, 10, 3]
+    assert [b.label for b in batches] == ["records 1-10", "records 11-20", "records 21-23"]
+
+
+async def test_files_source_relative_to_config(tmp_path):
+    inbox = tmp_path / "inbox" / "TH-MP"
+    inbox.mkdir(parents=True)
+    (inbox / "sach.csv").write_text("Mã,Tên sách,Tác giả\nA1,Vợ chồng A Phủ,Tô Hoài\n"
+                                    "A2,Truyện Tây Bắc,Tô Hoài\n", encoding="utf-8")
+    spec = {"protocol": "files", "path": "inbox/TH-MP"}
+    ids = await collect("TH-MP", spec, tmp_path / "state", base_dir=tmp_path)
+    assert ids == ["A1", "A2"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        pytest.param({"protocol": "z39.50", "url": "x"}, "protocol 'z39.50' is not one of",
+                     id="unknown-protocol"),
+        pytest.param({"protocol": "oai-pmh"}, "oai-pmh needs `url`", id="no-url"),
+        pytest.param({"protocol": "files"}, "files needs `path`", id="no-path"),
+        pytest.param({"protocol": "sru", "url": "x", "qeury": "a"}, "unknown keys qeury",
+                     id="typo-in-key"),
+        pytest.param({"protocol": "oai-pmh", "url": "http://127.0.0.1:9/oai", "username": "u",
+                      "password_env": "MUCLUC_TEST_UNSET_VARIABLE"},
+                     "MUCLUC_TEST_UNSET_VARIABLE \\(password_env\\) is not set",
+                     id="password-env-missing"),
+    ],
+)
+async def test_bad_source_tables(tmp_path, spec, message):
+    with pytest.raises(ConfigError, match=message):
+        await collect("TGI", spec, tmp_path)
