@@ -143,7 +143,7 @@ def _parse_chunk(
             hide_utf8_warnings=True,
             utf8_handling="strict",
         )
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - pymarc raises many types for bad records
         return RecordProblem(
             source=source,
             library=library,

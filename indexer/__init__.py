@@ -1,1 +1,1 @@
-"""The engine side: the managed node, indices and aliases, MARC → document mapping, bulk indexing."""
+"""The engine side: the managed node, indices and aliases, MARC → documents, bulk indexing."""
