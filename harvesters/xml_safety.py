@@ -83,6 +83,8 @@ def sanitise(data: bytes) -> tuple[bytes, int]:
         count += 1
         return b"&#xFFFD;"
 
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data, 0  # UTF-16 with a BOM: lxml reads it; a byte-level rewrite would break it
     if b"&#" in data:
         data = _CHAR_REF.sub(fix_ref, data)
     declared = _DECLARED_ENCODING.match(data)

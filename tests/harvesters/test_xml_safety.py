@@ -93,3 +93,9 @@ def test_other_declared_encodings_are_left_alone():
     data = '<?xml version="1.0" encoding="windows-1258"?><r>Vi\u00eat</r>'.encode("cp1258")
     assert sanitise(data) == (data, 0)
     assert parse_untrusted(data).root.text == "Viêt"
+
+
+def test_utf16_documents_are_not_rewritten():
+    data = '<?xml version="1.0" encoding="UTF-16"?><r>Điện Biên</r>'.encode("utf-16")
+    assert sanitise(data) == (data, 0)
+    assert parse_untrusted(data).root.text == "Điện Biên"
