@@ -2,7 +2,7 @@
 loaded with Vietnamese MARC records the test writes.
 
 Zebra indexes ISO 2709 with its ``grs.marc.usmarc`` filter and converts to MARCXML on retrieval
-through YAZ's retrieval rules; CQL goes through YAZ's standard ``pqf.properties`` mapping.
+through YAZ's retrieval rules; CQL is mapped to Bib-1 by a subset of YAZ's ``pqf.properties``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pymarc
 import pytest
-from conftest import FAST
+from conftest import FAST, free_port
 from pymarc import Field, Indicators, Subfield
 
 from harvesters.records import SourceRecord
@@ -25,13 +25,29 @@ from harvesters.sru import SRUClient, SRUDiagnostic
 
 ZEBRAIDX = shutil.which("zebraidx")
 ZEBRASRV = shutil.which("zebrasrv")
-PQF_PROPERTIES = Path("/usr/share/yaz/etc/pqf.properties")
 ZEBRA_TAB = Path("/usr/share/idzebra-2.0/tab")
 pytestmark = pytest.mark.skipif(
-    ZEBRAIDX is None or ZEBRASRV is None or not PQF_PROPERTIES.exists(),
+    ZEBRAIDX is None or ZEBRASRV is None,
     reason="Zebra not installed (Debian packages `idzebra-2.0` and `yaz`)",
 )
 TOTAL = 25
+#: CQL → Bib-1 (PQF) mapping for zebrasrv: the subset of YAZ's etc/pqf.properties these tests use.
+CQL_TO_PQF = """\
+set.cql = info:srw/cql-context-set/1/cql-v1.2
+set.dc = info:srw/cql-context-set/1/dc-v1.1
+index.cql.serverChoice = 1=1016
+index.cql.allRecords = 1=_ALLRECORDS 2=103
+index.dc.title = 1=4
+index.dc.creator = 1=1003
+relation.eq = 2=3
+relation.scr = 2=3
+relation.= = 2=3
+position.any = 3=3 6=1
+structure.exact = 4=108
+structure.* = 4=1
+truncation.none = 5=100
+always = 6=1
+"""
 
 
 def title(n: int) -> str:
@@ -49,12 +65,6 @@ def make_records(path: Path) -> None:
             record.add_field(Field(tag="245", indicators=Indicators("1", "0"),
                                    subfields=[Subfield("a", title(n))]))
             out.write(record.as_marc())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +86,13 @@ def zebra(tmp_path_factory) -> Iterator[str]:
     for command in (["update", str(root / "records")], ["commit"]):
         subprocess.run([ZEBRAIDX, "-c", "zebra.cfg", "-d", "Default", *command], cwd=root,
                        check=True, capture_output=True, timeout=60)
+    (root / "cql2pqf.properties").write_text(CQL_TO_PQF)
     port = free_port()
     (root / "yazserver.xml").write_text(f"""<yazgfs>
   <listen id="public">tcp:127.0.0.1:{port}</listen>
   <server id="server1" listenref="public">
     <config>zebra.cfg</config>
-    <cql2rpn>{PQF_PROPERTIES}</cql2rpn>
+    <cql2rpn>cql2pqf.properties</cql2rpn>
     <retrievalinfo>
       <retrieval syntax="xml" name="marcxml">
         <backend syntax="usmarc" name="F">
