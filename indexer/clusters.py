@@ -1,44 +1,120 @@
-"""Which records describe the same book: the cluster key of a record.
+"""Which records describe the same book: candidate keys, then verified matches, then clusters.
 
-A union catalogue shows each book once. This first version puts two records in one cluster when
-their folded title (with volume/part), their authors (folded, order- and punctuation-free) and
-their year agree. Folding removes tones and maps đ to d, so NFC/NFD text, old and new tone
-placement and ``Nguyễn, Du`` / ``Nguyễn Du`` all give the same key; different volumes
-("Tập 1"/"Tập 2"), years and authors stay apart: a wrong merge hides a book, which is worse than a
-missed one. The cluster id is derived from the key, so clustering needs no lookups and is
-incremental by construction.
+A union catalogue shows each book once. Clustering runs in three steps:
+
+1. **Candidate keys** (`candidate_keys`), stored on every raw-store record (`keys`) so the Loader
+   finds possible duplicates with one terms query per batch: every ISBN as ISBN-13 (ISBN-10s
+   convert, so they cross-match), ISSNs, agency identifiers (010, 024, 035 "(OCoLC)…"), and three
+   folded title keys: title + author, title + year, author + year. Folding removes tones and maps
+   đ → d, so NFC/NFD text, both tone styles (hòa/hoà) and inverted names give the same keys.
+2. **Verification** of every candidate pair by `indexer.matching.verify` (material type, volumes,
+   editions, identifiers, years, pages, title distance, authors).
+3. **Clusters**: verified pairs are joined strongest first (shared identifier, then rules), and two
+   groups join only when no member of one *conflicts* with a member of the other (other volume,
+   edition, year, material type, ISBNs) — so a chain of near matches never merges "Tập 1" with
+   "Tập 2" or the 2015 printing with the 2019 one.
+
+One library may hold several records of one book (copies catalogued twice, a record re-keyed in
+a migration): they join one cluster like any other duplicates, and the union document lists
+each as a holding. We do not enforce RecordManager's "one record per library per group".
+
+The cluster id is derived from the cluster's *anchor*, its smallest member record id
+(``library:local_id``), so it is deterministic (a rebuild from scratch gives the same ids) and
+stable while the anchor stays. The result of `cluster_records` depends only on the set of
+records given, never on their order.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
-from analyzers.fold import fold
 from indexer.marc_document import RecordFields
+from indexer.matching import Profile, as_fields, conflict, profile, verify
 
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-
-
-def _words(text: str) -> list[str]:
-    return [word for word in _NON_WORD.split(fold(text)) if word]
-
-
-def title_key(fields: RecordFields) -> str:
-    return " ".join(_words(f"{fields.title} {fields.part}"))
+TITLE_KEY_LETTERS = 30
+# A key shared by more records than this (a generic title in one year) proposes no pairs:
+# verifying them all would be slow and their matches are found through the other keys.
+MAX_KEY_GROUP = 200
 
 
-def author_key(fields: RecordFields) -> str:
-    if not fields.authors:
+def _title_key(p: Profile) -> str:
+    return "".join(p.main_title.split())[:TITLE_KEY_LETTERS]
+
+
+def _author_key(p: Profile) -> str:
+    """The alphabetically first full word of the first author: inverted or not, it is the same."""
+    if not p.authors:
         return ""
-    return " ".join(sorted(_words(fields.authors[0])))
+    full = sorted(w for w in p.authors[0] if len(w) > 1) or sorted(p.authors[0])
+    return full[0]
 
 
-def cluster_key(fields: RecordFields) -> str:
-    """The key two records of one book share (see the module docstring)."""
-    return f"{title_key(fields)}|{author_key(fields)}|{fields.year or ''}"
+def candidate_keys(fields: RecordFields | Mapping[str, Any]) -> list[str]:
+    """The keys under which possible duplicates of this record are looked up (sorted)."""
+    return profile_keys(profile(fields))
 
 
-def cluster_id(fields: RecordFields) -> str:
-    digest = hashlib.sha1(cluster_key(fields).encode("utf-8")).hexdigest()
-    return digest[:20]
+def profile_keys(p: Profile) -> list[str]:
+    keys = {f"isbn:{i}" for i in p.isbns}
+    keys |= {f"issn:{i}" for i in p.issns}
+    keys |= {f"id:{i}" for i in p.ids}
+    title = _title_key(p)
+    author = _author_key(p)
+    if title:
+        keys.add(f"ta:{title}|{author}")
+        if p.year:
+            keys.add(f"ty:{title}|{p.year}")
+    if author and p.year:
+        keys.add(f"ay:{author}|{p.year}")
+    return sorted(keys)
+
+
+def cluster_key(fields: RecordFields | Mapping[str, Any]) -> str:
+    """A readable title|author|year key of the record (kept on raw-store records for people)."""
+    p = profile(fields)
+    return f"{_title_key(p)}|{_author_key(p)}|{p.year or ''}"
+
+
+def cluster_id(anchor: str) -> str:
+    """The id of the cluster whose smallest member record id is `anchor`."""
+    return hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:20]
+
+
+def cluster_records(records: Mapping[str, RecordFields | Mapping[str, Any]]) -> dict[str, str]:
+    """record id → cluster id for every record given (see the module docstring)."""
+    ids = sorted(records)
+    profiles = [profile(as_fields(records[i])) for i in ids]
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for index, record_profile in enumerate(profiles):
+        for key in profile_keys(record_profile):
+            by_key[key].append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in by_key.values():
+        if 1 < len(members) <= MAX_KEY_GROUP:
+            for x, first in enumerate(members):
+                for second in members[x + 1 :]:
+                    pairs.add((first, second) if first < second else (second, first))
+    edges: list[tuple[int, int, int]] = []
+    for first, second in pairs:
+        verdict = verify(profiles[first], profiles[second])
+        if verdict.same:
+            edges.append((-verdict.strength, first, second))
+    edges.sort()
+
+    group_of = list(range(len(ids)))
+    groups: dict[int, list[int]] = {i: [i] for i in range(len(ids))}
+    for _strength, first, second in edges:
+        a, b = group_of[first], group_of[second]
+        if a == b:
+            continue
+        if any(conflict(profiles[x], profiles[y]) for x in groups[a] for y in groups[b]):
+            continue
+        keep, gone = (a, b) if a < b else (b, a)
+        for member in groups[gone]:
+            group_of[member] = keep
+        groups[keep].extend(groups.pop(gone))
+    # A group's key is its smallest index, which is also its smallest record id: the anchor.
+    return {record: cluster_id(ids[group_of[index]]) for index, record in enumerate(ids)}

@@ -19,15 +19,18 @@ from opensearchpy import AsyncOpenSearch
 from opensearchpy.exceptions import OpenSearchException
 
 from harvesters.records import RecordProblem, Repair, SourceRecord
-from indexer.clusters import cluster_id, cluster_key
+from indexer.clusters import candidate_keys, cluster_id, cluster_key, cluster_records
 from indexer.engine import translate
 from indexer.indices import alias
 from indexer.marc_document import record_fields
+from indexer.schema import KEYWORD
 from indexer.union import union_document
 from mucluc.config import Library
 
 SourceItem = SourceRecord | RecordProblem
 MEMBER_FIELDS = ["library", "local_id", "fields", "cluster"]
+TERMS_PER_QUERY = 1000
+PAGE = 2000
 
 
 @dataclass
@@ -88,8 +91,10 @@ def record_document(item: SourceRecord, harvested_at: str) -> dict[str, Any]:
         "checksum": checksum,
         "harvested_at": harvested_at,
         "status": "active",
-        "cluster": cluster_id(fields),
+        # Provisional: the Loader sets the real cluster once it has seen the candidates.
+        "cluster": cluster_id(record_id(item.library, item.local_id)),
         "cluster_key": cluster_key(fields),
+        "keys": candidate_keys(fields),
         "marc": marc,
         "fields": fields.as_dict(),
         "repairs": [vars(r) for r in item.repairs],
@@ -115,6 +120,7 @@ class Loader:
         self.progress = progress
         self.records_alias = alias(prefix, "records")
         self.union_alias = alias(prefix, "union")
+        self._mapping_checked = False
 
     async def load(self, items: Iterable[SourceItem] | AsyncIterable[SourceItem]) -> LoadSummary:
         summary = LoadSummary()
@@ -140,19 +146,27 @@ class Loader:
         return summary
 
     async def load_batch(self, batch: list[SourceRecord], summary: LoadSummary) -> None:
+        """Store a batch, re-cluster what it touches, and rebuild the affected union documents.
+
+        Clusters are maintained incrementally: the new and changed records' candidates are found
+        with one terms query on `keys` for the whole batch, then the candidates' clusters and the
+        changed records' old clusters are read whole, and `cluster_records` decides that pool
+        again. A record that moves gets its `cluster` updated; a cluster that loses its last
+        member loses its union document.
+        """
+        await self._ensure_mapping()
         harvested_at = datetime.now(UTC).isoformat(timespec="seconds")
         unique: dict[str, SourceRecord] = {}
         for item in batch:  # the last version of a record within a batch wins
             unique[record_id(item.library, item.local_id)] = item
         existing = await self._existing(list(unique))
-        actions: list[dict[str, Any]] = []
-        affected: set[str] = set()
+        documents: dict[str, dict[str, Any]] = {}
+        deleted: dict[str, str] = {}
         for doc_id, item in unique.items():
             old = existing.get(doc_id)
             if item.deleted or item.record is None:
                 if old is not None:
-                    actions += [{"delete": {"_index": self.records_alias, "_id": doc_id}}]
-                    affected.add(old["cluster"])
+                    deleted[doc_id] = old["cluster"]
                     summary.deleted += 1
                 continue
             try:
@@ -177,26 +191,67 @@ class Loader:
                 summary.new += 1
             else:
                 summary.updated += 1
-                affected.add(old["cluster"])
-            affected.add(document["cluster"])
-            actions += [{"index": {"_index": self.records_alias, "_id": doc_id}}, document]
-        if actions:
-            refused = await self._bulk(actions, "storing records")
-            for doc_id, reason in refused.items():
-                item = unique[doc_id]
-                summary.problems.append(
-                    RecordProblem(
-                        source=item.source,
-                        library=item.library,
-                        record_id=item.local_id,
-                        offset=item.offset,
-                        reason=f"the engine refused the record: {reason}",
-                    )
+            documents[doc_id] = document
+        if not documents and not deleted:
+            return
+        affected, actions = await self._recluster(documents, deleted, existing)
+        refused = await self._bulk(actions, "storing records")
+        for doc_id, reason in refused.items():
+            if doc_id not in unique:
+                continue
+            item = unique[doc_id]
+            summary.problems.append(
+                RecordProblem(
+                    source=item.source,
+                    library=item.library,
+                    record_id=item.local_id,
+                    offset=item.offset,
+                    reason=f"the engine refused the record: {reason}",
                 )
-            await self._refresh(self.records_alias)
+            )
+        await self._refresh(self.records_alias)
         if affected:
             await self.rebuild_clusters(affected)
             summary.clusters_touched += len(affected)
+
+    async def _recluster(
+        self,
+        documents: dict[str, dict[str, Any]],
+        deleted: dict[str, str],
+        existing: Mapping[str, Mapping[str, Any]],
+    ) -> tuple[set[str], list[dict[str, Any]]]:
+        """(clusters whose union document must be rebuilt, bulk actions for the raw store)."""
+        before = {existing[i]["cluster"] for i in documents if i in existing}
+        before |= set(deleted.values())
+        keys = sorted({key for document in documents.values() for key in document["keys"]})
+        candidates = await self._records_where("keys", keys)
+        pool = dict(candidates)
+        pool.update(
+            await self._records_where(
+                "cluster", sorted(before | {c["cluster"] for c in candidates.values()})
+            )
+        )
+        for doc_id in deleted:
+            pool.pop(doc_id, None)
+        pool.update(documents)
+        assignment = cluster_records({doc_id: doc["fields"] for doc_id, doc in pool.items()})
+        affected = set(before)
+        actions: list[dict[str, Any]] = []
+        for doc_id in deleted:
+            actions.append({"delete": {"_index": self.records_alias, "_id": doc_id}})
+        for doc_id, document in documents.items():
+            document["cluster"] = assignment[doc_id]
+            affected.add(document["cluster"])
+            actions += [{"index": {"_index": self.records_alias, "_id": doc_id}}, document]
+        for doc_id, source in sorted(pool.items()):
+            if doc_id in documents or source.get("cluster") == assignment[doc_id]:
+                continue
+            affected |= {source["cluster"], assignment[doc_id]}
+            actions += [
+                {"update": {"_index": self.records_alias, "_id": doc_id}},
+                {"doc": {"cluster": assignment[doc_id]}},
+            ]
+        return affected, actions
 
     async def rebuild_clusters(self, clusters: set[str]) -> None:
         """Recompute the union documents of these clusters from their current members."""
@@ -228,21 +283,48 @@ class Loader:
 
     async def _members(self, clusters: list[str]) -> dict[str, list[dict[str, Any]]]:
         grouped: dict[str, list[dict[str, Any]]] = {}
-        for start in range(0, len(clusters), 500):
-            chunk = clusters[start : start + 500]
-            body = {
-                "query": {"terms": {"cluster": chunk}},
-                "_source": MEMBER_FIELDS,
-                "size": 10_000,
-                "sort": ["_doc"],
-            }
-            try:
-                response = await self.engine.search(index=self.records_alias, body=body)
-            except OpenSearchException as exc:
-                raise translate(exc, "reading cluster members") from exc
-            for hit in response["hits"]["hits"]:
-                grouped.setdefault(hit["_source"]["cluster"], []).append(hit["_source"])
+        for source in (await self._records_where("cluster", clusters)).values():
+            grouped.setdefault(source["cluster"], []).append(source)
         return grouped
+
+    async def _records_where(self, name: str, values: list[str]) -> dict[str, dict[str, Any]]:
+        """Stored records (id → member fields) whose `name` is one of `values`, in few requests."""
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(values), TERMS_PER_QUERY):
+            chunk = values[start : start + TERMS_PER_QUERY]
+            after: list[Any] | None = None
+            while True:
+                body: dict[str, Any] = {
+                    "query": {"terms": {name: chunk}},
+                    "_source": MEMBER_FIELDS,
+                    "size": PAGE,
+                    "sort": [{"library": "asc"}, {"local_id": "asc"}],
+                }
+                if after is not None:
+                    body["search_after"] = after
+                try:
+                    response = await self.engine.search(index=self.records_alias, body=body)
+                except OpenSearchException as exc:
+                    raise translate(exc, f"reading stored records by {name}") from exc
+                hits = response["hits"]["hits"]
+                for hit in hits:
+                    found[hit["_id"]] = hit["_source"]
+                if len(hits) < PAGE:
+                    break
+                after = hits[-1]["sort"]
+        return found
+
+    async def _ensure_mapping(self) -> None:
+        """Raw stores created before candidate keys existed get the `keys` field (once)."""
+        if self._mapping_checked:
+            return
+        try:
+            await self.engine.indices.put_mapping(
+                index=self.records_alias, body={"properties": {"keys": KEYWORD}}
+            )
+        except OpenSearchException as exc:
+            raise translate(exc, "adding the keys field to the raw store") from exc
+        self._mapping_checked = True
 
     async def _bulk(self, actions: list[dict[str, Any]], doing: str) -> dict[str, str]:
         """Send a bulk request; returns id → reason for the documents the engine refused."""
@@ -255,7 +337,7 @@ class Loader:
         refused: dict[str, str] = {}
         if response.get("errors"):
             for entry in response["items"]:
-                (operation, result), = entry.items()
+                ((operation, result),) = entry.items()
                 if result.get("status", 200) >= 300 and not (
                     operation == "delete" and result.get("status") == 404
                 ):

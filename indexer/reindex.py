@@ -17,14 +17,20 @@ import pymarc
 from opensearchpy import AsyncOpenSearch
 from opensearchpy.exceptions import OpenSearchException
 
-from indexer.clusters import cluster_id, cluster_key
+from indexer.clusters import candidate_keys, cluster_key, cluster_records
 from indexer.engine import translate
 from indexer.indices import alias, create_versioned, current_index, ensure_indices, swap_alias
 from indexer.marc_document import record_fields
+from indexer.schema import KEYWORD
 from indexer.union import union_document
 from mucluc.config import Library
 
 PAGE = 1000
+# What `indexer.matching` reads of a record's fields (recluster loads only these).
+MATCHING_FIELDS = (
+    "title", "subtitle", "part", "authors", "year", "edition", "pages", "series", "isbns",
+    "issns", "other_ids", "type",
+)  # fmt: skip
 
 
 @dataclass
@@ -38,7 +44,12 @@ class ReindexResult:
 async def _pages(engine: AsyncOpenSearch, index: str, source: list[str] | bool, sort: list[Any]):  # type: ignore[no-untyped-def]
     after: list[Any] | None = None
     while True:
-        body: dict[str, Any] = {"query": {"match_all": {}}, "size": PAGE, "sort": sort, "_source": source}
+        body: dict[str, Any] = {
+            "query": {"match_all": {}},
+            "size": PAGE,
+            "sort": sort,
+            "_source": source,
+        }
         if after is not None:
             body["search_after"] = after
         try:
@@ -53,10 +64,15 @@ async def _pages(engine: AsyncOpenSearch, index: str, source: list[str] | bool, 
 
 
 async def remap_records(engine: AsyncOpenSearch, prefix: str) -> int:
-    """Recompute fields and cluster of every stored record from its MARC."""
+    """Recompute fields and candidate keys of every stored record from its MARC."""
     records_alias = alias(prefix, "records")
     count = 0
-    async for hits in _pages(engine, records_alias, ["marc", "library", "local_id"], [{"library": "asc"}, {"local_id": "asc"}]):
+    async for hits in _pages(
+        engine,
+        records_alias,
+        ["marc", "library", "local_id"],
+        [{"library": "asc"}, {"local_id": "asc"}],
+    ):
         actions: list[dict[str, Any]] = []
         for hit in hits:
             count += 1
@@ -67,7 +83,13 @@ async def remap_records(engine: AsyncOpenSearch, prefix: str) -> int:
             fields = record_fields(record)
             actions += [
                 {"update": {"_index": records_alias, "_id": hit["_id"]}},
-                {"doc": {"fields": fields.as_dict(), "cluster": cluster_id(fields), "cluster_key": cluster_key(fields)}},
+                {
+                    "doc": {
+                        "fields": fields.as_dict(),
+                        "cluster_key": cluster_key(fields),
+                        "keys": candidate_keys(fields),
+                    }
+                },
             ]
         if actions:
             try:
@@ -79,6 +101,45 @@ async def remap_records(engine: AsyncOpenSearch, prefix: str) -> int:
     except OpenSearchException as exc:
         raise translate(exc, "refreshing the raw store") from exc
     return count
+
+
+async def recluster(engine: AsyncOpenSearch, prefix: str) -> int:
+    """Decide every cluster again from all stored records; returns how many records moved.
+
+    The same `cluster_records` the Loader runs on each batch's neighbourhood runs here on the
+    whole store, so a rebuild gives the clusters incremental loading maintains. Only the fields
+    matching reads are held in memory (no MARC, subjects or summaries).
+    """
+    records_alias = alias(prefix, "records")
+    fields: dict[str, dict[str, Any]] = {}
+    current: dict[str, str] = {}
+    async for hits in _pages(
+        engine,
+        records_alias,
+        ["cluster", *(f"fields.{name}" for name in MATCHING_FIELDS)],
+        [{"library": "asc"}, {"local_id": "asc"}],
+    ):
+        for hit in hits:
+            fields[hit["_id"]] = hit["_source"].get("fields", {})
+            current[hit["_id"]] = hit["_source"].get("cluster", "")
+    assignment = cluster_records(fields)
+    moved = [doc_id for doc_id in sorted(assignment) if assignment[doc_id] != current[doc_id]]
+    for start in range(0, len(moved), PAGE):
+        actions: list[dict[str, Any]] = []
+        for doc_id in moved[start : start + PAGE]:
+            actions += [
+                {"update": {"_index": records_alias, "_id": doc_id}},
+                {"doc": {"cluster": assignment[doc_id]}},
+            ]
+        try:
+            await engine.bulk(body=actions, request_timeout=120)
+        except OpenSearchException as exc:
+            raise translate(exc, "updating clusters in the raw store") from exc
+    try:
+        await engine.indices.refresh(index=records_alias)
+    except OpenSearchException as exc:
+        raise translate(exc, "refreshing the raw store") from exc
+    return len(moved)
 
 
 def _json_text(marc_json: dict[str, Any]) -> str:
@@ -93,7 +154,14 @@ async def reindex(
     """Build a new union index from the raw store and point the alias at it."""
     started = time.perf_counter()
     await ensure_indices(engine, prefix)
+    try:  # raw stores made before candidate keys existed
+        await engine.indices.put_mapping(
+            index=alias(prefix, "records"), body={"properties": {"keys": KEYWORD}}
+        )
+    except OpenSearchException as exc:
+        raise translate(exc, "adding the keys field to the raw store") from exc
     records = await remap_records(engine, prefix)
+    await recluster(engine, prefix)
     old = await current_index(engine, prefix, "union")
     new = await create_versioned(engine, prefix, "union")
     union_count = 0
@@ -119,7 +187,10 @@ async def reindex(
         for hit in hits:
             source = hit["_source"]
             if current is not None and source["cluster"] != current:
-                actions += [{"index": {"_index": new, "_id": current}}, union_document(current, group, libraries)]
+                actions += [
+                    {"index": {"_index": new, "_id": current}},
+                    union_document(current, group, libraries),
+                ]
                 union_count += 1
                 group = []
             current = source["cluster"]
@@ -127,7 +198,10 @@ async def reindex(
         if len(actions) >= 2 * PAGE:
             await flush()
     if current is not None and group:
-        actions += [{"index": {"_index": new, "_id": current}}, union_document(current, group, libraries)]
+        actions += [
+            {"index": {"_index": new, "_id": current}},
+            union_document(current, group, libraries),
+        ]
         union_count += 1
     await flush()
     try:
@@ -140,4 +214,9 @@ async def reindex(
             await engine.indices.delete(index=old)
         except OpenSearchException as exc:
             raise translate(exc, f"deleting the old index {old}") from exc
-    return ReindexResult(index=new, records=records, union_documents=union_count, seconds=time.perf_counter() - started)
+    return ReindexResult(
+        index=new,
+        records=records,
+        union_documents=union_count,
+        seconds=time.perf_counter() - started,
+    )

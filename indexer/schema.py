@@ -79,6 +79,7 @@ def records_body() -> dict[str, Any]:
                 "status": KEYWORD,
                 "cluster": KEYWORD,
                 "cluster_key": KEYWORD_SORT,
+                "keys": KEYWORD,
                 "marc": STORED_ONLY,
                 "fields": STORED_ONLY,
                 "repairs": STORED_ONLY,
