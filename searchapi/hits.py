@@ -7,7 +7,9 @@ from typing import Any
 HOLDING_KEYS = ("library", "library_name", "record_id", "call_number", "copies")
 
 
-def hit(source: dict[str, Any], doc_id: str, highlight: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def hit(
+    source: dict[str, Any], doc_id: str, highlight: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     display = source.get("display", {})
     return {
         "id": doc_id,
@@ -21,7 +23,8 @@ def hit(source: dict[str, Any], doc_id: str, highlight: dict[str, list[str]] | N
         "type": display.get("type", "book"),
         "languages": display.get("languages", []),
         "holdings": [
-            {key: holding.get(key) for key in HOLDING_KEYS} for holding in source.get("holdings", [])
+            {key: holding.get(key) for key in HOLDING_KEYS}
+            for holding in source.get("holdings", [])
         ],
         "highlight": highlight or {},
     }

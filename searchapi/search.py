@@ -1,4 +1,9 @@
-"""``GET /api/v1/search``: a reader's query → the engine's query DSL → one hit per book."""
+"""``GET /api/v1/search``: a reader's query → the engine's query DSL → one hit per book.
+
+Filters are multi-select: each facet is counted with every filter but its own, so choosing one
+library still shows how many books the others hold. Pages stop at ``MAX_WINDOW`` results (deep
+``from`` is expensive for the engine); past that, ``next_cursor`` wraps ``search_after``.
+"""
 
 from __future__ import annotations
 
@@ -7,61 +12,189 @@ from typing import Any
 from aiohttp import web
 from opensearchpy.exceptions import OpenSearchException
 
-from analyzers.query import text_query
 from indexer.engine import translate
-from indexer.isbn import query_isbn
 from mucluc.errors import ApiError
+from searchapi import cursor, didyoumean
 from searchapi.hits import hit
+from searchapi.query_parser import Node, free_text, parse, to_dsl
 from searchapi.state import ENGINE, LIBRARIES, PREFIX
 
 MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
-MAX_WINDOW = 10_000
-SEARCH_FIELDS = {
-    "title": 4.0,
-    "subtitle": 2.0,
-    "authors": 3.0,
-    "subjects": 1.5,
-    "series": 1.0,
-    "publisher": 0.8,
-    "summary": 0.3,
+MAX_WINDOW = 1_000
+MAX_FILTER_VALUES = 20
+
+# Request parameter → keyword field. Each is both a filter and a facet.
+FILTERS: dict[str, str] = {
+    "library": "libraries",
+    "kind": "library_kinds",
+    "type": "type",
+    "lang": "languages",
+    "subject": "subject_facet",
 }
-FACETS = {"library": "libraries", "type": "type", "lang": "languages"}
+FACET_SIZES = {"library": 100, "kind": 10, "type": 20, "lang": 20, "subject": 20, "year": 30}
+KIND_LABELS = {
+    "provincial": "Thư viện tỉnh",
+    "district": "Thư viện huyện",
+    "school": "Thư viện trường",
+}
+# The first member id is unique per book (a record belongs to one cluster): a stable tiebreak.
+TIEBREAK = {"members": {"order": "asc", "mode": "min"}}
+SORTS: dict[str, list[Any]] = {
+    "relevance": ["_score", {"title_sort": {"order": "asc", "missing": "_last"}}, TIEBREAK],
+    "title": [{"title_sort": {"order": "asc", "missing": "_last"}}, TIEBREAK],
+    "year": [{"year": {"order": "desc", "missing": "_last"}}, "_score", TIEBREAK],
+    "year_asc": [{"year": {"order": "asc", "missing": "_last"}}, "_score", TIEBREAK],
+}
+HIGHLIGHTED = ("title", "subtitle", "authors", "subjects", "publisher", "series")
 
 
-def _int(request: web.Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query.get(name, "")
+def _int(request: web.Request, name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = request.query.get(name, "").strip()
     if raw == "":
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ApiError(400, f"bad_{name}", f"`{name}` must be a whole number, not {raw!r}") from None
+        raise ApiError(
+            400, f"bad_{name}", f"`{name}` must be a whole number, not {raw!r}"
+        ) from None
     if not low <= value <= high:
         raise ApiError(400, f"bad_{name}", f"`{name}` must be between {low} and {high}")
     return value
 
 
-def build_query(q: str, filters: dict[str, list[str]], year_from: int | None, year_to: int | None) -> dict[str, Any]:
-    must: list[dict[str, Any]] = []
-    isbn = query_isbn(q) if q else None
-    if isbn:
-        must.append({"term": {"isbns": isbn}})
-    elif q:
-        must.append(text_query(q, SEARCH_FIELDS))
-    else:
-        must.append({"match_all": {}})
-    clauses: list[dict[str, Any]] = [
-        {"terms": {FACETS[name]: values}} for name, values in filters.items() if values
+def _filters(request: web.Request) -> dict[str, list[str]]:
+    chosen: dict[str, list[str]] = {}
+    for name in FILTERS:
+        values = [v.strip() for v in request.query.getall(name, []) if v.strip()]
+        if len(values) > MAX_FILTER_VALUES:
+            raise ApiError(
+                400, f"bad_{name}", f"At most {MAX_FILTER_VALUES} values of `{name}` at once."
+            )
+        if values:
+            chosen[name] = sorted(set(values))
+    return chosen
+
+
+def _terms(filters: dict[str, list[str]], leave_out: str | None = None) -> list[dict[str, Any]]:
+    return [
+        {"terms": {FILTERS[name]: values}} for name, values in filters.items() if name != leave_out
     ]
+
+
+def _highlight() -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name in HIGHLIGHTED:
+        fields[name] = {"number_of_fragments": 0}
+        fields[f"{name}.folded"] = {"number_of_fragments": 0}
+    return {
+        "fields": fields,
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        "encoder": "html",
+        "require_field_match": False,
+    }
+
+
+def highlights(raw: dict[str, list[str]] | None) -> dict[str, list[str]]:
+    """Engine highlights keyed by display field; the exact-diacritic match wins over folded."""
+    merged: dict[str, list[str]] = {}
+    for key in sorted(raw or {}, key=lambda k: k.endswith(".folded")):
+        merged.setdefault(key.removesuffix(".folded"), raw[key])  # type: ignore[index]
+    return merged
+
+
+def build_body(
+    node: Node | None,
+    filters: dict[str, list[str]],
+    year_from: int | None,
+    year_to: int | None,
+    sort: str,
+) -> dict[str, Any]:
+    """The search request without paging: query, post filter, facets, highlight, sort."""
+    query: dict[str, Any] = {"bool": {"must": [to_dsl(node)], "filter": []}}
     if year_from is not None or year_to is not None:
-        span: dict[str, int] = {}
-        if year_from is not None:
-            span["gte"] = year_from
-        if year_to is not None:
-            span["lte"] = year_to
-        clauses.append({"range": {"year": span}})
-    return {"bool": {"must": must, "filter": clauses}}
+        span = {k: v for k, v in (("gte", year_from), ("lte", year_to)) if v is not None}
+        query["bool"]["filter"].append({"range": {"year": span}})
+    aggs: dict[str, Any] = {}
+    for name, field in FILTERS.items():
+        aggs[name] = {
+            "filter": {"bool": {"filter": _terms(filters, leave_out=name)}},
+            "aggs": {"values": {"terms": {"field": field, "size": FACET_SIZES[name]}}},
+        }
+    aggs["year"] = {
+        "filter": {"bool": {"filter": _terms(filters)}},
+        "aggs": {
+            "values": {
+                "terms": {"field": "year", "size": FACET_SIZES["year"], "order": {"_key": "desc"}}
+            }
+        },
+    }
+    body: dict[str, Any] = {
+        "query": query,
+        "sort": SORTS[sort],
+        "track_total_hits": True,
+        "_source": ["display", "holdings"],
+        "aggs": aggs,
+        "highlight": _highlight(),
+    }
+    if filters:
+        body["post_filter"] = {"bool": {"filter": _terms(filters)}}
+    return body
+
+
+def _label(name: str, value: Any, request: web.Request) -> str:
+    if name == "library":
+        library = request.app[LIBRARIES].get(value)
+        return library.name if library else str(value)
+    if name == "kind":
+        return KIND_LABELS.get(value, str(value))
+    return str(value)
+
+
+def facets(response: dict[str, Any], request: web.Request) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name in [*FILTERS, "year"]:
+        facet = response.get("aggregations", {}).get(name, {})
+        buckets = facet.get("values", {}).get("buckets", [])
+        found[name] = [
+            {
+                "value": bucket["key"],
+                "label": _label(name, bucket["key"], request),
+                "count": bucket["doc_count"],
+            }
+            for bucket in buckets
+        ]
+    return found
+
+
+async def _suggestion(
+    request: web.Request, node: Node | None, q: str, total: int, body: dict[str, Any], suggest: Any
+) -> str | None:
+    """A corrected query that finds more books, or None."""
+    if total >= didyoumean.FEW_RESULTS or not suggest:
+        return None
+    text = " ".join(free_text(node))
+    fixes = didyoumean.corrections(text, suggest)
+    if not fixes:
+        return None
+    corrected = didyoumean.apply(q, fixes)
+    try:
+        better = parse(corrected)
+    except ApiError:
+        return None
+    narrowing = list(body["query"]["bool"]["filter"])
+    if "post_filter" in body:
+        narrowing.append(body["post_filter"])
+    count_body = {"query": {"bool": {"must": [to_dsl(better)], "filter": narrowing}}}
+    try:
+        counted = await request.app[ENGINE].count(
+            index=f"{request.app[PREFIX]}-union", body=count_body
+        )
+    except OpenSearchException as exc:
+        raise translate(exc, "checking a suggestion") from exc
+    return corrected if counted["count"] > total else None
 
 
 async def search(request: web.Request) -> web.Response:
@@ -70,66 +203,55 @@ async def search(request: web.Request) -> web.Response:
         raise ApiError(
             400, "query_too_long", f"The query is longer than {MAX_QUERY_LENGTH} characters."
         )
-    page = _int(request, "page", 1, 1, 1000)
-    size = _int(request, "size", 20, 1, MAX_PAGE_SIZE)
-    if page * size > MAX_WINDOW:
-        raise ApiError(400, "page_too_deep", f"Only the first {MAX_WINDOW} results can be paged.")
-    year_from = _int(request, "year_from", -1, 0, 3000)
-    year_to = _int(request, "year_to", -1, 0, 3000)
-    filters = {name: request.query.getall(name, []) for name in FACETS}
-    sort = request.query.get("sort", "relevance")
-    sorts = {
-        "relevance": ["_score", {"title_sort": "asc"}],
-        "title": [{"title_sort": "asc"}, "_score"],
-        "year": [{"year": {"order": "desc", "missing": "_last"}}, "_score"],
-        "year_asc": [{"year": {"order": "asc", "missing": "_last"}}, "_score"],
-    }
-    if sort not in sorts:
-        raise ApiError(400, "bad_sort", f"`sort` must be one of {', '.join(sorts)}")
-    body = {
-        "query": build_query(
-            q, filters, None if year_from < 0 else year_from, None if year_to < 0 else year_to
-        ),
-        "from": (page - 1) * size,
-        "size": size,
-        "sort": sorts[sort],
-        "track_total_hits": True,
-        "_source": ["display", "holdings"],
-        "aggs": {name: {"terms": {"field": field, "size": 50}} for name, field in FACETS.items()},
-        "highlight": {
-            "fields": {"title": {}, "authors": {}, "title.folded": {}, "authors.folded": {}},
-            "pre_tags": ["<mark>"],
-            "post_tags": ["</mark>"],
-        },
-    }
+    page = _int(request, "page", 1, 1, MAX_WINDOW) or 1
+    size = _int(request, "size", 20, 1, MAX_PAGE_SIZE) or 20
+    year_from = _int(request, "year_from", None, 0, 9999)
+    year_to = _int(request, "year_to", None, 0, 9999)
+    sort = request.query.get("sort", "relevance") or "relevance"
+    if sort not in SORTS:
+        raise ApiError(400, "bad_sort", f"`sort` must be one of {', '.join(SORTS)}")
+    filters = _filters(request)
+    node = parse(q)
+    body = build_body(node, filters, year_from, year_to, sort)
+    print_ = cursor.fingerprint(
+        {"q": q, "filters": filters, "from": year_from, "to": year_to, "sort": sort, "size": size}
+    )
+    token = request.query.get("cursor", "").strip()
+    if token:
+        after, page = cursor.decode(token, print_)
+        body["search_after"] = after
+    else:
+        if page * size > MAX_WINDOW:
+            raise ApiError(
+                400,
+                "page_too_deep",
+                f"Pages reach only the first {MAX_WINDOW} results; to read further, follow "
+                "`next_cursor` from page to page.",
+            )
+        body["from"] = (page - 1) * size
+    body["size"] = size
+    words = free_text(node)
+    if words:
+        body["suggest"] = didyoumean.suggest_body(" ".join(words))
     engine = request.app[ENGINE]
     try:
         response = await engine.search(index=f"{request.app[PREFIX]}-union", body=body)
     except OpenSearchException as exc:
         raise translate(exc, "searching") from exc
-    libraries = request.app[LIBRARIES]
-    facets = {}
-    for name in FACETS:
-        buckets = response.get("aggregations", {}).get(name, {}).get("buckets", [])
-        facets[name] = [
-            {
-                "value": bucket["key"],
-                "label": libraries[bucket["key"]].name
-                if name == "library" and bucket["key"] in libraries
-                else bucket["key"],
-                "count": bucket["doc_count"],
-            }
-            for bucket in buckets
-        ]
+    total = response["hits"]["total"]["value"]
+    found = response["hits"]["hits"]
+    next_cursor = None
+    if found and len(found) == size and (page - 1) * size + len(found) < total:
+        next_cursor = cursor.encode(found[-1]["sort"], page + 1, print_)
+    suggestion = await _suggestion(request, node, q, total, body, response.get("suggest"))
     return web.json_response(
         {
-            "total": response["hits"]["total"]["value"],
+            "total": total,
             "page": page,
             "size": size,
-            "hits": [
-                hit(h["_source"], h["_id"], h.get("highlight")) for h in response["hits"]["hits"]
-            ],
-            "facets": facets,
-            "suggestion": None,
+            "hits": [hit(h["_source"], h["_id"], highlights(h.get("highlight"))) for h in found],
+            "facets": facets(response, request),
+            "suggestion": suggestion,
+            "next_cursor": next_cursor,
         }
     )
