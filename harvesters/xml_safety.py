@@ -12,13 +12,12 @@ Every harvester hands untrusted bytes to :func:`parse_untrusted`, which
   references such as ``&#1;``) by replacing each with U+FFFD, because one stray control byte in a
   MARC subfield would otherwise lose a whole page of records (RecordManager PR #98, VuFind
   PR #1290). The caller learns how many characters were replaced and can tell *which records*
-  carry a replacement with :func:`sanitised_fields`.
+  carry a replacement with :func:`harvesters.metadata.repairs_for`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -180,7 +179,3 @@ def parse_untrusted(
         )
     return ParsedXML(root=root, sanitised=sanitised)
 
-
-def sanitised_fields(values: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The ``(field, value)`` pairs that carry a replaced illegal character (U+FFFD)."""
-    return [(name, value) for name, value in values if REPLACEMENT in value]
