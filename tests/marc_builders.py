@@ -17,6 +17,12 @@ def book(
     call_number: str = "",
     copies: int = 0,
     part: str = "",
+    subtitle: str = "",
+    edition: str = "",
+    pages: int | None = None,
+    series: str = "",
+    series_number: str = "",
+    identifiers: tuple[str, ...] = (),
 ) -> pymarc.Record:
     """A UTF-8 MARC 21 book record with the fields the mapping reads."""
     record = pymarc.Record(force_utf8=True)
@@ -32,6 +38,8 @@ def book(
                 subfields=[pymarc.Subfield("a", isbn)],
             )
         )
+    for value in identifiers:
+        record.add_field(_field("035", [("a", value)]))
     if author:
         record.add_field(
             pymarc.Field(
@@ -41,11 +49,15 @@ def book(
             )
         )
     title_subfields = [pymarc.Subfield("a", title)]
+    if subtitle:
+        title_subfields.append(pymarc.Subfield("b", subtitle))
     if part:
         title_subfields.append(pymarc.Subfield("n", part))
     record.add_field(
         pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=title_subfields)
     )
+    if edition:
+        record.add_field(_field("250", [("a", edition)]))
     record.add_field(
         pymarc.Field(
             tag="260",
@@ -57,6 +69,11 @@ def book(
             ],
         )
     )
+    if pages:
+        record.add_field(_field("300", [("a", f"{pages} tr.")]))
+    if series:
+        numbered = [("v", series_number)] if series_number else []
+        record.add_field(_field("490", [("a", series), *numbered], "0"))
     for subject in subjects:
         record.add_field(
             pymarc.Field(
@@ -77,6 +94,14 @@ def book(
             )
         )
     return record
+
+
+def _field(tag: str, subfields: list[tuple[str, str]], ind1: str = " ") -> pymarc.Field:
+    return pymarc.Field(
+        tag=tag,
+        indicators=pymarc.Indicators(ind1, " "),
+        subfields=[pymarc.Subfield(code, value) for code, value in subfields],
+    )
 
 
 def write_marc(path, records) -> None:  # type: ignore[no-untyped-def]
