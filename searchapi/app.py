@@ -13,6 +13,7 @@ from searchapi.errors import error_middleware, error_response
 from searchapi.records import get_record
 from searchapi.search import search
 from searchapi.state import ENGINE, ENGINE_URL, LIBRARIES, PREFIX
+from searchapi.widget import add_routes
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -55,4 +56,5 @@ def create_app(engine_url: str, prefix: str, libraries: Mapping[str, Library]) -
     app.router.add_get("/health", health)
     app.router.add_get("/api/v1/search", search)
     app.router.add_get("/api/v1/records/{id}", get_record)
+    add_routes(app)
     return app
