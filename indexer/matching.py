@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analyzers.fold import fold
+from analyzers.normalise import normalise
 from indexer.marc_document import RecordFields
 
 TITLE_TOLERANCE = 0.10
@@ -170,6 +171,8 @@ class Profile:
     type: str
     title: str
     main_title: str
+    marked_title: str
+    marked_main_title: str
     has_subtitle: bool
     volumes: frozenset[int]
     named_part: str
@@ -183,11 +186,25 @@ class Profile:
     authors: tuple[tuple[str, ...], ...]
 
 
-def _title_words(text: str) -> list[str]:
-    tokens = words(_VOLUME.sub(" ", " ".join(words(text))))
-    while len(tokens) > 1 and tokens[0] in ARTICLES:
-        tokens = tokens[1:]
-    return tokens
+def _title_words(text: str) -> tuple[list[str], list[str]]:
+    """(folded words, words with their marks) of a title, volume designations and articles gone.
+
+    Marks matter for Vietnamese: "Số đỏ" and "Số đó" fold to one string but are two titles.
+    """
+    marked = _WORD.findall(normalise(text).lower())
+    folded = [fold(word) for word in marked]
+    kept = [True] * len(folded)
+    joined = " ".join(folded)
+    for match in _VOLUME.finditer(joined):
+        first = joined[: match.start()].count(" ")
+        last = joined[: match.end()].count(" ")
+        for index in range(first, last + 1):
+            kept[index] = False
+    folded = [w for w, keep in zip(folded, kept, strict=True) if keep]
+    marked = [w for w, keep in zip(marked, kept, strict=True) if keep]
+    while len(folded) > 1 and folded[0] in ARTICLES:
+        folded, marked = folded[1:], marked[1:]
+    return folded, marked
 
 
 def _name_words(name: str) -> tuple[str, ...]:
@@ -206,10 +223,14 @@ def profile(fields: RecordFields | Mapping[str, Any]) -> Profile:
     raw_title = fields.title
     main = raw_title.split(" : ")[0].split(":")[0] if ":" in raw_title else raw_title
     numbers, named = volumes(fields)
+    title, marked_title = _title_words(f"{raw_title} {fields.subtitle}")
+    main_title, marked_main_title = _title_words(main)
     return Profile(
         type=fields.type or "book",
-        title=" ".join(_title_words(f"{raw_title} {fields.subtitle}")),
-        main_title=" ".join(_title_words(main)),
+        title=" ".join(title),
+        main_title=" ".join(main_title),
+        marked_title=_if_marked(marked_title),
+        marked_main_title=_if_marked(marked_main_title),
         has_subtitle=bool(fields.subtitle.strip()) or ":" in raw_title,
         volumes=numbers,
         named_part=named,
@@ -222,6 +243,12 @@ def profile(fields: RecordFields | Mapping[str, Any]) -> Profile:
         ids=frozenset(i for v in fields.other_ids if (i := identifier(v))),
         authors=tuple(a for a in (_name_words(n) for n in fields.authors) if a),
     )
+
+
+def _if_marked(words: list[str]) -> str:
+    """The title with its marks when it has any (else '': typed without diacritics)."""
+    text = " ".join(words)
+    return "" if text.isascii() else text
 
 
 def distance(a: str, b: str, limit: int | None = None) -> int:
@@ -253,12 +280,29 @@ def _close(a: str, b: str, tolerance: float, *, inclusive: bool = False) -> bool
 
 
 def titles_compatible(a: Profile, b: Profile) -> bool:
-    if _close(a.title, b.title, TITLE_TOLERANCE):
-        return True
+    # Compared with their marks when both have them, folded when either was typed without.
+    marked = bool(a.marked_title and b.marked_title)
+    first, second = (a.marked_title, b.marked_title) if marked else (a.title, b.title)
+    if _close(first, second, TITLE_TOLERANCE):
+        return not _word_replaced(first, second)
     # One library left the subtitle out: compare the main titles.
     if (not a.has_subtitle or not b.has_subtitle) and a.main_title and b.main_title:
+        if marked and a.marked_main_title and b.marked_main_title:
+            return _close(a.marked_main_title, b.marked_main_title, TITLE_TOLERANCE)
         return _close(a.main_title, b.main_title, TITLE_TOLERANCE)
     return False
+
+
+def _word_replaced(a: str, b: str) -> bool:
+    """A word swapped for another, not mistyped: "Mường Chà" / "Mường Nhé" (two districts)."""
+    first, second = a.split(), b.split()
+    if len(first) != len(second):
+        return False
+    return any(
+        distance(x, y) > max(len(x), len(y)) // 2
+        for x, y in zip(first, second, strict=True)
+        if x != y
+    )
 
 
 def _word_matches(short: str, long: str) -> bool:
