@@ -297,11 +297,13 @@ def _invert(name: str) -> str:
     return f"{parts[-1]}, {' '.join(parts[:-1])}"  # Western: "Austen, Jane"
 
 
-def catalogue(rng: random.Random, book: Book, library: str, number: int) -> pymarc.Record:
+def catalogue(
+    rng: random.Random, book: Book, library: str, number: int, legacy_rate: float = 0.1
+) -> pymarc.Record:
     """One library's record of `book`, with that library's habits and slips."""
     nfd = rng.random() < 0.15
     flip = rng.random() < 0.3
-    legacy = rng.random() < 0.1
+    legacy = rng.random() < legacy_rate
 
     def vary(text: str) -> str:
         return _vary_text(rng, text, nfd=nfd, flip=flip, tcvn3=legacy) if text else text
@@ -377,12 +379,12 @@ def _field(
 LIBRARIES = ("DBI", "TGI", "MCH", "DBD", "MNH", "NPO", "TCH", "MAG", "MLY", "TPD", "THS", "DTH")
 
 
-def records(seed: int = SEED) -> list[tuple[str, pymarc.Record]]:
+def records(seed: int = SEED, legacy_rate: float = 0.1) -> list[tuple[str, pymarc.Record]]:
     """(truth id, MARC record) for every library record of every book, in a fixed order."""
     rng = random.Random(seed)
     found: list[tuple[str, pymarc.Record]] = []
     for book in books(rng):
         holders = rng.sample(LIBRARIES, rng.choice((2, 2, 3, 3, 4, 5, 6, 8, 10, 12)))
         for library in holders:
-            found.append((book.truth, catalogue(rng, book, library, len(found))))
+            found.append((book.truth, catalogue(rng, book, library, len(found), legacy_rate)))
     return found
