@@ -1,8 +1,13 @@
-"""The application factory: routes, middlewares, and the engine client opened and closed once."""
+"""The application factory: routes, middlewares, and the engine client opened and closed once.
+
+Middlewares, outermost first: observe (access log, metrics) → CORS → rate limit → cache (ETag,
+Cache-Control, gzip) → limits (query-string size, time) → errors (one JSON shape) → handler.
+So every answer, errors and 429s included, is logged, counted and carries CORS headers.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 
 from aiohttp import web
 from opensearchpy import AsyncOpenSearch
@@ -10,51 +15,90 @@ from opensearchpy.exceptions import OpenSearchException
 
 from mucluc.config import Library
 from searchapi.errors import error_middleware, error_response
+from searchapi.httpcache import cache_middleware, cors_middleware
+from searchapi.libraries import libraries as list_libraries
+from searchapi.limits import TokenBuckets, rate_limit_middleware, request_limits_middleware
+from searchapi.observe import METRICS, Metrics, metrics, observe_middleware
+from searchapi.openapi import document
 from searchapi.records import get_record
 from searchapi.search import search
 from searchapi.state import ENGINE, ENGINE_URL, LIBRARIES, PREFIX
-from searchapi.widget import add_routes
+from searchapi.suggest import suggest
 
 MAX_REQUEST_BYTES = 64 * 1024
+REQUEST_TIMEOUT = 20.0
+ENGINE_TIMEOUT = 10.0
 
 
 async def health(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     try:
         cluster = await engine.cluster.health(request_timeout=3)
-    except OpenSearchException:
+    except OpenSearchException:  # opensearch-py wraps connection failures in its own tree
         return error_response(
-            503, "engine_unavailable", "The search engine is not answering.",
-            headers={"Retry-After": "5"},
-        )
-    except Exception:  # noqa: BLE001 - connection errors of any kind mean "down"
-        return error_response(
-            503, "engine_unavailable", "The search engine is not answering.",
+            503,
+            "engine_unavailable",
+            "The search engine is not answering.",
             headers={"Retry-After": "5"},
         )
     return web.json_response({"status": "ok", "engine": cluster.get("status", "unknown")})
 
 
-async def not_found(request: web.Request) -> web.Response:
-    return error_response(404, "not_found", f"Nothing at {request.path}.")
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(request.app[OPENAPI])
 
 
-def create_app(engine_url: str, prefix: str, libraries: Mapping[str, Library]) -> web.Application:
-    """A ready-to-run API for the catalogue ``prefix`` on the engine at ``engine_url``."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_REQUEST_BYTES)
+OPENAPI: web.AppKey[dict] = web.AppKey("openapi", dict)
+
+
+def create_app(
+    engine_url: str,
+    prefix: str,
+    libraries: Mapping[str, Library],
+    *,
+    cors_origins: Sequence[str] = (),
+    rate: float = 10.0,
+    burst: float = 40.0,
+    timeout: float = REQUEST_TIMEOUT,
+) -> web.Application:
+    """A ready-to-run API for the catalogue ``prefix`` on the engine at ``engine_url``.
+
+    ``cors_origins`` lists the web origins allowed to call the API from a browser (``"*"`` for
+    any); ``rate``/``burst`` set each client's token bucket; ``timeout`` caps a request's time.
+    Nothing connects until the app starts: the engine client lives in ``cleanup_ctx``.
+    """
+    app = web.Application(
+        middlewares=[
+            observe_middleware,
+            cors_middleware(cors_origins),
+            rate_limit_middleware(TokenBuckets(rate=rate, burst=burst)),
+            cache_middleware,
+            request_limits_middleware(timeout),
+            error_middleware,
+        ],
+        client_max_size=MAX_REQUEST_BYTES,
+    )
     app[ENGINE_URL] = engine_url
     app[PREFIX] = prefix
     app[LIBRARIES] = dict(libraries)
+    app[METRICS] = Metrics.create()
+    app[OPENAPI] = document()
 
     async def engine_client(app: web.Application) -> AsyncIterator[None]:
-        client = AsyncOpenSearch(hosts=[app[ENGINE_URL]], timeout=10, max_retries=1)
+        # One retry at most: when the engine is down the reader gets a 503 at once, and the
+        # next request tries again, so the API recovers by itself when the engine returns.
+        client = AsyncOpenSearch(hosts=[app[ENGINE_URL]], timeout=ENGINE_TIMEOUT, max_retries=1)
         app[ENGINE] = client
         yield
         await client.close()
 
     app.cleanup_ctx.append(engine_client)
     app.router.add_get("/health", health)
+    app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/v1/search", search)
     app.router.add_get("/api/v1/records/{id}", get_record)
-    add_routes(app)
+    app.router.add_get("/api/v1/suggest", suggest)
+    app.router.add_get("/api/v1/libraries", list_libraries)
+    app.router.add_get("/api/v1/openapi.json", openapi)
+    # Widget assets (issue: widget) — the one call site: searchapi.widget.add_routes(app)
     return app

@@ -14,7 +14,9 @@ log = logging.getLogger("mucluc.api")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def error_response(status: int, code: str, message: str, *, headers: dict[str, str] | None = None) -> web.Response:
+def error_response(
+    status: int, code: str, message: str, *, headers: dict[str, str] | None = None
+) -> web.Response:
     return web.json_response(
         {"error": {"code": code, "message": message}}, status=status, headers=headers
     )
@@ -39,6 +41,6 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             raise
         code = exc.reason.lower().replace(" ", "_")
         return error_response(exc.status, code, exc.reason, headers=None)
-    except Exception:  # noqa: BLE001 - the last line of defence: log it, show one line
+    except Exception:
         log.exception("unexpected error on %s", request.path)
         return error_response(500, "internal_error", "Something went wrong on our side.")

@@ -1,0 +1,111 @@
+"""HTTP behaviour of every response: CORS for allowed origins, ETag/304 and Cache-Control on
+GETs, gzip when the client accepts it.
+
+The catalogue changes a few times a day, so search results may be cached for a minute; errors
+and operational endpoints are never cached. The ETag is computed on the uncompressed body, so it
+is the same whichever encoding a client asks for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+
+from aiohttp import web
+
+from searchapi.errors import Handler
+
+MIN_COMPRESS = 1024
+NO_STORE = "no-store"
+CACHE_RULES: tuple[tuple[str, str], ...] = (
+    ("/api/v1/openapi.json", "public, max-age=3600"),
+    ("/api/v1/", "public, max-age=60"),
+    ("/widget", "public, max-age=3600"),
+)
+COMPRESSIBLE = ("application/json", "text/", "application/javascript", "application/marcxml+xml",
+                "application/x-", "application/vnd.citationstyles")  # fmt: skip
+
+
+def cache_control(path: str) -> str:
+    for prefix, value in CACHE_RULES:
+        if path.startswith(prefix):
+            return value
+    return NO_STORE
+
+
+def _vary(response: web.StreamResponse, *names: str) -> None:
+    present = [v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()]
+    for name in names:
+        if name not in present:
+            present.append(name)
+    response.headers["Vary"] = ", ".join(present)
+
+
+def cors_middleware(origins: Sequence[str]) -> Callable[..., object]:
+    allowed = frozenset(o.rstrip("/") for o in origins if o)
+    everyone = "*" in allowed
+
+    def allow(origin: str) -> bool:
+        return bool(origin) and (everyone or origin.rstrip("/") in allowed)
+
+    @web.middleware
+    async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
+        origin = request.headers.get("Origin", "")
+        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+            response = web.Response(status=204)
+            if allow(origin):
+                response.headers.update(
+                    {
+                        "Access-Control-Allow-Origin": "*" if everyone else origin,
+                        "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+                        "Access-Control-Allow-Headers": "Content-Type, If-None-Match",
+                        "Access-Control-Max-Age": "86400",
+                    }
+                )
+            _vary(response, "Origin")
+            return response
+        response = await handler(request)
+        if allow(origin):
+            response.headers["Access-Control-Allow-Origin"] = "*" if everyone else origin
+            response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
+        if not everyone:
+            _vary(response, "Origin")
+        return response
+
+    return cors
+
+
+@web.middleware
+async def cache_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    if request.method not in ("GET", "HEAD") or not isinstance(response, web.Response):
+        return response
+    if response.status != 200:
+        response.headers.setdefault("Cache-Control", NO_STORE)
+        return response
+    policy = cache_control(request.path)
+    response.headers.setdefault("Cache-Control", policy)
+    body = response.body
+    if not isinstance(body, bytes):
+        return response
+    if policy != NO_STORE:
+        etag = f'W/"{hashlib.sha1(body).hexdigest()[:20]}"'
+        response.headers["ETag"] = etag
+        wanted = [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
+        if etag in wanted or "*" in wanted:
+            not_modified = web.Response(status=304)
+            for name in ("ETag", "Cache-Control", "Vary"):
+                if name in response.headers:
+                    not_modified.headers[name] = response.headers[name]
+            return not_modified
+    accepts = request.headers.get("Accept-Encoding", "")
+    content_type = response.content_type or ""
+    if (
+        len(body) >= MIN_COMPRESS
+        and content_type.startswith(COMPRESSIBLE)
+        and "Content-Encoding" not in response.headers
+    ):
+        _vary(response, "Accept-Encoding")
+        if "gzip" in accepts:
+            response.enable_compression(web.ContentCoding.gzip)
+    return response
