@@ -11,6 +11,7 @@ that claims MARC-8 yet is valid UTF-8 holding non-ASCII characters is read as UT
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -205,8 +206,48 @@ def _missing_title(record: pymarc.Record) -> str:
     return "no title (245 $a) in the record"
 
 
+class _Prefixed(io.RawIOBase):
+    """A stream that yields ``head`` first, then the rest of ``stream`` (after a peek)."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _refuse_entities(head: bytes, *, source: str, library: str) -> None:
+    """Entity declarations (XXE, billion laughs) or an external DTD: refuse the whole file."""
+    prolog = head.split(b"<record", 1)[0].split(b"<collection", 1)[0]
+    if b"<!ENTITY" in prolog or (b"<!DOCTYPE" in prolog and b"SYSTEM" in prolog):
+        raise SourceError(
+            f"{source}: refused, the file declares XML entities or an external DTD",
+            source=source,
+            library=library,
+            hint="MARCXML needs neither; export the file again without a DOCTYPE",
+        )
+
+
 def read_marcxml(stream: BinaryIO, *, source: str, library: str = "") -> Iterator[SourceItem]:
-    """Records of a MARCXML stream (a collection or a single record), parsed safely."""
+    """Records of a MARCXML stream (a collection or a single record), parsed safely.
+
+    Entities are never expanded and no DTD is loaded; a file that declares entities is refused
+    outright (SourceError), since no honest MARCXML export needs them.
+    """
+    head = stream.read(65536)
+    _refuse_entities(head, source=source, library=library)
+    stream = io.BufferedReader(_Prefixed(head, stream))  # type: ignore[assignment]
     parser_options = {
         "events": ("end",),
         "resolve_entities": False,

@@ -84,3 +84,40 @@ def test_truncated_file_reports_the_last_record() -> None:
     records, problems = _split(read_marc(io.BytesIO(good + good[:40]), source="cut.mrc"))
     assert len(records) == 1
     assert "ends inside the record" in problems[0].reason
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        b'<!DOCTYPE c [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+        b'<!DOCTYPE c [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>',
+        b'<!DOCTYPE c SYSTEM "http://127.0.0.1:9/evil.dtd">',
+    ],
+    ids=["xxe", "billion-laughs", "external-dtd"],
+)
+def test_hostile_marcxml_is_refused(tmp_path: Path, prolog: bytes) -> None:
+    from mucluc.errors import SourceError
+
+    body = b'<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>' + b" " * 24
+    body += b'</leader><datafield tag="245" ind1="0" ind2="0"><subfield code="a">&x;</subfield>'
+    body += b"</datafield></record></collection>"
+    path = tmp_path / "hostile.xml"
+    path.write_bytes(b'<?xml version="1.0"?>' + prolog + body)
+    with pytest.raises(SourceError, match="refused"):
+        list(read_file(path))
+
+
+def test_large_marcxml_streams_past_the_peeked_head(tmp_path: Path) -> None:
+    records = b"".join(
+        b'<record><controlfield tag="001">R%d</controlfield><datafield tag="245" ind1="0" '
+        b'ind2="0"><subfield code="a">Thi\xe1\xbb\x87u nhi %d</subfield></datafield></record>'
+        % (n, n)
+        for n in range(2000)
+    )
+    path = tmp_path / "big.xml"
+    path.write_bytes(
+        b'<collection xmlns="http://www.loc.gov/MARC21/slim">' + records + b"</collection>"
+    )
+    found, problems = _split(read_file(path))
+    assert not problems
+    assert [r.local_id for r in found] == [f"R{n}" for n in range(2000)]
