@@ -24,13 +24,19 @@ def completeness(fields: Mapping[str, Any]) -> int:
     return sum(1 for name in COMPLETENESS_FIELDS if fields.get(name))
 
 
-def preferred(members: Sequence[Mapping[str, Any]], libraries: Mapping[str, Library]) -> Mapping[str, Any]:
+def preferred(
+    members: Sequence[Mapping[str, Any]], libraries: Mapping[str, Library]
+) -> Mapping[str, Any]:
     """The member record whose fields are shown for the book."""
 
     def rank(member: Mapping[str, Any]) -> tuple[int, int, str]:
         library = libraries.get(member["library"])
         priority = KIND_PRIORITY.get(library.kind, 9) if library else 9
-        return (-completeness(member["fields"]), priority, f"{member['library']}:{member['local_id']}")
+        return (
+            -completeness(member["fields"]),
+            priority,
+            f"{member['library']}:{member['local_id']}",
+        )
 
     return min(members, key=rank)
 
@@ -89,7 +95,9 @@ def union_document(
         "languages": _distinct([lang for f in every for lang in f.get("languages", [])]),
         "libraries": _distinct([h["library"] for h in holdings]),
         "library_kinds": _distinct([h["library_kind"] for h in holdings]),
-        "subject_facet": _distinct([s.split(" -- ")[0] for f in every for s in f.get("subjects", [])]),
+        "subject_facet": _distinct(
+            [s.split(" -- ")[0] for f in every for s in f.get("subjects", [])]
+        ),
         "author_facet": _distinct([a for a in shown.get("authors", [])]),
         "title_sort": sort_key(display_title),
         "author_sort": sort_key(shown["authors"][0]) if shown.get("authors") else "",
