@@ -50,7 +50,10 @@ async def test_record_json_lists_members_and_holdings(api: TestClient) -> None:
 
 @pytest.mark.parametrize("fmt", ["marcxml", "xml"])
 async def test_marcxml_export_parses_back_into_the_same_record(
-    api: TestClient, engine: AsyncOpenSearch, api_prefix: str, fmt: str  # noqa: F811
+    api: TestClient,
+    engine: AsyncOpenSearch,
+    api_prefix: str,
+    fmt: str,  # noqa: F811
 ) -> None:
     doc_id = await book_id(api, "isbn:9786046912347")
     response = await api.get(f"/api/v1/records/{doc_id}", params={"format": fmt})
@@ -64,7 +67,10 @@ async def test_marcxml_export_parses_back_into_the_same_record(
 
 @pytest.mark.parametrize("fmt", ["iso2709", "marc"])
 async def test_iso2709_export_parses_back_into_the_same_record(
-    api: TestClient, engine: AsyncOpenSearch, api_prefix: str, fmt: str  # noqa: F811
+    api: TestClient,
+    engine: AsyncOpenSearch,
+    api_prefix: str,
+    fmt: str,  # noqa: F811
 ) -> None:
     doc_id = await book_id(api, "isbn:9786046912347")
     response = await api.get(f"/api/v1/records/{doc_id}", params={"format": fmt})

@@ -91,13 +91,24 @@ async def test_bad_query_is_a_400_that_helps(api: TestClient) -> None:
         ({"year_from": "2004", "year_to": "2010"}, 2),
         ({"library": "DBI", "year_to": "2004"}, 2),
     ],
-    ids=["library", "two-libraries", "kind", "type", "lang", "subject", "year-from",
-         "year-range", "library-and-year"],
+    ids=[
+        "library",
+        "two-libraries",
+        "kind",
+        "type",
+        "lang",
+        "subject",
+        "year-from",
+        "year-range",
+        "library-and-year",
+    ],
 )
 async def test_filters(api: TestClient, params: dict, expected: int) -> None:
-    body = await search(api, **{"q": ""}, **params) if "library" not in params or isinstance(
-        params["library"], str
-    ) else None
+    body = (
+        await search(api, **{"q": ""}, **params)
+        if "library" not in params or isinstance(params["library"], str)
+        else None
+    )
     if body is None:
         response = await api.get(
             "/api/v1/search", params=[("library", v) for v in params["library"]]
