@@ -24,6 +24,7 @@ from searchapi.records import get_record
 from searchapi.search import search
 from searchapi.state import ENGINE, ENGINE_URL, LIBRARIES, PREFIX
 from searchapi.suggest import suggest
+from searchapi.widget import add_routes
 
 MAX_REQUEST_BYTES = 64 * 1024
 REQUEST_TIMEOUT = 20.0
@@ -101,4 +102,5 @@ def create_app(
     app.router.add_get("/api/v1/libraries", list_libraries)
     app.router.add_get("/api/v1/openapi.json", openapi)
     # Widget assets (issue: widget) — the one call site: searchapi.widget.add_routes(app)
+    add_routes(app)
     return app

@@ -149,7 +149,7 @@ button{cursor:pointer;border-radius:var(--rd)}
 #sg{position:absolute;z-index:2;left:0;right:0;top:100%;margin:4px 0 0;padding:4px 0;list-style:none;background:var(--bg);border:1px solid var(--bd);border-radius:var(--rd);box-shadow:0 4px 12px #0003;max-height:20em;overflow:auto}
 #sg li{padding:8px 12px;cursor:pointer}
 #sg li:hover{background:var(--sf)}
-#sg [aria-selected=true]{background:var(--a);color:var(--at)}
+#sg li[aria-selected=true]{background:var(--a);color:var(--at)}
 .m{display:grid;gap:16px;margin-top:16px}
 @container (min-width:700px){.m{grid-template-columns:15em minmax(0,1fr)}}
 .f{align-self:start;border:1px solid #c4c8cf;border-radius:var(--rd);padding:8px 12px;background:var(--sf)}

@@ -37,6 +37,12 @@ AXE_INSTALL = [
     "axe-core@4",
 ]
 
+AXE_RUN = """async () => {
+  const r = await axe.run(document, {runOnly: {type: 'tag',
+    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+  return r.violations.map(v => ({id: v.id, impact: v.impact,
+    nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+}"""
 ACTIVE = """() => {
   const host = document.querySelector('mucluc-search');
   const el = host && host.shadowRoot.activeElement;
@@ -391,12 +397,7 @@ async def test_axe_finds_no_violations_and_screenshots(browser, servers, axe_scr
         shot = ARTIFACTS / f"widget-{width}.png"
         await page.screenshot(path=str(shot), full_page=True)
         await page.add_script_tag(path=str(axe_script))
-        result = await page.evaluate("""async () => {
-          const r = await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
-          return r.violations.map(v => ({id: v.id, impact: v.impact,
-            nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
-        }""")
+        result = await page.evaluate(AXE_RUN)
         assert result == [], result
         # The listbox open, the same rules again.
         box = page.locator("mucluc-search #q")
@@ -405,8 +406,7 @@ async def test_axe_finds_no_violations_and_screenshots(browser, servers, axe_scr
         await playwright_api.expect(box).to_have_attribute("aria-expanded", "true")
         await page.keyboard.press("ArrowDown")
         await page.screenshot(path=str(ARTIFACTS / f"widget-{width}-suggest.png"))
-        result = await page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations.map(v => v.id)""")
+        result = await page.evaluate(AXE_RUN)
         assert result == [], result
     finally:
         await context.close()

@@ -133,19 +133,6 @@ async def load_catalogue(engine: AsyncOpenSearch, prefix: str, folder: Path) -> 
     await engine.indices.refresh(index=f"{prefix}-*")
 
 
-def _cors_fallback(origins: Iterable[str]) -> Any:
-    """Until the API has its own CORS allowlist: allow the test's host origin (tests only)."""
-    allowed = set(origins)
-
-    async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
-        origin = request.headers.get("Origin", "")
-        if origin in allowed and "Access-Control-Allow-Origin" not in response.headers:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers.setdefault("Vary", "Origin")
-
-    return on_prepare
-
-
 def _without_suggest() -> Any:
     @web.middleware
     async def hide(request: web.Request, handler: Any) -> web.StreamResponse:
@@ -156,27 +143,6 @@ def _without_suggest() -> Any:
         return await handler(request)
 
     return hide
-
-
-def has_suggest(app: web.Application) -> bool:
-    return any(r.canonical == "/api/v1/suggest" for r in app.router.resources())
-
-
-def _stand_in_suggest(app: web.Application) -> None:
-    """Only while the API has no ``/api/v1/suggest`` yet: titles by prefix, from the real engine."""
-    from searchapi.state import ENGINE, PREFIX
-
-    async def suggest(request: web.Request) -> web.Response:
-        q = request.query.get("q", "").strip()
-        body = {
-            "size": 8,
-            "_source": ["display.title"],
-            "query": {"match": {"title.prefix": {"query": q, "operator": "and"}}},
-        }
-        found = await request.app[ENGINE].search(index=f"{request.app[PREFIX]}-union", body=body)
-        return web.json_response([h["_source"]["display"]["title"] for h in found["hits"]["hits"]])
-
-    app.router.add_get("/api/v1/suggest", suggest)
 
 
 async def start(app: web.Application) -> tuple[web.AppRunner, str]:
@@ -191,13 +157,11 @@ async def start(app: web.Application) -> tuple[web.AppRunner, str]:
 async def serve_api(
     opensearch_url: str, prefix: str, *, allow_origins: Iterable[str] = (), suggest: bool = True
 ) -> tuple[web.AppRunner, str]:
-    """The real API app on a free port; ``suggest=False`` plays an API without /suggest."""
-    app = create_app(opensearch_url, prefix, LIBRARIES)
-    if suggest and not has_suggest(app):
-        _stand_in_suggest(app)
+    """The real API app on a free port, allowing ``allow_origins`` through its own CORS list;
+    ``suggest=False`` plays an older API without /suggest."""
+    app = create_app(opensearch_url, prefix, LIBRARIES, cors_origins=list(allow_origins))
     if not suggest:
-        app.middlewares.insert(0, _without_suggest())
-    app.on_response_prepare.append(_cors_fallback(allow_origins))
+        app.middlewares.append(_without_suggest())  # innermost: CORS still applies
     return await start(app)
 
 
