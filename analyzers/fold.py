@@ -9,7 +9,7 @@ Viet, Han, ...) pass unchanged.
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from analyzers.mapping import Mapping
 from analyzers.normalise import normalise
@@ -45,4 +45,11 @@ def fold(text: str) -> str:
     Idempotent. What callers may rely on: a text and its unaccented spelling fold to the same
     string; non-Latin scripts are only normalised and lowercased.
     """
+    if text.isascii() and text.isprintable():
+        return text.lower()
+    return _fold(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
     return fold_mapping()(normalise(text).lower())

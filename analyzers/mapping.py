@@ -14,7 +14,7 @@ from collections.abc import Mapping as MappingABC
 class Mapping:
     """An immutable rewrite table; call it on a string."""
 
-    __slots__ = ("_longest", "_rules")
+    __slots__ = ("_firsts", "_longest", "_rules")
 
     def __init__(self, rules: MappingABC[str, str] | Iterable[tuple[str, str]]) -> None:
         table = dict(rules.items() if isinstance(rules, MappingABC) else rules)
@@ -22,6 +22,7 @@ class Mapping:
             raise ValueError("a mapping key must not be empty")
         self._rules = table
         self._longest = max((len(k) for k in table), default=0)
+        self._firsts = frozenset(k[0] for k in table)
 
     @property
     def rules(self) -> dict[str, str]:
@@ -29,10 +30,17 @@ class Mapping:
         return dict(self._rules)
 
     def __call__(self, text: str) -> str:
+        firsts = self._firsts
+        if firsts.isdisjoint(text):  # the common case, decided in C
+            return text
         rules, longest = self._rules, self._longest
         out: list[str] = []
         i, n = 0, len(text)
         while i < n:
+            if text[i] not in firsts:
+                out.append(text[i])
+                i += 1
+                continue
             for size in range(min(longest, n - i), 0, -1):
                 replacement = rules.get(text[i : i + size])
                 if replacement is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from itertools import permutations, product
 
 from analyzers.mapping import Mapping
@@ -97,6 +97,14 @@ def normalise(text: str) -> str:
     removed; a run of whitespace containing anything but plain spaces becomes one space (runs of
     plain spaces are left alone, so printable ASCII text is never changed). Idempotent.
     """
+    if text.isascii() and text.isprintable():
+        return text  # no rule applies to printable ASCII (a property test holds us to it)
+    return _normalise(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalise(text: str) -> str:
+    """Catalogue text repeats (names, publishers, subjects): the rewrite is cached."""
     previous = None
     while text != previous:
         previous = text

@@ -7,10 +7,11 @@ loading the same file twice adds nothing (and a resumed harvest never duplicates
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import time
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -72,6 +73,23 @@ class LoadSummary:
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
 
 
+Prepared = dict[str, Any] | Exception
+
+
+def prepare(batch: list[SourceRecord]) -> dict[str, Prepared]:
+    """Raw-store documents of a batch (or the error mapping one raised), keyed by record id."""
+    harvested_at = datetime.now(UTC).isoformat(timespec="seconds")
+    prepared: dict[str, Prepared] = {}
+    for item in batch:
+        if item.deleted or item.record is None:
+            continue
+        try:
+            prepared[record_id(item.library, item.local_id)] = record_document(item, harvested_at)
+        except Exception as exc:  # noqa: BLE001 - reported by load_batch as a skipped record
+            prepared[record_id(item.library, item.local_id)] = exc
+    return prepared
+
+
 def record_id(library: str, local_id: str) -> str:
     return f"{library}:{local_id}"
 
@@ -123,10 +141,27 @@ class Loader:
         self._mapping_checked = False
 
     async def load(self, items: Iterable[SourceItem] | AsyncIterable[SourceItem]) -> LoadSummary:
+        """Load every item; problems are collected in the summary, never raised.
+
+        For a plain iterable (files), reading, parsing and mapping the next batch happen in a
+        worker thread while the engine stores the current one, so Python and the engine work
+        at the same time.
+        """
         summary = LoadSummary()
         started = time.perf_counter()
+        if hasattr(items, "__aiter__"):
+            await self._load_async(items, summary)  # type: ignore[arg-type]
+        else:
+            await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
+        await self._refresh(self.union_alias)
+        summary.seconds = time.perf_counter() - started
+        if self.progress:
+            self.progress(summary)
+        return summary
+
+    async def _load_async(self, items: AsyncIterable[SourceItem], summary: LoadSummary) -> None:
         batch: list[SourceRecord] = []
-        async for item in _aiter(items):
+        async for item in items:
             if isinstance(item, RecordProblem):
                 summary.problems.append(item)
                 continue
@@ -139,13 +174,43 @@ class Loader:
                     self.progress(summary)
         if batch:
             await self.load_batch(batch, summary)
-        await self._refresh(self.union_alias)
-        summary.seconds = time.perf_counter() - started
-        if self.progress:
-            self.progress(summary)
-        return summary
 
-    async def load_batch(self, batch: list[SourceRecord], summary: LoadSummary) -> None:
+    async def _load_pipelined(self, items: Iterator[SourceItem], summary: LoadSummary) -> None:
+        def take() -> tuple[list[SourceRecord], list[RecordProblem], dict[str, Prepared]]:
+            batch: list[SourceRecord] = []
+            problems: list[RecordProblem] = []
+            for item in items:
+                if isinstance(item, RecordProblem):
+                    problems.append(item)
+                    continue
+                batch.append(item)
+                if len(batch) >= self.batch_size:
+                    break
+            return batch, problems, prepare(batch)
+
+        pending = asyncio.ensure_future(asyncio.to_thread(take))
+        while True:
+            batch, problems, prepared = await pending
+            summary.problems.extend(problems)
+            if not batch:
+                return
+            summary.read += len(batch)
+            pending = asyncio.ensure_future(asyncio.to_thread(take))
+            try:
+                await self.load_batch(batch, summary, prepared=prepared)
+            except BaseException:
+                pending.cancel()
+                raise
+            if self.progress:
+                self.progress(summary)
+
+    async def load_batch(
+        self,
+        batch: list[SourceRecord],
+        summary: LoadSummary,
+        *,
+        prepared: Mapping[str, Prepared] | None = None,
+    ) -> None:
         """Store a batch, re-cluster what it touches, and rebuild the affected union documents.
 
         Clusters are maintained incrementally: the new and changed records' candidates are found
@@ -170,7 +235,12 @@ class Loader:
                     summary.deleted += 1
                 continue
             try:
-                document = record_document(item, harvested_at)
+                ready = prepared.get(doc_id) if prepared else None
+                if ready is None:
+                    ready = record_document(item, harvested_at)
+                if isinstance(ready, Exception):
+                    raise ready
+                document = ready
             except Exception as exc:  # noqa: BLE001 - a record that cannot be mapped is skipped
                 summary.problems.append(
                     RecordProblem(
@@ -351,12 +421,3 @@ class Loader:
             await self.engine.indices.refresh(index=index)
         except OpenSearchException as exc:
             raise translate(exc, f"refreshing {index}") from exc
-
-
-async def _aiter(items: Iterable[SourceItem] | AsyncIterable[SourceItem]):  # type: ignore[no-untyped-def]
-    if hasattr(items, "__aiter__"):
-        async for item in items:  # type: ignore[union-attr]
-            yield item
-    else:
-        for item in items:  # type: ignore[union-attr]
-            yield item
