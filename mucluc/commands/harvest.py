@@ -1,0 +1,378 @@
+"""``mucluc harvest [CODE|SOURCE ...]``: run the configured sources and load what they send.
+
+Every ``[[library.sources]]`` table of the named libraries (all of them by default; a source's
+name may be given instead of a library code) is harvested by :func:`harvesters.sources.
+harvest_source`, at most ``--concurrency`` sources at a time. Fetching and parsing run
+concurrently; storing goes through one shared :class:`indexer.load.Loader` one batch at a time,
+because clustering a batch must see every record stored before it (two batches clustered at once
+could each miss the other's copy of the same book).
+
+The checkpoint contract (:mod:`harvesters.checkpoints`) is kept: a batch is committed only after
+it is stored, so a killed harvest resumes with no loss and no duplicates. One more gap is closed
+here: a process killed *while* a batch is being stored may leave records stored whose union
+documents were not rebuilt, and the re-delivered records then look unchanged. So before storing,
+the batch's record ids and current clusters are written to an in-flight marker, removed after the
+commit; a run that finds a marker rebuilds those clusters first.
+
+A failing source is reported and does not stop the others; the exit status is 1 if any failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from opensearchpy import AsyncOpenSearch
+from opensearchpy.exceptions import OpenSearchException
+
+from harvesters.records import RecordProblem, SourceRecord
+from harvesters.reports import RunReport, location, now, write_run_report
+from harvesters.sources import harvest_source, source_name
+from indexer import engine
+from indexer.engine import translate
+from indexer.indices import alias, ensure_indices
+from indexer.load import Loader, LoadSummary, record_id
+from indexer.node import default_home
+from mucluc.cli import config_path, run
+from mucluc.commands.common import reports_directory
+from mucluc.config import Config, Library, load_config
+from mucluc.errors import ConfigError, MuclucError
+
+SHOWN_PROBLEMS = 5
+LOG_EVERY = 10.0  # seconds between plain progress lines per source
+
+
+@dataclass(frozen=True)
+class Job:
+    """One source of one library, as configured."""
+
+    library: Library
+    spec: Mapping[str, Any]
+    name: str
+
+    @property
+    def protocol(self) -> str:
+        return str(self.spec.get("protocol", ""))
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "harvest", help="harvest the configured sources (OAI-PMH, SRU, inbox folders)"
+    )
+    parser.add_argument(
+        "targets", nargs="*", metavar="CODE",
+        help="library codes (or source names) to harvest; default: every library",
+    )
+    parser.add_argument(
+        "--full", action="store_true",
+        help="ignore the incremental `from` of the last run and ask for every record",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=3, metavar="N",
+        help="sources harvested at the same time (default: 3)",
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=500, metavar="N", help=argparse.SUPPRESS
+    )
+    parser.set_defaults(run=main)
+
+
+def state_directory() -> Path:
+    """Checkpoints and in-flight markers of harvests (``$MUCLUC_HOME/harvest``)."""
+    return default_home() / "harvest"
+
+
+def all_jobs(config: Config) -> list[Job]:
+    """Every configured source; two sources with one name would share a checkpoint: refused."""
+    jobs: list[Job] = []
+    seen: dict[str, str] = {}
+    for library in config.libraries.values():
+        for index, spec in enumerate(library.sources):
+            name = source_name(library.code, spec, index)
+            if name in seen:
+                raise ConfigError(
+                    f"{config.path}: source name {name!r} is used by libraries {seen[name]} "
+                    f"and {library.code}",
+                    hint="give each source a distinct `name`",
+                )
+            seen[name] = library.code
+            jobs.append(Job(library, spec, name))
+    return jobs
+
+
+def select_jobs(config: Config, targets: Sequence[str]) -> list[Job]:
+    jobs = all_jobs(config)
+    if not targets:
+        return jobs
+    names = {job.name for job in jobs}
+    chosen: list[Job] = []
+    for target in targets:
+        if target not in config.libraries and target not in names:
+            config.library(target)  # raises ConfigError naming the known codes
+        chosen += [j for j in jobs if target in (j.library.code, j.name) and j not in chosen]
+    return chosen
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.concurrency < 1:
+        raise ConfigError("--concurrency must be at least 1")
+    config = load_config(config_path(args))
+    jobs = select_jobs(config, args.targets)
+    if not jobs:
+        print("no sources configured for these libraries (see docs/harvesting.md)")
+        return 0
+    reports = run(harvest_all(config, jobs, full=args.full, concurrency=args.concurrency,
+                              batch_size=args.batch_size))
+    for report in reports:
+        print(summary_line(report))
+        for problem in report.problems[:SHOWN_PROBLEMS]:
+            print(f"  rejected: {problem['describe']}", file=sys.stderr)
+        if report.rejected > SHOWN_PROBLEMS:
+            print(f"  … and {report.rejected - SHOWN_PROBLEMS} more", file=sys.stderr)
+        print(f"  report: {report.report}")
+    return 0 if all(r.ok for r in reports) else 1
+
+
+def summary_line(report: RunReport) -> str:
+    head = f"{report.library} {report.source} ({report.protocol})"
+    if report.ok:
+        return f"{head}: ok, {report.counts()} in {report.seconds:.1f} s"
+    return f"{head}: FAILED after {report.counts()}: {report.error}"
+
+
+async def harvest_all(
+    config: Config,
+    jobs: Sequence[Job],
+    *,
+    full: bool = False,
+    concurrency: int = 3,
+    batch_size: int = 500,
+    state_dir: Path | None = None,
+    reports_dir: Path | None = None,
+) -> list[RunReport]:
+    """Harvest ``jobs`` (at most ``concurrency`` at once); one written report per job, in order."""
+    state_dir = state_dir or state_directory()
+    reports_dir = reports_dir or reports_directory()
+    async with engine.connected() as client:
+        prefix = engine.index_prefix()
+        await ensure_indices(client, prefix)
+        store = Store(client, prefix, config.libraries, state_dir / "in-flight")
+        limit = asyncio.Semaphore(concurrency)
+        with Display([job.name for job in jobs]) as display:
+
+            async def bounded(job: Job) -> RunReport:
+                async with limit:
+                    return await harvest_one(config, job, store, display, state_dir=state_dir,
+                                             full=full, batch_size=batch_size)
+
+            reports = await asyncio.gather(*(bounded(job) for job in jobs))
+        try:
+            await client.indices.refresh(index=alias(prefix, "union"))
+        except OpenSearchException as exc:
+            raise translate(exc, "refreshing the union index") from exc
+    for report in reports:
+        await asyncio.to_thread(write_run_report, reports_dir, report)
+    return list(reports)
+
+
+async def harvest_one(
+    config: Config,
+    job: Job,
+    store: Store,
+    display: Display,
+    *,
+    state_dir: Path,
+    full: bool,
+    batch_size: int,
+) -> RunReport:
+    """Run one source to its end or its first error; never raises for the source's own faults."""
+    report = RunReport(library=job.library.code, source=job.name, protocol=job.protocol,
+                       location=location(job.spec, config.base), full=full)
+    summary = LoadSummary()
+    started = time.perf_counter()
+    display.start(job.name)
+    try:
+        await store.repair(job.name)
+        async for batch in harvest_source(job.library.code, job.spec, state_dir=state_dir,
+                                          name=job.name, base_dir=config.base,
+                                          batch_size=batch_size, full=full):
+            records: list[SourceRecord] = []
+            for item in batch.records:
+                if isinstance(item, RecordProblem):
+                    summary.problems.append(item)
+                else:
+                    records.append(item)
+            summary.read += len(records)
+            report.fetched += len(batch.records)
+            await store.store(job.name, records, summary)
+            await batch.commit()
+            await store.settle(job.name)
+            display.advance(job.name, len(batch.records), batch.label, summary)
+        report.status = "ok"
+    except MuclucError as exc:
+        report.status, report.error = "failed", exc.one_line()
+    except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the others
+        report.status, report.error = "failed", f"unexpected {type(exc).__name__}: {exc}"
+    report.finished_at = now()
+    report.seconds = round(time.perf_counter() - started, 2)
+    for name in ("new", "updated", "unchanged", "deleted"):
+        setattr(report, name, getattr(summary, name))
+    report.add_problems(summary.problems)
+    report.add_repairs(summary.repairs)
+    display.finish(job.name, report)
+    return report
+
+
+class Store:
+    """One Loader shared by every source, storing one batch at a time, with in-flight markers."""
+
+    def __init__(self, client: AsyncOpenSearch, prefix: str, libraries: Mapping[str, Library],
+                 markers: Path) -> None:
+        self.client = client
+        self.loader = Loader(client, prefix, libraries)
+        self.records_alias = alias(prefix, "records")
+        self.union_alias = alias(prefix, "union")
+        self.markers = markers
+        self.lock = asyncio.Lock()
+
+    def _marker(self, source: str) -> Path:
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in source)
+        return self.markers / f"{safe}.json"
+
+    async def store(self, source: str, records: list[SourceRecord], summary: LoadSummary) -> None:
+        if not records:
+            return
+        async with self.lock:
+            ids = sorted({record_id(r.library, r.local_id) for r in records})
+            clusters = sorted(set((await self._clusters_of(ids)).values()))
+            await asyncio.to_thread(self._write_marker, source, {"ids": ids, "clusters": clusters})
+            await self.loader.load_batch(records, summary)
+
+    async def settle(self, source: str) -> None:
+        """The batch is stored and committed: forget its marker."""
+        self._marker(source).unlink(missing_ok=True)
+
+    async def repair(self, source: str) -> None:
+        """Rebuild the union documents a killed run may have left stale (see the module doc)."""
+        path = self._marker(source)
+        try:
+            marker = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError):
+            path.unlink(missing_ok=True)
+            return
+        async with self.lock:
+            ids = list(marker.get("ids", []))
+            clusters = set(marker.get("clusters", [])) | set(
+                (await self._clusters_of(ids)).values())
+            members = await self._search_ids(self.records_alias, "cluster", sorted(clusters))
+            clusters |= set(await self._search_ids(self.union_alias, "members",
+                                                   sorted(set(ids) | set(members))))
+            clusters |= set(members.values())
+            if clusters:
+                await self.loader.rebuild_clusters(clusters)
+        path.unlink(missing_ok=True)
+
+    def _write_marker(self, source: str, payload: Mapping[str, Any]) -> None:
+        path = self._marker(source)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(payload), encoding="utf-8")
+        os.replace(tmp, path)
+
+    async def _clusters_of(self, ids: list[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        try:
+            response = await self.client.mget(index=self.records_alias, body={"ids": ids},
+                                              params={"_source_includes": "cluster"})
+        except OpenSearchException as exc:
+            raise translate(exc, "reading stored records") from exc
+        return {d["_id"]: d["_source"]["cluster"] for d in response["docs"] if d.get("found")}
+
+    async def _search_ids(self, index: str, name: str, values: list[str]) -> dict[str, str]:
+        """id → cluster of the documents of ``index`` whose ``name`` is one of ``values``."""
+        found: dict[str, str] = {}
+        for start in range(0, len(values), 1000):
+            body = {"query": {"terms": {name: values[start:start + 1000]}}, "size": 10000,
+                    "_source": ["cluster"]}
+            try:
+                response = await self.client.search(index=index, body=body)
+            except OpenSearchException as exc:
+                raise translate(exc, f"reading {index} by {name}") from exc
+            for hit in response["hits"]["hits"]:
+                found[hit["_id"]] = hit["_source"].get("cluster", hit["_id"])
+        return found
+
+
+class Display:
+    """Progress of every source: rich bars on a terminal, a plain line every 10 s otherwise."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.interactive = sys.stderr.isatty()
+        self.names = list(names)
+        self.last: dict[str, float] = {}
+        self.progress: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> Display:
+        if self.interactive:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.progress = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                TextColumn("{task.completed:,} records"), TextColumn("{task.fields[note]}"),
+                TimeElapsedColumn(), console=Console(stderr=True), transient=False,
+            )
+            self.progress.start()
+            for name in self.names:
+                self.tasks[name] = self.progress.add_task(name, total=None, note="waiting",
+                                                          start=False)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def start(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress.start_task(self.tasks[name])
+            self.progress.update(self.tasks[name], note="harvesting")
+        else:
+            self.last[name] = time.monotonic()
+            print(f"{name}: harvesting", file=sys.stderr, flush=True)
+
+    def advance(self, name: str, count: int, label: str, summary: LoadSummary) -> None:
+        if self.progress is not None:
+            self.progress.update(self.tasks[name], advance=count, note=label)
+            return
+        moment = time.monotonic()
+        if moment - self.last.get(name, 0.0) >= LOG_EVERY:
+            self.last[name] = moment
+            print(f"{name}: {label}; {summary.read + summary.skipped} fetched so far, "
+                  f"{summary.new} new, {summary.updated} updated, {summary.deleted} deleted, "
+                  f"{summary.skipped} rejected", file=sys.stderr, flush=True)
+
+    def finish(self, name: str, report: RunReport) -> None:
+        text = "done" if report.ok else "FAILED"
+        if self.progress is not None:
+            self.progress.update(self.tasks[name], total=report.fetched,
+                                 completed=report.fetched, note=text)
+        else:
+            print(f"{name}: {text}, {report.counts()}", file=sys.stderr, flush=True)
