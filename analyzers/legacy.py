@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from functools import cache
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from analyzers.mapping import Mapping
 from analyzers.syllables import is_syllable
@@ -25,13 +27,17 @@ __all__ = ["ENCODINGS", "repair"]
 ENCODINGS = ("TCVN3", "VNI", "VISCII", "Windows-1258")
 _TABLES = {"TCVN3": tcvn3.DECODE, "VISCII": viscii.DECODE, "Windows-1258": cp1258.DECODE}
 
-# A conversion is kept when at least this share of its non-ASCII words are Vietnamese syllables
-# and fewer than REPAIR_BELOW of the original's were.
+# A conversion is kept when at least this share of the words it changes become Vietnamese
+# syllables, and at least CONTEXT_AT_LEAST of all the words of the result are syllables.
 REPAIR_AT_LEAST = 0.8
-REPAIR_BELOW = 0.5
+CONTEXT_AT_LEAST = 0.5
 
 _WORD_BREAK = re.compile(r"[\s'\-]+")
-_EDGE_PUNCTUATION = string.punctuation + "“”‘’«»…–—"
+# Stripped from word edges before judging. « and » are not: in TCVN3 they are the letters ô and
+# ằ (`Ng«` is Ngô), and French or German quotes glued to a word do not decode to Vietnamese anyway.
+_EDGE_PUNCTUATION = string.punctuation + "“”‘’„…–—‹›"
+# Letters by their Unicode category that no Vietnamese or European word is spelled with.
+_NOT_IN_WORDS = "µªºƒ"
 
 
 @cache
@@ -106,33 +112,149 @@ def _vni_mapping() -> Mapping:
     return Mapping(rules)
 
 
+@cache
+def _legacy_chars() -> frozenset[str]:
+    """Every character that legacy bytes read as Windows-1252 (or Latin-1) can turn into."""
+    return frozenset(_cp1252_bytes())
+
+
+@cache
+def _suspicious() -> frozenset[str]:
+    """Characters of mojibake that genuine Vietnamese or European words are not spelled with.
+
+    Derived from the tables: the Windows-1252 readings of TCVN3, VISCII and VNI bytes that are
+    not letters (©, «, ¸, ¹, §, the soft hyphen, control characters…) or are letters only by
+    their Unicode category (µ, ª, º, ƒ). Whitespace is not suspicious.
+    """
+    readings = _cp1252_bytes()
+    chars = {c for c, byte in readings.items() if byte in tcvn3.DECODE or byte in viscii.DECODE}
+    chars.update(c for key in _vni_mapping().rules for c in key if not c.isascii())
+    return frozenset(
+        c
+        for c in chars
+        if not c.isspace() and (not unicodedata.category(c).startswith("L") or c in _NOT_IN_WORDS)
+    )
+
+
+def _oddity(word: str) -> int:
+    """How much `word` (as written) looks like mojibake: 0 not at all, 1 somewhat, 2 surely.
+
+    Surely: a suspicious character between two letters (`T©y`, `ng©m`, `§¹i`) or a capital
+    letter inside a lowercase word (`TÊt`, `NguyÔn`, `ViÖt`). Somewhat: a suspicious character
+    at an edge of the word (`Ng«`, `th\\xad`, `µm`).
+    """
+    suspicious = _suspicious()
+    found = 0
+    last = len(word) - 1
+    for i, c in enumerate(word):
+        if c in suspicious:
+            if 0 < i < last and word[i - 1].isalpha() and word[i + 1].isalpha():
+                return 2
+            found = 1
+        elif i and c.isupper() and not c.isascii():
+            # a non-ASCII capital after a lowercase letter, or followed by lowercase letters
+            if word[i - 1].islower() or any(d.islower() for d in word[i + 1 :]):
+                return 2
+    return found
+
+
+_STOP_FINALS = ("p", "t", "c", "ch")
+_STOP_TONES = frozenset("\u0301\u0323")  # sắc, nặng
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_syllable(word: str) -> bool:
+    """`is_syllable`, plus the rule that a syllable ending in p, t, c or ch carries the sắc or
+    nặng tone (`học`, `tốt`; never `hữc`, `nhôt`), which tells legacy decodings apart."""
+    if not is_syllable(word):
+        return False
+    lower = word.lower()
+    if not lower.endswith(_STOP_FINALS):
+        return True
+    return any(c in _STOP_TONES for c in unicodedata.normalize("NFD", lower))
+
+
+def _decoder(name: str) -> Callable[[str], str | None]:
+    if name == "VNI":
+        return _vni_mapping()
+
+    table = _TABLES[name]
+
+    def decode(text: str) -> str | None:
+        data = _as_bytes(text)
+        return None if data is None else _decode(data, table)
+
+    return decode
+
+
+@dataclass
+class _Evidence:
+    """What one decoding does to the words of a text."""
+
+    changed: int = 0  # words the decoding changes
+    vietnamese_before: int = 0  # of those, clean Vietnamese syllables as written
+    vietnamese_after: int = 0  # of those, Vietnamese syllables once decoded
+    odd: int = 0  # highest oddity of a changed word as written
+    unchanged: int = 0  # words the decoding leaves alone
+    unchanged_vietnamese: int = 0  # of those, Vietnamese syllables
+
+    @property
+    def words(self) -> int:
+        return self.changed + self.unchanged
+
+    @property
+    def vietnamese(self) -> int:
+        """Vietnamese syllables in the decoded text."""
+        return self.vietnamese_after + self.unchanged_vietnamese
+
+    def convincing(self) -> bool:
+        """The decoded text is clearly more Vietnamese than the text as written."""
+        if self.vietnamese_after <= self.vietnamese_before:
+            return False  # also: correct Vietnamese (every changed word a syllable) stays
+        if self.vietnamese_after < REPAIR_AT_LEAST * self.changed:
+            return False
+        if self.vietnamese < CONTEXT_AT_LEAST * self.words:
+            return False
+        if self.odd == 2:
+            return True
+        if self.words == 1:
+            return False  # one lone word (`Bø`, `µm`, `Nº`): only sure mojibake is repaired
+        if self.odd == 1 and self.vietnamese_before == 0:
+            return True
+        # Nothing out of place as written (`Nguyeãn Du`, `BØ vá`): the decoding must at least
+        # double the syllables and be backed by a second changed word or Vietnamese context.
+        if self.vietnamese_after < 2 * self.vietnamese_before:
+            return False
+        if self.changed >= 2:
+            return True
+        return self.vietnamese >= REPAIR_AT_LEAST * self.words and self.unchanged_vietnamese > 0
+
+
 def _words(text: str) -> list[str]:
-    # Name prefixes (H'Mông, Ê-đê) are split off: the parts are what must be syllables.
+    """The words of `text` that hold a letter, edge punctuation stripped.
+
+    Name prefixes (H'Mông, Ê-đê) are split off: the parts are what must be syllables.
+    """
     words = (w.strip(_EDGE_PUNCTUATION) for w in _WORD_BREAK.split(text))
-    return [w for w in words if w and not w.isascii()]
+    return [w for w in words if any(c.isalpha() for c in w)]
 
 
-def _vietnamese_share(text: str) -> float:
-    words = _words(text)
-    if not words:
-        return 0.0
-    return sum(is_syllable(w) for w in words) / len(words)
-
-
-def _candidates(text: str) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    data = _as_bytes(text)
-    for name in ENCODINGS:
-        if name == "VNI":
-            decoded: str | None = _vni_mapping()(text)
-        elif data is None:
+def _evidence(words: list[str], decode: Callable[[str], str | None]) -> _Evidence | None:
+    found = _Evidence()
+    for word in words:
+        decoded = decode(word)
+        if decoded is None:
+            return None
+        decoded = unicodedata.normalize("NFC", decoded)
+        if decoded == word:
+            found.unchanged += 1
+            found.unchanged_vietnamese += _is_syllable(word) and not _oddity(word)
             continue
-        else:
-            decoded = _decode(data, _TABLES[name])
-        if decoded is not None:
-            decoded = unicodedata.normalize("NFC", decoded)
-            if decoded != text:
-                found.append((name, decoded))
+        odd = _oddity(word)
+        found.changed += 1
+        found.odd = max(found.odd, odd)
+        found.vietnamese_before += not odd and _is_syllable(word)
+        found.vietnamese_after += _is_syllable(decoded)
     return found
 
 
@@ -140,19 +262,31 @@ def repair(text: str) -> tuple[str, str | None]:
     """Return `(text, encoding)`: the repaired text and the legacy encoding it was in, or the
     text unchanged and None.
 
+    A decoding is kept only when it makes the text clearly more Vietnamese (see
+    `_Evidence.convincing`); of several, the one with the most Vietnamese syllables wins (ties go
+    to the first of `ENCODINGS`). Text that is ASCII, or holds any character that bytes read as
+    Windows-1252 cannot produce (`Nguyễn`, `Dvořák`), is returned at once.
+
     The repaired text is NFC and otherwise as the cataloguer typed it (callers normalise for
     matching). Callers should log every repair (the encoding name is one of `ENCODINGS`).
     """
-    if text.isascii():
+    if text.isascii() or not _legacy_chars().issuperset(text):
         return text, None
-    original = _vietnamese_share(text)
-    if original >= REPAIR_BELOW:
+    words = _words(text)
+    if not words:
         return text, None
-    best: tuple[float, str, str] | None = None
-    for name, decoded in _candidates(text):
-        share = _vietnamese_share(decoded)
-        if share >= REPAIR_AT_LEAST and share > original and (best is None or share > best[0]):
-            best = (share, name, decoded)
+    best: tuple[tuple[int, int, int], str] | None = None
+    for name in ENCODINGS:
+        found = _evidence(words, _decoder(name))
+        if found is None or not found.convincing():
+            continue
+        rank = (found.vietnamese, 0, 0)
+        if best is None or rank > best[0]:
+            best = (rank, name)
     if best is None:
         return text, None
-    return best[2], best[1]
+    name = best[1]
+    decoded = _decoder(name)(text)
+    if decoded is None:
+        return text, None
+    return unicodedata.normalize("NFC", decoded), name
