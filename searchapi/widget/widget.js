@@ -515,7 +515,8 @@ ${link ? "" : `<div class="m" id="m" hidden><details class="f" id="fd"><summary>
               h("p", { class: "e", text: msg }),
               d.suggestion &&
                 h("p", {}, t.didYou + " ", h("button", { type: "button", class: "lk", "data-s": d.suggestion, text: d.suggestion }), "?"),
-            ])
+            ]
+        ).filter(Boolean)
       );
       this.$rl.replaceChildren(...d.hits.map((x) => this.hit(x)));
       this.facets(d.facets || {});
@@ -606,7 +607,7 @@ ${link ? "" : `<div class="m" id="m" hidden><details class="f" id="fd"><summary>
         h("label", { class: "o" },
           h("input", { type: "radio", name: "y", "data-y": "", "data-k": "y:" + v, value: v, checked: s.y === v }),
           h("span", { text: label(t) }))));
-      fc.replaceChildren(...groups, years, this.hasFilter() ? h("button", { type: "button", class: "x", text: t.clear }) : null);
+      fc.replaceChildren(...[...groups, years, this.hasFilter() && h("button", { type: "button", class: "x", text: t.clear })].filter(Boolean));
       if (focusKey) {
         const e = [...fc.querySelectorAll("input")].find((i) => i.dataset.k === focusKey);
         if (e) e.focus();

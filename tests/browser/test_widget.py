@@ -281,6 +281,7 @@ async def test_facets_filter_and_keep_focus(page, servers) -> None:
     await playwright_api.expect(facet).to_be_checked()
     await page.locator("mucluc-search .x").press("Enter")  # clear filters
     await playwright_api.expect(facet).not_to_be_checked()
+    assert "null" not in await page.locator("mucluc-search .w").text_content()
 
 
 async def test_year_range_filter(page, servers) -> None:
@@ -305,6 +306,7 @@ async def test_empty_state_offers_the_api_suggestion(page, servers) -> None:
         pytest.skip("the engine found results for the misspelling")
     empty = page.locator("mucluc-search #emp")
     await playwright_api.expect(empty).to_contain_text(f"Không tìm thấy kết quả nào cho “{query}”.")
+    assert "null" not in await page.locator("mucluc-search .w").text_content()
     if expected.get("suggestion"):
         await playwright_api.expect(empty).to_contain_text(
             f"Có phải bạn muốn tìm {expected['suggestion']}?"
