@@ -94,6 +94,11 @@ SEARCH_RESULT = {
         "next_cursor": {"type": ["string", "null"]},
     },
 }
+# JSON exports (media types ending in +json) are validated as JSON; the others are text/bytes.
+EXPORT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "marc-json": {"type": "object", "required": ["leader", "fields"]},
+    "csl-json": {"type": "array", "items": {"type": "object", "required": ["id", "type"]}},
+}
 RECORD = {
     "type": "object",
     "required": [*HIT["required"], "members"],
@@ -207,9 +212,8 @@ def document() -> dict[str, Any]:
                             "content": {
                                 "application/json": {"schema": RECORD},
                                 **{
-                                    e.content_type: {"schema": STRING}
-                                    for e in EXPORTS.values()
-                                    if e.content_type != "application/json"
+                                    e.content_type: {"schema": EXPORT_SCHEMAS.get(name, STRING)}
+                                    for name, e in EXPORTS.items()
                                 },
                             },
                         },

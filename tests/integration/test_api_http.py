@@ -14,13 +14,16 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from searchapi.app import create_app
-from tests.integration.api_catalogue import LIBRARIES, api_prefix  # noqa: F401 - fixture
+from tests.integration import api_catalogue
+from tests.integration.api_catalogue import LIBRARIES
+
+api_prefix = api_catalogue.api_prefix  # the module's catalogue fixture
 
 SITE = "https://thuvien.dienbien.gov.vn"
 
 
 @pytest.fixture
-async def api(api_prefix: str, opensearch_url: str) -> AsyncIterator[TestClient]:  # noqa: F811
+async def api(api_prefix: str, opensearch_url: str) -> AsyncIterator[TestClient]:
     app = create_app(
         opensearch_url, api_prefix, LIBRARIES, cors_origins=[SITE], rate=1000, burst=1000
     )
@@ -79,7 +82,7 @@ async def test_gzip_when_accepted(api: TestClient) -> None:
     assert (await plain.json())["total"] > 0
 
 
-async def test_rate_limit_gives_429_with_retry_after(api_prefix: str, opensearch_url: str) -> None:  # noqa: F811
+async def test_rate_limit_gives_429_with_retry_after(api_prefix: str, opensearch_url: str) -> None:
     app = create_app(opensearch_url, api_prefix, LIBRARIES, rate=0.5, burst=3)
     async with TestClient(TestServer(app)) as client:
         statuses = [(await client.get("/api/v1/libraries")).status for _ in range(3)]
@@ -97,7 +100,7 @@ async def test_overlong_query_string_is_414(api: TestClient) -> None:
     assert (await response.json())["error"]["code"] == "uri_too_long"
 
 
-async def test_slow_request_times_out_with_503(api_prefix: str, opensearch_url: str) -> None:  # noqa: F811
+async def test_slow_request_times_out_with_503(api_prefix: str, opensearch_url: str) -> None:
     app = create_app(opensearch_url, api_prefix, LIBRARIES, timeout=0.0001)
     async with TestClient(TestServer(app)) as client:
         response = await client.get("/api/v1/search", params={"q": "truyen kieu"})
@@ -198,7 +201,7 @@ class Proxy:
 
 async def test_engine_down_gives_503_and_recovery_is_automatic(
     api_prefix: str,
-    opensearch_url: str,  # noqa: F811
+    opensearch_url: str,
 ) -> None:
     proxy = Proxy(opensearch_url)
     await proxy.start()

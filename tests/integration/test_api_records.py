@@ -12,11 +12,14 @@ from aiohttp.test_utils import TestClient, TestServer
 from opensearchpy import AsyncOpenSearch
 
 from searchapi.app import create_app
-from tests.integration.api_catalogue import LIBRARIES, api_prefix  # noqa: F401 - fixture
+from tests.integration import api_catalogue
+from tests.integration.api_catalogue import LIBRARIES
+
+api_prefix = api_catalogue.api_prefix  # the module's catalogue fixture
 
 
 @pytest.fixture
-async def api(api_prefix: str, opensearch_url: str) -> AsyncIterator[TestClient]:  # noqa: F811
+async def api(api_prefix: str, opensearch_url: str) -> AsyncIterator[TestClient]:
     async with TestClient(TestServer(create_app(opensearch_url, api_prefix, LIBRARIES))) as client:
         yield client
 
@@ -53,7 +56,7 @@ async def test_marcxml_export_parses_back_into_the_same_record(
     api: TestClient,
     engine: AsyncOpenSearch,
     api_prefix: str,
-    fmt: str,  # noqa: F811
+    fmt: str,
 ) -> None:
     doc_id = await book_id(api, "isbn:9786046912347")
     response = await api.get(f"/api/v1/records/{doc_id}", params={"format": fmt})
@@ -70,7 +73,7 @@ async def test_iso2709_export_parses_back_into_the_same_record(
     api: TestClient,
     engine: AsyncOpenSearch,
     api_prefix: str,
-    fmt: str,  # noqa: F811
+    fmt: str,
 ) -> None:
     doc_id = await book_id(api, "isbn:9786046912347")
     response = await api.get(f"/api/v1/records/{doc_id}", params={"format": fmt})
@@ -83,7 +86,7 @@ async def test_iso2709_export_parses_back_into_the_same_record(
     same_record(records[0], await stored_marc(engine, api_prefix, "DBI:DBI0001"))
 
 
-async def test_marc_json_export(api: TestClient, engine: AsyncOpenSearch, api_prefix: str) -> None:  # noqa: F811
+async def test_marc_json_export(api: TestClient, engine: AsyncOpenSearch, api_prefix: str) -> None:
     doc_id = await book_id(api, "isbn:9786046912347")
     response = await api.get(f"/api/v1/records/{doc_id}", params={"format": "marc-json"})
     body = json.loads(await response.read())

@@ -10,11 +10,14 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from analyzers.collation import sort_key
 from searchapi.app import create_app
-from tests.integration.api_catalogue import LIBRARIES, api_prefix  # noqa: F401 - fixture
+from tests.integration import api_catalogue
+from tests.integration.api_catalogue import LIBRARIES
+
+api_prefix = api_catalogue.api_prefix  # the module's catalogue fixture
 
 
 @pytest.fixture
-async def api(api_prefix: str, opensearch_url: str) -> AsyncIterator[TestClient]:  # noqa: F811
+async def api(api_prefix: str, opensearch_url: str) -> AsyncIterator[TestClient]:
     async with TestClient(TestServer(create_app(opensearch_url, api_prefix, LIBRARIES))) as client:
         yield client
 
