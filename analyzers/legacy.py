@@ -35,9 +35,12 @@ CONTEXT_AT_LEAST = 0.5
 _WORD_BREAK = re.compile(r"[\s'\-]+")
 # Stripped from word edges before judging. « and » are not: in TCVN3 they are the letters ô and
 # ằ (`Ng«` is Ngô), and French or German quotes glued to a word do not decode to Vietnamese anyway.
-_EDGE_PUNCTUATION = string.punctuation + "“”‘’„…–—‹›"
-# Letters by their Unicode category that no Vietnamese or European word is spelled with.
-_NOT_IN_WORDS = "µªºƒ"
+# The typographic marks are TCVN3 capitals (’ is Ò, “ is Ỏ): a word is judged with them when it
+# then decodes to a syllable (`L’` is LÒ), without them otherwise (`“Bonjour”`).
+_TYPOGRAPHIC = "“”‘’„…–—‹›"
+_EDGE_PUNCTUATION = string.punctuation + _TYPOGRAPHIC
+# Cased letters by their Unicode category that no Vietnamese or European word is spelled with.
+_NOT_IN_WORDS = "µƒ"
 
 
 @cache
@@ -123,8 +126,8 @@ def _suspicious() -> frozenset[str]:
     """Characters of mojibake that genuine Vietnamese or European words are not spelled with.
 
     Derived from the tables: the Windows-1252 readings of TCVN3, VISCII and VNI bytes that are
-    not letters (©, «, ¸, ¹, §, the soft hyphen, control characters…) or are letters only by
-    their Unicode category (µ, ª, º, ƒ). Whitespace is not suspicious.
+    not cased letters (©, «, ¸, ¹, §, ª, ˆ, the soft hyphen, control characters…) or are
+    letters only by their Unicode category (µ, ƒ). Whitespace is not suspicious.
     """
     readings = _cp1252_bytes()
     chars = {c for c, byte in readings.items() if byte in tcvn3.DECODE or byte in viscii.DECODE}
@@ -132,7 +135,7 @@ def _suspicious() -> frozenset[str]:
     return frozenset(
         c
         for c in chars
-        if not c.isspace() and (not unicodedata.category(c).startswith("L") or c in _NOT_IN_WORDS)
+        if not c.isspace() and (unicodedata.category(c) not in ("Lu", "Ll") or c in _NOT_IN_WORDS)
     )
 
 
@@ -233,19 +236,42 @@ class _Evidence:
 def _words(text: str) -> list[str]:
     """The words of `text` that hold a letter, edge punctuation stripped.
 
-    Name prefixes (H'Mông, Ê-đê) are split off: the parts are what must be syllables.
+    Name prefixes (H'Mông, Ê-đê) are split off: the parts are what must be syllables. Words
+    without a letter are left out (`–`, `©`, `«`, `2005`) unless they are at least two
+    characters that are not all punctuation (`§“` is TCVN3 for ĐỎ).
     """
-    words = (w.strip(_EDGE_PUNCTUATION) for w in _WORD_BREAK.split(text))
-    return [w for w in words if any(c.isalpha() for c in w)]
+    words = (w.strip(string.punctuation) for w in _WORD_BREAK.split(text))
+    return [w for w in words if _is_word(w)]
+
+
+def _is_word(text: str) -> bool:
+    suspicious = _suspicious()
+    return any(c.isalpha() for c in text) or (
+        len(text) > 1 and any(c not in _EDGE_PUNCTUATION and c in suspicious for c in text)
+    )
+
+
+def _judged(word: str, decode: Callable[[str], str | None]) -> tuple[str, str] | None:
+    """`word` as judged (typographic edges kept or stripped, see _TYPOGRAPHIC) and its decoding."""
+    decoded = decode(word)
+    if decoded is None:
+        return None
+    decoded = unicodedata.normalize("NFC", decoded)
+    stripped = word.strip(_EDGE_PUNCTUATION)
+    if stripped == word or _is_syllable(decoded):
+        return word, decoded
+    return _judged(stripped, decode) if _is_word(stripped) else None
 
 
 def _evidence(words: list[str], decode: Callable[[str], str | None]) -> _Evidence | None:
     found = _Evidence()
-    for word in words:
-        decoded = decode(word)
-        if decoded is None:
-            return None
-        decoded = unicodedata.normalize("NFC", decoded)
+    for whole in words:
+        judged = _judged(whole, decode)
+        if judged is None:
+            if decode(whole) is None:
+                return None
+            continue  # only punctuation
+        word, decoded = judged
         if decoded == word:
             found.unchanged += 1
             found.unchanged_vietnamese += _is_syllable(word) and not _oddity(word)
