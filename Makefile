@@ -31,8 +31,12 @@ lint: setup
 setup: $(STAMP)
 	@scripts/system-packages.sh demo
 
-setup-test: $(STAMP)
+setup-test: $(STAMP) tests/browser/node_modules/axe-core/axe.min.js
 	@scripts/system-packages.sh test
+
+# axe-core (npm) checks the widget's accessibility in the browser tests.
+tests/browser/node_modules/axe-core/axe.min.js:
+	npm install --no-save --no-audit --no-fund --prefix tests/browser axe-core@4
 
 $(STAMP): pyproject.toml
 	@scripts/system-packages.sh demo

@@ -37,3 +37,8 @@ def test_key_is_hex_text() -> None:
 
 def test_tone_styles_sort_together() -> None:
     assert sort_key("Hòa bình") == sort_key("Hoà bình")
+
+
+def test_volume_numbers_sort_by_value() -> None:
+    titles = ["Tập 10", "Tập 2", "Tập 1", "Tập 12", "Tập 11"]
+    assert sorted(titles, key=sort_key) == ["Tập 1", "Tập 2", "Tập 10", "Tập 11", "Tập 12"]
