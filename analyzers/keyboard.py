@@ -4,14 +4,16 @@
 Vietnamese keyboard. The decoders return the Vietnamese text, or None when the query does not
 plausibly contain such keystrokes. Callers must use a decoding only as an extra, lower-weighted
 alternative to the literal query: `Marx`, `moon`, `box` and Hmong RPA words (`Hmoob`, whose
-final letters mark tones) are real words. Each changed word must decode to a valid Vietnamese
-syllable (`tables.syllables`), otherwise the whole query is not decoded.
+final letters mark tones) are real words. A word is decoded only when it gives a valid Vietnamese
+syllable (`tables.syllables`); other words are kept as typed, because real titles mix Vietnamese
+with English words and codes (`Tawngj Kemf Bookmark`, `Sach1 Luye65n thi B1`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from analyzers.syllables import place_tone
 from analyzers.tables import marks
@@ -93,6 +95,9 @@ def _vni_word(match: re.Match[str]) -> str:
             _add_mark(letters, targets, mark)
             if char == "7" and len(letters) > 1 and letters[-1] == "ơ" and letters[-2] == "u":
                 letters[-2] = "ư"  # "uo7" is how ươ is usually typed
+            if char == "7" and "uư" in "".join(letters):
+                at = "".join(letters).index("uư")  # the horn of ưu is on its first u: hưu, cừu
+                letters[at : at + 2] = ["ư", "u"]
         elif char == "9":
             if "d" not in letters:
                 raise _NotVietnamese
@@ -112,11 +117,16 @@ def _add_mark(letters: list[str], targets: str, mark: str) -> None:
     raise _NotVietnamese
 
 
-def _decode(query: str, pattern: re.Pattern[str], word: object) -> str | None:
-    try:
-        decoded = pattern.sub(word, query)  # type: ignore[call-overload]
-    except _NotVietnamese:
-        return None
+def _decode(
+    query: str, pattern: re.Pattern[str], word: Callable[[re.Match[str]], str]
+) -> str | None:
+    def keep_if_not_vietnamese(match: re.Match[str]) -> str:
+        try:
+            return word(match)
+        except _NotVietnamese:
+            return match.group()
+
+    decoded = pattern.sub(keep_if_not_vietnamese, query)
     return decoded if decoded != query else None
 
 
@@ -124,7 +134,8 @@ def decode_telex(query: str) -> str | None:
     """Decode Telex keystrokes (aa â, aw ă, ee ê, oo ô, ow ơ, uw ư, dd đ; final s f r x j tones).
 
     `nguyeenx du` → `nguyễn du`. Words without Telex keys are kept as typed; changed words come
-    back lowercase. None when nothing decodes or a decoded word is not a Vietnamese syllable.
+    back lowercase, words that are no Vietnamese syllable stay as typed (`Marx`, `Bookmark`). None
+    when nothing decodes.
     """
     return _decode(query, _ASCII_WORD, _telex_word)
 
@@ -132,7 +143,7 @@ def decode_telex(query: str) -> str | None:
 def decode_vni(query: str) -> str | None:
     """Decode VNI keystrokes (1–5 tones, 6 circumflex, 7 horn, 8 breve, 9 đ).
 
-    `truye6n5 kie6u2` → `truyện kiều`. Numbers such as years are kept; None when nothing decodes
-    or a decoded word is not a Vietnamese syllable.
+    `truye6n5 kie6u2` → `truyện kiều`. Numbers such as years, codes such as `B1` or `MP3` and
+    words that are no Vietnamese syllable are kept as typed; None when nothing decodes.
     """
     return _decode(query, _ASCII_ALNUM, _vni_word)

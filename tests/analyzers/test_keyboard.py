@@ -18,6 +18,8 @@ from analyzers.syllables import is_syllable, place_tone
         pytest.param("quys", "quý", id="qu-initial"),
         pytest.param("gif", "gì", id="gi-alone"),
         pytest.param("nghiax", "nghĩa", id="ngh-initial"),
+        pytest.param("Tawngj Kemf Bookmark", "tặng kèm Bookmark", id="english-word-kept"),
+        pytest.param("OKR - Tuwf Chieens", "OKR - từ chiến", id="acronym-kept"),
     ],
 )
 def test_decode_telex(query: str, expected: str) -> None:
@@ -41,6 +43,9 @@ def test_telex_leaves_real_words(query: str) -> None:
         pytest.param("tru7o72ng", "trường", id="horn-twice"),
         pytest.param("tu7o72ng", "tường", id="uo7-shortcut-absent"),
         pytest.param("hoa2", "hoà", id="house-tone-style"),
+        pytest.param("Huu74 Cuu72", "hữu cừu", id="uu7-horn-on-first-u"),
+        pytest.param("truong772", "trường", id="marks-after-syllable"),
+        pytest.param("Sach1 thi B1 MP3", "sách thi B1 MP3", id="codes-kept"),
     ],
 )
 def test_decode_vni(query: str, expected: str) -> None:
