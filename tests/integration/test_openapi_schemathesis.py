@@ -64,6 +64,11 @@ async def test_api_matches_its_openapi_document(api_prefix: str, opensearch_url:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
         )
-        output, _ = await asyncio.wait_for(process.communicate(), timeout=150)
+        try:
+            output, _ = await asyncio.wait_for(process.communicate(), timeout=150)
+        except TimeoutError:
+            process.kill()  # never leave a stray run behind; fail with what it printed
+            output, _ = await process.communicate()
+            raise AssertionError(output.decode("utf-8", "replace")[-6000:]) from None
     report = output.decode("utf-8", "replace")
     assert process.returncode == 0, report[-6000:]
