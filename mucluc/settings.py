@@ -55,6 +55,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Java heap of the managed node (keep it between 512m and 1g on small machines).",
     ),
     Setting(
+        "MUCLUC_CORS_ORIGINS",
+        "",
+        "Origins (comma-separated, or *) of sites embedding the widget, allowed to call the API.",
+    ),
+    Setting(
+        "MUCLUC_RATE_LIMIT",
+        "10,40",
+        "Requests per second and burst allowed to each client before the API answers 429.",
+    ),
+    Setting(
         "MUCLUC_JAVA_HOME",
         "",
         "JDK for the managed node; by default the newest JDK 21+ under /usr/lib/jvm.",

@@ -1,4 +1,4 @@
-"""``mucluc serve``: the HTTP API (and, later, the widget) on one port."""
+"""``mucluc serve``: the HTTP API, the widget and its demo page on one port."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import argparse
 from aiohttp import web
 
 from indexer import engine
+from mucluc import settings
 from mucluc.cli import config_path
 from mucluc.config import Config, load_config
+from mucluc.errors import ConfigError
 from searchapi.app import create_app
 
 
@@ -27,7 +29,35 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
+def cors_origins() -> list[str]:
+    return [
+        o.strip().rstrip("/") for o in settings.get("MUCLUC_CORS_ORIGINS").split(",") if o.strip()
+    ]
+
+
+def rate_limit() -> tuple[float, float]:
+    """(requests per second, burst) from MUCLUC_RATE_LIMIT, e.g. ``10,40``."""
+    raw = settings.get("MUCLUC_RATE_LIMIT")
+    try:
+        rate, burst = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise ConfigError(
+            f"MUCLUC_RATE_LIMIT={raw!r} is not 'rate,burst'", hint="for example 10,40"
+        ) from None
+    if rate <= 0 or burst < 1:
+        raise ConfigError(f"MUCLUC_RATE_LIMIT={raw!r}: rate must be > 0 and burst ≥ 1")
+    return rate, burst
+
+
 def serve(config: Config, *, host: str, port: int, banner: str = "") -> None:
-    app = create_app(engine.engine_url(), engine.index_prefix(), config.libraries)
+    rate, burst = rate_limit()
+    app = create_app(
+        engine.engine_url(),
+        engine.index_prefix(),
+        config.libraries,
+        cors_origins=cors_origins(),
+        rate=rate,
+        burst=burst,
+    )
     print(banner or f"Mục lục is serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     web.run_app(app, host=host, port=port, print=None, access_log=None)
