@@ -13,6 +13,7 @@ from harvesters.records import RecordProblem, SourceRecord
 from harvesters.sru import SRUClient, SRUDiagnostic
 from mucluc.errors import HarvestError
 
+
 @pytest.mark.parametrize("version", ["1.1", "1.2", "2.0"])
 @pytest.mark.parametrize("escaped", [False, True], ids=["xml", "escaped-string"])
 async def test_search_retrieve_pages_through_all_records(ztest, version, escaped):
