@@ -145,7 +145,7 @@ def summary_line(report: RunReport) -> str:
     head = f"{report.library} {report.source} ({report.protocol})"
     if report.ok:
         return f"{head}: ok, {report.counts()} in {report.seconds:.1f} s"
-    return f"{head}: FAILED after {report.counts()}: {report.error}"
+    return f"{head}: FAILED ({report.counts()}): {report.error}"
 
 
 async def harvest_all(
@@ -174,12 +174,12 @@ async def harvest_all(
                                              full=full, batch_size=batch_size)
 
             reports = await asyncio.gather(*(bounded(job) for job in jobs))
+        for report in reports:
+            await asyncio.to_thread(write_run_report, reports_dir, report)
         try:
             await client.indices.refresh(index=alias(prefix, "union"))
         except OpenSearchException as exc:
             raise translate(exc, "refreshing the union index") from exc
-    for report in reports:
-        await asyncio.to_thread(write_run_report, reports_dir, report)
     return list(reports)
 
 

@@ -1,0 +1,186 @@
+"""Harvest throughput and memory: OAI-PMH from a local provider, no engine.
+
+Throughput (same run, same provider, pages of 100 MARCXML records): the harvester
+(:func:`harvesters.sources.harvest_source`: fetch, parse the XML, build pymarc records, commit
+a checkpoint per page), then the harvester plus mapping (``indexer.load.record_document``: what
+the Loader computes before storing), against simply downloading the same pages with aiohttp and
+following their resumptionTokens. The ratio is what parsing, mapping and checkpoints cost over
+the network transfer itself.
+
+Memory: peak RSS (``VmHWM``) of a fresh process streaming 10,000 / 100,000 / 1,000,000 records
+through harvest + map. A streaming harvester's peak must not grow with the count. The largest
+size is capped by ``MUCLUC_BENCH_HARVEST_MAX`` (default 1,000,000); the throughput run's size is
+``MUCLUC_BENCH_HARVEST_RECORDS`` (default 20,000).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench.common import table, write_results
+
+THROUGHPUT_RECORDS = int(os.environ.get("MUCLUC_BENCH_HARVEST_RECORDS", "20000"))
+MAX_RECORDS = int(os.environ.get("MUCLUC_BENCH_HARVEST_MAX", "1000000"))
+SIZES = tuple(n for n in (10_000, 100_000, 1_000_000) if n <= MAX_RECORDS) or (MAX_RECORDS,)
+TOKEN = re.compile(rb"<resumptionToken[^>]*>([^<]+)</resumptionToken>")
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_provider() -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "bench.oai_server", str(port)], cwd=REPO)
+    for _ in range(600):
+        if proc.poll() is not None:
+            raise RuntimeError("the benchmark OAI-PMH provider exited")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, f"http://127.0.0.1:{port}/oai"
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("the benchmark OAI-PMH provider did not start")
+
+
+async def download(base: str, total: int) -> tuple[int, int, float]:
+    """(pages, bytes, seconds) of fetching every page and following the tokens, nothing else."""
+    url = f"{base}/{total}"
+    pages = size = 0
+    started = time.perf_counter()
+    async with aiohttp.ClientSession() as session:
+        params = {"verb": "ListRecords", "metadataPrefix": "marc21"}
+        while True:
+            async with session.get(url, params=params) as response:
+                body = await response.read()
+            pages += 1
+            size += len(body)
+            found = TOKEN.search(body)
+            if found is None:
+                break
+            params = {"verb": "ListRecords", "resumptionToken": found.group(1).decode()}
+    return pages, size, time.perf_counter() - started
+
+
+async def harvest(base: str, total: int, *, mapped: bool) -> tuple[int, float]:
+    """(records, seconds) of a whole harvest of ``total`` records, optionally mapped."""
+    from harvesters.records import SourceRecord
+    from harvesters.sources import harvest_source
+    from indexer.load import record_document
+
+    spec = {"protocol": "oai-pmh", "url": f"{base}/{total}"}
+    records = 0
+    with tempfile.TemporaryDirectory(prefix="mucluc-bench-harvest-") as state:
+        started = time.perf_counter()
+        async for batch in harvest_source("BENCH", spec, state_dir=Path(state), name="bench"):
+            for item in batch.records:
+                if isinstance(item, SourceRecord):
+                    records += 1
+                    if mapped:
+                        record_document(item, "2026-01-01T00:00:00+00:00")
+            await batch.commit()
+        return records, time.perf_counter() - started
+
+
+def _status_kb(name: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(name + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def stream(base: str, total: int) -> dict[str, Any]:
+    """Run in a fresh process: harvest + map ``total`` records; the process's peak RSS."""
+    import harvesters.sources  # noqa: F401 - imports count in the baseline, not the growth
+    import indexer.load  # noqa: F401
+
+    asyncio.run(harvest(base, 1000, mapped=True))  # warm up: lazy tables, caches
+    warm = _status_kb("VmHWM")
+    records, seconds = asyncio.run(harvest(base, total, mapped=True))
+    return {"records": records, "seconds": seconds, "warm_peak_kb": warm,
+            "peak_kb": _status_kb("VmHWM")}
+
+
+def _stream_in_subprocess(base: str, total: int) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.harvest", "--stream", base, str(total)],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    provider, base = _start_provider()
+    try:
+        pages, size, download_seconds = asyncio.run(download(base, THROUGHPUT_RECORDS))
+        harvested, harvest_seconds = asyncio.run(harvest(base, THROUGHPUT_RECORDS, mapped=False))
+        mapped, mapped_seconds = asyncio.run(harvest(base, THROUGHPUT_RECORDS, mapped=True))
+        memory = []
+        for total in SIZES:
+            print(f"streaming {total:,} records in a fresh process…", flush=True)
+            memory.append(_stream_in_subprocess(base, total))
+    finally:
+        provider.terminate()
+        provider.wait(timeout=30)
+    download_rate = THROUGHPUT_RECORDS / download_seconds
+    results: dict[str, Any] = {
+        "throughput": {
+            "records": THROUGHPUT_RECORDS,
+            "pages": pages,
+            "megabytes": size / 1e6,
+            "download_seconds": download_seconds,
+            "download_records_per_s": download_rate,
+            "harvest_records": harvested,
+            "harvest_seconds": harvest_seconds,
+            "harvest_records_per_s": harvested / harvest_seconds,
+            "harvest_map_records": mapped,
+            "harvest_map_seconds": mapped_seconds,
+            "harvest_map_records_per_s": mapped / mapped_seconds,
+        },
+        "memory": memory,
+        "max_records": MAX_RECORDS,
+    }
+    t = results["throughput"]
+    print(table(
+        ["pipeline", "records", "seconds", "records/s", "vs download"],
+        [
+            ["download the pages (aiohttp, follow tokens)", THROUGHPUT_RECORDS,
+             download_seconds, download_rate, 1.0],
+            ["harvest: fetch, parse, checkpoint", harvested, harvest_seconds,
+             t["harvest_records_per_s"], t["harvest_records_per_s"] / download_rate],
+            ["harvest + map (no engine)", mapped, mapped_seconds,
+             t["harvest_map_records_per_s"], t["harvest_map_records_per_s"] / download_rate],
+        ],
+    ))
+    print(f"({pages:,} pages, {size / 1e6:,.0f} MB of MARCXML)")
+    print(table(
+        ["records streamed (harvest + map)", "seconds", "records/s", "peak RSS after warm-up MB",
+         "peak RSS MB"],
+        [[m["records"], m["seconds"], m["records"] / m["seconds"], m["warm_peak_kb"] / 1024,
+          m["peak_kb"] / 1024] for m in memory],
+    ))
+    print(f"results: {write_results('harvest', results)}")
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--stream"]:
+        print(json.dumps(stream(sys.argv[2], int(sys.argv[3]))))
+    else:
+        sys.exit(main())
