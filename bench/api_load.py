@@ -1,0 +1,459 @@
+"""Search API under load: `mucluc serve` vs. the same engine requests sent straight to OpenSearch.
+
+Data: ``MUCLUC_BENCH_API_RECORDS`` (default 100,000) generated MARC records of the six demo
+libraries, each record loaded as its own library's (the 003 field) by the real `Loader` into the
+catalogue ``bench-api``; an existing ``bench-api`` catalogue with at least that many union
+documents is reused as it is.
+
+Queries: a seeded sample of the loaded books, each asked in one of the relevance benchmark's
+kinds (`bench.query_kinds`: exact, unaccented, partial, author + word, Telex, VNI, other tone
+style, capitals, NFD), some with what a reader adds: a library filter (one or two libraries),
+a library-kind filter, a year range, sort by title, page 2. Every answer carries the facets.
+
+Ours: ``GET /api/v1/search`` of `python -m mucluc serve` in its own process. Baseline: for each
+query, the exact engine request body our handler builds (captured by running the real handler
+against a recording engine), ``POST <prefix>-union/_search`` straight to OpenSearch. Our API may
+add a second engine request (a ``_count`` for the did-you-mean check) when a query finds fewer
+than three books; that is part of what it costs. A load client (`bench.load_client`) in its own
+process runs each target closed-loop at 1, 16 and 64 concurrent clients for
+``MUCLUC_BENCH_API_SECONDS`` (default 20) seconds each, after a short warm-up.
+
+Reported per concurrency: p50/p95/p99 latency and throughput for both, the ratios ours/direct,
+and non-2xx answers; JSON in ``bench/results/api_load.json``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
+from opensearchpy import AsyncOpenSearch
+
+from bench.common import engine_url, table, write_results
+from bench.query_kinds import KINDS, title_words, unaccented
+from harvesters.files import read_path
+from indexer.indices import drop_all, ensure_indices
+from indexer.load import Loader
+from mucluc.config import Library
+from mucluc.demo.generate import generate_records
+from mucluc.demo.libraries import DEMO_LIBRARIES
+from searchapi.search import search
+from searchapi.state import ENGINE, LIBRARIES, PREFIX
+
+RECORDS = int(os.environ.get("MUCLUC_BENCH_API_RECORDS", "100000"))
+SECONDS = float(os.environ.get("MUCLUC_BENCH_API_SECONDS", "20"))
+WARM_UP_SECONDS = float(os.environ.get("MUCLUC_BENCH_API_WARMUP", "5"))
+LEVELS = tuple(int(c) for c in os.environ.get("MUCLUC_BENCH_API_LEVELS", "1,16,64").split(","))
+SAMPLE = int(os.environ.get("MUCLUC_BENCH_API_QUERIES", "500"))
+SEED = 7  # issue 6, item 7
+PREFIX_NAME = "bench-api"
+UNION = f"{PREFIX_NAME}-union"
+BATCH = 1000
+CHECKED = 50  # queries whose answers are compared between the two targets before the load
+SERVER_START_SECONDS = 60
+LIBS = {lib.code: Library(lib.code, lib.name, lib.kind, lib.parent or "") for lib in DEMO_LIBRARIES}
+KIND_NAMES = tuple(KINDS)
+
+
+# ---------------------------------------------------------------- the catalogue
+
+
+async def _union_count(engine: AsyncOpenSearch) -> int:
+    if not await engine.indices.exists_alias(name=UNION):
+        return 0
+    await engine.indices.refresh(index=UNION)
+    return int((await engine.count(index=UNION))["count"])
+
+
+def _write_by_library(work: Path, n: int, seed: int) -> dict[str, Path]:
+    """``n`` generated records split into one ISO 2709 file per library (the 003 field)."""
+    handles: dict[str, Any] = {}
+    try:
+        for record in generate_records(n, seed=seed):
+            code = record["003"].data
+            if code not in handles:
+                handles[code] = (work / f"{code}-{seed}.mrc").open("wb")
+            handles[code].write(record.as_marc())
+    finally:
+        for handle in handles.values():
+            handle.close()
+    return {code: work / f"{code}-{seed}.mrc" for code in handles}
+
+
+async def build_catalogue(engine: AsyncOpenSearch, work: Path) -> dict[str, Any]:
+    """At least RECORDS union documents under ``bench-api``; reuse them when already there."""
+    existing = await _union_count(engine)
+    if existing >= RECORDS:
+        print(f"reusing {UNION}: {existing:,} union documents", flush=True)
+        return {"reused": True, "union_documents": existing, "load_seconds": None}
+    await drop_all(engine, PREFIX_NAME)
+    await ensure_indices(engine, PREFIX_NAME)
+    loader = Loader(engine, PREFIX_NAME, LIBS, batch_size=BATCH)
+    started = time.perf_counter()
+    loaded, seed, wanted = 0, 0, RECORDS
+    # Clusters can merge a few records, so top up (new seeds) until the union index is full.
+    while wanted > 0 and seed < 5:
+        files = _write_by_library(work, wanted, seed)
+        for code, path in sorted(files.items()):
+            summary = await loader.load(read_path(path, library=code))
+            loaded += summary.loaded
+            path.unlink()
+        count = await _union_count(engine)
+        print(
+            f"loaded {loaded:,} records → {count:,} union documents "
+            f"({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
+        wanted = RECORDS - count
+        seed += 1
+    return {
+        "reused": False,
+        "records_loaded": loaded,
+        "union_documents": await _union_count(engine),
+        "load_seconds": time.perf_counter() - started,
+    }
+
+
+# ---------------------------------------------------------------- the query mix
+
+
+async def _sample_books(engine: AsyncOpenSearch, n: int) -> list[dict[str, Any]]:
+    body = {
+        "size": n,
+        "_source": ["display.title", "display.authors", "display.year", "libraries"],
+        "query": {"function_score": {"random_score": {"seed": SEED, "field": "_seq_no"}}},
+    }
+    found = await engine.search(index=UNION, body=body)
+    return [hit["_source"] for hit in found["hits"]["hits"]]
+
+
+def _extras(rng: random.Random, book: dict[str, Any]) -> list[tuple[str, str]]:
+    """What a reader adds to a query, sometimes: filters, a sort, the next page."""
+    libraries = book.get("libraries") or [rng.choice(sorted(LIBS))]
+    roll = rng.random()
+    if roll < 0.12:
+        return [("library", rng.choice(libraries))]
+    if roll < 0.16:
+        others = [c for c in sorted(LIBS) if c not in libraries]
+        return [("library", libraries[0]), ("library", rng.choice(others or sorted(LIBS)))]
+    if roll < 0.20:
+        return [("kind", LIBS[libraries[0]].kind if libraries[0] in LIBS else "district")]
+    if roll < 0.24 and book.get("display", {}).get("year"):
+        year = int(book["display"]["year"])
+        return [("year_from", str(year - 5)), ("year_to", str(year + 5))]
+    if roll < 0.32:
+        return [("sort", "title")]
+    if roll < 0.40:
+        return [("page", "2")]
+    return []
+
+
+def make_mix(books: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One query a book: a kind in turn (falling back to the exact title when the kind does not
+    apply), the words and reader's extras as request parameters."""
+    rng = random.Random(SEED)
+    frequency = Counter(
+        w
+        for b in books
+        for w in {unaccented(w).lower() for w in title_words(b["display"]["title"])}
+    )
+    mix: list[dict[str, Any]] = []
+    for i, book in enumerate(books):
+        display = book["display"]
+        authors = display.get("authors") or []
+        kind = KIND_NAMES[i % len(KIND_NAMES)]
+        text = KINDS[kind](display["title"], authors[0] if authors else "", frequency)
+        if text is None:
+            kind, text = "exact title", display["title"]
+        params = [("q", text), *_extras(rng, book)]
+        mix.append({"kind": kind, "params": params})
+    rng.shuffle(mix)
+    return mix
+
+
+class _RecordingEngine:
+    """Stands in for the engine client: keeps the search body and answers 'nothing found'."""
+
+    def __init__(self) -> None:
+        self.bodies: list[tuple[str, dict[str, Any]]] = []
+
+    async def search(self, *, index: str, body: dict[str, Any], **_: Any) -> dict[str, Any]:
+        self.bodies.append((index, json.loads(json.dumps(body))))
+        return {"hits": {"total": {"value": 0}, "hits": []}}
+
+    async def count(self, **_: Any) -> dict[str, Any]:  # pragma: no cover - not reached
+        return {"count": 0}
+
+
+async def engine_request(params: list[tuple[str, str]]) -> tuple[str, dict[str, Any]]:
+    """(index, body) our search handler sends to the engine for this request, by running it."""
+    app = web.Application()
+    recorder = _RecordingEngine()
+    app[ENGINE] = recorder  # type: ignore[misc]
+    app[PREFIX] = PREFIX_NAME
+    app[LIBRARIES] = LIBS
+    request = make_mocked_request("GET", "/api/v1/search?" + urlencode(params), app=app)
+    response = await search(request)
+    if response.status != 200 or len(recorder.bodies) != 1:
+        raise RuntimeError(f"the handler did not make one engine search for {params}")
+    return recorder.bodies[0]
+
+
+# ---------------------------------------------------------------- processes
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _config(work: Path) -> Path:
+    path = work / "mucluc.toml"
+    lines = []
+    for lib in LIBS.values():
+        lines += ["[[library]]", f'code = "{lib.code}"', f'name = "{lib.name}"']
+        lines += [f'kind = "{lib.kind}"', *([f'parent = "{lib.parent}"'] if lib.parent else [])]
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def start_server(url: str, work: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "MUCLUC_OPENSEARCH_URL": url,
+        "MUCLUC_INDEX_PREFIX": PREFIX_NAME,
+        "MUCLUC_CONFIG": str(_config(work)),
+        "MUCLUC_RATE_LIMIT": "100000,100000",
+        "MUCLUC_CORS_ORIGINS": "",
+    }
+    log = (work / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mucluc", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+async def wait_healthy(process: subprocess.Popen[bytes], api: str, work: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as http:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                log = (work / "serve.log").read_text(encoding="utf-8", errors="replace")
+                raise RuntimeError(f"mucluc serve exited ({process.returncode}):\n{log[-2000:]}")
+            try:
+                async with http.get(f"{api}/health") as response:
+                    if response.status == 200:
+                        return
+            except (aiohttp.ClientError, TimeoutError):
+                pass
+            await asyncio.sleep(0.3)
+    raise RuntimeError(f"mucluc serve did not answer /health within {SERVER_START_SECONDS} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def run_client(
+    work: Path, name: str, base: str, requests: list[list[Any]], clients: int, seconds: float
+) -> dict[str, Any]:
+    spec, out = work / f"{name}-{clients}.spec.json", work / f"{name}-{clients}.out.json"
+    spec.write_text(
+        json.dumps(
+            {"base": base, "requests": requests, "concurrency": clients, "seconds": seconds},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.load_client", str(spec), str(out)],
+        cwd=Path(__file__).resolve().parents[1],
+        start_new_session=True,
+    )
+    try:
+        code = process.wait(timeout=seconds + 60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+        raise RuntimeError(f"the load client for {name} at {clients} overstayed") from None
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    if code != 0:
+        raise RuntimeError(f"the load client for {name} at {clients} failed ({code})")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def percentile(ordered: list[float], p: float) -> float:
+    """Nearest rank."""
+    if not ordered:
+        return math.nan
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def summarise(raw: dict[str, Any]) -> dict[str, Any]:
+    ordered = sorted(raw["latencies_ms"])
+    return {
+        "requests": raw["completed"],
+        "ok": raw["ok"],
+        "non_2xx": sum(raw["errors"].values()),
+        "errors": raw["errors"],
+        "transport_failures": raw["failures"],
+        "seconds": raw["wall_seconds"],
+        "req_per_s": raw["ok"] / raw["wall_seconds"] if raw["wall_seconds"] else 0.0,
+        "p50_ms": percentile(ordered, 50),
+        "p95_ms": percentile(ordered, 95),
+        "p99_ms": percentile(ordered, 99),
+        "mean_ms": sum(ordered) / len(ordered) if ordered else math.nan,
+    }
+
+
+async def compare_answers(
+    api: str, url: str, mix: list[dict[str, Any]], bodies: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Both targets must find the same books in the same order (else the baseline is wrong)."""
+    same = differ = 0
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
+        for query, body in list(zip(mix, bodies, strict=True))[:CHECKED]:
+            async with http.get(f"{api}/api/v1/search", params=query["params"]) as r:
+                ours = await r.json()
+            async with http.post(f"{url}/{UNION}/_search", json=body) as r:
+                direct = await r.json()
+            if [h["id"] for h in ours["hits"]] == [h["_id"] for h in direct["hits"]["hits"]] and (
+                ours["total"] == direct["hits"]["total"]["value"]
+            ):
+                same += 1
+            else:
+                differ += 1
+    return {"same": same, "differ": differ}
+
+
+async def prepare(url: str, work: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[Any]]:
+    engine = AsyncOpenSearch(hosts=[url], timeout=600)
+    try:
+        catalogue = await build_catalogue(engine, work)
+        books = await _sample_books(engine, SAMPLE)
+    finally:
+        await engine.close()
+    mix = make_mix(books)
+    bodies = []
+    for query in mix:
+        index, body = await engine_request(query["params"])
+        if index != UNION:
+            raise RuntimeError(f"the handler searched {index}, not {UNION}")
+        bodies.append(body)
+    return catalogue, mix, bodies
+
+
+def measure(url: str, work: Path) -> dict[str, Any]:
+    catalogue, mix, bodies = asyncio.run(prepare(url, work))
+    api_requests = [["GET", "/api/v1/search?" + urlencode(q["params"]), None] for q in mix]
+    direct_requests = [
+        ["POST", f"/{UNION}/_search", json.dumps(b, ensure_ascii=False)] for b in bodies
+    ]
+    process, api = start_server(url, work)
+    try:
+        asyncio.run(wait_healthy(process, api, work))
+        checked = asyncio.run(compare_answers(api, url, mix, bodies))
+        print(f"answers compared on {CHECKED} queries: {checked}", flush=True)
+        for name, base, requests in (("ours", api, api_requests), ("direct", url, direct_requests)):
+            run_client(work, f"warmup-{name}", base, requests, 4, WARM_UP_SECONDS)
+        levels = []
+        for clients in LEVELS:
+            ours = summarise(run_client(work, "ours", api, api_requests, clients, SECONDS))
+            direct = summarise(run_client(work, "direct", url, direct_requests, clients, SECONDS))
+            levels.append(
+                {
+                    "concurrency": clients,
+                    "ours": ours,
+                    "direct": direct,
+                    "ratio_p50": ours["p50_ms"] / direct["p50_ms"],
+                    "ratio_p95": ours["p95_ms"] / direct["p95_ms"],
+                    "ratio_p99": ours["p99_ms"] / direct["p99_ms"],
+                    "ratio_throughput": ours["req_per_s"] / direct["req_per_s"],
+                }
+            )
+            print(
+                f"{clients:>3} clients: ours {ours['req_per_s']:.0f} req/s p50 "
+                f"{ours['p50_ms']:.1f} ms, direct {direct['req_per_s']:.0f} req/s p50 "
+                f"{direct['p50_ms']:.1f} ms",
+                flush=True,
+            )
+    finally:
+        stop(process)
+    return {
+        "catalogue": catalogue,
+        "queries": len(mix),
+        "query_kinds": dict(Counter(q["kind"] for q in mix)),
+        "with_extras": sum(1 for q in mix if len(q["params"]) > 1),
+        "answers_compared": checked,
+        "seconds_per_level": SECONDS,
+        "cpus": os.cpu_count(),
+        "levels": levels,
+    }
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="mucluc-bench-api-") as tmp, engine_url() as url:
+        results = measure(url, Path(tmp))
+    rows = []
+    for level in results["levels"]:
+        for name in ("ours", "direct"):
+            r = level[name]
+            rows.append(
+                [level["concurrency"], name, r["requests"], r["non_2xx"], r["req_per_s"],
+                 r["p50_ms"], r["p95_ms"], r["p99_ms"]]
+            )  # fmt: skip
+        rows.append(
+            [level["concurrency"], "ours/direct", "", "", level["ratio_throughput"],
+             level["ratio_p50"], level["ratio_p95"], level["ratio_p99"]]
+        )  # fmt: skip
+    print(
+        table(
+            ["clients", "target", "requests", "non-2xx", "req/s", "p50 ms", "p95 ms", "p99 ms"],
+            rows,
+        )
+    )
+    catalogue = results["catalogue"]
+    print(
+        f"({catalogue['union_documents']:,} union documents; {results['queries']} queries, "
+        f"{results['with_extras']} with filters/sort/page; answers compared: "
+        f"{results['answers_compared']})"
+    )
+    print(f"results: {write_results('api_load', results)}")
+    bad = any(lv[t]["non_2xx"] for lv in results["levels"] for t in ("ours", "direct"))
+    return 1 if bad or results["answers_compared"]["differ"] else 0
