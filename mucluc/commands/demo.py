@@ -1,7 +1,9 @@
 """``mucluc demo``: start the node, load the demo catalogue of Điện Biên libraries, serve it.
 
 A second run finds the node running and the catalogue loaded (same files, same index) and is
-serving within seconds.
+serving within seconds. The demo lives under its own index prefix (``mucluc-demo`` unless
+MUCLUC_INDEX_PREFIX says otherwise), so it never touches a real catalogue; when the demo files
+or the index layout change, the demo indices are rebuilt from scratch.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from indexer import engine, node
-from indexer.indices import ensure_indices
+from indexer.indices import drop_all, ensure_indices
 from indexer.load import Loader
+from indexer.schema import records_body, union_body
 from mucluc import settings
 from mucluc.cli import config_path, run
 from mucluc.commands.serve import serve
@@ -36,8 +40,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=main)
 
 
+DEMO_PREFIX = "mucluc-demo"
+
+
 def main(args: argparse.Namespace) -> int:
     config = load_config(config_path(args))
+    if not os.environ.get("MUCLUC_INDEX_PREFIX", "").strip():
+        os.environ["MUCLUC_INDEX_PREFIX"] = DEMO_PREFIX
     if not settings.get("MUCLUC_OPENSEARCH_URL"):
         print("Starting the local OpenSearch node (the first run downloads it once)…", flush=True)
         state = node.start(engine.node_directory())
@@ -57,7 +66,8 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _fingerprint(files: dict[str, Path], prefix: str, union_index: str) -> str:
-    digest = hashlib.sha1(f"{prefix}|{union_index}".encode())
+    layout = json.dumps([union_body(), records_body()], sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha1(f"{prefix}|{union_index}|{layout}".encode())
     for code in sorted(files):
         digest.update(code.encode())
         digest.update(files[code].read_bytes())
@@ -74,6 +84,10 @@ async def load_demo(config: Config, files: dict[str, Path], marker: Path) -> Non
         if marker.exists() and json.loads(marker.read_text()).get("fingerprint") == fingerprint:
             print("The demo catalogue is already loaded.", flush=True)
             return
+        if prefix == DEMO_PREFIX:  # the demo's own indices: rebuild them whole
+            await drop_all(client, prefix)
+            indices = await ensure_indices(client, prefix)
+            fingerprint = _fingerprint(files, prefix, indices["union"])
         loader = Loader(client, prefix, config.libraries)
         for code, path in sorted(files.items()):
             library = config.library(code)

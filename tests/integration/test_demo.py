@@ -30,7 +30,7 @@ async def demo_api(
     files = write_demo_catalogue(folder)
     mp = pytest.MonkeyPatch()
     mp.setenv("MUCLUC_OPENSEARCH_URL", opensearch_url)
-    mp.setenv("MUCLUC_INDEX_PREFIX", prefix)
+    mp.setenv("MUCLUC_INDEX_PREFIX", prefix)  # not the demo prefix: loads on top, never drops
     try:
         await demo.load_demo(config, files, folder / "loaded.json")
         first_marker = (folder / "loaded.json").read_text()
