@@ -299,39 +299,47 @@ def _element_to_item(
     )
 
 
+def _local_name(tag: object) -> str:
+    """``{namespace}name`` → ``name`` (comments and processing instructions → "")."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
 def marcxml_record(element: etree._Element) -> pymarc.Record:
-    """A pymarc Record from a MARCXML ``record`` element (namespaced or not)."""
+    """A pymarc Record from a MARCXML ``record`` element (namespaced or not).
+
+    Fields are collected in document order and attached at once (pymarc's ``add_field`` keeps
+    tag order by searching, which dominates the cost on large harvests).
+    """
     record = pymarc.Record(force_utf8=True)
+    fields: list[pymarc.Field] = []
     for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        name = etree.QName(child).localname
-        if name == "leader":
-            text = (child.text or "").ljust(24)[:24]
-            record.leader = pymarc.Leader(text[:9] + "a" + text[10:])
-        elif name == "controlfield":
-            tag = child.get("tag", "")
-            if not tag:
-                raise ValueError("controlfield without a tag")
-            record.add_field(pymarc.Field(tag=tag, data=child.text or ""))
-        elif name == "datafield":
+        name = _local_name(child.tag)
+        if name == "datafield":
             tag = child.get("tag", "")
             if not tag:
                 raise ValueError("datafield without a tag")
             subfields = [
-                pymarc.Subfield(code=sub.get("code", " ") or " ", value=sub.text or "")
+                pymarc.Subfield(sub.get("code") or " ", sub.text or "")
                 for sub in child
-                if isinstance(sub.tag, str) and etree.QName(sub).localname == "subfield"
+                if _local_name(sub.tag) == "subfield"
             ]
-            record.add_field(
+            ind1, ind2 = child.get("ind1") or " ", child.get("ind2") or " "
+            fields.append(
                 pymarc.Field(
                     tag=tag,
-                    indicators=pymarc.Indicators(
-                        (child.get("ind1") or " ")[:1], (child.get("ind2") or " ")[:1]
-                    ),
+                    indicators=pymarc.Indicators(ind1[:1], ind2[:1]),
                     subfields=subfields,
                 )
             )
+        elif name == "controlfield":
+            tag = child.get("tag", "")
+            if not tag:
+                raise ValueError("controlfield without a tag")
+            fields.append(pymarc.Field(tag=tag, data=child.text or ""))
+        elif name == "leader":
+            text = (child.text or "").ljust(24)[:24]
+            record.leader = pymarc.Leader(text[:9] + "a" + text[10:])
+    record.fields = fields
     return record
 
 
