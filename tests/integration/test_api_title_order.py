@@ -1,0 +1,80 @@
+"""Sorting by title through the API gives Vietnamese alphabetical order (cases 41 and 42)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from opensearchpy import AsyncOpenSearch
+
+from harvesters.files import read_path
+from indexer.indices import drop_all, ensure_indices
+from indexer.load import Loader
+from mucluc.config import Library
+from searchapi.app import create_app
+from tests.marc_builders import book, write_marc
+
+LIBRARIES = {"DBI": Library("DBI", "Thư viện tỉnh Điện Biên", "provincial")}
+
+CASE_41 = [
+    "An Nam chí lược",
+    "Ăn quả nhớ kẻ trồng cây",
+    "Âm nhạc dân gian",
+    "Bình Ngô đại cáo",
+    "Dân tộc học",
+    "Dương",
+    "Đại Việt sử ký toàn thư",
+    "Điện Biên Phủ",
+    "Em",
+    "Êđê",
+]
+CASE_42 = ["ca", "cà", "cả", "cã", "cá", "cạ"]
+VOLUMES = ["Lịch sử Việt Nam. Tập 1", "Lịch sử Việt Nam. Tập 2", "Lịch sử Việt Nam. Tập 10"]
+
+
+@pytest.fixture(scope="module")
+async def api(
+    engine: AsyncOpenSearch,
+    opensearch_url: str,
+    index_prefix: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[TestClient]:
+    prefix = f"{index_prefix}-order"
+    folder: Path = tmp_path_factory.mktemp("order")
+    titles = [*CASE_41, *CASE_42, *VOLUMES]
+    # Written in reverse and in mixed Unicode forms: the order must come from the collation.
+    records = [
+        book(f"ORD-{n}", title, author=f"Tác giả {n}", year=2000 + n)
+        for n, title in enumerate(reversed(titles))
+    ]
+    write_marc(folder / "order.mrc", records)
+    await ensure_indices(engine, prefix)
+    summary = await Loader(engine, prefix, LIBRARIES).load(
+        read_path(folder / "order.mrc", library="DBI")
+    )
+    assert summary.loaded == len(titles)
+    async with TestClient(TestServer(create_app(opensearch_url, prefix, LIBRARIES))) as client:
+        yield client
+    await drop_all(engine, prefix)
+
+
+async def sorted_titles(api: TestClient, q: str) -> list[str]:
+    response = await api.get("/api/v1/search", params={"q": q, "sort": "title", "size": 50})
+    assert response.status == 200
+    return [hit["title"] for hit in (await response.json())["hits"]]
+
+
+async def test_case_41_initial_letters(api: TestClient) -> None:
+    shown = [t for t in await sorted_titles(api, "") if t in CASE_41]
+    assert shown == CASE_41
+
+
+async def test_case_42_tones(api: TestClient) -> None:
+    shown = [t for t in await sorted_titles(api, "") if t in CASE_42]
+    assert shown == CASE_42
+
+
+async def test_volumes_sort_by_number(api: TestClient) -> None:
+    assert await sorted_titles(api, "lich su viet nam") == VOLUMES
