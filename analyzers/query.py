@@ -40,6 +40,14 @@ DECODED_WEIGHT = 0.2
 # Up to three syllables all must match; beyond that a quarter may be missing.
 MINIMUM_SHOULD_MATCH = "3<-25%"
 
+# The engine caps the clauses of one query (`indices.query.bool.max_clause_count`; the managed
+# node sets 4096). Clauses grow with words × fields × alternatives, so a query is cut to its
+# first MAX_WORDS syllables (a long title is about fifteen) and keyboard decodings search only
+# the DECODED_FIELDS heaviest fields. tests/integration/test_query_limits.py holds the worst
+# cases to the limit against the real engine.
+MAX_WORDS = 20
+DECODED_FIELDS = 3
+
 
 def _weighted(fields: dict[str, float], suffix: str, factor: float) -> list[str]:
     return [f"{name}{suffix}^{weight * factor:g}" for name, weight in fields.items()]
@@ -104,13 +112,14 @@ def text_query(q: str, fields: dict[str, float]) -> dict[str, Any]:
     """
     if not fields:
         raise ValueError("text_query needs at least one field")
-    text = normalise(q).strip()
+    text = " ".join(normalise(q).split()[:MAX_WORDS])
     if not text:
         return {"match_none": {}}
     alternatives = [_alternative(text, fields, 1.0)]
+    heaviest = dict(sorted(fields.items(), key=lambda item: -item[1])[:DECODED_FIELDS])
     seen = {text.lower()}
     for decoded in (decode_telex(text), decode_vni(text)):
         if decoded and decoded.lower() not in seen:
             seen.add(decoded.lower())
-            alternatives.append(_alternative(decoded, fields, DECODED_WEIGHT))
+            alternatives.append(_alternative(decoded, heaviest, DECODED_WEIGHT))
     return {"bool": {"should": alternatives, "minimum_should_match": 1}}

@@ -33,6 +33,8 @@ OPENSEARCH_VERSION = "3.8.0"
 
 MAVEN_ARTIFACT = f"org.opensearch.distribution.integ-test-zip:opensearch:{OPENSEARCH_VERSION}:zip"
 MINIMUM_JAVA = 21
+MAX_CLAUSE_COUNT = 4096
+"""Reader queries over Vietnamese multi-fields need more clauses than the default 1024."""
 NODE_USER = "mucluc"
 STATE_FILE = "node.json"
 START_TIMEOUT_S = 180.0
@@ -285,6 +287,7 @@ def start(
         "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
         "-E", "action.destructive_requires_name=false",
         "-E", "http.max_content_length=200mb",
+        "-E", f"indices.query.bool.max_clause_count={MAX_CLAUSE_COUNT}",
     ]  # fmt: skip
     user_kwargs: dict[str, object] = {}
     if running_as_root():

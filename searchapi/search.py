@@ -197,6 +197,11 @@ async def _suggestion(
     return corrected if counted["count"] > total else None
 
 
+def too_complex(exc: OpenSearchException) -> bool:
+    """The engine refused the query for its size (its clause limit), not for being down."""
+    return "too_many" in str(exc) or "maxClauseCount" in str(exc)
+
+
 async def search(request: web.Request) -> web.Response:
     q = request.query.get("q", "").strip()
     if len(q) > MAX_QUERY_LENGTH:
@@ -237,6 +242,13 @@ async def search(request: web.Request) -> web.Response:
     try:
         response = await engine.search(index=f"{request.app[PREFIX]}-union", body=body)
     except OpenSearchException as exc:
+        if too_complex(exc):
+            raise ApiError(
+                400,
+                "query_too_complex",
+                "The query has too many words or parts for one search; shorten it, or search "
+                "one field such as title: or author:.",
+            ) from exc
         raise translate(exc, "searching") from exc
     total = response["hits"]["total"]["value"]
     found = response["hits"]["hits"]
