@@ -21,23 +21,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from types import TracebackType
 
-import aiohttp
 from lxml import etree
 
 from harvesters.checkpoints import Checkpoint, CheckpointStore
 from harvesters.metadata import MetadataError, read_metadata, repairs_for
 from harvesters.records import RecordProblem, SourceRecord
-from harvesters.transport import (
-    RetryPolicy,
-    basic_auth,
-    get_xml,
-    redact,
-    split_credentials,
-)
+from harvesters.transport import ProtocolClient
 from harvesters.xml_safety import ParsedXML
 from mucluc.errors import HarvestError
 
@@ -148,54 +140,14 @@ def response_date_to_from(response_date: str, granularity: str) -> str:
     return response_date
 
 
-class OAIClient:
+class OAIClient(ProtocolClient):
     """One OAI-PMH repository. Use as ``async with OAIClient(url, source=...) as client``.
 
     Credentials may be in the URL (``https://user:pass@host/oai``) or passed as ``auth``; they are
     sent as HTTP basic auth and never appear in logs or error messages.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        source: str,
-        library: str = "",
-        session: aiohttp.ClientSession | None = None,
-        auth: tuple[str, str] | None = None,
-        policy: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.base_url, url_auth = split_credentials(base_url)
-        self._authorization = basic_auth(*auth) if auth else url_auth
-        self.source = source
-        self.library = library
-        self.policy = policy or RetryPolicy()
-        self._session = session
-        self._own_session = session is None
-        self._sleep = sleep
-
-    async def __aenter__(self) -> OAIClient:
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
-        await self.close()
-
-    async def close(self) -> None:
-        if self._own_session and self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def __repr__(self) -> str:
-        return f"OAIClient({redact(self.base_url)!r}, source={self.source!r})"
-
-    def _get_session(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
-                headers={"User-Agent": "mucluc-harvester (+OAI-PMH)"}
-            )
-        return self._session
+    PROTOCOL = "OAI-PMH"
 
     async def request(self, verb: str, **params: str) -> ParsedXML:
         """One OAI-PMH request; the parsed response, or the OAI error raised as its class.
@@ -204,10 +156,7 @@ class OAIClient:
         empty page because an empty incremental harvest is not a failure.
         """
         query = {"verb": verb, **{k: v for k, v in params.items() if v is not None}}
-        parsed = await get_xml(
-            self._get_session(), self.base_url, query, policy=self.policy, source=self.source,
-            library=self.library, authorization=self._authorization, sleep=self._sleep,
-        )
+        parsed = await self.get(query)
         root = parsed.root
         if etree.QName(root).localname != "OAI-PMH":
             raise HarvestError(

@@ -17,20 +17,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from types import TracebackType
 
 import aiohttp
 from lxml import etree
 
 from harvesters.metadata import MetadataError, read_metadata
 from harvesters.records import RecordProblem, SourceRecord
-from harvesters.transport import (
-    RetryPolicy,
-    basic_auth,
-    get_xml,
-    redact,
-    split_credentials,
-)
+from harvesters.transport import ProtocolClient, RetryPolicy
 from harvesters.xml_safety import UnsafeXML, parse_untrusted
 from mucluc.errors import HarvestError
 
@@ -95,8 +88,10 @@ def _int(text: str | None) -> int | None:
         return None
 
 
-class SRUClient:
+class SRUClient(ProtocolClient):
     """One SRU endpoint (``http://host:port/Database``). Use as an async context manager."""
+
+    PROTOCOL = "SRU"
 
     def __init__(
         self,
@@ -113,31 +108,12 @@ class SRUClient:
     ) -> None:
         if version not in VERSIONS:
             raise ValueError(f"SRU version {version!r} is not one of {', '.join(VERSIONS)}")
-        self.base_url, url_auth = split_credentials(base_url)
-        self._authorization = basic_auth(*auth) if auth else url_auth
-        self.source = source
-        self.library = library
+        super().__init__(
+            base_url, source=source, library=library, session=session, auth=auth,
+            policy=policy, sleep=sleep,
+        )
         self.version = version
         self.record_schema = record_schema
-        self.policy = policy or RetryPolicy()
-        self._session = session
-        self._own_session = session is None
-        self._sleep = sleep
-
-    async def __aenter__(self) -> SRUClient:
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
-        await self.close()
-
-    async def close(self) -> None:
-        if self._own_session and self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def __repr__(self) -> str:
-        return f"SRUClient({redact(self.base_url)!r}, source={self.source!r})"
 
     async def search_retrieve(
         self,
@@ -160,11 +136,7 @@ class SRUClient:
         }
         packing = "string" if escaped else "xml"
         params["recordXMLEscaping" if self.version == "2.0" else "recordPacking"] = packing
-        if self._session is None:
-            self._session = aiohttp.ClientSession(headers={"User-Agent": "mucluc-harvester (+SRU)"})
-        parsed = await get_xml(self._session, self.base_url, params, policy=self.policy,
-                               source=self.source, library=self.library,
-                               authorization=self._authorization, sleep=self._sleep)
+        parsed = await self.get(params)
         return self._response(parsed.root, start_record)
 
     def _response(self, root: etree._Element, start_record: int) -> SearchRetrieveResponse:

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Self
 
 import aiohttp
 from yarl import URL
@@ -214,3 +215,56 @@ async def get_xml(
                            authorization=authorization, check=check, sleep=sleep)
     assert parsed is not None
     return parsed
+
+
+class ProtocolClient:
+    """What the OAI-PMH and SRU clients share: the base URL with its credentials moved into a
+    header, the retry policy, and an aiohttp session (given, or opened on first use and closed
+    with the client). Subclasses set ``PROTOCOL`` and call :meth:`get`."""
+
+    PROTOCOL = "HTTP"
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        source: str,
+        library: str = "",
+        session: aiohttp.ClientSession | None = None,
+        auth: tuple[str, str] | None = None,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.base_url, url_auth = split_credentials(base_url)
+        self._authorization = basic_auth(*auth) if auth else url_auth
+        self.source = source
+        self.library = library
+        self.policy = policy or RetryPolicy()
+        self._session = session
+        self._own_session = session is None
+        self._sleep = sleep
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._own_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({redact(self.base_url)!r}, source={self.source!r})"
+
+    async def get(self, params: Mapping[str, str]) -> ParsedXML:
+        """One GET of the base URL with ``params``, retried per the policy, parsed safely."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                headers={"User-Agent": f"mucluc-harvester (+{self.PROTOCOL})"}
+            )
+        return await get_xml(
+            self._session, self.base_url, params, policy=self.policy, source=self.source,
+            library=self.library, authorization=self._authorization, sleep=self._sleep,
+        )
