@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from opensearchpy import AsyncOpenSearch
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
@@ -87,3 +88,49 @@ def _reason(exc: TransportError) -> str:
         root = (error.get("root_cause") or [error])[0]
         return f"{root.get('type', 'error')}: {root.get('reason', '')}"[:300]
     return f"{exc.status_code} {exc.error}"[:300]
+
+
+async def bulk(
+    engine: AsyncOpenSearch, actions: list[dict[str, Any]], doing: str
+) -> dict[str, str]:
+    """Send one bulk request; returns id → reason for each document the engine refused.
+
+    A delete of a document that is already gone is not a refusal. The request as a whole
+    failing (engine down, bad request) raises EngineError.
+    """
+    if not actions:
+        return {}
+    try:
+        response = await engine.bulk(body=actions, request_timeout=120)
+    except OpenSearchException as exc:
+        raise translate(exc, doing) from exc
+    refused: dict[str, str] = {}
+    if response.get("errors"):
+        for entry in response["items"]:
+            ((operation, result),) = entry.items()
+            status = result.get("status", 200)
+            if status >= 300 and not (operation == "delete" and status == 404):
+                error = result.get("error", {})
+                reason = error.get("reason", str(error)) if isinstance(error, dict) else error
+                refused[result.get("_id", "")] = str(reason)[:300]
+    return refused
+
+
+async def bulk_all(engine: AsyncOpenSearch, actions: list[dict[str, Any]], doing: str) -> None:
+    """Like :func:`bulk`, for writes where any refused document is an error (rebuilds)."""
+    refused = await bulk(engine, actions, doing)
+    if refused:
+        doc_id, reason = next(iter(refused.items()))
+        raise EngineError(
+            f"OpenSearch refused {len(refused)} documents while {doing} "
+            f"(first: {doc_id}: {reason})",
+            hint="",
+        )
+
+
+async def refresh(engine: AsyncOpenSearch, index: str) -> None:
+    """Make recent writes to ``index`` visible to searches."""
+    try:
+        await engine.indices.refresh(index=index)
+    except OpenSearchException as exc:
+        raise translate(exc, f"refreshing {index}") from exc

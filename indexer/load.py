@@ -21,7 +21,7 @@ from opensearchpy.exceptions import OpenSearchException
 
 from harvesters.records import RecordProblem, Repair, SourceRecord
 from indexer.clusters import candidate_keys, cluster_id, cluster_key, cluster_records
-from indexer.engine import translate
+from indexer.engine import bulk, refresh, translate
 from indexer.indices import alias
 from indexer.marc_document import record_fields
 from indexer.schema import KEYWORD
@@ -398,26 +398,7 @@ class Loader:
 
     async def _bulk(self, actions: list[dict[str, Any]], doing: str) -> dict[str, str]:
         """Send a bulk request; returns id → reason for the documents the engine refused."""
-        if not actions:
-            return {}
-        try:
-            response = await self.engine.bulk(body=actions, request_timeout=120)
-        except OpenSearchException as exc:
-            raise translate(exc, doing) from exc
-        refused: dict[str, str] = {}
-        if response.get("errors"):
-            for entry in response["items"]:
-                ((operation, result),) = entry.items()
-                if result.get("status", 200) >= 300 and not (
-                    operation == "delete" and result.get("status") == 404
-                ):
-                    error = result.get("error", {})
-                    reason = error.get("reason", str(error)) if isinstance(error, dict) else error
-                    refused[result.get("_id", "")] = str(reason)[:300]
-        return refused
+        return await bulk(self.engine, actions, doing)
 
     async def _refresh(self, index: str) -> None:
-        try:
-            await self.engine.indices.refresh(index=index)
-        except OpenSearchException as exc:
-            raise translate(exc, f"refreshing {index}") from exc
+        await refresh(self.engine, index)

@@ -18,7 +18,7 @@ from opensearchpy import AsyncOpenSearch
 from opensearchpy.exceptions import OpenSearchException
 
 from indexer.clusters import candidate_keys, cluster_key, cluster_records
-from indexer.engine import translate
+from indexer.engine import bulk_all, refresh, translate
 from indexer.indices import alias, create_versioned, current_index, ensure_indices, swap_alias
 from indexer.marc_document import record_fields
 from indexer.schema import KEYWORD
@@ -92,14 +92,8 @@ async def remap_records(engine: AsyncOpenSearch, prefix: str) -> int:
                 },
             ]
         if actions:
-            try:
-                await engine.bulk(body=actions, request_timeout=120)
-            except OpenSearchException as exc:
-                raise translate(exc, "updating stored records") from exc
-    try:
-        await engine.indices.refresh(index=records_alias)
-    except OpenSearchException as exc:
-        raise translate(exc, "refreshing the raw store") from exc
+            await bulk_all(engine, actions, "updating stored records")
+    await refresh(engine, records_alias)
     return count
 
 
@@ -131,14 +125,8 @@ async def recluster(engine: AsyncOpenSearch, prefix: str) -> int:
                 {"update": {"_index": records_alias, "_id": doc_id}},
                 {"doc": {"cluster": assignment[doc_id]}},
             ]
-        try:
-            await engine.bulk(body=actions, request_timeout=120)
-        except OpenSearchException as exc:
-            raise translate(exc, "updating clusters in the raw store") from exc
-    try:
-        await engine.indices.refresh(index=records_alias)
-    except OpenSearchException as exc:
-        raise translate(exc, "refreshing the raw store") from exc
+        await bulk_all(engine, actions, "updating clusters in the raw store")
+    await refresh(engine, records_alias)
     return len(moved)
 
 
@@ -172,10 +160,7 @@ async def reindex(
     async def flush() -> None:
         nonlocal actions
         if actions:
-            try:
-                await engine.bulk(body=actions, request_timeout=120)
-            except OpenSearchException as exc:
-                raise translate(exc, "writing the new union index") from exc
+            await bulk_all(engine, actions, "writing the new union index")
             actions = []
 
     async for hits in _pages(
@@ -204,10 +189,7 @@ async def reindex(
         ]
         union_count += 1
     await flush()
-    try:
-        await engine.indices.refresh(index=new)
-    except OpenSearchException as exc:
-        raise translate(exc, "refreshing the new union index") from exc
+    await refresh(engine, new)
     await swap_alias(engine, prefix, "union", new)
     if old and old != new:
         try:
