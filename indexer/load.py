@@ -20,7 +20,7 @@ from opensearchpy import AsyncOpenSearch
 from opensearchpy.exceptions import OpenSearchException
 
 from harvesters.records import RecordProblem, Repair, SourceRecord
-from indexer.clusters import candidate_keys, cluster_id, cluster_key, cluster_records
+from indexer.clusters import MAX_KEY_GROUP, candidate_keys, cluster_id, cluster_key, cluster_records
 from indexer.engine import bulk, refresh, translate
 from indexer.indices import alias
 from indexer.marc_document import record_fields
@@ -264,7 +264,7 @@ class Loader:
             documents[doc_id] = document
         if not documents and not deleted:
             return
-        affected, actions = await self._recluster(documents, deleted, existing)
+        affected, actions, members = await self._recluster(documents, deleted, existing)
         refused = await self._bulk(actions, "storing records")
         for doc_id, reason in refused.items():
             if doc_id not in unique:
@@ -281,7 +281,9 @@ class Loader:
             )
         await self._refresh(self.records_alias)
         if affected:
-            await self.rebuild_clusters(affected)
+            # The pool held every member of every affected cluster; if the engine refused some
+            # records, ask it what it actually stored instead.
+            await self.rebuild_clusters(affected, None if refused else members)
             summary.clusters_touched += len(affected)
 
     async def _recluster(
@@ -289,12 +291,17 @@ class Loader:
         documents: dict[str, dict[str, Any]],
         deleted: dict[str, str],
         existing: Mapping[str, Mapping[str, Any]],
-    ) -> tuple[set[str], list[dict[str, Any]]]:
-        """(clusters whose union document must be rebuilt, bulk actions for the raw store)."""
+    ) -> tuple[set[str], list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+        """(clusters whose union document must be rebuilt, bulk actions for the raw store,
+        cluster → its members after this batch).
+
+        The pool holds whole clusters (every current cluster of every record in it is read
+        whole), so the members of each affected cluster are known without asking again.
+        """
         before = {existing[i]["cluster"] for i in documents if i in existing}
         before |= set(deleted.values())
         keys = sorted({key for document in documents.values() for key in document["keys"]})
-        candidates = await self._records_where("keys", keys)
+        candidates = await self._records_where("keys", await self._usable_keys(keys))
         pool = dict(candidates)
         pool.update(
             await self._records_where(
@@ -321,11 +328,20 @@ class Loader:
                 {"update": {"_index": self.records_alias, "_id": doc_id}},
                 {"doc": {"cluster": assignment[doc_id]}},
             ]
-        return affected, actions
+        members: dict[str, list[dict[str, Any]]] = {}
+        for doc_id, source in sorted(pool.items()):
+            cluster = assignment[doc_id]
+            if cluster in affected:
+                members.setdefault(cluster, []).append({**source, "cluster": cluster})
+        return affected, actions, members
 
-    async def rebuild_clusters(self, clusters: set[str]) -> None:
-        """Recompute the union documents of these clusters from their current members."""
-        members = await self._members(sorted(clusters))
+    async def rebuild_clusters(
+        self, clusters: set[str], members: Mapping[str, list[dict[str, Any]]] | None = None
+    ) -> None:
+        """Recompute the union documents of these clusters from their current members (read
+        from the raw store unless the caller already knows them)."""
+        if members is None:
+            members = await self._members(sorted(clusters))
         actions: list[dict[str, Any]] = []
         for cluster in sorted(clusters):
             found = members.get(cluster, [])
@@ -356,6 +372,30 @@ class Loader:
         for source in (await self._records_where("cluster", clusters)).values():
             grouped.setdefault(source["cluster"], []).append(source)
         return grouped
+
+    async def _usable_keys(self, keys: list[str]) -> list[str]:
+        """The keys shared by fewer than MAX_KEY_GROUP stored records.
+
+        A hot key (a common author in a common year) proposes no pairs in `cluster_records`;
+        fetching its thousands of records for every batch would make loading quadratic.
+        """
+        usable: list[str] = []
+        for start in range(0, len(keys), TERMS_PER_QUERY):
+            chunk = keys[start : start + TERMS_PER_QUERY]
+            body = {
+                "size": 0,
+                "query": {"terms": {"keys": chunk}},
+                "aggs": {
+                    "keys": {"terms": {"field": "keys", "include": chunk, "size": len(chunk)}}
+                },
+            }
+            try:
+                response = await self.engine.search(index=self.records_alias, body=body)
+            except OpenSearchException as exc:
+                raise translate(exc, "counting candidate keys") from exc
+            counts = {b["key"]: b["doc_count"] for b in response["aggregations"]["keys"]["buckets"]}
+            usable += [key for key in chunk if counts.get(key, 0) < MAX_KEY_GROUP]
+        return usable
 
     async def _records_where(self, name: str, values: list[str]) -> dict[str, dict[str, Any]]:
         """Stored records (id → member fields) whose `name` is one of `values`, in few requests."""
