@@ -160,6 +160,28 @@ def other_tone_style(title: str) -> str | None:
     return swapped if swapped != unicodedata.normalize("NFC", title) else None
 
 
+def other_tone_window(title: str) -> str | None:
+    """Two or three words of the title around its first oa/oe/uy syllable, that syllable written
+    in the other tone style (`Hòa Bình Lập Lại` → `Hoà Bình Lập`): a reader remembering a few
+    words, typed on a keyboard set to the other style. None when the title has no such syllable.
+
+    A whole-title query would be found by its other words alone; the window makes the swapped
+    syllable decide.
+    """
+    words = title_words(title)
+    for index, word in enumerate(words):
+        swapped = other_tone_style(word)
+        if swapped is None:
+            continue
+        start = max(0, min(index - 1, len(words) - 3))
+        window = words[start : start + 3]
+        if len(window) < 2:
+            return None
+        window[index - start] = swapped
+        return " ".join(window)
+    return None
+
+
 def upper(title: str) -> str:
     """The title in capitals, as on a cover or an old card catalogue."""
     return title.upper()
@@ -178,7 +200,7 @@ KINDS: dict[str, Callable[[str, str, Mapping[str, int]], str | None]] = {
     "author + title word": author_and_word,
     "Telex keystrokes": lambda t, a, f: telex(t),
     "VNI keystrokes": lambda t, a, f: vni(t),
-    "other tone style": lambda t, a, f: other_tone_style(t),
+    "other tone style": lambda t, a, f: other_tone_window(t),
     "upper case": lambda t, a, f: upper(t),
     "NFD": lambda t, a, f: nfd(t),
 }

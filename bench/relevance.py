@@ -115,12 +115,15 @@ def _keyed_words(title: str) -> tuple[str, ...]:
 
 def _is_ambiguous(kind: str, text: str, target: Book, books: list[Book]) -> bool:
     """Another title fits the query just as well, so no engine could know which one is meant."""
-    if kind not in AUTHOR_KINDS and kind != "partial title":
+    if kind not in AUTHOR_KINDS and kind not in WORD_WINDOW_KINDS:
         return False
     others = [b for b in books if b.title_key != target.title_key]
     if kind == "partial title":
         prefix = _keyed_words(text)
         return any(_keyed_words(b.title)[: len(prefix)] == prefix for b in others)
+    if kind == "other tone style":
+        window = _keyed_words(text)
+        return any(_contains(_keyed_words(b.title), window) for b in others)
     if kind in AUTHOR_KINDS:
         word = key(text.split()[-1])
         return any(
@@ -129,13 +132,24 @@ def _is_ambiguous(kind: str, text: str, target: Book, books: list[Book]) -> bool
     return False
 
 
+WORD_WINDOW_KINDS = frozenset({"partial title", "other tone style"})
+# Kinds that only some titles can give (an oa/oe/uy syllable): asked of every book, not the sample.
+EVERY_BOOK_KINDS = frozenset({"other tone style"})
+
+
+def _contains(words: tuple[str, ...], window: tuple[str, ...]) -> bool:
+    size = len(window)
+    return any(words[i : i + size] == window for i in range(len(words) - size + 1))
+
+
 def make_queries(books: list[Book], sample: list[Book]) -> tuple[list[Query], Counter[str]]:
     """The queries of every kind for the sampled books, and per kind how many were ambiguous."""
     frequency = word_frequency(books)
     queries: list[Query] = []
     ambiguous: Counter[str] = Counter()
+    every_title = list({book.title_key: book for book in books}.values())
     for kind, make in KINDS.items():
-        for book in sample:
+        for book in every_title if kind in EVERY_BOOK_KINDS else sample:
             text = make(book.title, book.authors, frequency)
             if text is None:
                 continue

@@ -9,6 +9,7 @@ from bench.query_kinds import (
     author_and_word,
     nfd,
     other_tone_style,
+    other_tone_window,
     partial,
     telex,
     title_words,
@@ -162,3 +163,17 @@ def test_keystrokes_are_what_an_input_method_reads(text: str) -> None:
 
     assert decode_telex(telex(text)) == text
     assert decode_vni(vni(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        pytest.param("Hòa Bình Lập Lại", "Hoà Bình Lập", id="first-word"),
+        pytest.param("Đất nước hòa bình", "nước hoà bình", id="last-word"),
+        pytest.param("Sức khỏe", "Sức khoẻ", id="two-words"),
+        pytest.param("Thuỷ", None, id="one-word"),
+        pytest.param("Hoàn cảnh sống", None, id="no-swappable-syllable"),
+    ],
+)
+def test_other_tone_window(title: str, expected: str | None) -> None:
+    assert other_tone_window(title) == expected
