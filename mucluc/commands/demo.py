@@ -60,9 +60,18 @@ def main(args: argparse.Namespace) -> int:
         return 0
     base = f"http://{args.host}:{args.port}"
     lines = [f"Mục lục demo is serving on {base}/  (Ctrl+C to stop)", "Try:"]
-    lines += [f"  curl '{base}/api/v1/search?q={q.replace(' ', '+')}'" for q in EXAMPLES]
+    lines += [example(base, q) for q in EXAMPLES]
+    lines.append(f"or open {base}/ in a browser.")
     serve(config, host=args.host, port=args.port, banner="\n".join(lines))
     return 0
+
+
+def example(base: str, query: str) -> str:
+    """A curl line for ``query``; Vietnamese text goes through --data-urlencode (a raw UTF-8
+    URL is not valid HTTP)."""
+    if query.isascii():
+        return f"  curl '{base}/api/v1/search?q={query.replace(' ', '+')}'"
+    return f"  curl -G '{base}/api/v1/search' --data-urlencode 'q={query}'"
 
 
 def _fingerprint(files: dict[str, Path], prefix: str, union_index: str) -> str:
