@@ -37,7 +37,7 @@ from indexer.matching import Profile, as_fields, conflict, profile, verify
 TITLE_KEY_LETTERS = 30
 # A key shared by more records than this (a generic title in one year) proposes no pairs:
 # verifying them all would be slow and their matches are found through the other keys.
-MAX_KEY_GROUP = 200
+MAX_KEY_GROUP = 50
 
 
 def _title_key(p: Profile) -> str:
@@ -45,11 +45,15 @@ def _title_key(p: Profile) -> str:
 
 
 def _author_key(p: Profile) -> str:
-    """The alphabetically first full word of the first author: inverted or not, it is the same."""
+    """The first author's full words (initials left out), sorted: inverted or not, the same.
+
+    All the words, not one: Vietnamese names share their parts (Văn, Thị, Nguyễn), so a single
+    word would make "author + year" keys that gather thousands of different people.
+    """
     if not p.authors:
         return ""
     full = sorted(w for w in p.authors[0] if len(w) > 1) or sorted(p.authors[0])
-    return full[0]
+    return " ".join(full)
 
 
 def candidate_keys(fields: RecordFields | Mapping[str, Any]) -> list[str]:

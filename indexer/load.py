@@ -386,7 +386,16 @@ class Loader:
                 "size": 0,
                 "query": {"terms": {"keys": chunk}},
                 "aggs": {
-                    "keys": {"terms": {"field": "keys", "include": chunk, "size": len(chunk)}}
+                    "keys": {
+                        "terms": {
+                            "field": "keys",
+                            "include": chunk,
+                            "size": len(chunk),
+                            # count only the matching documents: no global ordinals to rebuild
+                            # over every key in the store after each refresh
+                            "execution_hint": "map",
+                        }
+                    }
                 },
             }
             try:
