@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,19 +16,10 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 @contextmanager
 def engine_url() -> Iterator[str]:
     """MUCLUC_OPENSEARCH_URL when set, else a throwaway local node for this benchmark."""
-    explicit = os.environ.get("MUCLUC_OPENSEARCH_URL")
-    if explicit:
-        yield explicit.rstrip("/")
-        return
     from indexer import node
 
-    directory = Path(tempfile.mkdtemp(prefix="mucluc-bench-node-", dir="/tmp"))
-    try:
-        state = node.start(directory, heap=os.environ.get("MUCLUC_BENCH_HEAP", "1g"))
-        yield state.url
-    finally:
-        node.stop(directory)
-        shutil.rmtree(directory, ignore_errors=True)
+    with node.engine_for("bench", heap=os.environ.get("MUCLUC_BENCH_HEAP", "1g")) as url:
+        yield url
 
 
 def write_results(name: str, results: dict[str, Any]) -> Path:

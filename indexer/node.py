@@ -18,10 +18,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -401,3 +404,19 @@ def _last_log_line(directory: Path) -> str:
             if errors or lines:
                 return (errors or lines)[-1][:300]
     return "no log output"
+
+
+@contextmanager
+def engine_for(purpose: str, *, heap: str) -> Iterator[str]:
+    """The URL of MUCLUC_OPENSEARCH_URL when set, else of a throwaway node (random port,
+    temporary directory) that is stopped and removed on exit. Tests and benchmarks use it."""
+    explicit = settings.get("MUCLUC_OPENSEARCH_URL")
+    if explicit:
+        yield explicit.rstrip("/")
+        return
+    directory = Path(tempfile.mkdtemp(prefix=f"mucluc-{purpose}-node-", dir="/tmp"))
+    try:
+        yield start(directory, heap=heap).url
+    finally:
+        stop(directory)
+        shutil.rmtree(directory, ignore_errors=True)

@@ -8,8 +8,6 @@ so a shared cluster is not disturbed).
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -32,19 +30,10 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def opensearch_url() -> Iterator[str]:
     """URL of a real OpenSearch node for this test session."""
-    explicit = os.environ.get("MUCLUC_OPENSEARCH_URL")
-    if explicit:
-        yield explicit.rstrip("/")
-        return
     from indexer import node
 
-    directory = Path(tempfile.mkdtemp(prefix="mucluc-test-node-", dir="/tmp"))
-    try:
-        state = node.start(directory, heap=os.environ.get("MUCLUC_TEST_HEAP", "768m"))
-        yield state.url
-    finally:
-        node.stop(directory)
-        shutil.rmtree(directory, ignore_errors=True)
+    with node.engine_for("test", heap=os.environ.get("MUCLUC_TEST_HEAP", "768m")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
