@@ -31,7 +31,6 @@ import math
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,6 +50,7 @@ from bench.query_kinds import KINDS, title_words, unaccented
 from harvesters.files import read_path
 from indexer.indices import drop_all, ensure_indices
 from indexer.load import Loader
+from indexer.node import free_port
 from mucluc.config import Library
 from mucluc.demo.generate import generate_records
 from mucluc.demo.libraries import DEMO_LIBRARIES
@@ -219,11 +219,6 @@ async def engine_request(params: list[tuple[str, str]]) -> tuple[str, dict[str, 
 # ---------------------------------------------------------------- processes
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def _config(work: Path) -> Path:
     path = work / "mucluc.toml"
@@ -237,7 +232,7 @@ def _config(work: Path) -> Path:
 
 
 def start_server(url: str, work: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "MUCLUC_OPENSEARCH_URL": url,

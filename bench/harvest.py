@@ -30,6 +30,7 @@ from typing import Any
 import aiohttp
 
 from bench.common import table, write_results
+from indexer.node import free_port
 
 THROUGHPUT_RECORDS = int(os.environ.get("MUCLUC_BENCH_HARVEST_RECORDS", "20000"))
 MAX_RECORDS = int(os.environ.get("MUCLUC_BENCH_HARVEST_MAX", "1000000"))
@@ -38,14 +39,9 @@ TOKEN = re.compile(rb"<resumptionToken[^>]*>([^<]+)</resumptionToken>")
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def _start_provider() -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "bench.oai_server", str(port)], cwd=REPO)
     for _ in range(600):
         if proc.poll() is not None:

@@ -7,12 +7,14 @@ import socket
 import subprocess
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 
 from harvesters.transport import RetryPolicy
+from indexer.node import free_port
 
 YAZ_ZTEST = shutil.which("yaz-ztest")
 
@@ -53,33 +55,43 @@ def serve_oai_files(aiohttp_server, oai_fixtures: Path) -> FileServer:
     return start
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def require(binary: str | None, name: str, package: str) -> str:
+    """The path of a peer `make test` installs; a clear failure (not a skip) when it is missing."""
+    if binary is None:
+        pytest.fail(f"{name} is not installed: run `make test`, which installs Debian `{package}`")
+    return binary
 
 
-@pytest.fixture(scope="session")
-def ztest(tmp_path_factory) -> Iterator[str]:
-    """A yaz-ztest process (Debian `yaz`) on a free port; its SRU base URL."""
-    if YAZ_ZTEST is None:
-        pytest.skip("yaz-ztest not installed (Debian package `yaz`)")
-    port = free_port()
-    log = tmp_path_factory.mktemp("ztest") / "ztest.log"
-    proc = subprocess.Popen([YAZ_ZTEST, "-l", str(log), f"tcp:127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+@contextmanager
+def listening(
+    command: list[str], port: int, log: Path, *, cwd: Path | None = None
+) -> Iterator[str]:
+    """Run a server process until it accepts connections on ``port``; its SRU base URL."""
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    name = Path(command[0]).name
     try:
         for _ in range(100):
             if proc.poll() is not None:
-                pytest.fail(f"yaz-ztest exited: {Path(log).read_text(errors='replace')}")
+                logged = log.read_text(errors="replace") if log.exists() else ""
+                pytest.fail(f"{name} exited: {logged}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
             except OSError:
                 time.sleep(0.05)
         else:
-            pytest.fail("yaz-ztest did not start listening")
+            pytest.fail(f"{name} did not start listening")
         yield f"http://127.0.0.1:{port}/Default"
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def ztest(tmp_path_factory) -> Iterator[str]:
+    """A yaz-ztest process (Debian `yaz`) on a free port; its SRU base URL."""
+    binary = require(YAZ_ZTEST, "yaz-ztest", "yaz")
+    port = free_port()
+    log = tmp_path_factory.mktemp("ztest") / "ztest.log"
+    with listening([binary, "-l", str(log), f"tcp:127.0.0.1:{port}"], port, log) as url:
+        yield url

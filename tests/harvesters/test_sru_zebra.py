@@ -8,16 +8,14 @@ through YAZ's retrieval rules; CQL is mapped to Bib-1 by a subset of YAZ's ``pqf
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 import pymarc
 import pytest
-from conftest import FAST, free_port
+from conftest import FAST, free_port, listening, require
 from pymarc import Field, Indicators, Subfield
 
 from harvesters.records import SourceRecord
@@ -26,10 +24,6 @@ from harvesters.sru import SRUClient, SRUDiagnostic
 ZEBRAIDX = shutil.which("zebraidx")
 ZEBRASRV = shutil.which("zebrasrv")
 ZEBRA_TAB = Path("/usr/share/idzebra-2.0/tab")
-pytestmark = pytest.mark.skipif(
-    ZEBRAIDX is None or ZEBRASRV is None,
-    reason="Zebra not installed (Debian packages `idzebra-2.0` and `yaz`)",
-)
 TOTAL = 25
 #: CQL → Bib-1 (PQF) mapping for zebrasrv: the subset of YAZ's etc/pqf.properties these tests use.
 CQL_TO_PQF = """\
@@ -83,8 +77,9 @@ def zebra(tmp_path_factory) -> Iterator[str]:
         f"register: {root}/reg:100M\nshadow: {root}/shadow:100M\n"
         f"lockDir: {root}/lock\nkeyTmpDir: {root}/tmp\nisam: b\n"
     )
+    zebraidx = require(ZEBRAIDX, "zebraidx", "idzebra-2.0")
     for command in (["update", str(root / "records")], ["commit"]):
-        subprocess.run([ZEBRAIDX, "-c", "zebra.cfg", "-d", "Default", *command], cwd=root,
+        subprocess.run([zebraidx, "-c", "zebra.cfg", "-d", "Default", *command], cwd=root,
                        check=True, capture_output=True, timeout=60)
     (root / "cql2pqf.properties").write_text(CQL_TO_PQF)
     port = free_port()
@@ -104,23 +99,10 @@ def zebra(tmp_path_factory) -> Iterator[str]:
   </server>
 </yazgfs>
 """)
-    proc = subprocess.Popen([ZEBRASRV, "-f", "yazserver.xml", "-l", str(root / "srv.log")],
-                            cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            if proc.poll() is not None:
-                pytest.fail(f"zebrasrv exited: {(root / 'srv.log').read_text(errors='replace')}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("zebrasrv did not start listening")
-        yield f"http://127.0.0.1:{port}/Default"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    command = [require(ZEBRASRV, "zebrasrv", "idzebra-2.0"), "-f", "yazserver.xml"]
+    log = root / "srv.log"
+    with listening([*command, "-l", str(log)], port, log, cwd=root) as url:
+        yield url
 
 
 @pytest.mark.parametrize("version", ["1.1", "1.2", "2.0"])

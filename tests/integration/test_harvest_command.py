@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pymarc
 from opensearchpy import AsyncOpenSearch
 
 from indexer.indices import alias
+from indexer.node import free_port
 from mucluc.demo.isbn import make_isbn13
 from tests.harvesters.oai_provider import Provider
 from tests.marc_builders import book, write_marc
@@ -67,11 +67,6 @@ async def content(engine: AsyncOpenSearch, prefix: str) -> tuple[set[str], set[t
     return ({hit["_id"] for hit in records["hits"]["hits"]},
             {tuple(sorted(hit["_source"]["members"])) for hit in union["hits"]["hits"]})
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def inbox_with_marc_and_csv(folder: Path) -> None:
