@@ -33,6 +33,7 @@ from typing import Any
 import pymarc
 from pymarc import Field, Indicators, Subfield
 
+from analyzers.fold import fold as fold_vietnamese
 from harvesters.headers import HEADERS
 from harvesters.records import RecordProblem, SourceRecord
 from mucluc.errors import SourceError
@@ -53,9 +54,7 @@ _LANGUAGES = {
 
 def fold(text: str) -> str:
     """Heading key: lower case, no diacritics, đ → d, punctuation and runs of spaces → one space."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold_vietnamese(text)).split())
 
 
 def _key(heading: str) -> str:

@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import zlib
 
+from indexer.isbn import isbn13_check_digit, isbn13_valid
 
-def isbn13_check_digit(first12: str) -> str:
-    """Check digit of an ISBN-13 given its first twelve digits (weights 1, 3, 1, 3, ...)."""
-    if len(first12) != 12 or not first12.isdigit():
-        raise ValueError(f"need 12 digits, got {first12!r}")
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
-    return str((10 - total % 10) % 10)
+__all__ = ["is_valid_isbn13", "isbn13_check_digit", "issn_check_digit", "make_isbn13"]
 
 
 def is_valid_isbn13(isbn: str) -> bool:
     """True when ``isbn`` (hyphens and spaces allowed) is 13 digits with a correct check digit."""
-    digits = isbn.replace("-", "").replace(" ", "")
-    return len(digits) == 13 and digits.isdigit() and isbn13_check_digit(digits[:12]) == digits[12]
+    return isbn13_valid(isbn.replace("-", "").replace(" ", ""))
 
 
 def make_isbn13(prefix: str, key: str) -> str:
