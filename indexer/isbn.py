@@ -47,13 +47,6 @@ def to_isbn13(text: str) -> str | None:
     return None
 
 
-def to_isbn10(isbn13: str) -> str | None:
-    if not isbn13.startswith("978") or len(isbn13) != 13:
-        return None
-    body = isbn13[3:12]
-    total = sum((10 - i) * int(c) for i, c in enumerate(body))
-    check = (11 - total % 11) % 11
-    return body + ("X" if check == 10 else str(check))
 
 
 def normalise_isbns(values: Iterable[str]) -> list[str]:

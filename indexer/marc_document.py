@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import pymarc
 
@@ -249,3 +251,25 @@ def record_fields(record: pymarc.Record) -> RecordFields:
         copies=copies,
         location=location,
     )
+
+
+def marc_record(marc: Mapping[str, Any]) -> pymarc.Record:
+    """A pymarc record from MARC-in-JSON (pymarc's ``as_dict`` shape, as the raw store keeps it)."""
+    record = pymarc.Record(force_utf8=True, leader=str(marc.get("leader", "")))
+    for entry in marc.get("fields", []):
+        ((tag, value),) = entry.items()
+        if isinstance(value, str):
+            record.add_field(pymarc.Field(tag=tag, data=value))
+        else:
+            record.add_field(
+                pymarc.Field(
+                    tag=tag,
+                    indicators=pymarc.Indicators(value.get("ind1", " "), value.get("ind2", " ")),
+                    subfields=[
+                        pymarc.Subfield(code, text)
+                        for subfield in value.get("subfields", [])
+                        for code, text in subfield.items()
+                    ],
+                )
+            )
+    return record

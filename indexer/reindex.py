@@ -13,14 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pymarc
 from opensearchpy import AsyncOpenSearch
 from opensearchpy.exceptions import OpenSearchException
 
 from indexer.clusters import candidate_keys, cluster_key, cluster_records
 from indexer.engine import bulk_all, refresh, translate
 from indexer.indices import alias, create_versioned, current_index, ensure_indices, swap_alias
-from indexer.marc_document import record_fields
+from indexer.marc_document import marc_record, record_fields
 from indexer.schema import KEYWORD
 from indexer.union import union_document
 from mucluc.config import Library
@@ -76,11 +75,7 @@ async def remap_records(engine: AsyncOpenSearch, prefix: str) -> int:
         actions: list[dict[str, Any]] = []
         for hit in hits:
             count += 1
-            record = pymarc.Record(force_utf8=True)
-            marc_json = hit["_source"]["marc"]
-            records = pymarc.parse_json_to_array(_json_text(marc_json))
-            record = records[0] if records else record
-            fields = record_fields(record)
+            fields = record_fields(marc_record(hit["_source"]["marc"]))
             actions += [
                 {"update": {"_index": records_alias, "_id": hit["_id"]}},
                 {
@@ -128,12 +123,6 @@ async def recluster(engine: AsyncOpenSearch, prefix: str) -> int:
         await bulk_all(engine, actions, "updating clusters in the raw store")
     await refresh(engine, records_alias)
     return len(moved)
-
-
-def _json_text(marc_json: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(marc_json, ensure_ascii=False)
 
 
 async def reindex(

@@ -17,6 +17,7 @@ from typing import Any
 import pymarc
 
 from analyzers.fold import fold
+from indexer.marc_document import marc_record
 
 __all__ = ["EXPORTS", "Export", "marc_record"]
 
@@ -38,28 +39,6 @@ EXPORTS: dict[str, Export] = {
 }
 ALIASES = {"marc": "iso2709", "mrc": "iso2709", "xml": "marcxml", "json-marc": "marc-json",
            "bib": "bibtex", "csl": "csl-json"}  # fmt: skip
-
-
-def marc_record(marc: Mapping[str, Any]) -> pymarc.Record:
-    """A pymarc record from MARC-in-JSON (pymarc's ``as_dict`` shape, as the raw store keeps it)."""
-    record = pymarc.Record(force_utf8=True, leader=str(marc.get("leader", "")))
-    for entry in marc.get("fields", []):
-        ((tag, value),) = entry.items()
-        if isinstance(value, str):
-            record.add_field(pymarc.Field(tag=tag, data=value))
-        else:
-            record.add_field(
-                pymarc.Field(
-                    tag=tag,
-                    indicators=pymarc.Indicators(value.get("ind1", " "), value.get("ind2", " ")),
-                    subfields=[
-                        pymarc.Subfield(code, text)
-                        for subfield in value.get("subfields", [])
-                        for code, text in subfield.items()
-                    ],
-                )
-            )
-    return record
 
 
 def marcxml(record: pymarc.Record) -> bytes:

@@ -86,8 +86,3 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/widget.js", widget_js)
     app.router.add_get("/widget/{digest}/widget.js", widget_js_versioned)
     app.router.add_get("/", demo_page)
-
-
-def widget_path() -> str:
-    """The versioned URL of the current widget script (for pages that embed it)."""
-    return f"/widget/{load_asset('widget.js', 'application/javascript').digest}/widget.js"

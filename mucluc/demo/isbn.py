@@ -39,9 +39,3 @@ def issn_check_digit(first7: str) -> str:
     total = sum(int(d) * w for d, w in zip(first7, range(8, 1, -1), strict=True))
     check = (11 - total % 11) % 11
     return "X" if check == 10 else str(check)
-
-
-def make_issn(key: str) -> str:
-    """A synthetic ISSN ``NNNN-NNNC`` derived from ``key``, with a correct check digit."""
-    first7 = str(zlib.crc32(key.encode("utf-8")) % 10**7).zfill(7)
-    return f"{first7[:4]}-{first7[4:]}{issn_check_digit(first7)}"
