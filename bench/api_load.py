@@ -51,7 +51,7 @@ from harvesters.files import read_path
 from indexer.indices import drop_all, ensure_indices
 from indexer.load import Loader
 from indexer.node import free_port
-from mucluc.config import Library
+from mucluc.core.library import Library
 from mucluc.demo.generate import generate_records
 from mucluc.demo.libraries import DEMO_LIBRARIES
 from searchapi.search import search

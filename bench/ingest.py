@@ -22,7 +22,7 @@ from bench.common import engine_url, table, write_results
 from harvesters.files import read_path
 from indexer.indices import create_versioned, ensure_indices
 from indexer.load import Loader
-from mucluc.config import Library
+from mucluc.core.library import Library
 from mucluc.demo.generate import write_marc_file
 
 RECORDS = int(os.environ.get("MUCLUC_BENCH_RECORDS", "100000"))

@@ -13,7 +13,7 @@ A harvester (:func:`harvesters.oaipmh.harvest`) yields *pages*. For each page th
    the next resumptionToken, page and record counts, the server's ``responseDate``.
 
 The harvester does not request page N+1 before page N is committed; asking for the next page
-without committing raises :class:`~mucluc.errors.HarvestError` (a caller bug, not a server
+without committing raises :class:`~mucluc.core.errors.HarvestError` (a caller bug, not a server
 fault). So when the process dies:
 
 * after ``commit()`` of page N: the next run resumes with page N's resumptionToken, page N+1 is
@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mucluc.errors import SourceError
+from mucluc.core.errors import SourceError
 
 FORMAT_VERSION = 1
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from harvesters.marc_files import detect_format, read_file
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.repair import repair_record
-from mucluc.errors import SourceError
+from mucluc.core.errors import SourceError
 
 SourceItem = SourceRecord | RecordProblem
 FORMATS = ("auto", "marc", "marcxml", "csv", "xlsx")

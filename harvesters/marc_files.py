@@ -20,7 +20,7 @@ import pymarc
 from lxml import etree
 
 from harvesters.records import RecordProblem, SourceRecord
-from mucluc.errors import SourceError
+from mucluc.core.errors import SourceError
 
 RECORD_TERMINATOR = 0x1D
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"

@@ -4,7 +4,7 @@ Two layers:
 
 * :class:`OAIClient` speaks the protocol, one request at a time: each verb returns parsed
   values, OAI error codes become exception classes of the same name (``badResumptionToken`` →
-  :class:`BadResumptionToken`, all under :class:`~mucluc.errors.HarvestError`), and transport
+  :class:`BadResumptionToken`, all under :class:`~mucluc.core.errors.HarvestError`), and transport
   faults (timeouts, dropped connections, truncated XML, 5xx, ``503`` + ``Retry-After``) are retried
   under a bounded :class:`~harvesters.transport.RetryPolicy`.
 * :func:`harvest` walks a whole ListRecords list with resumptionTokens and checkpoints, yielding
@@ -31,7 +31,7 @@ from harvesters.metadata import MetadataError, read_metadata, repairs_for
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.transport import ProtocolClient
 from harvesters.xml_safety import ParsedXML
-from mucluc.errors import HarvestError
+from mucluc.core.errors import HarvestError
 
 log = logging.getLogger(__name__)
 
@@ -342,7 +342,7 @@ async def harvest(
     if given, else (unless ``full``) the ``next_from`` the last completed run saved from the
     server's own responseDate. A ``badResumptionToken`` restarts the list from the run's ``from``
     (at most ``max_restarts`` times); a resumptionToken received more than ``max_same_token``
-    times aborts with a :class:`~mucluc.errors.HarvestError`, as does a page not committed
+    times aborts with a :class:`~mucluc.core.errors.HarvestError`, as does a page not committed
     before the next one is requested.
     """
     source = client.source

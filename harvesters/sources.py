@@ -34,7 +34,7 @@ from harvesters.checkpoints import CheckpointStore
 from harvesters.oaipmh import OAIClient, harvest
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.sru import SRUClient
-from mucluc.errors import ConfigError
+from mucluc.core.errors import ConfigError
 
 SourceItem = SourceRecord | RecordProblem
 PROTOCOLS = ("oai-pmh", "sru", "files")

@@ -7,7 +7,7 @@ English, sometimes under a title row ("DANH MỤC SÁCH THƯ VIỆN TRƯỜNG �
   :mod:`harvesters.headers`, insensitive to case, diacritics (đ → d) and spacing;
 * takes an explicit ``mapping`` (heading → field, or → ``None`` to ignore a column) over the table;
 * reports a column it cannot place as a warning naming it, never as a failure; only a sheet with
-  no title column is refused (:class:`~mucluc.errors.SourceError` naming the columns found);
+  no title column is refused (:class:`~mucluc.core.errors.SourceError` naming the columns found);
 * turns each row into a pymarc Record (245 $a title, 100/700 $a authors, 260 $a $b $c, 020 $a
   ISBN, 650 $a subject, 852 $a library $h call number $t copies, 001 = the ID column or
   ``<filename>:<row>``) and each bad row into a :class:`RecordProblem` with its row number;
@@ -36,7 +36,7 @@ from pymarc import Field, Indicators, Subfield
 from analyzers.fold import fold as fold_vietnamese
 from harvesters.headers import HEADERS
 from harvesters.records import RecordProblem, SourceRecord
-from mucluc.errors import SourceError
+from mucluc.core.errors import SourceError
 
 log = logging.getLogger(__name__)
 

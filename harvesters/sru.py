@@ -7,7 +7,7 @@ Koha, Zebra and many national catalogues answer SRU. Versions 1.1 and 1.2 share 
 it actually carries, not the version asked for, because servers downgrade silently.
 
 Diagnostics: a response with diagnostics and no records is a failure, raised as
-:class:`SRUDiagnostic` (a :class:`~mucluc.errors.HarvestError`) carrying the diagnostic's URI,
+:class:`SRUDiagnostic` (a :class:`~mucluc.core.errors.HarvestError`) carrying the diagnostic's URI,
 message and details. A *surrogate* diagnostic in place of one record becomes a
 :class:`RecordProblem` for that position, and the other records still arrive.
 """
@@ -25,7 +25,7 @@ from harvesters.metadata import MetadataError, read_metadata
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.transport import ProtocolClient, RetryPolicy
 from harvesters.xml_safety import UnsafeXML, parse_untrusted
-from mucluc.errors import HarvestError
+from mucluc.core.errors import HarvestError
 
 SRU_1_NS = "http://www.loc.gov/zing/srw/"
 SRU_2_NS = "http://docs.oasis-open.org/ns/search-ws/sruResponse"

@@ -3,7 +3,7 @@
 OAI-PMH and SRU servers in district libraries sit behind slow links and restart at night. One GET
 here retries timeouts, dropped connections, truncated bodies and 5xx answers with exponential
 backoff, honours ``503`` + ``Retry-After`` (the OAI-PMH flow-control signal), and gives up after
-``RetryPolicy.attempts`` with a :class:`~mucluc.errors.HarvestError` that names the source.
+``RetryPolicy.attempts`` with a :class:`~mucluc.core.errors.HarvestError` that names the source.
 aiohttp's exceptions never leave this module.
 
 Credentials in a base URL (``https://user:pass@host/oai``) are moved into an Authorization header
@@ -25,7 +25,7 @@ import aiohttp
 from yarl import URL
 
 from harvesters.xml_safety import MalformedXML, ParsedXML, parse_untrusted
-from mucluc.errors import HarvestError
+from mucluc.core.errors import HarvestError
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ Every harvester hands untrusted bytes to :func:`parse_untrusted`, which
 * refuses documents larger than ``max_bytes`` before parsing anything;
 * parses with lxml configured never to load a DTD, never to expand entities, never to touch the
   network, and with lxml's own depth and text-size limits kept (``huge_tree=False``);
-* refuses, with a :class:`UnsafeXML` (a :class:`~mucluc.errors.SourceError`), any document whose
-  DOCTYPE declares entities or points at an external DTD: the shapes of XXE and "billion laughs"
-  attacks. No real OAI-PMH or SRU server needs either;
+* refuses, with a :class:`UnsafeXML` (a :class:`~mucluc.core.errors.SourceError`), any document
+  whose DOCTYPE declares entities or points at an external DTD: the shapes of XXE and "billion
+  laughs" attacks. No real OAI-PMH or SRU server needs either;
 * repairs characters that XML 1.0 forbids (C0 control characters, invalid UTF-8, character
   references such as ``&#1;``) by replacing each with U+FFFD, because one stray control byte in a
   MARC subfield would otherwise lose a whole page of records (RecordManager PR #98, VuFind
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from mucluc.errors import SourceError
+from mucluc.core.errors import SourceError
 
 #: Default ceiling for one XML document (one OAI-PMH or SRU response, or one MARCXML file read
 #: whole). Real ListRecords pages are a few MB; anything far larger is a misbehaving server.

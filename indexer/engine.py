@@ -16,8 +16,8 @@ from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import ConnectionTimeout, OpenSearchException, TransportError
 
 from indexer import node
-from mucluc import settings
-from mucluc.errors import EngineError
+from mucluc.core import settings
+from mucluc.core.errors import EngineError
 
 
 def node_directory() -> Path:

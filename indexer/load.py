@@ -26,7 +26,7 @@ from indexer.indices import alias
 from indexer.marc_document import record_fields
 from indexer.schema import KEYWORD
 from indexer.union import union_document
-from mucluc.config import Library
+from mucluc.core.library import Library
 
 SourceItem = SourceRecord | RecordProblem
 MEMBER_FIELDS = ["library", "local_id", "fields", "cluster"]

@@ -28,8 +28,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from mucluc import settings
-from mucluc.errors import NodeError
+from mucluc.core import settings
+from mucluc.core.errors import NodeError
 
 OPENSEARCH_VERSION = "3.8.0"
 """Newest OpenSearch 3.x served as ``integ-test-zip`` here; 3.x needs Java 21+ (see README)."""

@@ -22,7 +22,7 @@ from indexer.indices import alias, create_versioned, current_index, ensure_indic
 from indexer.marc_document import marc_record, record_fields
 from indexer.schema import KEYWORD
 from indexer.union import union_document
-from mucluc.config import Library
+from mucluc.core.library import Library
 
 PAGE = 1000
 # What `indexer.matching` reads of a record's fields (recluster loads only these).

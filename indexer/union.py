@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from analyzers.collation import sort_key
-from mucluc.config import KIND_PRIORITY, Library
+from mucluc.core.library import KIND_PRIORITY, Library
 
 COMPLETENESS_FIELDS = (
     "subtitle", "authors", "publisher", "place", "year", "edition", "pages", "isbns",

@@ -1,5 +1,5 @@
 import sys
 
-from mucluc.cli import main
+from mucluc.cli.main import main
 
 sys.exit(main())

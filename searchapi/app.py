@@ -13,7 +13,7 @@ from aiohttp import web
 from opensearchpy import AsyncOpenSearch
 from opensearchpy.exceptions import OpenSearchException
 
-from mucluc.config import Library
+from mucluc.core.library import Library
 from searchapi.errors import error_middleware, error_response
 from searchapi.httpcache import cache_middleware, cors_middleware
 from searchapi.libraries import libraries as list_libraries

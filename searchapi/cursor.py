@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from mucluc.errors import ApiError
+from mucluc.core.errors import ApiError
 
 
 def fingerprint(parts: Mapping[str, Any]) -> str:

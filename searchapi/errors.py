@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from mucluc.errors import ApiError, EngineError
+from mucluc.core.errors import ApiError, EngineError
 
 log = logging.getLogger("mucluc.api")
 

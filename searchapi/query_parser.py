@@ -25,7 +25,7 @@ from typing import Any
 from analyzers.normalise import normalise
 from analyzers.query import text_query
 from indexer.isbn import query_isbn, to_isbn13
-from mucluc.errors import ApiError
+from mucluc.core.errors import ApiError
 
 __all__ = [
     "FIELDS",

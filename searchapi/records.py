@@ -15,7 +15,7 @@ from opensearchpy import AsyncOpenSearch
 from opensearchpy.exceptions import NotFoundError, OpenSearchException
 
 from indexer.engine import translate
-from mucluc.errors import ApiError
+from mucluc.core.errors import ApiError
 from searchapi import exports
 from searchapi.hits import record
 from searchapi.state import ENGINE, PREFIX

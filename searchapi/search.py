@@ -13,7 +13,7 @@ from aiohttp import web
 from opensearchpy.exceptions import OpenSearchException
 
 from indexer.engine import translate
-from mucluc.errors import ApiError
+from mucluc.core.errors import ApiError
 from searchapi import cursor, didyoumean
 from searchapi.hits import hit
 from searchapi.query_parser import Node, free_text, parse, to_dsl

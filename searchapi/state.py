@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from aiohttp import web
 from opensearchpy import AsyncOpenSearch
 
-from mucluc.config import Library
+from mucluc.core.library import Library
 
 ENGINE: web.AppKey[AsyncOpenSearch] = web.AppKey("engine", AsyncOpenSearch)
 PREFIX: web.AppKey[str] = web.AppKey("prefix", str)

@@ -16,7 +16,7 @@ from opensearchpy.exceptions import OpenSearchException
 from analyzers.fold import fold
 from analyzers.normalise import normalise
 from indexer.engine import translate
-from mucluc.errors import ApiError
+from mucluc.core.errors import ApiError
 from searchapi.state import ENGINE, PREFIX
 
 MIN_CHARS = 2

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from pymarc import Record, XMLWriter
 
+from mucluc.core.errors import ConfigError
 from mucluc.demo.isbn import make_isbn13
 from mucluc.demo.libraries import DEMO_LIBRARIES, MARCXML_LIBRARY, STYLES, DemoLibrary
 from mucluc.demo.marc import Holding, build_record
 from mucluc.demo.works import PUBLISHERS, WORKS, Work
-from mucluc.errors import ConfigError
 
 SEED = "mucluc-demo-2024"
 _LAST_DAY = dt.date(2024, 12, 31)

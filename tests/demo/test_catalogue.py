@@ -15,6 +15,7 @@ from pathlib import Path
 import pymarc
 import pytest
 
+from mucluc.core.errors import ConfigError
 from mucluc.demo import (
     DEMO_LIBRARIES,
     MARCXML_LIBRARY,
@@ -28,7 +29,6 @@ from mucluc.demo import (
 )
 from mucluc.demo.isbn import isbn13_check_digit, issn_check_digit
 from mucluc.demo.variants import invert_name, to_new_tones, to_old_tones
-from mucluc.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
 CODES = [lib.code for lib in DEMO_LIBRARIES]

@@ -15,7 +15,7 @@ from conftest import FAST
 from harvesters.checkpoints import Checkpoint, CheckpointStore
 from harvesters.oaipmh import OAIClient
 from harvesters.transport import RetryPolicy, redact, split_credentials
-from mucluc.errors import HarvestError, SourceError
+from mucluc.core.errors import HarvestError, SourceError
 
 IDENTIFY = (
     '<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'

@@ -96,7 +96,7 @@ def test_truncated_file_reports_the_last_record() -> None:
     ids=["xxe", "billion-laughs", "external-dtd"],
 )
 def test_hostile_marcxml_is_refused(tmp_path: Path, prolog: bytes) -> None:
-    from mucluc.errors import SourceError
+    from mucluc.core.errors import SourceError
 
     body = b'<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>' + b" " * 24
     body += b'</leader><datafield tag="245" ind1="0" ind2="0"><subfield code="a">&x;</subfield>'

@@ -18,7 +18,7 @@ from harvesters.checkpoints import Checkpoint, CheckpointStore
 from harvesters.oaipmh import OAIClient, harvest
 from harvesters.records import SourceRecord
 from harvesters.transport import RetryPolicy
-from mucluc.errors import HarvestError
+from mucluc.core.errors import HarvestError
 
 WORKER = Path(__file__).with_name("harvest_worker.py")
 REPO = Path(__file__).resolve().parents[2]

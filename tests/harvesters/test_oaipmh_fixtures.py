@@ -11,7 +11,7 @@ from harvesters import oaipmh
 from harvesters.checkpoints import CheckpointStore
 from harvesters.oaipmh import OAIClient, harvest
 from harvesters.records import RecordProblem, SourceRecord
-from mucluc.errors import HarvestError
+from mucluc.core.errors import HarvestError
 
 SICKLE_CHAIN = {
     "ListRecords": "sickle/ListRecords.xml",

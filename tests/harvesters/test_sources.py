@@ -10,7 +10,7 @@ from oai_provider import Provider
 from harvesters.checkpoints import CheckpointStore
 from harvesters.records import SourceRecord
 from harvesters.sources import harvest_source, source_name
-from mucluc.errors import ConfigError
+from mucluc.core.errors import ConfigError
 
 
 async def collect(library: str, spec: dict, state: Path, **kwargs) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.spreadsheets import fold, match_header, open_spreadsheet, read_spreadsheet
-from mucluc.errors import SourceError
+from mucluc.core.errors import SourceError
 
 HEADINGS = ["STT", "Tên sách", "Tác giả", "NXB", "Năm XB", "ISBN", "SL", "Ký hiệu xếp giá",
             "Môn loại", "Người nhập"]

@@ -11,7 +11,7 @@ from conftest import FAST, free_port
 
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.sru import SRUClient, SRUDiagnostic
-from mucluc.errors import HarvestError
+from mucluc.core.errors import HarvestError
 
 
 @pytest.mark.parametrize("version", ["1.1", "1.2", "2.0"])

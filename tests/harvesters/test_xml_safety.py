@@ -7,7 +7,7 @@ from conftest import FAST
 
 from harvesters.oaipmh import OAIClient
 from harvesters.xml_safety import MalformedXML, UnsafeXML, parse_untrusted, sanitise
-from mucluc.errors import SourceError
+from mucluc.core.errors import SourceError
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [

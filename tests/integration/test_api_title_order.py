@@ -12,7 +12,7 @@ from opensearchpy import AsyncOpenSearch
 from harvesters.files import read_path
 from indexer.indices import drop_all, ensure_indices
 from indexer.load import Loader
-from mucluc.config import Library
+from mucluc.core.library import Library
 from searchapi.app import create_app
 from tests.marc_builders import book, write_marc
 

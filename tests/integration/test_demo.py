@@ -9,8 +9,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from opensearchpy import AsyncOpenSearch
 
 from indexer.indices import drop_all
-from mucluc.commands import demo
-from mucluc.config import load_config
+from mucluc.cli import demo
+from mucluc.core.config import load_config
 from mucluc.demo import write_demo_catalogue
 from searchapi.app import create_app
 

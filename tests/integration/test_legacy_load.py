@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from mucluc.config import Library
+from mucluc.core.library import Library
 from searchapi.app import create_app
 from tests.marc_builders import book, write_marc
 

@@ -16,7 +16,7 @@ from harvesters.records import SourceRecord
 from indexer.indices import alias, drop_all, ensure_indices
 from indexer.load import Loader
 from indexer.reindex import reindex
-from mucluc.config import Library
+from mucluc.core.library import Library
 from tests.marc_builders import book
 
 LIBRARIES = {

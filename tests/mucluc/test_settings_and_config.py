@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mucluc.config import load_config, parse_config
-from mucluc.errors import ConfigError
-from mucluc.settings import SETTINGS
+from mucluc.core.config import load_config, parse_config
+from mucluc.core.errors import ConfigError
+from mucluc.core.settings import SETTINGS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 REPO_CONFIG = Path(__file__).resolve().parents[2] / "mucluc.toml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mucluc.errors import ApiError
+from mucluc.core.errors import ApiError
 from searchapi.query_parser import (
     And,
     Isbn,

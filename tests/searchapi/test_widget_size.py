@@ -7,7 +7,7 @@ import re
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from mucluc.config import Library
+from mucluc.core.library import Library
 from searchapi.app import create_app
 from searchapi.widget import ASSETS, IMMUTABLE
 

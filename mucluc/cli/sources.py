@@ -7,10 +7,9 @@ import json
 from typing import Any
 
 from harvesters.reports import location, read_last_run
-from mucluc.cli import config_path
-from mucluc.commands.common import reports_directory
-from mucluc.commands.harvest import all_jobs
-from mucluc.config import load_config
+from mucluc.cli.common import config_path, reports_directory
+from mucluc.cli.harvest import all_jobs
+from mucluc.core.config import load_config
 
 DETAIL_KEYS = ("set", "metadata_prefix", "query", "format")
 

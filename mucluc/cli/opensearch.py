@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from indexer import engine, node
-from mucluc import settings
+from mucluc.core import settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -18,10 +18,10 @@ from indexer import engine, node
 from indexer.indices import drop_all, ensure_indices
 from indexer.load import Loader
 from indexer.schema import records_body, union_body
-from mucluc import settings
-from mucluc.cli import config_path, run
-from mucluc.commands.serve import serve
-from mucluc.config import Config, load_config
+from mucluc.cli.common import config_path, run
+from mucluc.cli.serve import serve
+from mucluc.core import settings
+from mucluc.core.config import Config, load_config
 
 EXAMPLES = (
     "dien bien phu",

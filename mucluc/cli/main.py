@@ -6,21 +6,19 @@ Exit status: 0 success, 1 a failure (engine, source, records), 2 bad usage or co
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 from mucluc import __version__
-from mucluc.errors import ConfigError, MuclucError
+from mucluc.cli import demo, harvest, load, opensearch, reindex, serve, sources
+from mucluc.core.errors import ConfigError, MuclucError
 
-Command = Callable[[argparse.Namespace], int]
+COMMANDS = (opensearch.register, load.register, serve.register, reindex.register, demo.register,
+            harvest.register, sources.register)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from mucluc.commands import COMMANDS
-
     parser = argparse.ArgumentParser(
         prog="mucluc",
         description="Mục lục: one search over every library's catalogue.",
@@ -60,15 +58,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mucluc: interrupted", file=sys.stderr)
         return 130
-
-
-def run(coroutine) -> int:  # type: ignore[no-untyped-def]
-    """Run an async command body."""
-    return asyncio.run(coroutine)
-
-
-def config_path(args: argparse.Namespace) -> Path | None:
-    return Path(args.config) if args.config else None
 
 
 if __name__ == "__main__":

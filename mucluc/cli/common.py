@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from indexer import engine
 from indexer.load import LoadSummary
 from indexer.node import default_home
+
+
+def run(coroutine: Coroutine[Any, Any, int]) -> int:
+    """Run an async command body."""
+    return asyncio.run(coroutine)
+
+
+def config_path(args: argparse.Namespace) -> Path | None:
+    return Path(args.config) if args.config else None
 
 
 def engine_url() -> str:

@@ -12,10 +12,9 @@ from harvesters.records import RecordProblem, SourceRecord
 from indexer import engine
 from indexer.indices import ensure_indices
 from indexer.load import Loader, LoadSummary
-from mucluc.cli import config_path, run
-from mucluc.commands.common import end_progress, progress_printer, write_report
-from mucluc.config import Config, load_config
-from mucluc.errors import SourceError
+from mucluc.cli.common import config_path, end_progress, progress_printer, run, write_report
+from mucluc.core.config import Config, load_config
+from mucluc.core.errors import SourceError
 
 SHOWN_PROBLEMS = 10
 

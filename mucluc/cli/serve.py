@@ -7,10 +7,10 @@ import argparse
 from aiohttp import web
 
 from indexer import engine
-from mucluc import settings
-from mucluc.cli import config_path
-from mucluc.config import Config, load_config
-from mucluc.errors import ConfigError
+from mucluc.cli.common import config_path
+from mucluc.core import settings
+from mucluc.core.config import Config, load_config
+from mucluc.core.errors import ConfigError
 from searchapi.app import create_app
 
 

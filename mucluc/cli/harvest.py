@@ -41,10 +41,10 @@ from indexer.engine import translate
 from indexer.indices import alias, ensure_indices
 from indexer.load import Loader, LoadSummary, record_id
 from indexer.node import default_home
-from mucluc.cli import config_path, run
-from mucluc.commands.common import reports_directory
-from mucluc.config import Config, Library, load_config
-from mucluc.errors import ConfigError, MuclucError
+from mucluc.cli.common import config_path, reports_directory, run
+from mucluc.core.config import Config, load_config
+from mucluc.core.errors import ConfigError, MuclucError
+from mucluc.core.library import Library
 
 SHOWN_PROBLEMS = 5
 LOG_EVERY = 10.0  # seconds between plain progress lines per source

@@ -25,25 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mucluc import settings
-from mucluc.errors import ConfigError
-
-KINDS = ("provincial", "district", "school")
-KIND_PRIORITY = {kind: rank for rank, kind in enumerate(KINDS)}
-
-
-@dataclass(frozen=True)
-class Library:
-    code: str
-    name: str
-    kind: str
-    parent: str = ""
-    sources: tuple[dict[str, Any], ...] = ()
-
-    @property
-    def priority(self) -> int:
-        """Lower is preferred when choosing the record shown for a book (provincial first)."""
-        return KIND_PRIORITY[self.kind]
+from mucluc.core import settings
+from mucluc.core.errors import ConfigError
+from mucluc.core.library import KINDS, Library
 
 
 @dataclass(frozen=True)

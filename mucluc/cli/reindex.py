@@ -6,8 +6,8 @@ import argparse
 
 from indexer import engine
 from indexer.reindex import reindex
-from mucluc.cli import config_path, run
-from mucluc.config import load_config
+from mucluc.cli.common import config_path, run
+from mucluc.core.config import load_config
 
 
 def register(commands: argparse._SubParsersAction) -> None:
