@@ -1,0 +1,259 @@
+"""The catalogue store: every read and write of the engine goes through :class:`Store`.
+
+A store is an engine client plus the catalogue's index prefix. Its methods name indices by kind
+(``"union"``, ``"records"`` — the aliases) or by concrete name (a new versioned index during a
+rebuild). Every call carries an explicit timeout, and every opensearch-py exception leaves as an
+:class:`~mucluc.core.errors.EngineError` (see :mod:`indexer.store.errors`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from opensearchpy import AsyncOpenSearch
+
+from indexer.store import indices, paginate
+from indexer.store.client import (
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    engine_url,
+    index_prefix,
+    make_client,
+)
+from indexer.store.errors import translated
+from indexer.store.names import Kind, alias, target
+from mucluc.core.errors import EngineError
+
+BULK_TIMEOUT = 120.0
+HEALTH_TIMEOUT = 3.0
+TERMS_PER_QUERY = 1000  # values per terms query (the engine's default limit is 65,536)
+Action = dict[str, Any]
+Source = dict[str, Any]
+
+
+class Store:
+    """One catalogue (``prefix``) on one engine; open it with :meth:`Store.open`.
+
+    ``page_size`` is the page of every full read (:meth:`scan`, :meth:`where`); reads are
+    never capped, a smaller page only means more requests.
+    """
+
+    def __init__(
+        self,
+        client: AsyncOpenSearch,
+        prefix: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        page_size: int = paginate.DEFAULT_PAGE,
+        owns_client: bool = False,
+    ) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.timeout = timeout
+        self.page_size = page_size
+        self._owns_client = owns_client
+
+    @classmethod
+    @asynccontextmanager
+    async def open(
+        cls,
+        url: str | None = None,
+        prefix: str | None = None,
+        *,
+        check: bool = True,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+    ) -> AsyncIterator[Store]:
+        """A store on ``url`` (default: the configured engine) for ``prefix`` (default:
+        MUCLUC_INDEX_PREFIX), closed on exit. With ``check``, an engine that does not answer
+        is an EngineError here rather than at the first real call."""
+        where = url or engine_url()
+        store = cls(
+            make_client(where, timeout=timeout, retries=retries),
+            prefix if prefix is not None else index_prefix(),
+            timeout=timeout,
+            owns_client=True,
+        )
+        try:
+            if check:
+                try:
+                    await store.info()
+                except EngineError as exc:
+                    raise EngineError(f"OpenSearch at {where} does not answer") from exc
+            yield store
+        finally:
+            await store.close()
+
+    def with_prefix(self, prefix: str) -> Store:
+        """Another catalogue on the same client (the caller keeps closing the original)."""
+        return Store(self.client, prefix, timeout=self.timeout, page_size=self.page_size)
+
+    async def close(self) -> None:
+        if self._owns_client:
+            await self.client.close()
+
+    def alias(self, kind: Kind) -> str:
+        return alias(self.prefix, kind)
+
+    def _index(self, name: str) -> str:
+        return target(self.prefix, name)
+
+    # Reads ---------------------------------------------------------------------------------
+
+    async def info(self) -> dict[str, Any]:
+        with translated("asking who it is"):
+            return await self.client.info(request_timeout=self.timeout)
+
+    async def health(self) -> dict[str, Any]:
+        """The cluster's health (``status`` green/yellow/red); a short timeout for probes."""
+        with translated("checking its health"):
+            return await self.client.cluster.health(request_timeout=HEALTH_TIMEOUT)
+
+    async def search(
+        self, name: str, body: dict[str, Any], *, timeout: float | None = None,
+        doing: str = "searching",
+    ) -> dict[str, Any]:
+        """The engine's search response for ``body`` on ``name`` (a kind or an index)."""
+        with translated(doing):
+            return await self.client.search(
+                index=self._index(name), body=body, request_timeout=timeout or self.timeout
+            )
+
+    async def count(
+        self, name: str, body: dict[str, Any] | None = None, *, timeout: float | None = None,
+        doing: str = "counting",
+    ) -> int:
+        with translated(doing):
+            response = await self.client.count(
+                index=self._index(name), body=body, request_timeout=timeout or self.timeout
+            )
+        return int(response["count"])
+
+    async def get(
+        self, name: str, doc_id: str, *, source: Sequence[str] | None = None,
+        doing: str = "reading a document",
+    ) -> Source | None:
+        """The document's source, or None when there is no such document (or index)."""
+        params = {"_source_includes": ",".join(source)} if source else None
+        with translated(doing):
+            found = await self.client.get(
+                index=self._index(name), id=doc_id, params=params, ignore=404,
+                request_timeout=self.timeout,
+            )
+        return found.get("_source") if found.get("found") else None
+
+    async def mget(
+        self, name: str, ids: Sequence[str], *, source: Sequence[str] | None = None,
+        doing: str = "reading stored documents",
+    ) -> dict[str, Source]:
+        """id → source of the documents that exist among ``ids`` (missing ones are left out)."""
+        if not ids:
+            return {}
+        params = {"_source_includes": ",".join(source)} if source else None
+        with translated(doing):
+            response = await self.client.mget(
+                index=self._index(name), body={"ids": list(ids)}, params=params,
+                request_timeout=self.timeout,
+            )
+        return {doc["_id"]: doc.get("_source", {}) for doc in response["docs"] if doc.get("found")}
+
+    def scan(
+        self, name: str, query: dict[str, Any] | None = None, *,
+        source: Sequence[str] | bool = True, sort: Sequence[Any] = (),
+        page_size: int | None = None, doing: str = "reading stored documents",
+    ) -> AsyncIterator[list[paginate.Hit]]:
+        """Every matching document, in pages (see :func:`indexer.store.paginate.pages`)."""
+        return paginate.pages(
+            self.client, self._index(name), query or {"match_all": {}}, source=source,
+            sort=sort, page_size=page_size or self.page_size,
+            timeout=max(self.timeout, 60.0), doing=doing,
+        )
+
+    async def where(
+        self, name: str, field: str, values: Sequence[str], *,
+        source: Sequence[str] | bool = True, doing: str = "",
+    ) -> dict[str, Source]:
+        """id → source of every document whose ``field`` is one of ``values``: all of them,
+        however many documents each value matches."""
+        found: dict[str, Source] = {}
+        unique = sorted(set(values))
+        for start in range(0, len(unique), TERMS_PER_QUERY):
+            query = {"terms": {field: unique[start : start + TERMS_PER_QUERY]}}
+            async for hits in self.scan(
+                name, query, source=source, doing=doing or f"reading {name} by {field}"
+            ):
+                for hit in hits:
+                    found[hit["_id"]] = hit.get("_source", {})
+        return found
+
+    # Writes --------------------------------------------------------------------------------
+
+    async def bulk(self, actions: list[Action], doing: str) -> dict[str, str]:
+        """Send one bulk request; returns id → reason for each document the engine refused.
+
+        A delete of a document that is already gone is not a refusal. The request as a whole
+        failing (engine down, bad request) raises EngineError.
+        """
+        if not actions:
+            return {}
+        with translated(doing):
+            response = await self.client.bulk(body=actions, request_timeout=BULK_TIMEOUT)
+        refused: dict[str, str] = {}
+        if response.get("errors"):
+            for entry in response["items"]:
+                ((operation, result),) = entry.items()
+                status = result.get("status", 200)
+                if status >= 300 and not (operation == "delete" and status == 404):
+                    error = result.get("error", {})
+                    reason = error.get("reason", str(error)) if isinstance(error, dict) else error
+                    refused[result.get("_id", "")] = str(reason)[:300]
+        return refused
+
+    async def bulk_all(self, actions: list[Action], doing: str) -> None:
+        """Like :meth:`bulk`, for writes where any refused document is an error (rebuilds)."""
+        refused = await self.bulk(actions, doing)
+        if refused:
+            doc_id, reason = next(iter(refused.items()))
+            raise EngineError(
+                f"OpenSearch refused {len(refused)} documents while {doing} "
+                f"(first: {doc_id}: {reason})",
+                hint="",
+            )
+
+    async def refresh(self, *names: str) -> None:
+        """Make recent writes to these kinds or indices visible to searches."""
+        index = ",".join(self._index(name) for name in names)
+        with translated(f"refreshing {index}"):
+            await self.client.indices.refresh(index=index, request_timeout=max(self.timeout, 60))
+
+    async def put_mapping(self, name: str, properties: dict[str, Any], doing: str) -> None:
+        """Add fields to an existing index's mapping (older stores gain new fields)."""
+        with translated(doing):
+            await self.client.indices.put_mapping(
+                index=self._index(name), body={"properties": properties},
+                request_timeout=indices.ADMIN_TIMEOUT,
+            )
+
+    # Indices -------------------------------------------------------------------------------
+
+    async def ensure_indices(self) -> dict[Kind, str]:
+        """Both aliases exist and point at an index; returns kind → concrete index."""
+        return await indices.ensure_indices(self.client, self.prefix)
+
+    async def create_versioned(self, kind: Kind) -> str:
+        return await indices.create_versioned(self.client, self.prefix, kind)
+
+    async def current_index(self, kind: Kind) -> str | None:
+        return await indices.current_index(self.client, self.prefix, kind)
+
+    async def swap_alias(self, kind: Kind, new_index: str) -> None:
+        await indices.swap_alias(self.client, self.prefix, kind, new_index)
+
+    async def drop_index(self, index: str) -> None:
+        await indices.drop_index(self.client, index)
+
+    async def drop_all(self) -> None:
+        """Delete every index of this catalogue (tests and `make demo` re-runs use it)."""
+        await indices.drop_all(self.client, self.prefix)

@@ -1,0 +1,98 @@
+"""The shapes of the documents the store holds, as typed dictionaries.
+
+They are the engine's JSON, so they stay dictionaries (no conversion on every read), but every
+module that builds or reads one names its keys through these types.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired, TypedDict
+
+
+class Derived(TypedDict):
+    """What is computed from a record's MARC (see :func:`indexer.store.derived.derived`)."""
+
+    fields: dict[str, Any]  # indexer.marc_document.RecordFields as a dict
+    cluster_key: str  # readable title|author|year key, for people
+    keys: list[str]  # candidate keys under which possible duplicates are looked up
+
+
+class Repair(TypedDict):
+    field: str
+    before: str
+    after: str
+    kind: str
+
+
+class SourceDocument(TypedDict):
+    """A raw-store document: one library's record as received, plus what was derived from it.
+
+    Its id is ``<library>:<local_id>``.
+    """
+
+    library: str
+    source: str
+    local_id: str
+    checksum: str
+    harvested_at: str
+    status: str
+    cluster: str
+    cluster_key: str
+    keys: list[str]
+    marc: dict[str, Any]  # MARC-in-JSON as received
+    fields: dict[str, Any]
+    repairs: list[Repair]
+    source_id: NotRequired[str]
+
+
+class Member(TypedDict):
+    """The part of a raw-store document a union document is built from (``MEMBER_FIELDS``)."""
+
+    library: str
+    local_id: str
+    fields: dict[str, Any]
+    cluster: str
+
+
+MEMBER_FIELDS = ["library", "local_id", "fields", "cluster"]
+
+
+class Holding(TypedDict):
+    """One library's holding of a book, as listed on its union document."""
+
+    library: str
+    library_name: str
+    library_kind: str
+    record_id: str  # the library's own identifier (MARC 001 when present)
+    call_number: str
+    copies: int
+    location: str
+
+
+class UnionDocument(TypedDict):
+    """One book (cluster): search fields merged over every member, display from one of them."""
+
+    title: list[str]
+    subtitle: list[str]
+    authors: list[str]
+    publisher: list[str]
+    subjects: list[str]
+    series: list[str]
+    summary: list[str]
+    isbns: list[str]
+    other_ids: list[str]
+    year: int | None
+    type: str
+    languages: list[str]
+    libraries: list[str]
+    library_kinds: list[str]
+    subject_facet: list[str]
+    author_facet: list[str]
+    title_sort: str
+    author_sort: str
+    members: list[str]
+    member_count: int
+    holding_count: int
+    updated_at: str
+    display: dict[str, Any]
+    holdings: list[Holding]
