@@ -16,22 +16,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from opensearchpy import AsyncOpenSearch
-from opensearchpy.exceptions import OpenSearchException
-
 from harvesters.records import RecordProblem, Repair, SourceRecord
-from indexer.clusters import MAX_KEY_GROUP, candidate_keys, cluster_id, cluster_key, cluster_records
-from indexer.engine import bulk, refresh, translate
-from indexer.indices import alias
-from indexer.marc_document import record_fields
+from indexer.clusters import MAX_KEY_GROUP, cluster_id, cluster_records
 from indexer.schema import KEYWORD
+from indexer.store import Store
+from indexer.store.catalogue import TERMS_PER_QUERY
+from indexer.store.derived import derived
+from indexer.store.names import record_id
+from indexer.store.types import MEMBER_FIELDS, SourceDocument
 from indexer.union import union_document
 from mucluc.core.library import Library
 
 SourceItem = SourceRecord | RecordProblem
-MEMBER_FIELDS = ["library", "local_id", "fields", "cluster"]
-TERMS_PER_QUERY = 1000
-PAGE = 2000
 
 
 @dataclass
@@ -73,7 +69,7 @@ class LoadSummary:
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
 
 
-Prepared = dict[str, Any] | Exception
+Prepared = SourceDocument | Exception
 
 
 def prepare(batch: list[SourceRecord]) -> dict[str, Prepared]:
@@ -90,15 +86,11 @@ def prepare(batch: list[SourceRecord]) -> dict[str, Prepared]:
     return prepared
 
 
-def record_id(library: str, local_id: str) -> str:
-    return f"{library}:{local_id}"
-
-
-def record_document(item: SourceRecord, harvested_at: str) -> dict[str, Any]:
+def record_document(item: SourceRecord, harvested_at: str) -> SourceDocument:
     """The raw-store document of a source record: the MARC as received, plus what we derived."""
     assert item.record is not None
     marc = item.record.as_dict()
-    fields = record_fields(item.record)
+    computed = derived(item.record)
     checksum = hashlib.sha1(
         json.dumps(marc, sort_keys=True, ensure_ascii=False).encode("utf-8")
     ).hexdigest()
@@ -111,11 +103,11 @@ def record_document(item: SourceRecord, harvested_at: str) -> dict[str, Any]:
         "status": "active",
         # Provisional: the Loader sets the real cluster once it has seen the candidates.
         "cluster": cluster_id(record_id(item.library, item.local_id)),
-        "cluster_key": cluster_key(fields),
-        "keys": candidate_keys(fields),
+        "cluster_key": computed["cluster_key"],
+        "keys": computed["keys"],
         "marc": marc,
-        "fields": fields.as_dict(),
-        "repairs": [vars(r) for r in item.repairs],
+        "fields": computed["fields"],
+        "repairs": [vars(r) for r in item.repairs],  # type: ignore[misc]
     }
 
 
@@ -124,20 +116,18 @@ class Loader:
 
     def __init__(
         self,
-        engine: AsyncOpenSearch,
-        prefix: str,
+        store: Store,
         libraries: Mapping[str, Library],
         *,
         batch_size: int = 500,
         progress: Callable[[LoadSummary], None] | None = None,
     ) -> None:
-        self.engine = engine
-        self.prefix = prefix
+        self.store = store
         self.libraries = libraries
         self.batch_size = batch_size
         self.progress = progress
-        self.records_alias = alias(prefix, "records")
-        self.union_alias = alias(prefix, "union")
+        self.records_alias = store.alias("records")
+        self.union_alias = store.alias("union")
         self._mapping_checked = False
 
     async def load(self, items: Iterable[SourceItem] | AsyncIterable[SourceItem]) -> LoadSummary:
@@ -153,7 +143,7 @@ class Loader:
             await self._load_async(items, summary)  # type: ignore[arg-type]
         else:
             await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
-        await self._refresh(self.union_alias)
+        await self.store.refresh("union")
         summary.seconds = time.perf_counter() - started
         if self.progress:
             self.progress(summary)
@@ -265,7 +255,7 @@ class Loader:
         if not documents and not deleted:
             return
         affected, actions, members = await self._recluster(documents, deleted, existing)
-        refused = await self._bulk(actions, "storing records")
+        refused = await self.store.bulk(actions, "storing records")
         for doc_id, reason in refused.items():
             if doc_id not in unique:
                 continue
@@ -279,7 +269,7 @@ class Loader:
                     reason=f"the engine refused the record: {reason}",
                 )
             )
-        await self._refresh(self.records_alias)
+        await self.store.refresh("records")
         if affected:
             # The pool held every member of every affected cluster; if the engine refused some
             # records, ask it what it actually stored instead.
@@ -352,20 +342,12 @@ class Loader:
                 {"index": {"_index": self.union_alias, "_id": cluster}},
                 union_document(cluster, found, self.libraries),
             ]
-        await self._bulk(actions, "writing union records")
+        await self.store.bulk(actions, "writing union records")
 
     async def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        if not ids:
-            return {}
-        try:
-            response = await self.engine.mget(
-                index=self.records_alias,
-                body={"ids": ids},
-                params={"_source_includes": "checksum,cluster"},
-            )
-        except OpenSearchException as exc:
-            raise translate(exc, "reading stored records") from exc
-        return {doc["_id"]: doc["_source"] for doc in response["docs"] if doc.get("found")}
+        return await self.store.mget(
+            "records", ids, source=["checksum", "cluster"], doing="reading stored records"
+        )
 
     async def _members(self, clusters: list[str]) -> dict[str, list[dict[str, Any]]]:
         grouped: dict[str, list[dict[str, Any]]] = {}
@@ -398,56 +380,22 @@ class Loader:
                     }
                 },
             }
-            try:
-                response = await self.engine.search(index=self.records_alias, body=body)
-            except OpenSearchException as exc:
-                raise translate(exc, "counting candidate keys") from exc
+            response = await self.store.search("records", body, doing="counting candidate keys")
             counts = {b["key"]: b["doc_count"] for b in response["aggregations"]["keys"]["buckets"]}
             usable += [key for key in chunk if counts.get(key, 0) < MAX_KEY_GROUP]
         return usable
 
     async def _records_where(self, name: str, values: list[str]) -> dict[str, dict[str, Any]]:
-        """Stored records (id → member fields) whose `name` is one of `values`, in few requests."""
-        found: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(values), TERMS_PER_QUERY):
-            chunk = values[start : start + TERMS_PER_QUERY]
-            after: list[Any] | None = None
-            while True:
-                body: dict[str, Any] = {
-                    "query": {"terms": {name: chunk}},
-                    "_source": MEMBER_FIELDS,
-                    "size": PAGE,
-                    "sort": [{"library": "asc"}, {"local_id": "asc"}],
-                }
-                if after is not None:
-                    body["search_after"] = after
-                try:
-                    response = await self.engine.search(index=self.records_alias, body=body)
-                except OpenSearchException as exc:
-                    raise translate(exc, f"reading stored records by {name}") from exc
-                hits = response["hits"]["hits"]
-                for hit in hits:
-                    found[hit["_id"]] = hit["_source"]
-                if len(hits) < PAGE:
-                    break
-                after = hits[-1]["sort"]
-        return found
+        """Stored records (id → member fields) whose `name` is one of `values`: every one."""
+        return await self.store.where(
+            "records", name, values, source=MEMBER_FIELDS, doing=f"reading stored records by {name}"
+        )
 
     async def _ensure_mapping(self) -> None:
         """Raw stores created before candidate keys existed get the `keys` field (once)."""
         if self._mapping_checked:
             return
-        try:
-            await self.engine.indices.put_mapping(
-                index=self.records_alias, body={"properties": {"keys": KEYWORD}}
-            )
-        except OpenSearchException as exc:
-            raise translate(exc, "adding the keys field to the raw store") from exc
+        await self.store.put_mapping(
+            "records", {"keys": KEYWORD}, "adding the keys field to the raw store"
+        )
         self._mapping_checked = True
-
-    async def _bulk(self, actions: list[dict[str, Any]], doing: str) -> dict[str, str]:
-        """Send a bulk request; returns id → reason for the documents the engine refused."""
-        return await bulk(self.engine, actions, doing)
-
-    async def _refresh(self, index: str) -> None:
-        await refresh(self.engine, index)

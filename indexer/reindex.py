@@ -13,18 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from opensearchpy import AsyncOpenSearch
-from opensearchpy.exceptions import OpenSearchException
-
-from indexer.clusters import candidate_keys, cluster_key, cluster_records
-from indexer.engine import bulk_all, refresh, translate
-from indexer.indices import alias, create_versioned, current_index, ensure_indices, swap_alias
-from indexer.marc_document import marc_record, record_fields
+from indexer.clusters import cluster_records
+from indexer.marc_document import marc_record
 from indexer.schema import KEYWORD
+from indexer.store import Store
+from indexer.store.derived import derived
+from indexer.store.types import MEMBER_FIELDS
 from indexer.union import union_document
 from mucluc.core.library import Library
 
-PAGE = 1000
+BULK_PAGE = 1000  # updates per bulk request
 # What `indexer.matching` reads of a record's fields (recluster loads only these).
 MATCHING_FIELDS = (
     "title", "subtitle", "part", "authors", "year", "edition", "pages", "series", "isbns",
@@ -40,107 +38,65 @@ class ReindexResult:
     seconds: float
 
 
-async def _pages(engine: AsyncOpenSearch, index: str, source: list[str] | bool, sort: list[Any]):  # type: ignore[no-untyped-def]
-    after: list[Any] | None = None
-    while True:
-        body: dict[str, Any] = {
-            "query": {"match_all": {}},
-            "size": PAGE,
-            "sort": sort,
-            "_source": source,
-        }
-        if after is not None:
-            body["search_after"] = after
-        try:
-            response = await engine.search(index=index, body=body)
-        except OpenSearchException as exc:
-            raise translate(exc, "reading the raw store") from exc
-        hits = response["hits"]["hits"]
-        if not hits:
-            return
-        yield hits
-        after = hits[-1]["sort"]
-
-
-async def remap_records(engine: AsyncOpenSearch, prefix: str) -> int:
-    """Recompute fields and candidate keys of every stored record from its MARC."""
-    records_alias = alias(prefix, "records")
+async def remap_records(store: Store) -> int:
+    """Recompute the derived fields of every stored record from its MARC."""
+    records_alias = store.alias("records")
     count = 0
-    async for hits in _pages(
-        engine,
-        records_alias,
-        ["marc", "library", "local_id"],
-        [{"library": "asc"}, {"local_id": "asc"}],
-    ):
+    async for hits in store.scan("records", source=["marc"], doing="reading the raw store"):
         actions: list[dict[str, Any]] = []
         for hit in hits:
             count += 1
-            fields = record_fields(marc_record(hit["_source"]["marc"]))
             actions += [
                 {"update": {"_index": records_alias, "_id": hit["_id"]}},
-                {
-                    "doc": {
-                        "fields": fields.as_dict(),
-                        "cluster_key": cluster_key(fields),
-                        "keys": candidate_keys(fields),
-                    }
-                },
+                {"doc": derived(marc_record(hit["_source"]["marc"]))},
             ]
-        if actions:
-            await bulk_all(engine, actions, "updating stored records")
-    await refresh(engine, records_alias)
+        await store.bulk_all(actions, "updating stored records")
+    await store.refresh("records")
     return count
 
 
-async def recluster(engine: AsyncOpenSearch, prefix: str) -> int:
+async def recluster(store: Store) -> int:
     """Decide every cluster again from all stored records; returns how many records moved.
 
     The same `cluster_records` the Loader runs on each batch's neighbourhood runs here on the
     whole store, so a rebuild gives the clusters incremental loading maintains. Only the fields
     matching reads are held in memory (no MARC, subjects or summaries).
     """
-    records_alias = alias(prefix, "records")
+    records_alias = store.alias("records")
     fields: dict[str, dict[str, Any]] = {}
     current: dict[str, str] = {}
-    async for hits in _pages(
-        engine,
-        records_alias,
-        ["cluster", *(f"fields.{name}" for name in MATCHING_FIELDS)],
-        [{"library": "asc"}, {"local_id": "asc"}],
+    async for hits in store.scan(
+        "records",
+        source=["cluster", *(f"fields.{name}" for name in MATCHING_FIELDS)],
+        doing="reading the raw store",
     ):
         for hit in hits:
             fields[hit["_id"]] = hit["_source"].get("fields", {})
             current[hit["_id"]] = hit["_source"].get("cluster", "")
     assignment = cluster_records(fields)
     moved = [doc_id for doc_id in sorted(assignment) if assignment[doc_id] != current[doc_id]]
-    for start in range(0, len(moved), PAGE):
+    for start in range(0, len(moved), BULK_PAGE):
         actions: list[dict[str, Any]] = []
-        for doc_id in moved[start : start + PAGE]:
+        for doc_id in moved[start : start + BULK_PAGE]:
             actions += [
                 {"update": {"_index": records_alias, "_id": doc_id}},
                 {"doc": {"cluster": assignment[doc_id]}},
             ]
-        await bulk_all(engine, actions, "updating clusters in the raw store")
-    await refresh(engine, records_alias)
+        await store.bulk_all(actions, "updating clusters in the raw store")
+    await store.refresh("records")
     return len(moved)
 
 
-async def reindex(
-    engine: AsyncOpenSearch, prefix: str, libraries: Mapping[str, Library]
-) -> ReindexResult:
+async def reindex(store: Store, libraries: Mapping[str, Library]) -> ReindexResult:
     """Build a new union index from the raw store and point the alias at it."""
     started = time.perf_counter()
-    await ensure_indices(engine, prefix)
-    try:  # raw stores made before candidate keys existed
-        await engine.indices.put_mapping(
-            index=alias(prefix, "records"), body={"properties": {"keys": KEYWORD}}
-        )
-    except OpenSearchException as exc:
-        raise translate(exc, "adding the keys field to the raw store") from exc
-    records = await remap_records(engine, prefix)
-    await recluster(engine, prefix)
-    old = await current_index(engine, prefix, "union")
-    new = await create_versioned(engine, prefix, "union")
+    await store.ensure_indices()
+    # raw stores made before candidate keys existed
+    await store.put_mapping("records", {"keys": KEYWORD}, "adding the keys field to the raw store")
+    records = await remap_records(store)
+    await recluster(store)
+    old = await store.current_index("union")
+    new = await store.create_versioned("union")
     union_count = 0
     group: list[dict[str, Any]] = []
     current: str | None = None
@@ -149,14 +105,14 @@ async def reindex(
     async def flush() -> None:
         nonlocal actions
         if actions:
-            await bulk_all(engine, actions, "writing the new union index")
+            await store.bulk_all(actions, "writing the new union index")
             actions = []
 
-    async for hits in _pages(
-        engine,
-        alias(prefix, "records"),
-        ["library", "local_id", "fields", "cluster"],
-        [{"cluster": "asc"}, {"library": "asc"}, {"local_id": "asc"}],
+    async for hits in store.scan(
+        "records",
+        source=MEMBER_FIELDS,
+        sort=[{"cluster": "asc"}, {"library": "asc"}, {"local_id": "asc"}],
+        doing="reading the raw store",
     ):
         for hit in hits:
             source = hit["_source"]
@@ -169,7 +125,7 @@ async def reindex(
                 group = []
             current = source["cluster"]
             group.append(source)
-        if len(actions) >= 2 * PAGE:
+        if len(actions) >= 2 * BULK_PAGE:
             await flush()
     if current is not None and group:
         actions += [
@@ -178,13 +134,10 @@ async def reindex(
         ]
         union_count += 1
     await flush()
-    await refresh(engine, new)
-    await swap_alias(engine, prefix, "union", new)
+    await store.refresh(new)
+    await store.swap_alias("union", new)
     if old and old != new:
-        try:
-            await engine.indices.delete(index=old)
-        except OpenSearchException as exc:
-            raise translate(exc, f"deleting the old index {old}") from exc
+        await store.drop_index(old)
     return ReindexResult(
         index=new,
         records=records,

@@ -1,4 +1,4 @@
-"""The application factory: routes, middlewares, and the engine client opened and closed once.
+"""The application factory: routes, middlewares, and the catalogue store opened and closed once.
 
 Middlewares, outermost first: observe (access log, metrics) → CORS → rate limit → cache (ETag,
 Cache-Control, gzip) → limits (query-string size, time) → errors (one JSON shape) → handler.
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 
 from aiohttp import web
-from opensearchpy import AsyncOpenSearch
-from opensearchpy.exceptions import OpenSearchException
 
+from indexer.store import Store
+from mucluc.core.errors import EngineError
 from mucluc.core.library import Library
 from searchapi.errors import error_middleware, error_response
 from searchapi.httpcache import cache_middleware, cors_middleware
@@ -22,7 +22,7 @@ from searchapi.observe import METRICS, Metrics, metrics, observe_middleware
 from searchapi.openapi import document
 from searchapi.records import get_record
 from searchapi.search import search
-from searchapi.state import ENGINE, ENGINE_URL, LIBRARIES, PREFIX
+from searchapi.state import LIBRARIES, STORE
 from searchapi.suggest import suggest
 from searchapi.widget import add_routes
 
@@ -32,10 +32,9 @@ ENGINE_TIMEOUT = 10.0
 
 
 async def health(request: web.Request) -> web.Response:
-    engine = request.app[ENGINE]
     try:
-        cluster = await engine.cluster.health(request_timeout=3)
-    except OpenSearchException:  # opensearch-py wraps connection failures in its own tree
+        cluster = await request.app[STORE].health()
+    except EngineError:
         return error_response(
             503,
             "engine_unavailable",
@@ -66,7 +65,7 @@ def create_app(
 
     ``cors_origins`` lists the web origins allowed to call the API from a browser (``"*"`` for
     any); ``rate``/``burst`` set each client's token bucket; ``timeout`` caps a request's time.
-    Nothing connects until the app starts: the engine client lives in ``cleanup_ctx``.
+    Nothing connects until the app starts: the store lives in ``cleanup_ctx``.
     """
     app = web.Application(
         middlewares=[
@@ -79,21 +78,20 @@ def create_app(
         ],
         client_max_size=MAX_REQUEST_BYTES,
     )
-    app[ENGINE_URL] = engine_url
-    app[PREFIX] = prefix
     app[LIBRARIES] = dict(libraries)
     app[METRICS] = Metrics.create()
     app[OPENAPI] = document()
 
-    async def engine_client(app: web.Application) -> AsyncIterator[None]:
+    async def open_store(app: web.Application) -> AsyncIterator[None]:
         # One retry at most: when the engine is down the reader gets a 503 at once, and the
         # next request tries again, so the API recovers by itself when the engine returns.
-        client = AsyncOpenSearch(hosts=[app[ENGINE_URL]], timeout=ENGINE_TIMEOUT, max_retries=1)
-        app[ENGINE] = client
-        yield
-        await client.close()
+        async with Store.open(
+            engine_url, prefix, check=False, timeout=ENGINE_TIMEOUT, retries=1
+        ) as store:
+            app[STORE] = store
+            yield
 
-    app.cleanup_ctx.append(engine_client)
+    app.cleanup_ctx.append(open_store)
     app.router.add_get("/health", health)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/v1/search", search)

@@ -8,28 +8,25 @@ aggregations, so they stay cheap with millions of holdings.
 from __future__ import annotations
 
 from aiohttp import web
-from opensearchpy.exceptions import OpenSearchException
 
-from indexer.engine import translate
-from searchapi.state import ENGINE, LIBRARIES, PREFIX
+from searchapi.state import LIBRARIES, STORE
 
 
 async def libraries(request: web.Request) -> web.Response:
-    engine = request.app[ENGINE]
-    prefix = request.app[PREFIX]
+    store = request.app[STORE]
     known = request.app[LIBRARIES]
     size = max(len(known), 1) + 50
-    try:
-        records = await engine.search(
-            index=f"{prefix}-records",
-            body={"size": 0, "aggs": {"by": {"terms": {"field": "library", "size": size}}}},
-        )
-        books = await engine.search(
-            index=f"{prefix}-union",
-            body={"size": 0, "aggs": {"by": {"terms": {"field": "libraries", "size": size}}}},
-        )
-    except OpenSearchException as exc:
-        raise translate(exc, "counting the libraries' records") from exc
+    doing = "counting the libraries' records"
+    records = await store.search(
+        "records",
+        {"size": 0, "aggs": {"by": {"terms": {"field": "library", "size": size}}}},
+        doing=doing,
+    )
+    books = await store.search(
+        "union",
+        {"size": 0, "aggs": {"by": {"terms": {"field": "libraries", "size": size}}}},
+        doing=doing,
+    )
     record_counts = {b["key"]: b["doc_count"] for b in records["aggregations"]["by"]["buckets"]}
     book_counts = {b["key"]: b["doc_count"] for b in books["aggregations"]["by"]["buckets"]}
     listed = [

@@ -11,43 +11,31 @@ import re
 from typing import Any
 
 from aiohttp import web
-from opensearchpy import AsyncOpenSearch
-from opensearchpy.exceptions import NotFoundError, OpenSearchException
 
-from indexer.engine import translate
+from indexer.store import Store
 from mucluc.core.errors import ApiError
 from searchapi import exports
 from searchapi.hits import record
-from searchapi.state import ENGINE, PREFIX
+from searchapi.state import STORE
 
 RECORD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-MEMBER_SOURCE = "library,local_id,source,harvested_at,fields"
+MEMBER_SOURCE = ["library", "local_id", "source", "harvested_at", "fields"]
 
 
-async def _union(engine: AsyncOpenSearch, prefix: str, doc_id: str) -> dict[str, Any]:
-    try:
-        found = await engine.get(index=f"{prefix}-union", id=doc_id)
-    except NotFoundError:
-        raise ApiError(404, "not_found", f"No record with id {doc_id}.") from None
-    except OpenSearchException as exc:
-        raise translate(exc, "reading a record") from exc
-    return found["_source"]
+async def _union(store: Store, doc_id: str) -> dict[str, Any]:
+    found = await store.get("union", doc_id, doing="reading a record")
+    if found is None:
+        raise ApiError(404, "not_found", f"No record with id {doc_id}.")
+    return found
 
 
-async def _members(engine: AsyncOpenSearch, prefix: str, ids: list[str]) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    try:
-        response = await engine.mget(
-            index=f"{prefix}-records", body={"ids": ids}, params={"_source_includes": MEMBER_SOURCE}
-        )
-    except OpenSearchException as exc:
-        raise translate(exc, "reading member records") from exc
+async def _members(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+    found = await store.mget("records", ids, source=MEMBER_SOURCE, doing="reading member records")
     members = []
-    for doc in response["docs"]:
-        if not doc.get("found"):
+    for doc_id in ids:  # in the union document's order
+        if doc_id not in found:
             continue
-        member = doc["_source"]
+        member = found[doc_id]
         fields = member.get("fields", {})
         members.append(
             {
@@ -65,20 +53,15 @@ async def _members(engine: AsyncOpenSearch, prefix: str, ids: list[str]) -> list
     return members
 
 
-async def _preferred_marc(engine: AsyncOpenSearch, prefix: str, source: dict[str, Any]) -> Any:
+async def _preferred_marc(store: Store, source: dict[str, Any]) -> Any:
     display = source.get("display", {})
     candidates = [display.get("preferred"), *source.get("members", [])]
     for member_id in [c for c in candidates if c]:
-        try:
-            found = await engine.get(
-                index=f"{prefix}-records", id=member_id, params={"_source_includes": "marc"}
-            )
-        except NotFoundError:
-            continue
-        except OpenSearchException as exc:
-            raise translate(exc, "reading a MARC record") from exc
-        if found["_source"].get("marc"):
-            return found["_source"]["marc"]
+        found = await store.get(
+            "records", member_id, source=["marc"], doing="reading a MARC record"
+        )
+        if found and found.get("marc"):
+            return found["marc"]
     raise ApiError(404, "not_found", "The book's MARC record is no longer in the raw store.")
 
 
@@ -94,15 +77,14 @@ async def get_record(request: web.Request) -> web.Response:
             "bad_format",
             f"Unknown format {requested!r}; use one of json, {', '.join(exports.EXPORTS)}.",
         )
-    engine = request.app[ENGINE]
-    prefix = request.app[PREFIX]
-    source = await _union(engine, prefix, doc_id)
+    store = request.app[STORE]
+    source = await _union(store, doc_id)
     if name is None:
-        members = await _members(engine, prefix, source.get("members", []))
+        members = await _members(store, source.get("members", []))
         return web.json_response(record(source, doc_id, members))
     export = exports.EXPORTS[name]
     if export.from_marc:
-        marc = exports.marc_record(await _preferred_marc(engine, prefix, source))
+        marc = exports.marc_record(await _preferred_marc(store, source))
         body = exports.MARC_WRITERS[name](marc)
     else:
         body = exports.DISPLAY_WRITERS[name](source.get("display", {}), doc_id)

@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from opensearchpy.exceptions import OpenSearchException
 
-from indexer.engine import translate
+from indexer.store import QueryTooComplex
 from mucluc.core.errors import ApiError
 from searchapi import cursor, didyoumean
 from searchapi.hits import hit
 from searchapi.query_parser import Node, free_text, parse, to_dsl
-from searchapi.state import ENGINE, LIBRARIES, PREFIX
+from searchapi.state import LIBRARIES, STORE
 
 MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
@@ -188,18 +187,8 @@ async def _suggestion(
     if "post_filter" in body:
         narrowing.append(body["post_filter"])
     count_body = {"query": {"bool": {"must": [to_dsl(better)], "filter": narrowing}}}
-    try:
-        counted = await request.app[ENGINE].count(
-            index=f"{request.app[PREFIX]}-union", body=count_body
-        )
-    except OpenSearchException as exc:
-        raise translate(exc, "checking a suggestion") from exc
-    return corrected if counted["count"] > total else None
-
-
-def too_complex(exc: OpenSearchException) -> bool:
-    """The engine refused the query for its size (its clause limit), not for being down."""
-    return "too_many" in str(exc) or "maxClauseCount" in str(exc)
+    counted = await request.app[STORE].count("union", count_body, doing="checking a suggestion")
+    return corrected if counted > total else None
 
 
 async def search(request: web.Request) -> web.Response:
@@ -238,18 +227,15 @@ async def search(request: web.Request) -> web.Response:
     words = free_text(node)
     if words:
         body["suggest"] = didyoumean.suggest_body(" ".join(words))
-    engine = request.app[ENGINE]
     try:
-        response = await engine.search(index=f"{request.app[PREFIX]}-union", body=body)
-    except OpenSearchException as exc:
-        if too_complex(exc):
-            raise ApiError(
-                400,
-                "query_too_complex",
-                "The query has too many words or parts for one search; shorten it, or search "
-                "one field such as title: or author:.",
-            ) from exc
-        raise translate(exc, "searching") from exc
+        response = await request.app[STORE].search("union", body, doing="searching")
+    except QueryTooComplex as exc:  # the engine's clause limit: the reader can shorten it
+        raise ApiError(
+            400,
+            "query_too_complex",
+            "The query has too many words or parts for one search; shorten it, or search "
+            "one field such as title: or author:.",
+        ) from exc
     total = response["hits"]["total"]["value"]
     found = response["hits"]["hits"]
     next_cursor = None

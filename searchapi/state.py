@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aiohttp import web
-from opensearchpy import AsyncOpenSearch
 
+from indexer.store import Store
 from mucluc.core.library import Library
 
-ENGINE: web.AppKey[AsyncOpenSearch] = web.AppKey("engine", AsyncOpenSearch)
-PREFIX: web.AppKey[str] = web.AppKey("prefix", str)
+STORE: web.AppKey[Store] = web.AppKey("store", Store)
 LIBRARIES: web.AppKey[Mapping[str, Library]] = web.AppKey("libraries", Mapping)
-ENGINE_URL: web.AppKey[str] = web.AppKey("engine_url", str)

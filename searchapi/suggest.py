@@ -11,13 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from opensearchpy.exceptions import OpenSearchException
 
 from analyzers.fold import fold
 from analyzers.normalise import normalise
-from indexer.engine import translate
 from mucluc.core.errors import ApiError
-from searchapi.state import ENGINE, PREFIX
+from searchapi.state import STORE
 
 MIN_CHARS = 2
 MAX_CHARS = 100
@@ -84,10 +82,7 @@ async def suggest(request: web.Request) -> web.Response:
             }
         },
     }
-    try:
-        response = await request.app[ENGINE].search(index=f"{request.app[PREFIX]}-union", body=body)
-    except OpenSearchException as exc:
-        raise translate(exc, "suggesting") from exc
+    response = await request.app[STORE].search("union", body, doing="suggesting")
     candidates: list[tuple[str, str]] = []
     for found in response["hits"]["hits"]:
         display = found["_source"].get("display", {})

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer import engine
+from indexer import store
 from indexer.load import LoadSummary
 from indexer.node import default_home
 
@@ -27,7 +27,7 @@ def config_path(args: argparse.Namespace) -> Path | None:
 
 
 def engine_url() -> str:
-    return engine.engine_url()
+    return store.engine_url()
 
 
 def reports_directory() -> Path:

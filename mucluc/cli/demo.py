@@ -14,10 +14,10 @@ import json
 import os
 from pathlib import Path
 
-from indexer import engine, node
-from indexer.indices import drop_all, ensure_indices
+from indexer import node
 from indexer.load import Loader
 from indexer.schema import records_body, union_body
+from indexer.store import Store, node_directory
 from mucluc.cli.common import config_path, run
 from mucluc.cli.serve import serve
 from mucluc.core import settings
@@ -49,7 +49,7 @@ def main(args: argparse.Namespace) -> int:
         os.environ["MUCLUC_INDEX_PREFIX"] = DEMO_PREFIX
     if not settings.get("MUCLUC_OPENSEARCH_URL"):
         print("Starting the local OpenSearch node (the first run downloads it once)…", flush=True)
-        state = node.start(engine.node_directory())
+        state = node.start(node_directory())
         print(f"OpenSearch {state.version} is running at {state.url}", flush=True)
     from mucluc.demo.catalogue import write_demo_catalogue
 
@@ -86,18 +86,18 @@ def _fingerprint(files: dict[str, Path], prefix: str, union_index: str) -> str:
 async def load_demo(config: Config, files: dict[str, Path], marker: Path) -> None:
     from harvesters.files import read_path
 
-    async with engine.connected() as client:
-        prefix = engine.index_prefix()
-        indices = await ensure_indices(client, prefix)
+    async with Store.open() as store:
+        prefix = store.prefix
+        indices = await store.ensure_indices()
         fingerprint = _fingerprint(files, prefix, indices["union"])
         if marker.exists() and json.loads(marker.read_text()).get("fingerprint") == fingerprint:
             print("The demo catalogue is already loaded.", flush=True)
             return
         if prefix == DEMO_PREFIX:  # the demo's own indices: rebuild them whole
-            await drop_all(client, prefix)
-            indices = await ensure_indices(client, prefix)
+            await store.drop_all()
+            indices = await store.ensure_indices()
             fingerprint = _fingerprint(files, prefix, indices["union"])
-        loader = Loader(client, prefix, config.libraries)
+        loader = Loader(store, config.libraries)
         for code, path in sorted(files.items()):
             library = config.library(code)
             summary = await loader.load(read_path(path, library=code))

@@ -8,11 +8,9 @@ because clustering a batch must see every record stored before it (two batches c
 could each miss the other's copy of the same book).
 
 The checkpoint contract (:mod:`harvesters.checkpoints`) is kept: a batch is committed only after
-it is stored, so a killed harvest resumes with no loss and no duplicates. One more gap is closed
-here: a process killed *while* a batch is being stored may leave records stored whose union
-documents were not rebuilt, and the re-delivered records then look unchanged. So before storing,
-the batch's record ids and current clusters are written to an in-flight marker, removed after the
-commit; a run that finds a marker rebuilds those clusters first.
+it is stored, so a killed harvest resumes with no loss and no duplicates. A process killed *while*
+a batch is being stored is covered by the in-flight markers of
+:class:`indexer.store.recovery.HarvestStore`: a run that finds one rebuilds those clusters first.
 
 A failing source is reported and does not stop the others; the exit status is 1 if any failed.
 """
@@ -21,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -30,17 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from opensearchpy import AsyncOpenSearch
-from opensearchpy.exceptions import OpenSearchException
-
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.reports import RunReport, location, now, write_run_report
 from harvesters.sources import harvest_source, source_name
-from indexer import engine
-from indexer.engine import translate
-from indexer.indices import alias, ensure_indices
-from indexer.load import Loader, LoadSummary, record_id
+from indexer.load import Loader, LoadSummary
 from indexer.node import default_home
+from indexer.store import Store
+from indexer.store.recovery import HarvestStore
 from mucluc.cli.common import config_path, reports_directory, run
 from mucluc.core.config import Config, load_config
 from mucluc.core.errors import ConfigError, MuclucError
@@ -161,10 +153,9 @@ async def harvest_all(
     """Harvest ``jobs`` (at most ``concurrency`` at once); one written report per job, in order."""
     state_dir = state_dir or state_directory()
     reports_dir = reports_dir or reports_directory()
-    async with engine.connected() as client:
-        prefix = engine.index_prefix()
-        await ensure_indices(client, prefix)
-        store = Store(client, prefix, config.libraries, state_dir / "in-flight")
+    async with Store.open() as engine:
+        await engine.ensure_indices()
+        store = HarvestStore(engine, Loader(engine, config.libraries), state_dir / "in-flight")
         limit = asyncio.Semaphore(concurrency)
         with Display([job.name for job in jobs]) as display:
 
@@ -176,17 +167,14 @@ async def harvest_all(
             reports = await asyncio.gather(*(bounded(job) for job in jobs))
         for report in reports:
             await asyncio.to_thread(write_run_report, reports_dir, report)
-        try:
-            await client.indices.refresh(index=alias(prefix, "union"))
-        except OpenSearchException as exc:
-            raise translate(exc, "refreshing the union index") from exc
+        await engine.refresh("union")
     return list(reports)
 
 
 async def harvest_one(
     config: Config,
     job: Job,
-    store: Store,
+    store: HarvestStore,
     display: Display,
     *,
     state_dir: Path,
@@ -212,7 +200,7 @@ async def harvest_one(
                     records.append(item)
             summary.read += len(records)
             report.fetched += len(batch.records)
-            await store.store(job.name, records, summary)
+            await store.store_batch(job.name, records, summary)
             await batch.commit()
             await store.settle(job.name)
             display.advance(job.name, len(batch.records), batch.label, summary)
@@ -229,89 +217,6 @@ async def harvest_one(
     report.add_repairs(summary.repairs)
     display.finish(job.name, report)
     return report
-
-
-class Store:
-    """One Loader shared by every source, storing one batch at a time, with in-flight markers."""
-
-    def __init__(self, client: AsyncOpenSearch, prefix: str, libraries: Mapping[str, Library],
-                 markers: Path) -> None:
-        self.client = client
-        self.loader = Loader(client, prefix, libraries)
-        self.records_alias = alias(prefix, "records")
-        self.union_alias = alias(prefix, "union")
-        self.markers = markers
-        self.lock = asyncio.Lock()
-
-    def _marker(self, source: str) -> Path:
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in source)
-        return self.markers / f"{safe}.json"
-
-    async def store(self, source: str, records: list[SourceRecord], summary: LoadSummary) -> None:
-        if not records:
-            return
-        async with self.lock:
-            ids = sorted({record_id(r.library, r.local_id) for r in records})
-            clusters = sorted(set((await self._clusters_of(ids)).values()))
-            await asyncio.to_thread(self._write_marker, source, {"ids": ids, "clusters": clusters})
-            await self.loader.load_batch(records, summary)
-
-    async def settle(self, source: str) -> None:
-        """The batch is stored and committed: forget its marker."""
-        self._marker(source).unlink(missing_ok=True)
-
-    async def repair(self, source: str) -> None:
-        """Rebuild the union documents a killed run may have left stale (see the module doc)."""
-        path = self._marker(source)
-        try:
-            marker = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return
-        except (OSError, ValueError):
-            path.unlink(missing_ok=True)
-            return
-        async with self.lock:
-            ids = list(marker.get("ids", []))
-            clusters = set(marker.get("clusters", [])) | set(
-                (await self._clusters_of(ids)).values())
-            members = await self._search_ids(self.records_alias, "cluster", sorted(clusters))
-            clusters |= set(await self._search_ids(self.union_alias, "members",
-                                                   sorted(set(ids) | set(members))))
-            clusters |= set(members.values())
-            if clusters:
-                await self.loader.rebuild_clusters(clusters)
-        path.unlink(missing_ok=True)
-
-    def _write_marker(self, source: str, payload: Mapping[str, Any]) -> None:
-        path = self._marker(source)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(payload), encoding="utf-8")
-        os.replace(tmp, path)
-
-    async def _clusters_of(self, ids: list[str]) -> dict[str, str]:
-        if not ids:
-            return {}
-        try:
-            response = await self.client.mget(index=self.records_alias, body={"ids": ids},
-                                              params={"_source_includes": "cluster"})
-        except OpenSearchException as exc:
-            raise translate(exc, "reading stored records") from exc
-        return {d["_id"]: d["_source"]["cluster"] for d in response["docs"] if d.get("found")}
-
-    async def _search_ids(self, index: str, name: str, values: list[str]) -> dict[str, str]:
-        """id → cluster of the documents of ``index`` whose ``name`` is one of ``values``."""
-        found: dict[str, str] = {}
-        for start in range(0, len(values), 1000):
-            body = {"query": {"terms": {name: values[start:start + 1000]}}, "size": 10000,
-                    "_source": ["cluster"]}
-            try:
-                response = await self.client.search(index=index, body=body)
-            except OpenSearchException as exc:
-                raise translate(exc, f"reading {index} by {name}") from exc
-            for hit in response["hits"]["hits"]:
-                found[hit["_id"]] = hit["_source"].get("cluster", hit["_id"])
-        return found
 
 
 class Display:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from harvesters.files import read_path
 from harvesters.records import RecordProblem, SourceRecord
-from indexer import engine
-from indexer.indices import ensure_indices
 from indexer.load import Loader, LoadSummary
+from indexer.store import Store
 from mucluc.cli.common import config_path, end_progress, progress_printer, run, write_report
 from mucluc.core.config import Config, load_config
 from mucluc.core.errors import SourceError
@@ -54,10 +53,9 @@ def main(args: argparse.Namespace) -> int:
 
 
 async def load_path(config: Config, code: str, path: Path, fmt: str = "auto") -> LoadSummary:
-    async with engine.connected() as client:
-        prefix = engine.index_prefix()
-        await ensure_indices(client, prefix)
-        loader = Loader(client, prefix, config.libraries, progress=progress_printer(code))
+    async with Store.open() as store:
+        await store.ensure_indices()
+        loader = Loader(store, config.libraries, progress=progress_printer(code))
         items: Iterator[SourceRecord | RecordProblem] = read_path(path, library=code, fmt=fmt)
         try:
             return await loader.load(items)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from indexer import engine, node
+from indexer import node, store
 from mucluc.core import settings
 
 
@@ -19,7 +19,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    directory = node.Path(args.directory) if args.directory else engine.node_directory()
+    directory = node.Path(args.directory) if args.directory else store.node_directory()
     external = settings.get("MUCLUC_OPENSEARCH_URL")
     if args.action == "start":
         if external:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from indexer import engine
 from indexer.reindex import reindex
+from indexer.store import Store
 from mucluc.cli.common import config_path, run
 from mucluc.core.config import load_config
 
@@ -21,8 +21,8 @@ def main(args: argparse.Namespace) -> int:
     config = load_config(config_path(args))
 
     async def body() -> None:
-        async with engine.connected() as client:
-            result = await reindex(client, engine.index_prefix(), config.libraries)
+        async with Store.open() as store:
+            result = await reindex(store, config.libraries)
             print(
                 f"Rebuilt {result.union_documents} books from {result.records} records into "
                 f"{result.index} in {result.seconds:.1f} s; the alias now points at it"

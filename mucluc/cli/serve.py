@@ -6,7 +6,7 @@ import argparse
 
 from aiohttp import web
 
-from indexer import engine
+from indexer import store
 from mucluc.cli.common import config_path
 from mucluc.core import settings
 from mucluc.core.config import Config, load_config
@@ -52,8 +52,8 @@ def rate_limit() -> tuple[float, float]:
 def serve(config: Config, *, host: str, port: int, banner: str = "") -> None:
     rate, burst = rate_limit()
     app = create_app(
-        engine.engine_url(),
-        engine.index_prefix(),
+        store.engine_url(),
+        store.index_prefix(),
         config.libraries,
         cors_origins=cors_origins(),
         rate=rate,
