@@ -48,14 +48,14 @@ from opensearchpy import AsyncOpenSearch
 from bench.common import engine_url, table, write_results
 from bench.query_kinds import KINDS, title_words, unaccented
 from harvesters.files import read_path
-from indexer.indices import drop_all, ensure_indices
 from indexer.load import Loader
 from indexer.node import free_port
+from indexer.store import Store, alias
 from mucluc.core.library import Library
 from mucluc.demo.generate import generate_records
 from mucluc.demo.libraries import DEMO_LIBRARIES
 from searchapi.search import search
-from searchapi.state import ENGINE, LIBRARIES, PREFIX
+from searchapi.state import LIBRARIES, STORE
 
 RECORDS = int(os.environ.get("MUCLUC_BENCH_API_RECORDS", "100000"))
 SECONDS = float(os.environ.get("MUCLUC_BENCH_API_SECONDS", "20"))
@@ -103,9 +103,10 @@ async def build_catalogue(engine: AsyncOpenSearch, work: Path) -> dict[str, Any]
     if existing >= RECORDS:
         print(f"reusing {UNION}: {existing:,} union documents", flush=True)
         return {"reused": True, "union_documents": existing, "load_seconds": None}
-    await drop_all(engine, PREFIX_NAME)
-    await ensure_indices(engine, PREFIX_NAME)
-    loader = Loader(engine, PREFIX_NAME, LIBS, batch_size=BATCH)
+    store = Store(engine, PREFIX_NAME)
+    await store.drop_all()
+    await store.ensure_indices()
+    loader = Loader(store, LIBS, batch_size=BATCH)
     started = time.perf_counter()
     loaded, seed, wanted = 0, 0, RECORDS
     # Clusters can merge a few records, so top up (new seeds) until the union index is full.
@@ -188,26 +189,25 @@ def make_mix(books: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return mix
 
 
-class _RecordingEngine:
-    """Stands in for the engine client: keeps the search body and answers 'nothing found'."""
+class _RecordingStore:
+    """Stands in for the catalogue store: keeps the search body and answers 'nothing found'."""
 
     def __init__(self) -> None:
         self.bodies: list[tuple[str, dict[str, Any]]] = []
 
-    async def search(self, *, index: str, body: dict[str, Any], **_: Any) -> dict[str, Any]:
-        self.bodies.append((index, json.loads(json.dumps(body))))
+    async def search(self, name: str, body: dict[str, Any], **_: Any) -> dict[str, Any]:
+        self.bodies.append((alias(PREFIX_NAME, name), json.loads(json.dumps(body))))  # type: ignore[arg-type]
         return {"hits": {"total": {"value": 0}, "hits": []}}
 
-    async def count(self, **_: Any) -> dict[str, Any]:  # pragma: no cover - not reached
-        return {"count": 0}
+    async def count(self, *_: Any, **__: Any) -> int:  # pragma: no cover - not reached
+        return 0
 
 
 async def engine_request(params: list[tuple[str, str]]) -> tuple[str, dict[str, Any]]:
     """(index, body) our search handler sends to the engine for this request, by running it."""
     app = web.Application()
-    recorder = _RecordingEngine()
-    app[ENGINE] = recorder  # type: ignore[misc]
-    app[PREFIX] = PREFIX_NAME
+    recorder = _RecordingStore()
+    app[STORE] = recorder  # type: ignore[assignment]
     app[LIBRARIES] = LIBS
     request = make_mocked_request("GET", "/api/v1/search?" + urlencode(params), app=app)
     response = await search(request)

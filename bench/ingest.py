@@ -20,8 +20,8 @@ from opensearchpy import AsyncOpenSearch
 
 from bench.common import engine_url, table, write_results
 from harvesters.files import read_path
-from indexer.indices import create_versioned, ensure_indices
 from indexer.load import Loader
+from indexer.store import Store
 from mucluc.core.library import Library
 from mucluc.demo.generate import write_marc_file
 
@@ -85,16 +85,18 @@ async def run(url: str, marc_file: Path, work: Path) -> dict[str, Any]:
         ours_prefix, base_prefix = "bench-ingest", "bench-baseline"
         for prefix in (ours_prefix, base_prefix):
             await engine.indices.delete(index=f"{prefix}-*", params={"ignore_unavailable": "true"})
-        await ensure_indices(engine, ours_prefix)
-        loader = Loader(engine, ours_prefix, LIBRARY, batch_size=BATCH)
+        ours = Store(engine, ours_prefix)
+        await ours.ensure_indices()
+        loader = Loader(ours, LIBRARY, batch_size=BATCH)
         started = time.perf_counter()
         summary = await loader.load(read_path(marc_file, library="BENCH"))
         ours_seconds = time.perf_counter() - started
         records_dump, union_dump = work / "records.ndjson", work / "union.ndjson"
         n_records = await _dump(engine, f"{ours_prefix}-records", records_dump)
         n_union = await _dump(engine, f"{ours_prefix}-union", union_dump)
-        records_index = await create_versioned(engine, base_prefix, "records")
-        union_index = await create_versioned(engine, base_prefix, "union")
+        baseline = Store(engine, base_prefix)
+        records_index = await baseline.create_versioned("records")
+        union_index = await baseline.create_versioned("union")
         base_seconds = await _raw_bulk(engine, records_index, records_dump)
         base_seconds += await _raw_bulk(engine, union_index, union_dump)
         for prefix in (ours_prefix, base_prefix):

@@ -104,7 +104,7 @@ async def _browser(api: str, host: str, queries: list[str]) -> dict[str, list[fl
 
 
 async def run(url: str) -> dict[str, Any]:
-    from indexer.indices import drop_all
+    from indexer.store import Store
     from tests.browser import widget_site as site
 
     prefix = f"mucluc-bench-widget-{int(time.time())}"
@@ -124,7 +124,7 @@ async def run(url: str) -> dict[str, Any]:
     finally:
         for runner in runners:
             await runner.cleanup()
-        await drop_all(engine, prefix)
+        await Store(engine, prefix).drop_all()
         await engine.close()
     results: dict[str, Any] = {
         "queries": QUERIES,

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pytest
 from opensearchpy import AsyncOpenSearch
 
-from indexer.indices import drop_all
+from indexer.store import Store
 from tests.browser import widget_site as site
 
 playwright_api = pytest.importorskip("playwright.async_api", reason="pip install playwright")
@@ -56,7 +56,7 @@ async def catalogue(engine: AsyncOpenSearch, index_prefix: str, tmp_path_factory
     prefix = f"{index_prefix}-widget"
     await site.load_catalogue(engine, prefix, tmp_path_factory.mktemp("widget"))
     yield prefix
-    await drop_all(engine, prefix)
+    await Store(engine, prefix).drop_all()
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ from aiohttp import web
 from opensearchpy import AsyncOpenSearch
 
 from harvesters.files import read_path
-from indexer.indices import ensure_indices
 from indexer.load import Loader
+from indexer.store import Store
 from mucluc.core.library import Library
 from searchapi.app import create_app
 from tests.marc_builders import book, write_marc
@@ -125,8 +125,9 @@ def catalogue_files(folder: Path) -> dict[str, Path]:
 
 
 async def load_catalogue(engine: AsyncOpenSearch, prefix: str, folder: Path) -> None:
-    await ensure_indices(engine, prefix)
-    loader = Loader(engine, prefix, LIBRARIES)
+    store = Store(engine, prefix)
+    await store.ensure_indices()
+    loader = Loader(store, LIBRARIES)
     for code, path in catalogue_files(folder).items():
         summary = await loader.load(read_path(path, library=code))
         assert summary.skipped == 0, summary.line()

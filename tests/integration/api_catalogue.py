@@ -13,8 +13,8 @@ import pytest
 from opensearchpy import AsyncOpenSearch
 
 from harvesters.files import read_path
-from indexer.indices import drop_all, ensure_indices
 from indexer.load import Loader
+from indexer.store import Store
 from mucluc.core.library import Library
 from tests.marc_builders import book, write_marc
 
@@ -136,16 +136,17 @@ def books() -> dict[str, list[pymarc.Record]]:
 
 
 async def load_catalogue(engine: AsyncOpenSearch, prefix: str, folder: Path) -> AsyncIterator[str]:
-    await drop_all(engine, prefix)
-    await ensure_indices(engine, prefix)
-    loader = Loader(engine, prefix, LIBRARIES)
+    store = Store(engine, prefix)
+    await store.drop_all()
+    await store.ensure_indices()
+    loader = Loader(store, LIBRARIES)
     for code, records in books().items():
         path = folder / f"{code.lower()}.mrc"
         write_marc(path, records)
         summary = await loader.load(read_path(path, library=code))
         assert summary.skipped == 0, summary.problems
     yield prefix
-    await drop_all(engine, prefix)
+    await store.drop_all()
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from opensearchpy import AsyncOpenSearch
 
 from harvesters.files import read_path
-from indexer.indices import drop_all, ensure_indices
 from indexer.load import Loader
+from indexer.store import Store
 from mucluc.core.library import Library
 from searchapi.app import create_app
 from tests.marc_builders import book, write_marc
@@ -50,14 +50,15 @@ async def api(
         for n, title in enumerate(reversed(titles))
     ]
     write_marc(folder / "order.mrc", records)
-    await ensure_indices(engine, prefix)
-    summary = await Loader(engine, prefix, LIBRARIES).load(
+    store = Store(engine, prefix)
+    await store.ensure_indices()
+    summary = await Loader(store, LIBRARIES).load(
         read_path(folder / "order.mrc", library="DBI")
     )
     assert summary.loaded == len(titles)
     async with TestClient(TestServer(create_app(opensearch_url, prefix, LIBRARIES))) as client:
         yield client
-    await drop_all(engine, prefix)
+    await store.drop_all()
 
 
 async def sorted_titles(api: TestClient, q: str) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from opensearchpy import AsyncOpenSearch
 
-from indexer.indices import drop_all
+from indexer.store import Store
 from mucluc.cli import demo
 from mucluc.core.config import load_config
 from mucluc.demo import write_demo_catalogue
@@ -42,7 +42,7 @@ async def demo_api(
             yield client
     finally:
         mp.undo()
-        await drop_all(engine, prefix)
+        await Store(engine, prefix).drop_all()
 
 
 async def test_dien_bien_phu_is_held_by_at_least_three_libraries(demo_api: TestClient) -> None:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pymarc
 from opensearchpy import AsyncOpenSearch
 
-from indexer.indices import alias
 from indexer.node import free_port
+from indexer.store import alias
 from mucluc.demo.isbn import make_isbn13
 from tests.harvesters.oai_provider import Provider
 from tests.marc_builders import book, write_marc

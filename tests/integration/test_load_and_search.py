@@ -7,8 +7,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from opensearchpy import AsyncOpenSearch
 
 from harvesters.files import read_path
-from indexer.indices import drop_all, ensure_indices
 from indexer.load import Loader
+from indexer.store import Store
 from mucluc.core.library import Library
 from searchapi.app import create_app
 from tests.marc_builders import book, write_marc
@@ -76,13 +76,14 @@ async def catalogue(
         folder / "mch.mrc",
         [book("MCH-7", "Điện Biên Phủ : điểm hẹn lịch sử.", author="Võ Nguyên Giáp", year=2004)],
     )
-    await ensure_indices(engine, prefix)
-    loader = Loader(engine, prefix, LIBRARIES)
+    store = Store(engine, prefix)
+    await store.ensure_indices()
+    loader = Loader(store, LIBRARIES)
     summaries = {}
     for code, name in (("DBI", "dbi.mrc"), ("TGI", "tgi.mrc"), ("MCH", "mch.mrc")):
         summaries[code] = await loader.load(read_path(folder / name, library=code))
     yield prefix, summaries, folder, loader
-    await drop_all(engine, prefix)
+    await store.drop_all()
 
 
 @pytest.fixture

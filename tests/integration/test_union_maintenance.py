@@ -13,9 +13,9 @@ import pytest
 from opensearchpy import AsyncOpenSearch
 
 from harvesters.records import SourceRecord
-from indexer.indices import alias, drop_all, ensure_indices
 from indexer.load import Loader
 from indexer.reindex import reindex
+from indexer.store import Store, alias
 from mucluc.core.library import Library
 from tests.marc_builders import book
 
@@ -84,11 +84,12 @@ async def stored_clusters(engine: AsyncOpenSearch, prefix: str) -> dict[str, str
 async def catalogue(engine: AsyncOpenSearch, index_prefix: str, request: pytest.FixtureRequest):
     prefix = f"{index_prefix}-union5-{request.node.name[-40:].lower()}".replace("[", "-")
     prefix = "".join(c if c.isalnum() or c == "-" else "-" for c in prefix)
-    await ensure_indices(engine, prefix)
-    loader = Loader(engine, prefix, LIBRARIES, batch_size=4)
+    store = Store(engine, prefix)
+    await store.ensure_indices()
+    loader = Loader(store, LIBRARIES, batch_size=4)
     await loader.load(starting_records())
     yield prefix, loader
-    await drop_all(engine, prefix)
+    await store.drop_all()
 
 
 EXPECTED = {
@@ -156,7 +157,7 @@ async def test_cluster_ids_are_deterministic_and_reindex_gives_the_same_clusters
     await loader.load([item("DBI", book("D1", "Truyện Kiều", isbn="978-604-69-1234-7", **KIEU))])
     before_members = await clusters(engine, prefix)
     before_ids = await stored_clusters(engine, prefix)
-    result = await reindex(engine, prefix, LIBRARIES)
+    result = await reindex(Store(engine, prefix), LIBRARIES)
     assert result.union_documents == len(EXPECTED)
     assert await clusters(engine, prefix) == before_members == EXPECTED
     assert await stored_clusters(engine, prefix) == before_ids
@@ -194,7 +195,7 @@ async def test_queries_during_a_reindex_never_fail(engine, catalogue) -> None:
     loops = [asyncio.create_task(search_loop()) for _ in range(4)]
     try:
         for _ in range(2):
-            await reindex(engine, prefix, LIBRARIES)
+            await reindex(Store(engine, prefix), LIBRARIES)
     finally:
         stop.set()
         await asyncio.gather(*loops)
