@@ -37,10 +37,17 @@ def translate(exc: Exception, doing: str) -> EngineError:
         reason = _reason(exc)
         if any(mark in str(exc) or mark in reason for mark in TOO_COMPLEX_MARKS):
             return QueryTooComplex(f"OpenSearch refused {doing}: {reason}")
-        return EngineError(f"OpenSearch refused {doing}: {reason}", hint="")
+        return _answered(f"OpenSearch refused {doing}: {reason}")
     if isinstance(exc, OpenSearchException):
-        return EngineError(f"OpenSearch failed while {doing}: {exc}", hint="")
-    return EngineError(f"unexpected failure while {doing}: {exc}", hint="")
+        return _answered(f"OpenSearch failed while {doing}: {exc}")
+    return _answered(f"unexpected failure while {doing}: {exc}")
+
+
+def _answered(message: str) -> EngineError:
+    """An error from an engine that is up: "start the node" would be the wrong advice."""
+    error = EngineError(message)
+    error.hint = ""  # MuclucError keeps the class hint when given an empty one
+    return error
 
 
 @contextmanager

@@ -10,6 +10,7 @@ meanwhile neither appear twice nor push others out. The point in time is always 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from contextlib import aclosing
 from typing import Any
 
 from opensearchpy import AsyncOpenSearch
@@ -56,8 +57,9 @@ async def pages(
         if hits:
             yield hits
         return
-    async for page in _under_pit(client, index, body, timeout=timeout, doing=doing):
-        yield page
+    async with aclosing(_under_pit(client, index, body, timeout=timeout, doing=doing)) as rest:
+        async for page in rest:
+            yield page
 
 
 async def _under_pit(

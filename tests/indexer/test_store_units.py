@@ -1,0 +1,79 @@
+"""The store's pure parts: error translation, names, and the one derived-fields function."""
+
+from __future__ import annotations
+
+import pytest
+from opensearchpy.exceptions import ConnectionError as OSConnectionError
+from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, RequestError
+
+from harvesters.records import SourceRecord
+from indexer.load import record_document
+from indexer.store.derived import derived
+from indexer.store.errors import QueryTooComplex, translate, translated
+from indexer.store.names import alias, record_id, target, versioned_name
+from mucluc.core.errors import EngineError
+from tests.marc_builders import book
+
+
+def refusal(kind: str, reason: str, status: int = 400) -> RequestError:
+    info = {"error": {"root_cause": [{"type": kind, "reason": reason}], "type": kind}}
+    return RequestError(status, kind, info)
+
+
+@pytest.mark.parametrize(
+    ("exc", "kind", "message"),
+    [
+        (OSConnectionError("N/A", "refused", OSError()), EngineError,
+         "OpenSearch is unreachable while searching"),
+        (ConnectionTimeout("TIMEOUT", "slow", OSError()), EngineError,
+         "OpenSearch is unreachable while searching"),
+        (refusal("parsing_exception", "unknown query [x]"), EngineError,
+         "OpenSearch refused searching: parsing_exception: unknown query [x]"),
+        (refusal("too_many_nested_clauses", "Query contains too many nested clauses"),
+         QueryTooComplex, "OpenSearch refused searching: too_many_nested_clauses: Query"),
+        (refusal("illegal_argument_exception", "maxClauseCount is set to 64"), QueryTooComplex,
+         "OpenSearch refused searching: illegal_argument_exception: maxClauseCount"),
+        (NotFoundError(404, "index_not_found_exception", "no such index"), EngineError,
+         "OpenSearch refused searching: 404 index_not_found_exception"),
+    ],
+    ids=["refused-connection", "timeout", "bad-query", "nested-clauses", "max-clause-count",
+         "no-index"],
+)
+def test_engine_errors_translate_to_ours(exc: Exception, kind: type, message: str) -> None:
+    translated_error = translate(exc, "searching")
+    assert type(translated_error) is kind
+    assert translated_error.message.startswith(message)
+
+
+def test_unreachable_keeps_the_start_the_node_hint_and_refusals_drop_it() -> None:
+    assert "mucluc opensearch start" in translate(OSConnectionError("N/A", "x", OSError()),
+                                                  "x").hint
+    assert translate(refusal("parsing_exception", "bad"), "x").hint == ""
+
+
+def test_translated_keeps_the_cause() -> None:
+    cause = refusal("parsing_exception", "bad")
+    with pytest.raises(EngineError) as raised, translated("reading"):
+        raise cause
+    assert raised.value.__cause__ is cause
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("union", "cat-union"), ("records", "cat-records"), ("cat-union-2026", "cat-union-2026")],
+)
+def test_kinds_name_their_alias_and_concrete_indices_stay(name: str, expected: str) -> None:
+    assert target("cat", name) == expected
+
+
+def test_versioned_names_belong_to_their_alias() -> None:
+    assert versioned_name("cat", "union").startswith(alias("cat", "union") + "-")
+    assert record_id("DBI", "001") == "DBI:001"
+
+
+def test_a_stored_record_carries_exactly_the_derived_fields_reindex_recomputes() -> None:
+    record = book("D1", "Truyện Kiều", author="Nguyễn Du", year=2015, isbn="9786046912347")
+    item = SourceRecord(library="DBI", source="test", local_id="D1", record=record)
+    document = record_document(item, "2026-01-01T00:00:00+00:00")
+    assert {name: document[name] for name in derived(record)} == derived(record)  # type: ignore[literal-required]
+    assert document["keys"]  # a real book has candidate keys
