@@ -153,9 +153,10 @@ async def harvest_all(
     """Harvest ``jobs`` (at most ``concurrency`` at once); one written report per job, in order."""
     state_dir = state_dir or state_directory()
     reports_dir = reports_dir or reports_directory()
-    async with Store.open() as engine:
-        await engine.ensure_indices()
-        store = HarvestStore(engine, Loader(engine, config.libraries), state_dir / "in-flight")
+    async with Store.open() as catalogue:
+        await catalogue.ensure_indices()
+        store = HarvestStore(catalogue, Loader(catalogue, config.libraries),
+                             state_dir / "in-flight")
         limit = asyncio.Semaphore(concurrency)
         with Display([job.name for job in jobs]) as display:
 
@@ -167,7 +168,7 @@ async def harvest_all(
             reports = await asyncio.gather(*(bounded(job) for job in jobs))
         for report in reports:
             await asyncio.to_thread(write_run_report, reports_dir, report)
-        await engine.refresh("union")
+        await catalogue.refresh("union")
     return list(reports)
 
 
