@@ -5,9 +5,12 @@ of :mod:`harvesters.oaipmh.errors`, and transport faults (timeouts, dropped conn
 XML, 5xx, ``503`` + ``Retry-After``) are retried under a bounded
 :class:`~harvesters.transport.RetryPolicy`.
 
-Record identity: ``SourceRecord.local_id`` is the OAI identifier from the record header, because
-it is the only identifier a deletion (``<header status="deleted">``) carries; a record and its
-later deletion therefore share one ``local_id``. The record's own 001 stays in the record.
+Record identity: ``SourceRecord.local_id`` is the library's own record number, the record's MARC
+001, so a harvested holding is the one a librarian finds in their own system and the same record
+loaded from a file is the same raw-store record. ``SourceRecord.source_id`` keeps the OAI
+identifier from the header, because it is the only identifier a deletion
+(``<header status="deleted">``) carries: the loader finds the record to delete by it. A record
+without a 001 keeps the OAI identifier as its ``local_id``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from harvesters.metadata import MetadataError, read_metadata, repairs_for
+from harvesters.metadata import MetadataError, control_number, read_metadata, repairs_for
 from harvesters.oaipmh.errors import OAI_ERRORS, NoRecordsMatch, OAIError
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.transport import ProtocolClient
@@ -220,7 +223,7 @@ class OAIClient(ProtocolClient):
                                  offset=offset, library=self.library)
         if header is not None and header.get("status") == "deleted":
             return SourceRecord(self.library, self.source, identifier, None, offset=offset,
-                                deleted=True)
+                                deleted=True, source_id=identifier)
         metadata = node.find("oai:metadata", _NS)
         if metadata is None or len(metadata) == 0:
             return RecordProblem(self.source, "record has no metadata", record_id=identifier,
@@ -231,5 +234,5 @@ class OAIClient(ProtocolClient):
             return RecordProblem(self.source, f"{metadata_prefix} metadata unreadable: {exc}",
                                  record_id=identifier, offset=offset, library=self.library)
         repairs = repairs_for(record) if sanitised else []
-        return SourceRecord(self.library, self.source, identifier, record, offset=offset,
-                            repairs=repairs)
+        return SourceRecord(self.library, self.source, control_number(record) or identifier,
+                            record, offset=offset, repairs=repairs, source_id=identifier)
