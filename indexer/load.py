@@ -106,6 +106,7 @@ def record_document(item: SourceRecord, harvested_at: str) -> dict[str, Any]:
         "library": item.library,
         "source": item.source,
         "local_id": item.local_id,
+        "source_id": item.source_id,
         "checksum": checksum,
         "harvested_at": harvested_at,
         "status": "active",
@@ -221,19 +222,31 @@ class Loader:
         """
         await self._ensure_mapping()
         harvested_at = datetime.now(UTC).isoformat(timespec="seconds")
-        unique: dict[str, SourceRecord] = {}
+        latest: dict[tuple[str, str], SourceRecord] = {}
         for item in batch:  # the last version of a record within a batch wins
-            unique[record_id(item.library, item.local_id)] = item
+            latest[(item.library, item.source_id or item.local_id)] = item
+        unique = {record_id(item.library, item.local_id): item for item in latest.values()}
         existing = await self._existing(list(unique))
+        by_source_id = await self.stored_by_source_id(list(unique.values()))
         documents: dict[str, dict[str, Any]] = {}
         deleted: dict[str, str] = {}
         for doc_id, item in unique.items():
             old = existing.get(doc_id)
+            # The same protocol record stored under another id: a deletion (which carries only
+            # the OAI identifier) or a record whose 001 changed. One raw-store record remains.
+            elsewhere = {
+                stored: cluster
+                for stored, cluster in by_source_id.get((item.library, item.source_id), {}).items()
+                if stored != doc_id
+            }
             if item.deleted or item.record is None:
-                if old is not None:
-                    deleted[doc_id] = old["cluster"]
+                gone = {doc_id: old["cluster"]} if old is not None else {}
+                gone.update(elsewhere)
+                if gone:
+                    deleted.update(gone)
                     summary.deleted += 1
                 continue
+            deleted.update(elsewhere)
             try:
                 ready = prepared.get(doc_id) if prepared else None
                 if ready is None:
@@ -254,10 +267,14 @@ class Loader:
                 continue
             for repair in item.repairs:
                 summary.repairs.append((doc_id, repair))
-            if old is not None and old.get("checksum") == document["checksum"]:
+            # A file load of a harvested record keeps the OAI identifier its deletion will carry.
+            document["source_id"] = document["source_id"] or (old or {}).get("source_id", "")
+            if old is not None and (old.get("checksum"), old.get("source_id", "")) == (
+                document["checksum"], document["source_id"]
+            ):
                 summary.unchanged += 1
                 continue
-            if old is None:
+            if old is None and not elsewhere:
                 summary.new += 1
             else:
                 summary.updated += 1
@@ -361,7 +378,7 @@ class Loader:
             response = await self.engine.mget(
                 index=self.records_alias,
                 body={"ids": ids},
-                params={"_source_includes": "checksum,cluster"},
+                params={"_source_includes": "checksum,cluster,source_id"},
             )
         except OpenSearchException as exc:
             raise translate(exc, "reading stored records") from exc
@@ -433,13 +450,55 @@ class Loader:
                 after = hits[-1]["sort"]
         return found
 
+    async def stored_by_source_id(
+        self, items: list[SourceRecord]
+    ) -> dict[tuple[str, str], dict[str, str]]:
+        """(library, OAI identifier) → {raw-store id: cluster} of the stored records of these
+        items' protocol identifiers (``source_id``).
+
+        A record stored before ``source_id`` existed is found by its ``local_id``, which was the
+        OAI identifier then (see :mod:`indexer.migrations`).
+        """
+        wanted = {(item.library, item.source_id) for item in items if item.source_id}
+        if not wanted:
+            return {}
+        ids = sorted({source_id for _, source_id in wanted})
+        query = {"bool": {
+            "filter": [{"terms": {"library": sorted({library for library, _ in wanted})}}],
+            "should": [{"terms": {"source_id": ids}}, {"terms": {"local_id": ids}}],
+            "minimum_should_match": 1,
+        }}  # fmt: skip
+        found: dict[tuple[str, str], dict[str, str]] = {}
+        after: list[Any] | None = None
+        while True:
+            body: dict[str, Any] = {
+                "query": query, "size": PAGE, "sort": [{"library": "asc"}, {"local_id": "asc"}],
+                "_source": ["library", "local_id", "source_id", "cluster"],
+            }
+            if after is not None:
+                body["search_after"] = after
+            try:
+                response = await self.engine.search(index=self.records_alias, body=body)
+            except OpenSearchException as exc:
+                raise translate(exc, "finding stored records by OAI identifier") from exc
+            hits = response["hits"]["hits"]
+            for hit in hits:
+                key = (hit["_source"]["library"],
+                       hit["_source"].get("source_id") or hit["_source"]["local_id"])
+                if key in wanted:
+                    found.setdefault(key, {})[hit["_id"]] = hit["_source"]["cluster"]
+            if len(hits) < PAGE:
+                return found
+            after = hits[-1]["sort"]
+
     async def _ensure_mapping(self) -> None:
-        """Raw stores created before candidate keys existed get the `keys` field (once)."""
+        """Raw stores created before candidate keys and source ids existed get those fields."""
         if self._mapping_checked:
             return
         try:
             await self.engine.indices.put_mapping(
-                index=self.records_alias, body={"properties": {"keys": KEYWORD}}
+                index=self.records_alias,
+                body={"properties": {"keys": KEYWORD, "source_id": KEYWORD}},
             )
         except OpenSearchException as exc:
             raise translate(exc, "adding the keys field to the raw store") from exc

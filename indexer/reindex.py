@@ -20,6 +20,7 @@ from indexer.clusters import candidate_keys, cluster_key, cluster_records
 from indexer.engine import bulk_all, refresh, translate
 from indexer.indices import alias, create_versioned, current_index, ensure_indices, swap_alias
 from indexer.marc_document import marc_record, record_fields
+from indexer.migrations import rekey_oai_records
 from indexer.schema import KEYWORD
 from indexer.union import union_document
 from mucluc.core.library import Library
@@ -131,12 +132,14 @@ async def reindex(
     """Build a new union index from the raw store and point the alias at it."""
     started = time.perf_counter()
     await ensure_indices(engine, prefix)
-    try:  # raw stores made before candidate keys existed
+    try:  # raw stores made before candidate keys and source ids existed
         await engine.indices.put_mapping(
-            index=alias(prefix, "records"), body={"properties": {"keys": KEYWORD}}
+            index=alias(prefix, "records"),
+            body={"properties": {"keys": KEYWORD, "source_id": KEYWORD}},
         )
     except OpenSearchException as exc:
         raise translate(exc, "adding the keys field to the raw store") from exc
+    await rekey_oai_records(engine, prefix, libraries)
     records = await remap_records(engine, prefix)
     await recluster(engine, prefix)
     old = await current_index(engine, prefix, "union")

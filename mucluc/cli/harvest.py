@@ -40,6 +40,7 @@ from indexer import engine
 from indexer.engine import translate
 from indexer.indices import alias, ensure_indices
 from indexer.load import Loader, LoadSummary, record_id
+from indexer.migrations import rekey_oai_records
 from indexer.node import default_home
 from mucluc.cli.common import config_path, reports_directory, run
 from mucluc.core.config import Config, load_config
@@ -164,6 +165,9 @@ async def harvest_all(
     async with engine.connected() as client:
         prefix = engine.index_prefix()
         await ensure_indices(client, prefix)
+        rekeyed = await rekey_oai_records(client, prefix, config.libraries)  # issue #11 stores
+        if rekeyed.found:
+            print(rekeyed.line(), file=sys.stderr)
         store = Store(client, prefix, config.libraries, state_dir / "in-flight")
         limit = asyncio.Semaphore(concurrency)
         with Display([job.name for job in jobs]) as display:
@@ -251,7 +255,9 @@ class Store:
         if not records:
             return
         async with self.lock:
-            ids = sorted({record_id(r.library, r.local_id) for r in records})
+            found = await self.loader.stored_by_source_id(records)  # where deletions point
+            ids = sorted({record_id(r.library, r.local_id) for r in records}
+                         | {doc_id for stored in found.values() for doc_id in stored})
             clusters = sorted(set((await self._clusters_of(ids)).values()))
             await asyncio.to_thread(self._write_marker, source, {"ids": ids, "clusters": clusters})
             await self.loader.load_batch(records, summary)
