@@ -132,6 +132,12 @@ def read_metadata(
     return marcxml_to_record(marc)
 
 
+def control_number(record: pymarc.Record) -> str:
+    """A harvested record's 001 (the library's own record number), stripped; empty when absent."""
+    field_001 = record.get("001")
+    return (field_001.data or "").strip() if field_001 is not None else ""
+
+
 def repairs_for(record: pymarc.Record) -> list[Repair]:
     """Repairs to report for a record whose text carries a replaced illegal XML character."""
     found: list[Repair] = []

@@ -28,7 +28,9 @@ class SourceRecord:
     ``local_id`` is the library's own identifier (MARC 001 when present, else a stable id made
     from the source and position) so a librarian can find the record in their own system.
     ``deleted`` marks a deletion reported by the source (OAI-PMH ``status="deleted"``); such a
-    record has no ``record``.
+    record has no ``record``, and its ``local_id`` is the protocol's identifier, since that is all
+    a deletion carries. ``source_id`` is the protocol's own identifier of the record (the OAI
+    identifier), empty for files: the store keeps it so a later deletion finds the record.
     """
 
     library: str
@@ -38,6 +40,7 @@ class SourceRecord:
     offset: int | None = None
     deleted: bool = False
     repairs: list[Repair] = field(default_factory=list)
+    source_id: str = ""
 
 
 @dataclass

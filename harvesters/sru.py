@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import aiohttp
 from lxml import etree
 
-from harvesters.metadata import MetadataError, read_metadata
+from harvesters.metadata import MetadataError, control_number, read_metadata
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.transport import ProtocolClient, RetryPolicy
 from harvesters.xml_safety import UnsafeXML, parse_untrusted
@@ -203,8 +203,7 @@ class SRUClient(ProtocolClient):
         except (MetadataError, ValueError) as exc:
             return RecordProblem(self.source, f"{schema} record unreadable: {exc}",
                                  offset=position, library=self.library)
-        control = record["001"].data.strip() if record["001"] is not None else ""
-        local_id = control or f"{self.source}#{position}"
+        local_id = control_number(record) or f"{self.source}#{position}"
         return SourceRecord(self.library, self.source, local_id, record, offset=position)
 
     async def records(

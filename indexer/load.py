@@ -98,6 +98,7 @@ def record_document(item: SourceRecord, harvested_at: str) -> SourceDocument:
         "library": item.library,
         "source": item.source,
         "local_id": item.local_id,
+        "source_id": item.source_id,
         "checksum": checksum,
         "harvested_at": harvested_at,
         "status": "active",
@@ -211,19 +212,31 @@ class Loader:
         """
         await self._ensure_mapping()
         harvested_at = datetime.now(UTC).isoformat(timespec="seconds")
-        unique: dict[str, SourceRecord] = {}
+        latest: dict[tuple[str, str], SourceRecord] = {}
         for item in batch:  # the last version of a record within a batch wins
-            unique[record_id(item.library, item.local_id)] = item
+            latest[(item.library, item.source_id or item.local_id)] = item
+        unique = {record_id(item.library, item.local_id): item for item in latest.values()}
         existing = await self._existing(list(unique))
+        by_source_id = await self.stored_by_source_id(list(unique.values()))
         documents: dict[str, dict[str, Any]] = {}
         deleted: dict[str, str] = {}
         for doc_id, item in unique.items():
             old = existing.get(doc_id)
+            # The same protocol record stored under another id: a deletion (which carries only
+            # the OAI identifier) or a record whose 001 changed. One raw-store record remains.
+            elsewhere = {
+                stored: cluster
+                for stored, cluster in by_source_id.get((item.library, item.source_id), {}).items()
+                if stored != doc_id
+            }
             if item.deleted or item.record is None:
-                if old is not None:
-                    deleted[doc_id] = old["cluster"]
+                gone = {doc_id: old["cluster"]} if old is not None else {}
+                gone.update(elsewhere)
+                if gone:
+                    deleted.update(gone)
                     summary.deleted += 1
                 continue
+            deleted.update(elsewhere)
             try:
                 ready = prepared.get(doc_id) if prepared else None
                 if ready is None:
@@ -244,10 +257,14 @@ class Loader:
                 continue
             for repair in item.repairs:
                 summary.repairs.append((doc_id, repair))
-            if old is not None and old.get("checksum") == document["checksum"]:
+            # A file load of a harvested record keeps the OAI identifier its deletion will carry.
+            document["source_id"] = document["source_id"] or (old or {}).get("source_id", "")
+            if old is not None and (old.get("checksum"), old.get("source_id", "")) == (
+                document["checksum"], document["source_id"]
+            ):
                 summary.unchanged += 1
                 continue
-            if old is None:
+            if old is None and not elsewhere:
                 summary.new += 1
             else:
                 summary.updated += 1
@@ -346,7 +363,8 @@ class Loader:
 
     async def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         return await self.store.mget(
-            "records", ids, source=["checksum", "cluster"], doing="reading stored records"
+            "records", ids, source=["checksum", "cluster", "source_id"],
+            doing="reading stored records",
         )
 
     async def _members(self, clusters: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -391,11 +409,42 @@ class Loader:
             "records", name, values, source=MEMBER_FIELDS, doing=f"reading stored records by {name}"
         )
 
+    async def stored_by_source_id(
+        self, items: list[SourceRecord]
+    ) -> dict[tuple[str, str], dict[str, str]]:
+        """(library, OAI identifier) → {raw-store id: cluster} of the stored records of these
+        items' protocol identifiers (``source_id``).
+
+        A record stored before ``source_id`` existed is found by its ``local_id``, which was the
+        OAI identifier then (see :mod:`indexer.migrations`).
+        """
+        wanted = {(item.library, item.source_id) for item in items if item.source_id}
+        if not wanted:
+            return {}
+        ids = sorted({source_id for _, source_id in wanted})
+        query = {"bool": {
+            "filter": [{"terms": {"library": sorted({library for library, _ in wanted})}}],
+            "should": [{"terms": {"source_id": ids}}, {"terms": {"local_id": ids}}],
+            "minimum_should_match": 1,
+        }}  # fmt: skip
+        found: dict[tuple[str, str], dict[str, str]] = {}
+        async for hits in self.store.scan(
+            "records", query, source=["library", "local_id", "source_id", "cluster"],
+            doing="finding stored records by OAI identifier",
+        ):
+            for hit in hits:
+                source = hit["_source"]
+                key = (source["library"], source.get("source_id") or source["local_id"])
+                if key in wanted:
+                    found.setdefault(key, {})[hit["_id"]] = source["cluster"]
+        return found
+
     async def _ensure_mapping(self) -> None:
-        """Raw stores created before candidate keys existed get the `keys` field (once)."""
+        """Raw stores created before candidate keys and source ids existed get those fields."""
         if self._mapping_checked:
             return
         await self.store.put_mapping(
-            "records", {"keys": KEYWORD}, "adding the keys field to the raw store"
+            "records", {"keys": KEYWORD, "source_id": KEYWORD},
+            "adding the keys and source_id fields to the raw store",
         )
         self._mapping_checked = True

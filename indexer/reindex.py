@@ -15,6 +15,7 @@ from typing import Any
 
 from indexer.clusters import cluster_records
 from indexer.marc_document import marc_record
+from indexer.migrations import rekey_oai_records
 from indexer.schema import KEYWORD
 from indexer.store import Store
 from indexer.store.derived import derived
@@ -91,8 +92,12 @@ async def reindex(store: Store, libraries: Mapping[str, Library]) -> ReindexResu
     """Build a new union index from the raw store and point the alias at it."""
     started = time.perf_counter()
     await store.ensure_indices()
-    # raw stores made before candidate keys existed
-    await store.put_mapping("records", {"keys": KEYWORD}, "adding the keys field to the raw store")
+    # raw stores made before candidate keys and source ids existed
+    await store.put_mapping(
+        "records", {"keys": KEYWORD, "source_id": KEYWORD},
+        "adding the keys and source_id fields to the raw store",
+    )
+    await rekey_oai_records(store, libraries)
     records = await remap_records(store)
     await recluster(store)
     old = await store.current_index("union")

@@ -75,6 +75,7 @@ def records_body() -> dict[str, Any]:
                 "source": KEYWORD,
                 "local_id": KEYWORD,
                 "checksum": KEYWORD,
+                "source_id": KEYWORD,
                 "harvested_at": DATE,
                 "status": KEYWORD,
                 "cluster": KEYWORD,

@@ -33,6 +33,10 @@ class BatchLoader(Protocol):
 
     async def rebuild_clusters(self, clusters: set[str]) -> None: ...
 
+    async def stored_by_source_id(
+        self, items: list[SourceRecord]
+    ) -> dict[tuple[str, str], dict[str, str]]: ...
+
 
 class HarvestStore:
     """One loader shared by every source, storing one batch at a time, with in-flight markers.
@@ -55,7 +59,10 @@ class HarvestStore:
         if not batch:
             return
         async with self.lock:
-            unique = sorted({record_id(r.library, r.local_id) for r in batch})
+            # where deletions and renumbered records point (they carry only their OAI identifier)
+            found = await self.loader.stored_by_source_id(batch)
+            unique = sorted({record_id(r.library, r.local_id) for r in batch}
+                            | {doc_id for stored in found.values() for doc_id in stored})
             clusters = sorted(set((await self.clusters_of(unique)).values()))
             await asyncio.to_thread(self._write_marker, source,
                                     {"ids": unique, "clusters": clusters})

@@ -30,6 +30,7 @@ from harvesters.records import RecordProblem, SourceRecord
 from harvesters.reports import RunReport, location, now, write_run_report
 from harvesters.sources import harvest_source, source_name
 from indexer.load import Loader, LoadSummary
+from indexer.migrations import rekey_oai_records
 from indexer.node import default_home
 from indexer.store import Store
 from indexer.store.recovery import HarvestStore
@@ -155,6 +156,9 @@ async def harvest_all(
     reports_dir = reports_dir or reports_directory()
     async with Store.open() as catalogue:
         await catalogue.ensure_indices()
+        rekeyed = await rekey_oai_records(catalogue, config.libraries)  # issue #11 stores
+        if rekeyed.found:
+            print(rekeyed.line(), file=sys.stderr)
         store = HarvestStore(catalogue, Loader(catalogue, config.libraries),
                              state_dir / "in-flight")
         limit = asyncio.Semaphore(concurrency)

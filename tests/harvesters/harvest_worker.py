@@ -1,7 +1,7 @@
 """A harvester process for the kill-and-resume test: ``python harvest_worker.py URL STATE OUT``.
 
-Stores each page's ids by appending them to OUT (flushed and fsynced), then commits the page,
-exactly as the checkpoint contract asks of a real store.
+Stores each page's OAI identifiers by appending them to OUT (flushed and fsynced), then commits
+the page, exactly as the checkpoint contract asks of a real store.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ async def main(url: str, state: str, out: str) -> None:
             with open(out, "a", encoding="utf-8") as store:
                 for item in page.records:
                     if isinstance(item, SourceRecord):
-                        store.write(item.local_id + "\n")
+                        store.write(item.source_id + "\n")
                 store.flush()
                 os.fsync(store.fileno())
             await page.commit()

@@ -23,7 +23,13 @@ OAI_HEAD = (
 
 
 def record_id(n: int) -> str:
+    """The OAI identifier of record ``n``."""
     return f"oai:dienbien.test:{n:05d}"
+
+
+def control_number(n: int) -> str:
+    """The 001 (the library's own record number) of record ``n``, unless overridden."""
+    return f"DB{n:05d}"
 
 
 @dataclass
@@ -42,6 +48,7 @@ class Provider:
     repeat_token: bool = False  # always answer with the same resumptionToken
     illegal_in: frozenset[int] = frozenset()  # records whose title carries a control character
     granularity: str = "YYYY-MM-DDThh:mm:ssZ"
+    control_numbers: dict[int, str] = field(default_factory=dict)  # 001 overrides; "" = no 001
     slow_seconds: float = 0.0
     on_page: Callable[[int], Awaitable[None]] | None = None  # called before a page is served
     requests: list[dict[str, str]] = field(default_factory=list)
@@ -50,7 +57,16 @@ class Provider:
 
     @property
     def all_ids(self) -> list[str]:
+        """Every record's OAI identifier."""
         return [record_id(n) for n in range(self.total)]
+
+    def control_number(self, n: int) -> str:
+        return self.control_numbers.get(n, control_number(n))
+
+    @property
+    def local_ids(self) -> list[str]:
+        """Every record's identity in the library's system: its 001, else its OAI identifier."""
+        return [self.control_number(n) or record_id(n) for n in range(self.total)]
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -69,8 +85,9 @@ class Provider:
             f"<record><header>{header}</header><metadata>"
             '<record xmlns="http://www.loc.gov/MARC21/slim">'
             "<leader>00000nam a2200000 a 4500</leader>"
-            f'<controlfield tag="001">DB{n:05d}</controlfield>'
-            '<datafield tag="100" ind1="1" ind2=" "><subfield code="a">Nguyễn Văn A</subfield>'
+            + (f'<controlfield tag="001">{escape(self.control_number(n))}</controlfield>'
+               if self.control_number(n) else "")
+            + '<datafield tag="100" ind1="1" ind2=" "><subfield code="a">Nguyễn Văn A</subfield>'
             "</datafield>"
             f'<datafield tag="245" ind1="1" ind2="0"><subfield code="a">{escape(title)}'
             "</subfield></datafield>"

@@ -1,7 +1,7 @@
 """Fault injection against a live local OAI-PMH provider: every record arrives exactly once.
 
-Each scenario collects the ``local_id`` of every record the harvest delivers, in order, and
-compares the list with the provider's ids: a loss or a duplicate fails the test.
+Each scenario collects the OAI identifier (``source_id``) of every record the harvest delivers,
+in order, and compares the list with the provider's ids: a loss or a duplicate fails the test.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ async def test_transport_faults_lose_and_repeat_nothing(aiohttp_server, tmp_path
     provider = Provider(total=50, page_size=7, faults=dict(faults), deleted_every=9)
     url = await start(aiohttp_server, provider)
     delivered = await run_harvest(url, tmp_path)
-    assert [r.local_id for r in delivered] == provider.all_ids
+    assert [r.source_id for r in delivered] == provider.all_ids
     assert not provider.faults, "every armed fault fired"
     list_requests = [q for q in provider.requests if q.get("verb") == "ListRecords"]
     assert len(list_requests) == 8 + len(faults), "each fault cost exactly one retry"
@@ -75,7 +75,7 @@ async def test_timeout_is_retried(aiohttp_server, tmp_path):
     url = await start(aiohttp_server, provider)
     policy = RetryPolicy(attempts=3, backoff=0.01, timeout=1)
     delivered = await run_harvest(url, tmp_path, policy=policy)
-    assert [r.local_id for r in delivered] == provider.all_ids
+    assert [r.source_id for r in delivered] == provider.all_ids
 
 
 async def test_gives_up_after_bounded_retries(aiohttp_server, tmp_path):
@@ -97,7 +97,7 @@ async def test_bad_resumption_token_restarts_from_checkpointed_from(aiohttp_serv
     provider = Provider(total=40, page_size=10, faults={3: "expire"})
     url = await start(aiohttp_server, provider)
     delivered = await run_harvest(url, tmp_path, from_="2026-01-01T00:00:00Z")
-    ids = [r.local_id for r in delivered]
+    ids = [r.source_id for r in delivered]
     # pages 1-2 come again after the restart: an upserting store sees every record once
     assert sorted(set(ids)) == provider.all_ids
     assert ids == provider.all_ids[:20] + provider.all_ids
@@ -142,8 +142,8 @@ async def test_illegal_xml_characters_are_replaced_and_reported(aiohttp_server, 
     provider = Provider(total=12, page_size=6, illegal_in=frozenset({4, 8}))
     url = await start(aiohttp_server, provider)
     delivered = await run_harvest(url, tmp_path)
-    assert [r.local_id for r in delivered] == provider.all_ids
-    repaired = {r.local_id: r.repairs for r in delivered if r.repairs}
+    assert [r.source_id for r in delivered] == provider.all_ids
+    repaired = {r.source_id: r.repairs for r in delivered if r.repairs}
     assert sorted(repaired) == [provider.all_ids[4], provider.all_ids[8]]
     assert repaired[provider.all_ids[4]][0].field == "245$a"
     assert "\ufffd" in delivered[4].record["245"]["a"]
@@ -191,7 +191,7 @@ async def test_token_expired_while_the_harvester_was_down(aiohttp_server, tmp_pa
     provider = Provider(total=25, page_size=10)
     url = await start(aiohttp_server, provider)
     delivered = await run_harvest(url, tmp_path)
-    assert [r.local_id for r in delivered] == provider.all_ids
+    assert [r.source_id for r in delivered] == provider.all_ids
     list_requests = [q for q in provider.requests if q.get("verb") == "ListRecords"]
     assert list_requests[0] == {"verb": "ListRecords", "resumptionToken": "expired-long-ago"}
     assert list_requests[1] == {"verb": "ListRecords", "metadataPrefix": "marc21",

@@ -121,9 +121,15 @@ async def run(url: str, state: Path, **kwargs) -> list[SourceRecord]:
 @pytest.mark.parametrize("prefix", ["oai_dc", "marc21"])
 async def test_full_harvest_every_record_once(provider, tmp_path, prefix):
     found = await run(provider, tmp_path, metadata_prefix=prefix)
-    assert [r.local_id for r in found] == [f"oai:tuangiao:{n}" for n in range(TOTAL)]
+    assert [r.source_id for r in found] == [f"oai:tuangiao:{n}" for n in range(TOTAL)]
     assert [r.deleted for r in found] == [n % 6 == 5 for n in range(TOTAL)]
-    live = {r.local_id: r.record for r in found if not r.deleted}
+    # A MARC record is the library's record number (001); Dublin Core and a deletion have only
+    # the OAI identifier.
+    assert [r.local_id for r in found] == [
+        f"TG{n:04d}" if prefix == "marc21" and n % 6 != 5 else f"oai:tuangiao:{n}"
+        for n in range(TOTAL)
+    ]
+    live = {r.source_id: r.record for r in found if not r.deleted}
     assert live["oai:tuangiao:7"]["245"]["a"] == title(7)
     if prefix == "oai_dc":
         assert live["oai:tuangiao:7"]["100"]["a"] == "Lò Văn Mười"
@@ -136,7 +142,7 @@ async def test_full_harvest_every_record_once(provider, tmp_path, prefix):
 async def test_incremental_from(provider, tmp_path):
     found = await run(provider, tmp_path, metadata_prefix="oai_dc",
                       from_="2026-01-30T00:00:00Z")
-    assert [r.local_id for r in found] == [f"oai:tuangiao:{n}" for n in range(29, TOTAL)]
+    assert [r.source_id for r in found] == [f"oai:tuangiao:{n}" for n in range(29, TOTAL)]
 
 
 async def test_identify_and_unknown_format(provider, tmp_path):
