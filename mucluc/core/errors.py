@@ -19,6 +19,8 @@ so reports and the API can show it without parsing text.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class MuclucError(Exception):
     """Base of every error Mục lục raises on purpose. ``str(err)`` is a one-line message."""
@@ -37,7 +39,22 @@ class MuclucError(Exception):
 
 
 class ConfigError(MuclucError):
-    """Configuration is missing, unreadable or inconsistent."""
+    """Configuration is missing, unreadable or inconsistent: a setting (its variable is named in
+    the message) or the configuration file (``path``, ``line`` and ``key`` when known)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str = "",
+        path: Path | None = None,
+        line: int | None = None,
+        key: str = "",
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+        self.line = line
+        self.key = key
 
 
 class SourceError(MuclucError):
