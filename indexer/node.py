@@ -97,7 +97,6 @@ def start(
     port: int | None = None,
     heap: str | None = None,
     timeout: float = START_TIMEOUT_S,
-    quiet: bool = False,
 ) -> NodeState:
     """Start a single node on 127.0.0.1 with its files under ``directory``; wait until it answers.
 

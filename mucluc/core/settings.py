@@ -178,11 +178,6 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
-def setting(name: str) -> Setting:
-    """The declared setting ``name`` (a KeyError for an undeclared name is a bug)."""
-    return _BY_NAME[name]
-
-
 def get(name: str) -> str:
     """The setting's text (environment, else default), checked by its parse function."""
     declared = _BY_NAME[name]
