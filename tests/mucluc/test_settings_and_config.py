@@ -237,3 +237,10 @@ def test_parse_config_without_text_still_names_the_key() -> None:
     raw = {"library": [{"code": "A", "name": "A", "kind": "school", "parent": "Z"}]}
     with pytest.raises(ConfigError, match=r"^mucluc.toml: library A, key `parent`: unknown"):
         parse_config(raw, Path("mucluc.toml"))
+
+
+def test_file_formats_agree_with_the_reader() -> None:
+    from harvesters.files import FORMATS
+    from mucluc.core.config import FILE_FORMATS
+
+    assert FILE_FORMATS == FORMATS
