@@ -177,14 +177,14 @@ class _Checker:
 def parse_config(raw: dict[str, Any], path: Path, text: str = "") -> Config:
     """Check ``raw`` (the parsed TOML of ``path``; ``text`` locates mistakes) and build a Config."""
     check = _Checker(path, text)
-    unknown = sorted(set(raw) - {"library"})
-    if unknown:
-        check.fail(None, "top level", unknown[0], "unknown table or key",
-                   hint="the file holds [[library]] tables")
     entries = raw.get("library", [])
     if not isinstance(entries, list) or not entries:
         check.fail(None, "top level", "library", "the file declares no libraries",
                    hint="add [[library]] tables")
+    unknown = sorted(set(raw) - {"library"})
+    if unknown:
+        check.fail(None, "top level", unknown[0], "unknown table or key",
+                   hint="the file holds [[library]] tables")
     libraries: dict[str, Library] = {}
     names: dict[str, str] = {}
     for position, entry in enumerate(entries):

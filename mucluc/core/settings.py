@@ -29,12 +29,14 @@ def as_text(_name: str, raw: str) -> str:
     return raw
 
 
-def as_path(_name: str, raw: str) -> Path:
+def as_path(name: str, raw: str) -> Path:
+    if "\x00" in raw:
+        raise ConfigError(f"{name}={raw!r}: a path cannot contain a NUL character")
     return Path(os.path.expanduser(raw))
 
 
-def as_optional_path(_name: str, raw: str) -> Path | None:
-    return Path(os.path.expanduser(raw)) if raw else None
+def as_optional_path(name: str, raw: str) -> Path | None:
+    return as_path(name, raw) if raw else None
 
 
 _URL = re.compile(r"^https?://[^\s/,]+(/[^\s,]*)?$")

@@ -160,7 +160,8 @@ OAI = 'protocol = "oai-pmh"\nurl = "https://opac.vn/oai"\n'
 # Each case: the TOML text, then the line, key and words the error must give.
 CASES = [
     ("", None, "library", "declares no libraries"),
-    ('[[libary]]\ncode = "A"\n', None, "libary", "unknown table"),
+    ('[[libary]]\ncode = "A"\n', None, "library", "declares no libraries"),
+    (DBI + '\n[[libary]]\ncode = "A"\n', None, "libary", "unknown table"),
     ('[[library]]\nname = "A"\nkind = "school"\n', 1, "code", "missing"),
     ('[[library]]\ncode = "A"\nkind = "school"\n', 1, "name", "missing"),
     (DBI.replace("provincial", "national"), 4, "kind", "'national' is not one of"),
@@ -244,3 +245,9 @@ def test_file_formats_agree_with_the_reader() -> None:
     from mucluc.core.config import FILE_FORMATS
 
     assert FILE_FORMATS == FORMATS
+
+
+def test_a_nul_in_a_path_is_a_config_error() -> None:
+    # Found by the property test above: os.path refuses it with a ValueError.
+    with pytest.raises(ConfigError, match=r"^MUCLUC_HOME="):
+        settings.as_path("MUCLUC_HOME", "~\x00")
