@@ -14,6 +14,7 @@ demo: setup
 
 test: setup-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 bench: setup-test

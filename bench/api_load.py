@@ -30,9 +30,6 @@ import json
 import math
 import os
 import random
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -45,11 +42,11 @@ from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 from opensearchpy import AsyncOpenSearch
 
+from bench.api_processes import run_client, start_server, stop, wait_healthy
 from bench.common import engine_url, table, write_results
 from bench.query_kinds import KINDS, title_words, unaccented
 from harvesters.files import read_path
 from indexer.load import Loader
-from indexer.node import free_port
 from indexer.store import Store, alias
 from mucluc.core.library import Library
 from mucluc.demo.generate import generate_records
@@ -67,7 +64,6 @@ PREFIX_NAME = "bench-api"
 UNION = f"{PREFIX_NAME}-union"
 BATCH = 1000
 CHECKED = 50  # queries whose answers are compared between the two targets before the load
-SERVER_START_SECONDS = 60
 LIBS = {lib.code: Library(lib.code, lib.name, lib.kind, lib.parent or "") for lib in DEMO_LIBRARIES}
 KIND_NAMES = tuple(KINDS)
 
@@ -220,97 +216,6 @@ async def engine_request(params: list[tuple[str, str]]) -> tuple[str, dict[str, 
 
 
 
-def _config(work: Path) -> Path:
-    path = work / "mucluc.toml"
-    lines = []
-    for lib in LIBS.values():
-        lines += ["[[library]]", f'code = "{lib.code}"', f'name = "{lib.name}"']
-        lines += [f'kind = "{lib.kind}"', *([f'parent = "{lib.parent}"'] if lib.parent else [])]
-        lines.append("")
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
-def start_server(url: str, work: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "MUCLUC_OPENSEARCH_URL": url,
-        "MUCLUC_INDEX_PREFIX": PREFIX_NAME,
-        "MUCLUC_CONFIG": str(_config(work)),
-        "MUCLUC_RATE_LIMIT": "100000,100000",
-        "MUCLUC_CORS_ORIGINS": "",
-    }
-    log = (work / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mucluc", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    return process, f"http://127.0.0.1:{port}"
-
-
-async def wait_healthy(process: subprocess.Popen[bytes], api: str, work: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as http:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                log = (work / "serve.log").read_text(encoding="utf-8", errors="replace")
-                raise RuntimeError(f"mucluc serve exited ({process.returncode}):\n{log[-2000:]}")
-            try:
-                async with http.get(f"{api}/health") as response:
-                    if response.status == 200:
-                        return
-            except (aiohttp.ClientError, TimeoutError):
-                pass
-            await asyncio.sleep(0.3)
-    raise RuntimeError(f"mucluc serve did not answer /health within {SERVER_START_SECONDS} s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def run_client(
-    work: Path, name: str, base: str, requests: list[list[Any]], clients: int, seconds: float
-) -> dict[str, Any]:
-    spec, out = work / f"{name}-{clients}.spec.json", work / f"{name}-{clients}.out.json"
-    spec.write_text(
-        json.dumps(
-            {"base": base, "requests": requests, "concurrency": clients, "seconds": seconds},
-            ensure_ascii=False,
-        ),
-        encoding="utf-8",
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.load_client", str(spec), str(out)],
-        cwd=Path(__file__).resolve().parents[1],
-        start_new_session=True,
-    )
-    try:
-        code = process.wait(timeout=seconds + 60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-        raise RuntimeError(f"the load client for {name} at {clients} overstayed") from None
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
-    if code != 0:
-        raise RuntimeError(f"the load client for {name} at {clients} failed ({code})")
-    return json.loads(out.read_text(encoding="utf-8"))
-
-
 # ---------------------------------------------------------------- measuring
 
 
@@ -406,7 +311,7 @@ def measure(url: str, work: Path) -> dict[str, Any]:
     direct_requests = [
         ["POST", f"/{UNION}/_search", json.dumps(b, ensure_ascii=False)] for b in bodies
     ]
-    process, api = start_server(url, work)
+    process, api = start_server(url, work, PREFIX_NAME, LIBS)
     try:
         asyncio.run(wait_healthy(process, api, work))
         checked = asyncio.run(compare_answers(api, url, mix, bodies))

@@ -35,7 +35,8 @@ import pymarc
 from bench.common import SHARED_DATA, table, write_results
 from indexer.clusters import cluster_records
 from indexer.marc_document import MATERIAL_TYPES, RecordFields, record_fields
-from indexer.matching import profile, verify
+from indexer.matching import verify
+from indexer.profiles import profile
 
 TARGET_PRECISION = 0.99
 TARGET_RECALL = 0.95

@@ -32,7 +32,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from indexer.marc_document import RecordFields
-from indexer.matching import Profile, as_fields, conflict, profile, verify
+from indexer.matching import conflict, verify
+from indexer.profiles import Profile, as_fields, profile
 
 TITLE_KEY_LETTERS = 30
 # A key shared by more records than this (a generic title in one year) proposes no pairs:

@@ -44,15 +44,6 @@ SERIAL_LEVELS = {"s", "b", "i"}
 
 
 @dataclass
-class Holding:
-    library: str
-    record_id: str
-    call_number: str = ""
-    copies: int = 1
-    location: str = ""
-
-
-@dataclass
 class RecordFields:
     """Search and display fields of one library's record of a book."""
 

@@ -1,19 +1,15 @@
-"""The managed local OpenSearch node: fetched once with mvn, installed, started, stopped.
+"""The managed local OpenSearch node: started, found again, stopped.
 
-The OpenSearch version is pinned here and nowhere else. The distribution is the minimal
-``integ-test-zip`` published on Maven Central; it is fetched with the machine's ``mvn``, cached,
-and unzipped once. Each node gets its own directory (config, data, logs) so the demo node and the
-throwaway test nodes never share state.
-
-OpenSearch refuses to run as root. When we are root, the JVM runs as an unprivileged system user
-(:data:`NODE_USER`) that this module creates, and node directories are handed to that user.
+Each node gets its own directory (config, data, logs) so the demo node and the throwaway test
+nodes never share state. The distribution it runs (and its pinned version) comes from
+:mod:`indexer.distribution`; running it as an unprivileged user when we are root is
+:mod:`indexer.node_user`'s job.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import pwd
 import shutil
 import signal
 import socket
@@ -22,23 +18,18 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from indexer.distribution import OPENSEARCH_VERSION, find_java_home, installation
+from indexer.node_user import ensure_node_user, hand_over, running_as_root
 from mucluc.core import settings
 from mucluc.core.errors import NodeError
 
-OPENSEARCH_VERSION = "3.8.0"
-"""Newest OpenSearch 3.x served as ``integ-test-zip`` here; 3.x needs Java 21+ (see README)."""
-
-MAVEN_ARTIFACT = f"org.opensearch.distribution.integ-test-zip:opensearch:{OPENSEARCH_VERSION}:zip"
-MINIMUM_JAVA = 21
 MAX_CLAUSE_COUNT = 4096
 """Reader queries over Vietnamese multi-fields need more clauses than the default 1024."""
-NODE_USER = "mucluc"
 STATE_FILE = "node.json"
 START_TIMEOUT_S = 180.0
 
@@ -66,142 +57,9 @@ class NodeState:
             return None
 
 
-def running_as_root() -> bool:
-    return os.geteuid() == 0
-
-
 def default_home() -> Path:
-    """Where the managed node lives. As root, a system path the node's user can reach."""
-    if running_as_root() and not os.environ.get("MUCLUC_HOME"):
-        return Path("/var/lib/mucluc")
-    return settings.path("MUCLUC_HOME")
-
-
-def default_cache() -> Path:
-    if running_as_root() and not os.environ.get("MUCLUC_CACHE"):
-        return Path("/var/cache/mucluc")
-    return settings.path("MUCLUC_CACHE")
-
-
-def find_java_home() -> Path:
-    """The JDK to run the node: MUCLUC_JAVA_HOME, else the newest JDK 21+ under /usr/lib/jvm."""
-    explicit = settings.get("MUCLUC_JAVA_HOME")
-    if explicit:
-        return Path(explicit)
-    best: tuple[int, Path] | None = None
-    for candidate in sorted(Path("/usr/lib/jvm").glob("*")):
-        major = _java_major(candidate)
-        if major and major >= MINIMUM_JAVA and (best is None or major > best[0]):
-            best = (major, candidate)
-    if best is None:
-        raise NodeError(
-            f"OpenSearch {OPENSEARCH_VERSION} needs Java {MINIMUM_JAVA}+ and none was found "
-            "under /usr/lib/jvm",
-            hint="install a JDK 21 or newer, or point MUCLUC_JAVA_HOME at one",
-        )
-    return best[1]
-
-
-def _java_major(jdk: Path) -> int | None:
-    release = jdk / "release"
-    if not (jdk / "bin" / "java").exists() or not release.exists():
-        return None
-    for line in release.read_text(errors="replace").splitlines():
-        if line.startswith("JAVA_VERSION="):
-            version = line.split("=", 1)[1].strip().strip('"')
-            head = version.split(".")[0]
-            return int(head) if head.isdigit() else None
-    return None
-
-
-def distribution_zip(cache: Path | None = None) -> Path:
-    """The cached distribution zip, fetched once with ``mvn`` when missing."""
-    cache = cache or default_cache()
-    target = cache / f"opensearch-{OPENSEARCH_VERSION}.zip"
-    if target.exists():
-        return target
-    cache.mkdir(parents=True, exist_ok=True)
-    if shutil.which("mvn") is None:
-        raise NodeError(
-            "cannot fetch OpenSearch: `mvn` is not installed",
-            hint="run `make setup` (it installs maven), or set MUCLUC_OPENSEARCH_URL",
-        )
-    print(f"Fetching OpenSearch {OPENSEARCH_VERSION} with mvn (once; cached in {cache})…")
-    result = subprocess.run(
-        ["mvn", "-q", "-B", "dependency:get", f"-Dartifact={MAVEN_ARTIFACT}", "-Dtransitive=false"],
-        capture_output=True,
-        text=True,
-    )
-    local = (
-        Path.home()
-        / ".m2/repository/org/opensearch/distribution/integ-test-zip/opensearch"
-        / OPENSEARCH_VERSION
-        / f"opensearch-{OPENSEARCH_VERSION}.zip"
-    )
-    if result.returncode != 0 or not local.exists():
-        last = (result.stdout + result.stderr).strip().splitlines()[-1:] or ["no output"]
-        raise NodeError(
-            f"mvn could not fetch {MAVEN_ARTIFACT}: {last[0][:200]}",
-            hint="check that the package registry is reachable, or set MUCLUC_OPENSEARCH_URL",
-        )
-    partial = target.with_suffix(".part")
-    shutil.copyfile(local, partial)
-    partial.replace(target)
-    return target
-
-
-def installation(cache: Path | None = None) -> Path:
-    """The unzipped distribution, shared read-only by every node on this machine."""
-    cache = cache or default_cache()
-    home = cache / f"opensearch-{OPENSEARCH_VERSION}"
-    if (home / "bin" / "opensearch").exists():
-        return home
-    archive = distribution_zip(cache)
-    staging = cache / f".unzip-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    with zipfile.ZipFile(archive) as zipped:
-        zipped.extractall(staging)
-    inner = staging / f"opensearch-{OPENSEARCH_VERSION}"
-    for script in (inner / "bin").iterdir():
-        script.chmod(0o755)
-    for tool in inner.glob("jdk/bin/*"):
-        tool.chmod(0o755)
-    shutil.rmtree(home, ignore_errors=True)
-    inner.replace(home)
-    shutil.rmtree(staging, ignore_errors=True)
-    _make_world_readable(cache)
-    return home
-
-
-def _make_world_readable(root: Path) -> None:
-    for dirpath, _dirnames, filenames in os.walk(root):
-        os.chmod(dirpath, 0o755)
-        for name in filenames:
-            path = Path(dirpath) / name
-            mode = path.stat().st_mode
-            path.chmod(mode | 0o444 | (0o111 if mode & 0o100 else 0))
-    # Parent directories must be traversable by the node's user too.
-    for parent in root.parents:
-        if parent == Path("/"):
-            break
-        if parent.stat().st_mode & 0o001 == 0 and running_as_root():
-            parent.chmod(parent.stat().st_mode | 0o111)
-
-
-def ensure_node_user() -> pwd.struct_passwd:
-    """The unprivileged system user the JVM runs as when we are root (created once)."""
-    try:
-        return pwd.getpwnam(NODE_USER)
-    except KeyError:
-        pass
-    result = subprocess.run(
-        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", NODE_USER],
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0 and "already exists" not in result.stderr:
-        raise NodeError(f"cannot create the system user {NODE_USER!r}: {result.stderr.strip()}")
-    return pwd.getpwnam(NODE_USER)
+    """Where the managed node and run reports live (``settings.home()``)."""
+    return settings.home()
 
 
 def free_port() -> int:
@@ -218,18 +76,7 @@ def _prepare_directory(directory: Path, install: Path) -> None:
     if not config.exists():
         shutil.copytree(install / "config", config)
         _point_jvm_files_at(directory)
-    if running_as_root():
-        user = ensure_node_user()
-        directory.chmod(0o755)
-        for parent in directory.parents:
-            if parent == Path("/"):
-                break
-            if parent.stat().st_mode & 0o001 == 0:
-                parent.chmod(parent.stat().st_mode | 0o111)
-        for dirpath, _dirnames, filenames in os.walk(directory):
-            os.chown(dirpath, user.pw_uid, user.pw_gid)
-            for name in filenames:
-                os.chown(Path(dirpath) / name, user.pw_uid, user.pw_gid)
+    hand_over(directory)
 
 
 def _point_jvm_files_at(directory: Path) -> None:
@@ -250,7 +97,6 @@ def start(
     port: int | None = None,
     heap: str | None = None,
     timeout: float = START_TIMEOUT_S,
-    quiet: bool = False,
 ) -> NodeState:
     """Start a single node on 127.0.0.1 with its files under ``directory``; wait until it answers.
 
@@ -267,7 +113,7 @@ def start(
     _prepare_directory(directory, install)
     port = port or free_port()
     transport_port = free_port()
-    heap = heap or settings.get("MUCLUC_OPENSEARCH_HEAP")
+    heap = heap or settings.opensearch_heap()
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "JAVA_HOME": str(java_home),
@@ -410,9 +256,9 @@ def _last_log_line(directory: Path) -> str:
 def engine_for(purpose: str, *, heap: str) -> Iterator[str]:
     """The URL of MUCLUC_OPENSEARCH_URL when set, else of a throwaway node (random port,
     temporary directory) that is stopped and removed on exit. Tests and benchmarks use it."""
-    explicit = settings.get("MUCLUC_OPENSEARCH_URL")
-    if explicit:
-        yield explicit.rstrip("/")
+    external = settings.opensearch_urls()
+    if external:
+        yield external[0]
         return
     directory = Path(tempfile.mkdtemp(prefix=f"mucluc-{purpose}-node-", dir="/tmp"))
     try:

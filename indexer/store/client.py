@@ -25,9 +25,9 @@ def node_directory() -> Path:
 
 def engine_url() -> str:
     """URL of the engine every command talks to; EngineError when none is configured or up."""
-    explicit = settings.get("MUCLUC_OPENSEARCH_URL")
+    explicit = settings.opensearch_urls()
     if explicit:
-        return explicit.rstrip("/")
+        return ",".join(explicit)
     state = node.NodeState.load(node_directory() / node.STATE_FILE)
     if state is None:
         raise EngineError("no OpenSearch node is running")
@@ -36,7 +36,7 @@ def engine_url() -> str:
 
 def index_prefix() -> str:
     """The prefix of this catalogue's indices (MUCLUC_INDEX_PREFIX)."""
-    return settings.get("MUCLUC_INDEX_PREFIX")
+    return settings.index_prefix()
 
 
 def make_client(

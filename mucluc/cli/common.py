@@ -1,4 +1,4 @@
-"""Pieces shared by commands: the engine, the catalogue's indices, progress, reports."""
+"""Pieces shared by commands: running async bodies, the configuration path, progress, reports."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer import store
 from indexer.load import LoadSummary
 from indexer.node import default_home
 
@@ -24,10 +23,6 @@ def run(coroutine: Coroutine[Any, Any, int]) -> int:
 
 def config_path(args: argparse.Namespace) -> Path | None:
     return Path(args.config) if args.config else None
-
-
-def engine_url() -> str:
-    return store.engine_url()
 
 
 def reports_directory() -> Path:

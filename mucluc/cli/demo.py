@@ -2,8 +2,8 @@
 
 A second run finds the node running and the catalogue loaded (same files, same index) and is
 serving within seconds. The demo lives under its own index prefix (``mucluc-demo`` unless
-MUCLUC_INDEX_PREFIX says otherwise), so it never touches a real catalogue; when the demo files
-or the index layout change, the demo indices are rebuilt from scratch.
+MUCLUC_INDEX_PREFIX is set), so it never touches a real catalogue; when the demo files or the
+index layout change, the demo's own indices are rebuilt from scratch.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from indexer import node
@@ -45,9 +44,8 @@ DEMO_PREFIX = "mucluc-demo"
 
 def main(args: argparse.Namespace) -> int:
     config = load_config(config_path(args))
-    if not os.environ.get("MUCLUC_INDEX_PREFIX", "").strip():
-        os.environ["MUCLUC_INDEX_PREFIX"] = DEMO_PREFIX
-    if not settings.get("MUCLUC_OPENSEARCH_URL"):
+    prefix = settings.index_prefix() if settings.is_set("MUCLUC_INDEX_PREFIX") else DEMO_PREFIX
+    if not settings.opensearch_urls():
         print("Starting the local OpenSearch node (the first run downloads it once)…", flush=True)
         state = node.start(node_directory())
         print(f"OpenSearch {state.version} is running at {state.url}", flush=True)
@@ -55,14 +53,14 @@ def main(args: argparse.Namespace) -> int:
 
     directory = node.default_home() / "demo"
     files = write_demo_catalogue(directory)
-    run(load_demo(config, files, directory / "loaded.json"))
+    run(load_demo(config, files, directory / "loaded.json", prefix=prefix))
     if args.no_serve:
         return 0
     base = f"http://{args.host}:{args.port}"
     lines = [f"Mục lục demo is serving on {base}/  (Ctrl+C to stop)", "Try:"]
     lines += [example(base, q) for q in EXAMPLES]
     lines.append(f"or open {base}/ in a browser.")
-    serve(config, host=args.host, port=args.port, banner="\n".join(lines))
+    serve(config, host=args.host, port=args.port, banner="\n".join(lines), prefix=prefix)
     return 0
 
 
@@ -83,11 +81,14 @@ def _fingerprint(files: dict[str, Path], prefix: str, union_index: str) -> str:
     return digest.hexdigest()
 
 
-async def load_demo(config: Config, files: dict[str, Path], marker: Path) -> None:
+async def load_demo(
+    config: Config, files: dict[str, Path], marker: Path, *, prefix: str = DEMO_PREFIX
+) -> None:
+    """Load the demo files under ``prefix``, unless the marker shows them loaded already. Only
+    the demo's own prefix is ever dropped and rebuilt; any other is loaded on top."""
     from harvesters.files import read_path
 
-    async with Store.open() as store:
-        prefix = store.prefix
+    async with Store.open(prefix=prefix) as store:
         indices = await store.ensure_indices()
         fingerprint = _fingerprint(files, prefix, indices["union"])
         if marker.exists() and json.loads(marker.read_text()).get("fingerprint") == fingerprint:

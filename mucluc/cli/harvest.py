@@ -84,21 +84,12 @@ def state_directory() -> Path:
 
 
 def all_jobs(config: Config) -> list[Job]:
-    """Every configured source; two sources with one name would share a checkpoint: refused."""
-    jobs: list[Job] = []
-    seen: dict[str, str] = {}
-    for library in config.libraries.values():
-        for index, spec in enumerate(library.sources):
-            name = source_name(library.code, spec, index)
-            if name in seen:
-                raise ConfigError(
-                    f"{config.path}: source name {name!r} is used by libraries {seen[name]} "
-                    f"and {library.code}",
-                    hint="give each source a distinct `name`",
-                )
-            seen[name] = library.code
-            jobs.append(Job(library, spec, name))
-    return jobs
+    """Every configured source (load_config checked them, names unique across the file)."""
+    return [
+        Job(library, spec, source_name(library.code, spec, index))
+        for library in config.libraries.values()
+        for index, spec in enumerate(library.sources)
+    ]
 
 
 def select_jobs(config: Config, targets: Sequence[str]) -> list[Job]:

@@ -10,7 +10,6 @@ from indexer import store
 from mucluc.cli.common import config_path
 from mucluc.core import settings
 from mucluc.core.config import Config, load_config
-from mucluc.core.errors import ConfigError
 from searchapi.app import create_app
 
 
@@ -29,33 +28,16 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def cors_origins() -> list[str]:
-    return [
-        o.strip().rstrip("/") for o in settings.get("MUCLUC_CORS_ORIGINS").split(",") if o.strip()
-    ]
-
-
-def rate_limit() -> tuple[float, float]:
-    """(requests per second, burst) from MUCLUC_RATE_LIMIT, e.g. ``10,40``."""
-    raw = settings.get("MUCLUC_RATE_LIMIT")
-    try:
-        rate, burst = (float(part) for part in raw.split(","))
-    except ValueError:
-        raise ConfigError(
-            f"MUCLUC_RATE_LIMIT={raw!r} is not 'rate,burst'", hint="for example 10,40"
-        ) from None
-    if rate <= 0 or burst < 1:
-        raise ConfigError(f"MUCLUC_RATE_LIMIT={raw!r}: rate must be > 0 and burst ≥ 1")
-    return rate, burst
-
-
-def serve(config: Config, *, host: str, port: int, banner: str = "") -> None:
-    rate, burst = rate_limit()
+def serve(
+    config: Config, *, host: str, port: int, banner: str = "", prefix: str | None = None
+) -> None:
+    """Serve the catalogue under ``prefix`` (default: MUCLUC_INDEX_PREFIX) until interrupted."""
+    rate, burst = settings.rate_limit()
     app = create_app(
         store.engine_url(),
-        store.index_prefix(),
+        prefix or settings.index_prefix(),
         config.libraries,
-        cors_origins=cors_origins(),
+        cors_origins=settings.cors_origins(),
         rate=rate,
         burst=burst,
     )

@@ -8,16 +8,19 @@ from a library's own hierarchy leaks to a caller, a terminal or an HTTP response
     ├── ConfigError          bad or missing configuration, unknown library code
     ├── SourceError          a file, folder or remote source cannot be read
     │   └── HarvestError     a harvest protocol failed (OAI-PMH, SRU)
-    ├── RecordError          one bad input record (reported and skipped, never fatal to a batch)
     ├── EngineError          OpenSearch is unreachable or refused a request
     │   └── NodeError        the managed local node cannot be fetched, installed or started
     └── ApiError             a request to the HTTP API is invalid (carries its HTTP status)
 
-Context travels as attributes (library, source, record id, offset) as well as in the message,
-so reports and the API can show it without parsing text.
+Context travels as attributes (library, source; file, line and key of a configuration mistake)
+as well as in the message, so reports and the API can show it without parsing text. One bad
+input record is not an exception: it is a ``harvesters.records.RecordProblem`` in the batch,
+reported with its reason while the batch goes on.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 class MuclucError(Exception):
@@ -37,7 +40,22 @@ class MuclucError(Exception):
 
 
 class ConfigError(MuclucError):
-    """Configuration is missing, unreadable or inconsistent."""
+    """Configuration is missing, unreadable or inconsistent: a setting (its variable is named in
+    the message) or the configuration file (``path``, ``line`` and ``key`` when known)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str = "",
+        path: Path | None = None,
+        line: int | None = None,
+        key: str = "",
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+        self.line = line
+        self.key = key
 
 
 class SourceError(MuclucError):
@@ -53,35 +71,6 @@ class SourceError(MuclucError):
 
 class HarvestError(SourceError):
     """A harvesting protocol failed in a way the harvester could not recover from."""
-
-
-class RecordError(MuclucError):
-    """One input record is bad. Batches report it and go on."""
-
-    def __init__(
-        self,
-        reason: str,
-        *,
-        source: str = "",
-        record_id: str = "",
-        offset: int | None = None,
-        library: str = "",
-    ) -> None:
-        where = ", ".join(
-            part
-            for part in (
-                source,
-                f"record {record_id}" if record_id else "",
-                f"offset {offset}" if offset is not None else "",
-            )
-            if part
-        )
-        super().__init__(f"{where}: {reason}" if where else reason)
-        self.reason = reason
-        self.source = source
-        self.record_id = record_id
-        self.offset = offset
-        self.library = library
 
 
 class EngineError(MuclucError):

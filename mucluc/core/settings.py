@@ -1,14 +1,103 @@
 """Settings, declared once as data.
 
-Each setting is an environment variable with a default and a help text. The README's table of
-settings is checked against this table by a test, so the two cannot drift apart.
+Each setting is an environment variable with a default, a help text and a parse function. The
+README's table of settings is checked against this table by a test, so the two cannot drift
+apart. This module is the only reader of ``MUCLUC_*`` variables: everything else calls the typed
+accessors below (or :func:`get` for the text), and a bad value is a :class:`ConfigError` naming
+the variable, raised where the setting is first used.
+
+Values are read when asked for, never at import time, so a test or a command may set the
+environment before it calls an accessor.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from mucluc.core.errors import ConfigError
+
+Parser = Callable[[str, str], Any]
+"""``parse(name, text) -> value``; raises ConfigError naming ``name`` for a bad ``text``."""
+
+
+def as_text(_name: str, raw: str) -> str:
+    return raw
+
+
+def as_path(name: str, raw: str) -> Path:
+    if "\x00" in raw:
+        raise ConfigError(f"{name}={raw!r}: a path cannot contain a NUL character")
+    return Path(os.path.expanduser(raw))
+
+
+def as_optional_path(name: str, raw: str) -> Path | None:
+    return as_path(name, raw) if raw else None
+
+
+_URL = re.compile(r"^https?://[^\s/,]+(/[^\s,]*)?$")
+
+
+def as_urls(name: str, raw: str) -> tuple[str, ...]:
+    """Comma-separated ``http(s)://host:port`` URLs (trailing slashes dropped); empty: none."""
+    found = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for url in found:
+        if not _URL.match(url):
+            raise ConfigError(
+                f"{name}={raw!r}: {url!r} is not an http:// or https:// URL",
+                hint="for example http://127.0.0.1:9200 (several nodes: comma-separated)",
+            )
+    return found
+
+
+_INDEX_PREFIX = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def as_index_prefix(name: str, raw: str) -> str:
+    """OpenSearch index names are lowercase, without spaces, and start with a letter or digit."""
+    if not _INDEX_PREFIX.match(raw):
+        raise ConfigError(
+            f"{name}={raw!r} cannot start an index name",
+            hint="use lowercase letters, digits, '-' and '_', for example mucluc-test",
+        )
+    return raw
+
+
+_HEAP = re.compile(r"^[1-9]\d*[kmgKMG]$")
+
+
+def as_heap_size(name: str, raw: str) -> str:
+    """A Java heap size as ``-Xmx`` takes it: ``512m``, ``1g``."""
+    if not _HEAP.match(raw):
+        raise ConfigError(f"{name}={raw!r} is not a heap size", hint="for example 512m or 1g")
+    return raw
+
+
+def as_origins(name: str, raw: str) -> tuple[str, ...]:
+    """``*`` or comma-separated web origins (``https://thuvien.example.vn``)."""
+    found = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in found:
+        if origin != "*" and not _URL.match(origin):
+            raise ConfigError(
+                f"{name}={raw!r}: {origin!r} is not a web origin",
+                hint="for example https://thuvien.dienbien.gov.vn, or * for any site",
+            )
+    return found
+
+
+def as_rate_and_burst(name: str, raw: str) -> tuple[float, float]:
+    """``rate,burst``: requests per second (> 0) and burst (≥ 1), e.g. ``10,40``."""
+    try:
+        rate, burst = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not 'rate,burst'", hint="for example 10,40") from None
+    if not (rate > 0 and burst >= 1):  # also refuses nan
+        raise ConfigError(f"{name}={raw!r}: rate must be > 0 and burst ≥ 1")
+    return rate, burst
 
 
 @dataclass(frozen=True)
@@ -16,11 +105,19 @@ class Setting:
     name: str
     default: str
     help: str
+    parse: Parser = as_text
 
-    def value(self) -> str:
-        """The environment's value, else the default (``~`` expanded for paths)."""
-        raw = os.environ.get(self.name, "").strip() or self.default
-        return os.path.expanduser(raw) if raw.startswith("~") else raw
+    def raw(self) -> str:
+        """The environment's text (stripped), else the default."""
+        return os.environ.get(self.name, "").strip() or self.default
+
+    def is_set(self) -> bool:
+        """Whether the environment gives a value (an empty one counts as unset)."""
+        return bool(os.environ.get(self.name, "").strip())
+
+    def value(self) -> Any:
+        """The parsed value; ConfigError naming the variable when the text is bad."""
+        return self.parse(self.name, self.raw())
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -28,46 +125,55 @@ SETTINGS: tuple[Setting, ...] = (
         "MUCLUC_CONFIG",
         "mucluc.toml",
         "Configuration file: libraries, their kind and their sources (`--config` overrides it).",
+        as_path,
     ),
     Setting(
         "MUCLUC_OPENSEARCH_URL",
         "",
         "Use this existing OpenSearch cluster instead of the managed local node.",
+        as_urls,
     ),
     Setting(
         "MUCLUC_INDEX_PREFIX",
         "mucluc",
         "Prefix of every index and alias, to keep several catalogues apart on one cluster.",
+        as_index_prefix,
     ),
     Setting(
         "MUCLUC_HOME",
         "~/.local/share/mucluc",
         "State of the managed node: installation, data, logs, and run reports.",
+        as_path,
     ),
     Setting(
         "MUCLUC_CACHE",
         "~/.cache/mucluc",
         "Downloaded OpenSearch distribution (fetched once with mvn).",
+        as_path,
     ),
     Setting(
         "MUCLUC_OPENSEARCH_HEAP",
         "512m",
         "Java heap of the managed node (keep it between 512m and 1g on small machines).",
+        as_heap_size,
     ),
     Setting(
         "MUCLUC_CORS_ORIGINS",
         "",
         "Origins (comma-separated, or *) of sites embedding the widget, allowed to call the API.",
+        as_origins,
     ),
     Setting(
         "MUCLUC_RATE_LIMIT",
         "10,40",
         "Requests per second and burst allowed to each client before the API answers 429.",
+        as_rate_and_burst,
     ),
     Setting(
         "MUCLUC_JAVA_HOME",
         "",
         "JDK for the managed node; by default the newest JDK 21+ under /usr/lib/jvm.",
+        as_optional_path,
     ),
 )
 
@@ -75,9 +181,69 @@ _BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
 def get(name: str) -> str:
-    """Current value of the setting ``name`` (a KeyError for an undeclared name is a bug)."""
+    """The setting's text (environment, else default), checked by its parse function."""
+    declared = _BY_NAME[name]
+    declared.value()
+    raw = declared.raw()
+    return os.path.expanduser(raw) if raw.startswith("~") else raw
+
+
+def value(name: str) -> Any:
+    """The setting's parsed value (prefer the typed accessors below)."""
     return _BY_NAME[name].value()
 
 
-def path(name: str) -> Path:
-    return Path(get(name))
+def is_set(name: str) -> bool:
+    return _BY_NAME[name].is_set()
+
+
+# Typed accessors: what the rest of the project calls.
+
+
+def config_file() -> Path:
+    return value("MUCLUC_CONFIG")
+
+
+def opensearch_urls() -> tuple[str, ...]:
+    """The external cluster's nodes; empty when the managed local node is used."""
+    return value("MUCLUC_OPENSEARCH_URL")
+
+
+def index_prefix() -> str:
+    return value("MUCLUC_INDEX_PREFIX")
+
+
+def running_as_root() -> bool:
+    return os.geteuid() == 0
+
+
+def home() -> Path:
+    """MUCLUC_HOME; as root and unset, /var/lib/mucluc (the node's unprivileged user cannot
+    reach root's home)."""
+    if running_as_root() and not is_set("MUCLUC_HOME"):
+        return Path("/var/lib/mucluc")
+    return value("MUCLUC_HOME")
+
+
+def cache() -> Path:
+    """MUCLUC_CACHE; as root and unset, /var/cache/mucluc (see :func:`home`)."""
+    if running_as_root() and not is_set("MUCLUC_CACHE"):
+        return Path("/var/cache/mucluc")
+    return value("MUCLUC_CACHE")
+
+
+def opensearch_heap() -> str:
+    return value("MUCLUC_OPENSEARCH_HEAP")
+
+
+def cors_origins() -> tuple[str, ...]:
+    return value("MUCLUC_CORS_ORIGINS")
+
+
+def rate_limit() -> tuple[float, float]:
+    """(requests per second, burst) of each API client."""
+    return value("MUCLUC_RATE_LIMIT")
+
+
+def java_home() -> Path | None:
+    return value("MUCLUC_JAVA_HOME")

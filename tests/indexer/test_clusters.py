@@ -14,7 +14,8 @@ from analyzers.legacy import repair
 from bench.vietnamese_dedup_set import tcvn3_mojibake
 from indexer.clusters import candidate_keys, cluster_id, cluster_records
 from indexer.marc_document import RecordFields
-from indexer.matching import edition_number, same_book, volumes
+from indexer.matching import same_book
+from indexer.profiles import edition_number, volumes
 
 
 def rec(title: str, **kwargs: object) -> RecordFields:

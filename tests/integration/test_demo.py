@@ -30,11 +30,12 @@ async def demo_api(
     files = write_demo_catalogue(folder)
     mp = pytest.MonkeyPatch()
     mp.setenv("MUCLUC_OPENSEARCH_URL", opensearch_url)
-    mp.setenv("MUCLUC_INDEX_PREFIX", prefix)  # not the demo prefix: loads on top, never drops
     try:
-        await demo.load_demo(config, files, folder / "loaded.json")
+        # Not the demo prefix: loads on top, never drops.
+        await demo.load_demo(config, files, folder / "loaded.json", prefix=prefix)
         first_marker = (folder / "loaded.json").read_text()
-        await demo.load_demo(config, files, folder / "loaded.json")  # a second run reuses it
+        # A second run reuses it.
+        await demo.load_demo(config, files, folder / "loaded.json", prefix=prefix)
         assert (folder / "loaded.json").read_text() == first_marker
         async with TestClient(
             TestServer(create_app(opensearch_url, prefix, config.libraries))

@@ -2,7 +2,7 @@
 
 from opensearchpy import AsyncOpenSearch
 
-from indexer import node
+from indexer import distribution
 
 
 async def test_session_node_answers(engine: AsyncOpenSearch) -> None:
@@ -14,8 +14,8 @@ async def test_session_node_is_the_pinned_version(
     engine: AsyncOpenSearch, opensearch_url: str
 ) -> None:
     info = await engine.info()
-    assert info["version"]["number"] == node.OPENSEARCH_VERSION
+    assert info["version"]["number"] == distribution.OPENSEARCH_VERSION
 
 
 def test_java_home_is_new_enough() -> None:
-    assert node._java_major(node.find_java_home()) >= node.MINIMUM_JAVA
+    assert distribution.java_major(distribution.find_java_home()) >= distribution.MINIMUM_JAVA
