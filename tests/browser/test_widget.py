@@ -20,7 +20,7 @@ from tests.browser import widget_site as site
 
 playwright_api = pytest.importorskip("playwright.async_api", reason="pip install playwright")
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.browser]
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -54,8 +54,8 @@ ACTIVE = """() => {
 @pytest.fixture(scope="module")
 async def catalogue(engine: AsyncOpenSearch, index_prefix: str, tmp_path_factory):
     prefix = f"{index_prefix}-widget"
-    await site.load_catalogue(engine, prefix, tmp_path_factory.mktemp("widget"))
-    yield prefix
+    built = await site.load_catalogue(engine, prefix, tmp_path_factory.mktemp("widget"))
+    yield built.prefix
     await drop_all(engine, prefix)
 
 
