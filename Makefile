@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test bench bench-relevance bench-dedup lint setup setup-test stop clean
+.PHONY: demo test test-fast bench bench-relevance bench-dedup lint setup setup-test stop clean
 
 demo: setup
 	$(BIN)/mucluc demo
@@ -16,6 +16,11 @@ test: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest
+
+# Everything that needs nothing running: no OpenSearch node, no peer server, no browser.
+test-fast: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q -m "not engine and not peers and not browser"
 
 bench: setup-test
 	$(BIN)/python -m bench

@@ -3,6 +3,11 @@
 The node gets a random port and a temporary directory and is stopped at the end. Setting
 MUCLUC_OPENSEARCH_URL makes the tests use that cluster instead (indices are prefixed per session,
 so a shared cluster is not disturbed).
+
+Markers say what a test needs running; `make test-fast` leaves those tests out. A test carries a
+marker exactly when it uses one of that marker's fixtures (directly or through another fixture):
+collection fails otherwise, so a new engine test cannot slip into the fast run, and a marked
+test that needs nothing cannot hide from it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,33 @@ from opensearchpy import AsyncOpenSearch
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+
+#: marker → the fixtures that make a test need it (declared in pyproject.toml's `markers`).
+MARKER_FIXTURES: dict[str, frozenset[str]] = {
+    "engine": frozenset({"opensearch_url", "engine"}),
+    "peers": frozenset({"ztest", "zebra"}),
+    "browser": frozenset({"browser"}),
+}
+
+
+def marker_mismatches(item: pytest.Item) -> list[str]:
+    """What is wrong with ``item``'s markers, one sentence per marker (empty when right)."""
+    used = set(getattr(item, "fixturenames", ()))
+    wrong = []
+    for marker, fixtures in MARKER_FIXTURES.items():
+        needs = sorted(used & fixtures)
+        marked = item.get_closest_marker(marker) is not None
+        if needs and not marked:
+            wrong.append(f"uses {', '.join(needs)} but lacks @pytest.mark.{marker}")
+        elif marked and not needs:
+            wrong.append(f"is marked {marker} but uses none of {', '.join(sorted(fixtures))}")
+    return wrong
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    problems = [f"{item.nodeid} {text}" for item in items for text in marker_mismatches(item)]
+    if problems:
+        raise pytest.UsageError("markers do not match fixtures:\n  " + "\n  ".join(problems))
 
 
 @pytest.fixture(scope="session")

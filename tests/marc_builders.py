@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
+
 import pymarc
 
 
@@ -23,13 +26,17 @@ def book(
     series: str = "",
     series_number: str = "",
     identifiers: tuple[str, ...] = (),
+    language: str = "vie",
+    record_type: str = "a",
 ) -> pymarc.Record:
-    """A UTF-8 MARC 21 book record with the fields the mapping reads."""
+    """A UTF-8 MARC 21 record with the fields the mapping reads: a book unless ``record_type``
+    (leader/06, e.g. ``"e"`` for a map) says otherwise; ``language`` is 008/35-37."""
     record = pymarc.Record(force_utf8=True)
-    record.leader = pymarc.Leader("00000nam a2200000 a 4500")
+    record.leader = pymarc.Leader(f"00000n{record_type}m a2200000 a 4500")
     record.add_field(pymarc.Field(tag="001", data=control))
     date = f"{year:04d}" if year else "    "
-    record.add_field(pymarc.Field(tag="008", data=f"190101s{date}    vm            000 0 vie d"))
+    fixed = f"190101s{date}    vm            000 0 {language} d"
+    record.add_field(pymarc.Field(tag="008", data=fixed))
     if isbn:
         record.add_field(
             pymarc.Field(
@@ -104,7 +111,8 @@ def _field(tag: str, subfields: list[tuple[str, str]], ind1: str = " ") -> pymar
     )
 
 
-def write_marc(path, records) -> None:  # type: ignore[no-untyped-def]
+def write_marc(path: Path, records: Iterable[pymarc.Record]) -> None:
+    """Write ``records`` to ``path`` as ISO 2709, one after another."""
     with open(path, "wb") as handle:
         for record in records:
             handle.write(record.as_marc())

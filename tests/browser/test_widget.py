@@ -20,7 +20,7 @@ from tests.browser import widget_site as site
 
 playwright_api = pytest.importorskip("playwright.async_api", reason="pip install playwright")
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.browser]
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -54,8 +54,8 @@ ACTIVE = """() => {
 @pytest.fixture(scope="module")
 async def catalogue(engine: AsyncOpenSearch, index_prefix: str, tmp_path_factory):
     prefix = f"{index_prefix}-widget"
-    await site.load_catalogue(engine, prefix, tmp_path_factory.mktemp("widget"))
-    yield prefix
+    built = await site.load_catalogue(engine, prefix, tmp_path_factory.mktemp("widget"))
+    yield built.prefix
     await Store(engine, prefix).drop_all()
 
 
@@ -221,8 +221,10 @@ async def test_without_a_suggest_endpoint_the_box_still_searches(page, servers) 
     await playwright_api.expect(page.locator("mucluc-search .h button.t").first).to_have_text(
         "Truyện Kiều"
     )
-    # The first 404 stops further suggestion requests.
-    assert page.errors == [f"404 {servers['bare']}/api/v1/suggest?q=truyen+kieu"]
+    # The first 404 stops further suggestion requests. Which prefix of the typing it asked for
+    # depends on the debounce and the machine's speed, so only its kind is checked.
+    (refused,) = page.errors
+    assert refused.startswith(f"404 {servers['bare']}/api/v1/suggest?q=truye"), refused
     await box.press_sequentially(" nguyen du", delay=30)
     await page.wait_for_timeout(400)
     assert len(page.errors) == 1
@@ -306,12 +308,12 @@ async def test_empty_state_offers_the_api_suggestion(page, servers) -> None:
     empty = page.locator("mucluc-search #emp")
     await playwright_api.expect(empty).to_contain_text(f"Không tìm thấy kết quả nào cho “{query}”.")
     assert "null" not in await page.locator("mucluc-search .w").text_content()
-    if expected.get("suggestion"):
-        await playwright_api.expect(empty).to_contain_text(
-            f"Có phải bạn muốn tìm {expected['suggestion']}?"
-        )
-        await empty.locator("button").press("Enter")
-        await playwright_api.expect(page.locator("mucluc-search .h").first).to_be_visible()
+    assert expected["suggestion"], "the API must offer a spelling for the widget to show"
+    await playwright_api.expect(empty).to_contain_text(
+        f"Có phải bạn muốn tìm {expected['suggestion']}?"
+    )
+    await empty.locator("button").press("Enter")
+    await playwright_api.expect(page.locator("mucluc-search .h").first).to_be_visible()
 
 
 async def test_hostile_host_css_cannot_reach_inside(page, servers) -> None:

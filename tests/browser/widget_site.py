@@ -13,22 +13,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pymarc
 from aiohttp import web
 from opensearchpy import AsyncOpenSearch
 
-from harvesters.files import read_path
-from indexer.load import Loader
-from indexer.store import Store
-from mucluc.core.library import Library
-from searchapi.app import create_app
-from tests.marc_builders import book, write_marc
+from tests.catalogue import Catalogue, api_app, libraries, open_catalogue
+from tests.marc_builders import book
 
-LIBRARIES = {
-    "DBI": Library("DBI", "Thư viện tỉnh Điện Biên", "provincial"),
-    "TGI": Library("TGI", "Thư viện huyện Tuần Giáo", "district", "DBI"),
-    "MCH": Library("MCH", "Thư viện huyện Mường Chà", "district", "DBI"),
-    "THPT-PHT": Library("THPT-PHT", "Thư viện Trường THPT Phan Đình Giót", "school", "DBI"),
-}
+CODES = ("DBI", "TGI", "MCH", "THPT-PHT")
+LIBRARIES = libraries(*CODES)
 DIEN_BIEN_PHU = "Điện Biên Phủ : điểm hẹn lịch sử"
 FOLK_TALES = 12  # "Truyện cổ dân tộc Thái" volumes: enough for three pages of five
 CHROMIUM = "/usr/bin/chromium"
@@ -44,8 +37,8 @@ CHROMIUM_FLAGS = [
 HOSTILE_CSS = "* { display: inline !important; color: red; font-size: 40px; }"
 
 
-def catalogue_files(folder: Path) -> dict[str, Path]:
-    """MARC files of four libraries: the same book held in several, and enough to page through."""
+def catalogue_books() -> dict[str, list[pymarc.Record]]:
+    """Records of four libraries: the same book held in several, and enough to page through."""
     dbi = [
         book(
             "DBI0001",
@@ -117,21 +110,16 @@ def catalogue_files(folder: Path) -> dict[str, Path]:
         book("PDG-1", "Tiếng Việt 5, tập một", author="Nguyễn Minh Thuyết", year=2020, copies=30),
         book("PDG-2", "Dế mèn phiêu lưu ký", author="Tô Hoài", year=2019, copies=2),
     ]
-    files = {}
-    for code, records in (("DBI", dbi), ("TGI", tgi), ("MCH", mch), ("THPT-PHT", school)):
-        files[code] = folder / f"{code.lower()}.mrc"
-        write_marc(files[code], records)
-    return files
+    return {"DBI": dbi, "TGI": tgi, "MCH": mch, "THPT-PHT": school}
 
 
-async def load_catalogue(engine: AsyncOpenSearch, prefix: str, folder: Path) -> None:
-    store = Store(engine, prefix)
-    await store.ensure_indices()
-    loader = Loader(store, LIBRARIES)
-    for code, path in catalogue_files(folder).items():
-        summary = await loader.load(read_path(path, library=code))
-        assert summary.skipped == 0, summary.line()
+async def load_catalogue(engine: AsyncOpenSearch, prefix: str, folder: Path) -> Catalogue:
+    """The widget's catalogue under ``prefix`` (an earlier one dropped); the caller drops it."""
+    built = await open_catalogue(engine, prefix, CODES)
+    for code, summary in (await built.load_marc(catalogue_books(), folder)).items():
+        assert summary.skipped == 0, (code, summary.line())
     await engine.indices.refresh(index=f"{prefix}-*")
+    return built
 
 
 def _without_suggest() -> Any:
@@ -160,7 +148,7 @@ async def serve_api(
 ) -> tuple[web.AppRunner, str]:
     """The real API app on a free port, allowing ``allow_origins`` through its own CORS list;
     ``suggest=False`` plays an older API without /suggest."""
-    app = create_app(opensearch_url, prefix, LIBRARIES, cors_origins=list(allow_origins))
+    app = api_app(opensearch_url, prefix, LIBRARIES, cors_origins=list(allow_origins))
     if not suggest:
         app.middlewares.append(_without_suggest())  # innermost: CORS still applies
     return await start(app)

@@ -37,6 +37,7 @@ async def test_oai_source_checkpoints_and_resumes_incrementally(aiohttp_server, 
     assert "from" not in starts[0] and starts[1]["from"] == saved.next_from
 
 
+@pytest.mark.peers
 async def test_sru_source_in_batches(ztest, tmp_path):
     spec = {"protocol": "sru", "url": ztest, "query": "computer", "page_size": 4}
     batches = [b async for b in harvest_source("DBI", spec, state_dir=tmp_path, batch_size=10)]

@@ -14,6 +14,7 @@ from harvesters.sru import SRUClient, SRUDiagnostic
 from mucluc.core.errors import HarvestError
 
 
+@pytest.mark.peers
 @pytest.mark.parametrize("version", ["1.1", "1.2", "2.0"])
 @pytest.mark.parametrize("escaped", [False, True], ids=["xml", "escaped-string"])
 async def test_search_retrieve_pages_through_all_records(ztest, version, escaped):
@@ -32,6 +33,7 @@ async def test_search_retrieve_pages_through_all_records(ztest, version, escaped
     assert all(i.library == "DB-SRU" and i.record["245"] is not None for i in items)
 
 
+@pytest.mark.peers
 async def test_limit_stops_early(ztest):
     async with SRUClient(ztest, source="ztest", policy=FAST) as client:
         items = [item async for item in client.records("computer", maximum_records=4,
@@ -39,6 +41,7 @@ async def test_limit_stops_early(ztest):
     assert len(items) == 7
 
 
+@pytest.mark.peers
 @pytest.mark.parametrize("version", ["1.1", "1.2", "2.0"])
 async def test_diagnostic_becomes_harvest_error(ztest, version):
     async with SRUClient(ztest, source="ztest", version=version, policy=FAST) as client:

@@ -13,18 +13,18 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-import pymarc
 import pytest
 from conftest import FAST, free_port, listening, require
-from pymarc import Field, Indicators, Subfield
 
 from harvesters.records import SourceRecord
 from harvesters.sru import SRUClient, SRUDiagnostic
+from tests.marc_builders import book, write_marc
 
 ZEBRAIDX = shutil.which("zebraidx")
 ZEBRASRV = shutil.which("zebrasrv")
 ZEBRA_TAB = Path("/usr/share/idzebra-2.0/tab")
 TOTAL = 25
+pytestmark = pytest.mark.peers
 #: CQL → Bib-1 (PQF) mapping for zebrasrv: the subset of YAZ's etc/pqf.properties these tests use.
 CQL_TO_PQF = """\
 set.cql = info:srw/cql-context-set/1/cql-v1.2
@@ -50,15 +50,8 @@ def title(n: int) -> str:
 
 
 def make_records(path: Path) -> None:
-    with path.open("wb") as out:
-        for n in range(TOTAL):
-            record = pymarc.Record(force_utf8=True, leader="     nam a22     uu 4500")
-            record.add_field(Field(tag="001", data=f"DB-TINH-{n:04d}"))
-            record.add_field(Field(tag="100", indicators=Indicators("1", " "),
-                                   subfields=[Subfield("a", "Đặng Văn Bài")]))
-            record.add_field(Field(tag="245", indicators=Indicators("1", "0"),
-                                   subfields=[Subfield("a", title(n))]))
-            out.write(record.as_marc())
+    write_marc(path, [book(f"DB-TINH-{n:04d}", title(n), author="Đặng Văn Bài")
+                      for n in range(TOTAL)])
 
 
 @pytest.fixture(scope="module")

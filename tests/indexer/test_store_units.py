@@ -8,6 +8,8 @@ from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, RequestErr
 
 from harvesters.records import SourceRecord
 from indexer.load import record_document
+from indexer.node import free_port
+from indexer.store import Store
 from indexer.store.derived import derived
 from indexer.store.errors import QueryTooComplex, translate, translated
 from indexer.store.names import alias, record_id, target, versioned_name
@@ -77,3 +79,13 @@ def test_a_stored_record_carries_exactly_the_derived_fields_reindex_recomputes()
     document = record_document(item, "2026-01-01T00:00:00+00:00")
     assert {name: document[name] for name in derived(record)} == derived(record)  # type: ignore[literal-required]
     assert document["keys"]  # a real book has candidate keys
+
+
+async def test_an_unreachable_engine_is_an_engine_error() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(EngineError, match="does not answer"):
+        async with Store.open(url, "nothing", retries=0, timeout=2):
+            pass
+    async with Store.open(url, "nothing", check=False, retries=0, timeout=2) as store:
+        with pytest.raises(EngineError, match="unreachable while searching"):
+            await store.search("union", {"query": {"match_all": {}}})

@@ -11,23 +11,20 @@ from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from searchapi.app import create_app
-from tests.integration import api_catalogue
-from tests.integration.api_catalogue import LIBRARIES
+from tests.catalogue import ApiClient, Catalogue
 
-api_prefix = api_catalogue.api_prefix  # the module's catalogue fixture
+pytestmark = pytest.mark.engine
 
 SITE = "https://thuvien.dienbien.gov.vn"
 
 
 @pytest.fixture
-async def api(api_prefix: str, opensearch_url: str) -> AsyncIterator[TestClient]:
-    app = create_app(
-        opensearch_url, api_prefix, LIBRARIES, cors_origins=[SITE], rate=1000, burst=1000
-    )
-    async with TestClient(TestServer(app)) as client:
+async def api(catalogue: Catalogue, api_client: ApiClient) -> AsyncIterator[TestClient]:
+    async with api_client(
+        catalogue.prefix, catalogue.libraries, cors_origins=[SITE], rate=1000, burst=1000
+    ) as client:
         yield client
 
 
@@ -82,9 +79,10 @@ async def test_gzip_when_accepted(api: TestClient) -> None:
     assert (await plain.json())["total"] > 0
 
 
-async def test_rate_limit_gives_429_with_retry_after(api_prefix: str, opensearch_url: str) -> None:
-    app = create_app(opensearch_url, api_prefix, LIBRARIES, rate=0.5, burst=3)
-    async with TestClient(TestServer(app)) as client:
+async def test_rate_limit_gives_429_with_retry_after(
+    catalogue: Catalogue, api_client: ApiClient
+) -> None:
+    async with api_client(catalogue.prefix, catalogue.libraries, rate=0.5, burst=3) as client:
         statuses = [(await client.get("/api/v1/libraries")).status for _ in range(3)]
         assert statuses == [200, 200, 200]
         limited = await client.get("/api/v1/libraries")
@@ -100,9 +98,10 @@ async def test_overlong_query_string_is_414(api: TestClient) -> None:
     assert (await response.json())["error"]["code"] == "uri_too_long"
 
 
-async def test_slow_request_times_out_with_503(api_prefix: str, opensearch_url: str) -> None:
-    app = create_app(opensearch_url, api_prefix, LIBRARIES, timeout=0.0001)
-    async with TestClient(TestServer(app)) as client:
+async def test_slow_request_times_out_with_503(
+    catalogue: Catalogue, api_client: ApiClient
+) -> None:
+    async with api_client(catalogue.prefix, catalogue.libraries, timeout=0.0001) as client:
         response = await client.get("/api/v1/search", params={"q": "truyen kieu"})
         assert response.status == 503
         assert (await response.json())["error"]["code"] == "timeout"
@@ -200,13 +199,17 @@ class Proxy:
 
 
 async def test_engine_down_gives_503_and_recovery_is_automatic(
-    api_prefix: str,
+    catalogue: Catalogue,
+    api_client: ApiClient,
     opensearch_url: str,
 ) -> None:
     proxy = Proxy(opensearch_url)
     await proxy.start()
-    app = create_app(f"http://127.0.0.1:{proxy.listen_port}", api_prefix, LIBRARIES)
-    async with TestClient(TestServer(app)) as client:
+    async with api_client(
+        catalogue.prefix,
+        catalogue.libraries,
+        engine_url=f"http://127.0.0.1:{proxy.listen_port}",
+    ) as client:
         assert (await client.get("/api/v1/search", params={"q": "kieu"})).status == 200
         await proxy.stop()
         for path in ("/api/v1/search?q=kieu", "/api/v1/libraries", "/health"):

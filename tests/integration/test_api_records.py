@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator
 
 import pymarc
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from opensearchpy import AsyncOpenSearch
 
-from searchapi.app import create_app
-from tests.integration import api_catalogue
-from tests.integration.api_catalogue import LIBRARIES
-
-api_prefix = api_catalogue.api_prefix  # the module's catalogue fixture
-
-
-@pytest.fixture
-async def api(api_prefix: str, opensearch_url: str) -> AsyncIterator[TestClient]:
-    async with TestClient(TestServer(create_app(opensearch_url, api_prefix, LIBRARIES))) as client:
-        yield client
+pytestmark = pytest.mark.engine
 
 
 async def book_id(api: TestClient, q: str) -> str:

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from opensearchpy import AsyncOpenSearch
 
-from harvesters.files import read_path
-from indexer.load import Loader
-from indexer.store import Store
-from mucluc.core.library import Library
-from searchapi.app import create_app
-from tests.marc_builders import book, write_marc
+from tests.catalogue import Catalogue
+from tests.catalogue import catalogue as build_catalogue
+from tests.marc_builders import book
 
-LIBRARIES = {"DBI": Library("DBI", "Thư viện tỉnh Điện Biên", "provincial")}
+pytestmark = pytest.mark.engine
 
 CASE_41 = [
     "An Nam chí lược",
@@ -35,30 +31,24 @@ VOLUMES = ["Lịch sử Việt Nam. Tập 1", "Lịch sử Việt Nam. Tập 2",
 
 
 @pytest.fixture(scope="module")
-async def api(
-    engine: AsyncOpenSearch,
-    opensearch_url: str,
-    index_prefix: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> AsyncIterator[TestClient]:
-    prefix = f"{index_prefix}-order"
-    folder: Path = tmp_path_factory.mktemp("order")
+async def catalogue(
+    engine: AsyncOpenSearch, index_prefix: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Catalogue]:
     titles = [*CASE_41, *CASE_42, *VOLUMES]
-    # Written in reverse and in mixed Unicode forms: the order must come from the collation.
+    # Written in reverse: the order must come from the collation, not from loading.
     records = [
         book(f"ORD-{n}", title, author=f"Tác giả {n}", year=2000 + n)
         for n, title in enumerate(reversed(titles))
     ]
-    write_marc(folder / "order.mrc", records)
-    store = Store(engine, prefix)
-    await store.ensure_indices()
-    summary = await Loader(store, LIBRARIES).load(
-        read_path(folder / "order.mrc", library="DBI")
-    )
-    assert summary.loaded == len(titles)
-    async with TestClient(TestServer(create_app(opensearch_url, prefix, LIBRARIES))) as client:
-        yield client
-    await store.drop_all()
+    async with build_catalogue(
+        engine,
+        f"{index_prefix}-order",
+        ("DBI",),
+        {"DBI": records},
+        tmp_path_factory.mktemp("order"),
+    ) as built:
+        assert built.summaries["DBI"].new == len(titles)
+        yield built
 
 
 async def sorted_titles(api: TestClient, q: str) -> list[str]:

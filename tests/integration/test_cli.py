@@ -9,14 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.catalogue import config_toml
 from tests.marc_builders import book, write_marc
 
-CONFIG = """
-[[library]]
-code = "DBI"
-name = "Thư viện tỉnh Điện Biên"
-kind = "provincial"
-"""
+#: A closed port: the commands that fail before reaching the engine never need one.
+NO_ENGINE = "http://127.0.0.1:9"
 
 
 def mucluc(
@@ -34,17 +31,25 @@ def mucluc(
 
 
 @pytest.fixture
-def workspace(
-    tmp_path: Path, opensearch_url: str, index_prefix: str
-) -> tuple[Path, dict[str, str]]:
-    (tmp_path / "mucluc.toml").write_text(CONFIG, encoding="utf-8")
+def workspace(tmp_path: Path, index_prefix: str) -> tuple[Path, dict[str, str]]:
+    """A folder with a configuration declaring DBI; no engine (see `loading_workspace`)."""
+    (tmp_path / "mucluc.toml").write_text(config_toml("DBI"), encoding="utf-8")
     env = {
         "MUCLUC_CONFIG": str(tmp_path / "mucluc.toml"),
-        "MUCLUC_OPENSEARCH_URL": opensearch_url,
+        "MUCLUC_OPENSEARCH_URL": NO_ENGINE,
         "MUCLUC_INDEX_PREFIX": f"{index_prefix}-cli",
         "MUCLUC_HOME": str(tmp_path / "home"),
     }
     return tmp_path, env
+
+
+@pytest.fixture
+def loading_workspace(
+    workspace: tuple[Path, dict[str, str]], opensearch_url: str
+) -> tuple[Path, dict[str, str]]:
+    """`workspace` pointed at the session's engine, for commands that get as far as loading."""
+    folder, env = workspace
+    return folder, {**env, "MUCLUC_OPENSEARCH_URL": opensearch_url}
 
 
 def assert_one_line_error(
@@ -59,8 +64,11 @@ def assert_one_line_error(
         assert word in lines[0]
 
 
-def test_load_reports_summary_and_bad_record(workspace: tuple[Path, dict[str, str]]) -> None:
-    folder, env = workspace
+@pytest.mark.engine
+def test_load_reports_summary_and_bad_record(
+    loading_workspace: tuple[Path, dict[str, str]],
+) -> None:
+    folder, env = loading_workspace
     good = book("DBI-1", "Truyện Kiều", author="Nguyễn Du").as_marc()
     broken = bytearray(book("DBI-2", "Số đỏ").as_marc())
     broken[12:17] = b"99999"
@@ -78,8 +86,9 @@ def test_missing_file(workspace: tuple[Path, dict[str, str]]) -> None:
     assert_one_line_error(result, 1, "nowhere.mrc", "does not exist")
 
 
-def test_unreadable_file(workspace: tuple[Path, dict[str, str]]) -> None:
-    folder, env = workspace
+@pytest.mark.engine
+def test_unreadable_file(loading_workspace: tuple[Path, dict[str, str]]) -> None:
+    folder, env = loading_workspace
     target = folder / "books.mrc"
     write_marc(target, [book("DBI-1", "Truyện Kiều")])
     target.chmod(0)
@@ -131,7 +140,7 @@ def test_missing_configuration(workspace: tuple[Path, dict[str, str]]) -> None:
 def test_unreachable_engine(workspace: tuple[Path, dict[str, str]]) -> None:
     folder, env = workspace
     write_marc(folder / "books.mrc", [book("X-1", "Truyện Kiều")])
-    env = {**env, "MUCLUC_OPENSEARCH_URL": "http://127.0.0.1:9"}
+    assert env["MUCLUC_OPENSEARCH_URL"] == NO_ENGINE
     result = mucluc("load", str(folder / "books.mrc"), "--library", "DBI", env=env)
     assert_one_line_error(result, 1, "127.0.0.1:9", "does not answer")
 

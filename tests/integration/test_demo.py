@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from opensearchpy import AsyncOpenSearch
 
 from indexer.store import Store
 from mucluc.cli import demo
 from mucluc.core.config import load_config
 from mucluc.demo import write_demo_catalogue
-from searchapi.app import create_app
+from tests.catalogue import ApiClient
+
+pytestmark = pytest.mark.engine
 
 REPO_CONFIG = Path(__file__).resolve().parents[2] / "mucluc.toml"
 
@@ -21,6 +23,7 @@ REPO_CONFIG = Path(__file__).resolve().parents[2] / "mucluc.toml"
 async def demo_api(
     engine: AsyncOpenSearch,
     opensearch_url: str,
+    api_client: ApiClient,
     index_prefix: str,
     tmp_path_factory: pytest.TempPathFactory,
 ):
@@ -37,9 +40,7 @@ async def demo_api(
         # A second run reuses it.
         await demo.load_demo(config, files, folder / "loaded.json", prefix=prefix)
         assert (folder / "loaded.json").read_text() == first_marker
-        async with TestClient(
-            TestServer(create_app(opensearch_url, prefix, config.libraries))
-        ) as client:
+        async with api_client(prefix, config.libraries) as client:
             yield client
     finally:
         mp.undo()

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pymarc
+import pytest
 from opensearchpy import AsyncOpenSearch
 
 from indexer.node import free_port
@@ -22,6 +23,8 @@ from indexer.store import alias
 from mucluc.demo.isbn import make_isbn13
 from tests.harvesters.oai_provider import Provider
 from tests.marc_builders import book, write_marc
+
+pytestmark = pytest.mark.engine
 
 REPO = Path(__file__).resolve().parents[2]
 MARCXML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>'

@@ -27,6 +27,8 @@ from tests.harvesters.oai_provider import Provider, record_id
 from tests.integration.test_harvest_command import content, library, mucluc, workspace
 from tests.marc_builders import book, write_marc
 
+pytestmark = pytest.mark.engine
+
 LIBRARIES = {
     "DBI": Library("DBI", "Thư viện tỉnh Điện Biên", "provincial"),
     "TGI": Library("TGI", "Thư viện huyện Tuần Giáo", "district", "DBI"),

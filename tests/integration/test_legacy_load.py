@@ -7,22 +7,16 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from mucluc.core.library import Library
-from searchapi.app import create_app
+from tests.catalogue import ApiClient, config_toml, libraries
 from tests.marc_builders import book, write_marc
 
-CONFIG = """
-[[library]]
-code = "MNH"
-name = "Thư viện huyện Mường Nhé"
-kind = "district"
-"""
-LIBRARIES = {"MNH": Library("MNH", "Thư viện huyện Mường Nhé", "district")}
+pytestmark = pytest.mark.engine
 
 # (001, title as the old system exported it, author as exported, title a reader must see)
 MOJIBAKE = [
@@ -44,7 +38,7 @@ def loaded(
     tmp_path_factory: pytest.TempPathFactory, opensearch_url: str, index_prefix: str
 ) -> tuple[subprocess.CompletedProcess[str], Path, str]:
     folder = tmp_path_factory.mktemp("legacy")
-    (folder / "mucluc.toml").write_text(CONFIG, encoding="utf-8")
+    (folder / "mucluc.toml").write_text(config_toml("MNH"), encoding="utf-8")
     records = [book(i, t, author=a, year=1998) for i, t, a, _ in MOJIBAKE]
     records += [book(i, t, author=a, year=1990, publisher="Gallimard") for i, t, a in EUROPEAN]
     write_marc(folder / "old-system.mrc", records)
@@ -76,9 +70,9 @@ def loaded(
 
 
 @pytest.fixture
-async def api(loaded, opensearch_url: str):  # type: ignore[no-untyped-def]
+async def api(loaded, api_client: ApiClient) -> AsyncIterator[TestClient]:  # type: ignore[no-untyped-def]
     _result, _folder, prefix = loaded
-    async with TestClient(TestServer(create_app(opensearch_url, prefix, LIBRARIES))) as client:
+    async with api_client(prefix, libraries("MNH")) as client:
         yield client
 
 

@@ -1,16 +1,13 @@
 """The managed node: started by the test session, answering, on a real port."""
 
+import pytest
 from opensearchpy import AsyncOpenSearch
 
 from indexer import distribution
 
 
-async def test_session_node_answers(engine: AsyncOpenSearch) -> None:
-    info = await engine.info()
-    assert info["version"]["number"]
-
-
-async def test_session_node_is_the_pinned_version(
+@pytest.mark.engine
+async def test_session_node_answers_with_the_pinned_version(
     engine: AsyncOpenSearch, opensearch_url: str
 ) -> None:
     info = await engine.info()

@@ -13,13 +13,12 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
 from aiohttp.test_utils import TestServer
 
-from searchapi.app import create_app
-from tests.integration import api_catalogue
-from tests.integration.api_catalogue import LIBRARIES
+from tests.catalogue import Catalogue, api_app
 
-api_prefix = api_catalogue.api_prefix  # the module's catalogue fixture
+pytestmark = pytest.mark.engine
 
 CHECKS = ",".join(
     [
@@ -40,8 +39,8 @@ def _cli() -> list[str]:
     return [found]
 
 
-async def test_api_matches_its_openapi_document(api_prefix: str, opensearch_url: str) -> None:
-    app = create_app(opensearch_url, api_prefix, LIBRARIES, rate=10_000, burst=10_000)
+async def test_api_matches_its_openapi_document(catalogue: Catalogue, opensearch_url: str) -> None:
+    app = api_app(opensearch_url, catalogue.prefix, catalogue.libraries, rate=10_000, burst=10_000)
     async with TestServer(app) as server:
         base = str(server.make_url("")).rstrip("/")
         process = await asyncio.create_subprocess_exec(

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from searchapi.app import create_app
 from searchapi.search import MAX_QUERY_LENGTH
-from tests.integration import api_catalogue
-from tests.integration.api_catalogue import LIBRARIES
 
-api_prefix = api_catalogue.api_prefix  # the module's catalogue fixture
+pytestmark = pytest.mark.engine
 
 KINDS = {
     "vietnamese": "Lịch sử Việt Nam Điện Biên Phủ thư viện quốc gia hòa bình người Thái Mường",
@@ -21,12 +16,6 @@ KINDS = {
     "unaccented": "dien bien phu thu vien quoc gia hoa binh khoe manh nguoi thai muong toong",
     "fielded": 'title:"truyện kiều" author:(nguyen du) subject:van hoc publisher:kim dong',
 }
-
-
-@pytest.fixture
-async def api(api_prefix: str, opensearch_url: str) -> AsyncIterator[TestClient]:
-    async with TestClient(TestServer(create_app(opensearch_url, api_prefix, LIBRARIES))) as client:
-        yield client
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))

@@ -14,7 +14,6 @@ import pytest
 from opensearchpy import AsyncOpenSearch
 
 from indexer.load import Loader
-from indexer.node import free_port
 from indexer.store import Store
 from indexer.store.recovery import HarvestStore
 from mucluc.core.errors import EngineError
@@ -114,16 +113,6 @@ async def test_get_and_mget_leave_missing_documents_out(store: Store) -> None:
 async def test_a_refused_request_is_an_engine_error_with_the_engines_reason(store: Store) -> None:
     with pytest.raises(EngineError, match=r"refused searching: .*no_such_query"):
         await store.search("union", {"query": {"no_such_query": {}}})
-
-
-async def test_an_unreachable_engine_is_an_engine_error() -> None:
-    url = f"http://127.0.0.1:{free_port()}"
-    with pytest.raises(EngineError, match="does not answer"):
-        async with Store.open(url, "nothing", retries=0, timeout=2):
-            pass
-    async with Store.open(url, "nothing", check=False, retries=0, timeout=2) as store:
-        with pytest.raises(EngineError, match="unreachable while searching"):
-            await store.search("union", {"query": {"match_all": {}}})
 
 
 BIG = 10_050  # more than the 10,000 a `size: 10000` lookup returned

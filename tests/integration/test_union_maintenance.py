@@ -7,23 +7,21 @@ Loader re-clusters each batch's neighbourhood, and the union index is read back.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import pymarc
 import pytest
-from opensearchpy import AsyncOpenSearch
+from opensearchpy import AsyncOpenSearch, AsyncTransport
 
 from harvesters.records import SourceRecord
-from indexer.load import Loader
 from indexer.reindex import reindex
 from indexer.store import Store, alias
-from mucluc.core.library import Library
+from tests.catalogue import Catalogue
+from tests.catalogue import catalogue as build_catalogue
 from tests.marc_builders import book
 
-LIBRARIES = {
-    "DBI": Library("DBI", "Thư viện tỉnh Điện Biên", "provincial"),
-    "TGI": Library("TGI", "Thư viện huyện Tuần Giáo", "district", "DBI"),
-    "MCH": Library("MCH", "Thư viện huyện Mường Chà", "district", "DBI"),
-}
+pytestmark = pytest.mark.engine
 
 
 def item(library: str, record: pymarc.Record) -> SourceRecord:
@@ -81,15 +79,16 @@ async def stored_clusters(engine: AsyncOpenSearch, prefix: str) -> dict[str, str
 
 
 @pytest.fixture
-async def catalogue(engine: AsyncOpenSearch, index_prefix: str, request: pytest.FixtureRequest):
+async def catalogue(
+    engine: AsyncOpenSearch, index_prefix: str, request: pytest.FixtureRequest
+) -> AsyncIterator[Catalogue]:
     prefix = f"{index_prefix}-union5-{request.node.name[-40:].lower()}".replace("[", "-")
     prefix = "".join(c if c.isalnum() or c == "-" else "-" for c in prefix)
-    store = Store(engine, prefix)
-    await store.ensure_indices()
-    loader = Loader(store, LIBRARIES, batch_size=4)
-    await loader.load(starting_records())
-    yield prefix, loader
-    await store.drop_all()
+    # Small batches, libraries interleaved: clusters must not depend on how records arrive.
+    async with build_catalogue(engine, prefix, ("DBI", "TGI", "MCH"), batch_size=4) as built:
+        summary = await built.loader.load(starting_records())
+        assert (summary.new, summary.skipped) == (len(starting_records()), 0), summary.problems
+        yield built
 
 
 EXPECTED = {
@@ -102,12 +101,12 @@ EXPECTED = {
 
 
 async def test_same_books_join_and_volumes_and_editions_stay_apart(engine, catalogue) -> None:
-    prefix, _loader = catalogue
+    prefix = catalogue.prefix
     assert await clusters(engine, prefix) == EXPECTED
 
 
 async def test_a_new_record_joins_its_cluster(engine, catalogue) -> None:
-    prefix, loader = catalogue
+    prefix, loader = catalogue.prefix, catalogue.loader
     await loader.load([item("DBI", book("D9", "TÂY DU KÝ :", author="Ngô Thừa Ân", part="T.2",
                                         year=2010))])  # fmt: skip
     found = await clusters(engine, prefix)
@@ -116,7 +115,7 @@ async def test_a_new_record_joins_its_cluster(engine, catalogue) -> None:
 
 
 async def test_a_changed_record_moves_and_its_old_cluster_shrinks(engine, catalogue) -> None:
-    prefix, loader = catalogue
+    prefix, loader = catalogue.prefix, catalogue.loader
     # The Mường Chà librarian corrects the edition statement: it is the 2nd reprint after all.
     await loader.load([item("MCH", book("M3", "Hòa bình và phát triển", author="Nguyễn Khắc Viện",
                                         year=2018, edition="Tái bản lần thứ 2"))])  # fmt: skip
@@ -131,7 +130,7 @@ async def test_a_changed_record_moves_and_its_old_cluster_shrinks(engine, catalo
 
 
 async def test_deleting_the_last_member_removes_the_union_record(engine, catalogue) -> None:
-    prefix, loader = catalogue
+    prefix, loader = catalogue.prefix, catalogue.loader
     before = await stored_clusters(engine, prefix)
     await loader.load([gone("TGI", "T2")])
     found = await clusters(engine, prefix)
@@ -142,7 +141,7 @@ async def test_deleting_the_last_member_removes_the_union_record(engine, catalog
 
 
 async def test_deleting_a_member_keeps_the_rest_together(engine, catalogue) -> None:
-    prefix, loader = catalogue
+    prefix, loader = catalogue.prefix, catalogue.loader
     await loader.load([gone("DBI", "D1")])
     found = await clusters(engine, prefix)
     # The ISBN link went with D1; T1 and M1 still match on title, author, year and pages.
@@ -152,52 +151,113 @@ async def test_deleting_a_member_keeps_the_rest_together(engine, catalogue) -> N
 async def test_cluster_ids_are_deterministic_and_reindex_gives_the_same_clusters(
     engine, catalogue
 ) -> None:
-    prefix, loader = catalogue
+    prefix, loader = catalogue.prefix, catalogue.loader
     await loader.load([gone("DBI", "D1")])
     await loader.load([item("DBI", book("D1", "Truyện Kiều", isbn="978-604-69-1234-7", **KIEU))])
     before_members = await clusters(engine, prefix)
     before_ids = await stored_clusters(engine, prefix)
-    result = await reindex(Store(engine, prefix), LIBRARIES)
+    result = await reindex(Store(engine, prefix), catalogue.libraries)
     assert result.union_documents == len(EXPECTED)
     assert await clusters(engine, prefix) == before_members == EXPECTED
     assert await stored_clusters(engine, prefix) == before_ids
 
 
-async def test_queries_during_a_reindex_never_fail(engine, catalogue) -> None:
-    prefix, loader = catalogue
-    more = [
+class Interleaved(AsyncTransport):
+    """The real transport, running a probe while and after each request it sends.
+
+    Handing the code under test a client built on it puts a probe search beside every engine
+    step (before and after the alias swap, around the deletion of the old index, …) in a fixed
+    number and order, instead of hoping a background loop happens to hit the swap.
+    """
+
+    probe: Callable[[str], Awaitable[None]] | None = None
+
+    async def perform_request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        probe = self.probe
+        if probe is None:
+            return await super().perform_request(method, url, *args, **kwargs)
+        during = asyncio.create_task(probe(f"during {method} {url}"))
+        try:
+            return await super().perform_request(method, url, *args, **kwargs)
+        finally:
+            await during
+            await probe(f"after {method} {url}")
+
+
+def commune_histories() -> list[SourceRecord]:
+    """Enough records that a reindex takes many engine requests: 150 titles in two libraries."""
+    return [
         item(code, book(f"{code}-{n}", f"Địa chí xã số {n}", author=f"Lò Văn {n}", year=2000))
         for n in range(150)
         for code in ("DBI", "TGI")
     ]  # fmt: skip
-    await loader.load(more)
+
+
+async def union_count(engine: AsyncOpenSearch, prefix: str) -> int:
+    await engine.indices.refresh(index=alias(prefix, "union"))
+    return (await engine.count(index=alias(prefix, "union")))["count"]
+
+
+async def test_queries_during_a_reindex_never_fail(
+    engine: AsyncOpenSearch, opensearch_url: str, catalogue: Catalogue
+) -> None:
+    prefix = catalogue.prefix
+    await catalogue.loader.load(commune_histories())
     union = alias(prefix, "union")
-    failures: list[str] = []
-    searches = 0
-    stop = asyncio.Event()
+    seen: list[tuple[str, int | str]] = []
 
-    async def search_loop() -> None:
-        nonlocal searches
-        while not stop.is_set():
-            try:
-                response = await engine.search(
-                    index=union, body={"query": {"match_all": {}}, "size": 5}
-                )
-                if response["hits"]["total"]["value"] == 0:
-                    failures.append("no hits")
-                if response.get("_shards", {}).get("failed"):
-                    failures.append(f"shard failures: {response['_shards']}")
-            except Exception as exc:  # noqa: BLE001 - every failure is what this test counts
-                failures.append(repr(exc))
-            searches += 1
-            await asyncio.sleep(0)
+    async def probe(step: str) -> None:
+        """One reader's search on the alias: no error, no failed shard, and how many books."""
+        try:
+            response = await engine.search(
+                index=union, body={"query": {"match_all": {}}, "size": 5}
+            )
+        except Exception as exc:  # noqa: BLE001 - every failure is what this test counts
+            seen.append((step, repr(exc)))
+            return
+        failed = response["_shards"]["failed"]
+        found = response["hits"]["total"]["value"]
+        seen.append((step, f"{failed} failed shards" if failed else found))
 
-    loops = [asyncio.create_task(search_loop()) for _ in range(4)]
+    client = AsyncOpenSearch(hosts=[opensearch_url], transport_class=Interleaved, timeout=60)
+    client.transport.probe = probe
     try:
         for _ in range(2):
-            await reindex(Store(engine, prefix), LIBRARIES)
+            before = await union_count(engine, prefix)
+            old_indices = set(await engine.indices.get_alias(name=union))
+            seen.clear()
+            result = await reindex(Store(client, prefix), catalogue.libraries)
+            steps = [step for step, _ in seen]
+            # The interleaving reached the moments that matter: the swap and the old index's end.
+            swap = steps.index("during POST /_aliases")
+            assert steps[swap + 1] == "after POST /_aliases", steps
+            assert [s for s in steps if s.startswith("after DELETE /")] == [
+                f"after DELETE /{name}" for name in sorted(old_indices)
+            ], steps
+            assert len(steps) == 2 * len([s for s in steps if s.startswith("during ")]), steps
+            # Every search saw a whole union index: the old one until the swap, then the new.
+            wrong = [(step, got) for step, got in seen[:swap] if got != before]
+            wrong += [(s, got) for s, got in seen[swap + 2 :] if got != result.union_documents]
+            wrong += [
+                (s, got)
+                for s, got in seen[swap : swap + 2]
+                if got not in (before, result.union_documents)
+            ]
+            assert wrong == []
     finally:
-        stop.set()
-        await asyncio.gather(*loops)
-    assert searches > 20
-    assert failures == []
+        await client.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="defect: a title or author key shared by more than MAX_KEY_GROUP records joins "
+    "records while loading (the key is not yet hot) but not in a rebuild, so `mucluc reindex` "
+    "splits books that loading had joined (181 union records loaded, 305 after a reindex)",
+)
+async def test_a_reindex_keeps_the_clusters_loading_built(
+    engine: AsyncOpenSearch, catalogue: Catalogue
+) -> None:
+    await catalogue.loader.load(commune_histories())
+    loaded = await clusters(engine, catalogue.prefix)
+    await reindex(Store(engine, catalogue.prefix), catalogue.libraries)
+    assert await clusters(engine, catalogue.prefix) == loaded
