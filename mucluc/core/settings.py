@@ -65,6 +65,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Requests per second and burst allowed to each client before the API answers 429.",
     ),
     Setting(
+        "MUCLUC_TRUSTED_PROXIES",
+        "",
+        "Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For / "
+        "Forwarded headers name the client for rate limits; others' are ignored.",
+    ),
+    Setting(
+        "MUCLUC_WORKERS",
+        "",
+        "Processes serving the API on one port (`--workers` overrides it); default: one per CPU.",
+    ),
+    Setting(
         "MUCLUC_JAVA_HOME",
         "",
         "JDK for the managed node; by default the newest JDK 21+ under /usr/lib/jvm.",
