@@ -114,6 +114,26 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": ERROR}}}
 
 
+# What a client does next with a page of results (and what stateful API tests follow).
+SEARCH_LINKS = {
+    "FirstHit": {
+        "operationId": "getRecord",
+        "parameters": {"id": "$response.body#/hits/0/id"},
+        "description": "The first book of the page, in full.",
+    },
+    "NextPage": {
+        "operationId": "search",
+        "parameters": {
+            "q": "$request.query.q",
+            "sort": "$request.query.sort",
+            "size": "$request.query.size",
+            "cursor": "$response.body#/next_cursor",
+        },
+        "description": "The next page of the same search, past the paging cap too.",
+    },
+}
+
+
 def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -183,7 +203,10 @@ def document() -> dict[str, Any]:
                     "summary": "Search the union catalogue.",
                     "parameters": SEARCH_PARAMETERS,
                     "responses": {
-                        "200": _json("One page of books, facets and a suggestion.", SEARCH_RESULT),
+                        "200": {
+                            **_json("One page of books, facets and a suggestion.", SEARCH_RESULT),
+                            "links": SEARCH_LINKS,
+                        },
                         "400": _error("A parameter or the query is invalid."),
                         **COMMON_ERRORS,
                     },
