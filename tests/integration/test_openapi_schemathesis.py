@@ -32,7 +32,6 @@ CHECKS = ",".join(
         "content_type_conformance",
         "response_schema_conformance",
         "negative_data_rejection",
-        "max_response_time",
     ]
 )
 # 200 per operation in make test; more under the hypothesis profile of make fuzz.
