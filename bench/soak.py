@@ -13,8 +13,8 @@ of a demo book in one of the six formats. The API's rate limit is set out of the
 measures the API, not the limiter.
 
 Errors: a 5xx, a transport failure or a client timeout (``REQUEST_TIMEOUT``). 4xx answers to
-hostile requests are expected and counted apart. Memory: the summed RSS of the serve process
-and its workers after warm-up and at the end (with samples in between, in the JSON).
+hostile requests are expected and counted apart; 5xx are listed by their JSON error code.
+Memory: the summed RSS of the serve process and its workers after warm-up and at the end (with samples in between, in the JSON).
 
 Engine restart (``MUCLUC_SOAK_RESTART``, default on): the run is repeated with the node stopped
 at a third of the duration and started again after ``MUCLUC_SOAK_DOWN_SECONDS`` (default 15)
@@ -27,6 +27,7 @@ JSON in ``bench/results/soak.json``.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import signal
@@ -157,29 +158,30 @@ def _requests(books: list[dict[str, Any]], rng: random.Random, n: int) -> list[t
 
 
 async def _drive(
-    base: str, requests: list[tuple[str, str]], seconds: float, clients: int
+    base: str, requests: list[tuple[str, str]], clients: int, stop: asyncio.Event
 ) -> dict[str, Any]:
-    """Closed-loop clients; every answer is recorded as (time since start, kind, status, ms)."""
-    answers: list[tuple[float, str, int, float]] = []
+    """Closed-loop clients until ``stop`` is set; every answer is recorded as (time since
+    start, kind, status, ms); a 5xx is recorded with its JSON error code ("503 timeout")."""
+    answers: list[tuple[float, str, int | str, float]] = []
     started = time.monotonic()
-    deadline = started + seconds
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
-    connector = aiohttp.TCPConnector(limit=clients, force_close=False)
+    connector = aiohttp.TCPConnector(limit=clients)
 
     async def client(c: int, http: aiohttp.ClientSession) -> None:
         i = c * len(requests) // clients
-        while time.monotonic() < deadline:
+        while not stop.is_set():
             kind, path = requests[i % len(requests)]
             i += 1
             sent = time.monotonic()
+            status: int | str
             try:
                 async with http.get(base + path, allow_redirects=False) as response:
-                    await response.read()
+                    body = await response.read()
                     status = response.status
-                    if status >= 500 and not response.content_type.endswith("json"):
-                        status = 599  # an error that is not the JSON shape
+                    if status >= 500:
+                        status = f"{status} {_code(body)}"  # not JSON: "5xx ?"
             except (aiohttp.ClientError, TimeoutError):
-                status = 0  # transport failure or client timeout
+                status = "transport"  # transport failure or client timeout
             answers.append((sent - started, kind, status, (time.monotonic() - sent) * 1000))
 
     async with aiohttp.ClientSession(
@@ -187,6 +189,19 @@ async def _drive(
     ) as http:
         await asyncio.gather(*(client(c, http) for c in range(clients)))
     return {"answers": answers, "wall": time.monotonic() - started}
+
+
+def _code(body: bytes) -> str:
+    try:
+        return str(json.loads(body)["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return "?"
+
+
+async def _for(seconds: float, base: str, requests: list[tuple[str, str]], clients: int) -> Any:
+    stop = asyncio.Event()
+    asyncio.get_running_loop().call_later(seconds, stop.set)
+    return await _drive(base, requests, clients, stop)
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -230,11 +245,15 @@ async def _run_one(
     window: tuple[float, float] | None = None
     try:
         await _wait_healthy(base)
-        await _drive(base, requests, WARM_UP_SECONDS, min(8, CLIENTS))
+        await _for(WARM_UP_SECONDS, base, requests, min(8, CLIENTS))
         rss_start = _rss_kib(process.pid)
         samples: list[tuple[float, int]] = []
-        load = asyncio.create_task(_drive(base, requests, SECONDS, CLIENTS))
+        stop = asyncio.Event()
+        load = asyncio.create_task(_drive(base, requests, CLIENTS, stop))
         started = time.monotonic()
+        # The load runs SECONDS; with a restart, until SECONDS / 3 past the recovery at least.
+        if not restart:
+            asyncio.get_running_loop().call_later(SECONDS, stop.set)
         if restart:
             await asyncio.sleep(SECONDS / 3)
             engine_port = int(url.rsplit(":", 1)[1])
@@ -245,6 +264,8 @@ async def _run_one(
             back_at = time.monotonic() - started
             recovered = await _wait_healthy(base)
             window = (down_at, back_at + recovered + REQUEST_TIMEOUT)
+            end = max(SECONDS, window[1] + SECONDS / 3)
+            asyncio.get_running_loop().call_later(end - (time.monotonic() - started), stop.set)
         while not load.done():
             samples.append((round(time.monotonic() - started), _rss_kib(process.pid)))
             await asyncio.wait({load}, timeout=max(1.0, SECONDS / 20))
@@ -274,12 +295,12 @@ def _summary(
 
     outside = [a for a in answers if not inside(a[0])]
     during = [a for a in answers if inside(a[0])]
-    errors = [a for a in outside if a[2] == 0 or a[2] >= 500]
-    ok_ms = [a[3] for a in outside if 200 <= a[2] < 500]
+    errors = [a for a in outside if isinstance(a[2], str)]
+    ok_ms = [a[3] for a in outside if isinstance(a[2], int)]
     return {
         "workers": workers,
         "clients": CLIENTS,
-        "seconds": SECONDS,
+        "seconds": round(driven["wall"]),
         "requests": len(answers),
         "per_second": len(answers) / driven["wall"],
         "errors": len(errors),
@@ -329,7 +350,9 @@ def _table(results: list[dict[str, Any]]) -> str:
             r["requests"],
             round(r["per_second"], 1),
             r["errors"],
-            r["during_restart"].get(503, 0) if r["restart_window_s"] else "-",
+            sum(n for k, n in r["during_restart"].items() if str(k).startswith("503"))
+            if r["restart_window_s"]
+            else "-",
             round(r["p50_ms"], 1),
             round(r["p99_ms"], 1),
             round(r["rss_start_mib"], 1),
