@@ -14,7 +14,8 @@ measures the API, not the limiter.
 
 Errors: a 5xx, a transport failure or a client timeout (``REQUEST_TIMEOUT``). 4xx answers to
 hostile requests are expected and counted apart; 5xx are listed by their JSON error code.
-Memory: the summed RSS of the serve process and its workers after warm-up and at the end (with samples in between, in the JSON).
+Memory: the summed RSS of the serve process and its workers after warm-up and at the end
+(with samples in between, in the JSON).
 
 Engine restart (``MUCLUC_SOAK_RESTART``, default on): the run is repeated with the node stopped
 at a third of the duration and started again after ``MUCLUC_SOAK_DOWN_SECONDS`` (default 15)

@@ -128,9 +128,7 @@ def _serve_forever(
     asyncio.run(run())
 
 
-def run(
-    make_app: Callable[[], web.Application], host: str, port: int, *, workers: int = 1
-) -> None:
+def run(make_app: Callable[[], web.Application], host: str, port: int, *, workers: int = 1) -> None:
     """Serve until SIGINT/SIGTERM, in this process or in ``workers`` processes on one port.
 
     ``make_app`` runs in each worker (after the fork), so every worker has its own engine
