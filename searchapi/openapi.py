@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from searchapi.exports import ALIASES as EXPORT_ALIASES
 from searchapi.exports import EXPORTS
 from searchapi.search import FILTERS, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_WINDOW, SORTS
 from searchapi.suggest import MAX_CHARS, MAX_SIZE
@@ -166,7 +167,9 @@ SEARCH_PARAMETERS = [
         f"Page number; pages reach the first {MAX_WINDOW} results.",
     ),
     _query("size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}, "Hits per page."),
-    _query("sort", {"type": "string", "enum": list(SORTS)}, "Order of the hits."),
+    _query(
+        "sort", {"type": "string", "enum": ["", *SORTS]}, "Order of the hits (empty: relevance)."
+    ),
     _query("year_from", {"type": "integer", "minimum": 0, "maximum": 9999}, "Earliest year."),
     _query("year_to", {"type": "integer", "minimum": 0, "maximum": 9999}, "Latest year."),
     _query("cursor", STRING, "`next_cursor` of the previous page (same query, sort and size)."),
@@ -225,7 +228,7 @@ def document() -> dict[str, Any]:
                         },
                         _query(
                             "format",
-                            {"type": "string", "enum": ["json", *EXPORTS]},
+                            {"type": "string", "enum": ["", "json", *EXPORTS, *EXPORT_ALIASES]},
                             "Export format; JSON when absent.",
                         ),
                     ],

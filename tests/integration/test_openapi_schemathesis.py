@@ -31,8 +31,8 @@ CHECKS = ",".join(
         "status_code_conformance",
         "content_type_conformance",
         "response_schema_conformance",
-        "negative_data_rejection",
-    ]
+    ]  # not negative_data_rejection: filters take any string by design, and schemathesis
+    # counts an object serialised into a repeated query parameter as invalid (a false alarm)
 )
 # 200 per operation in make test; more under the hypothesis profile of make fuzz.
 MAX_EXAMPLES = min(2000, max(200, settings().max_examples // 10))
