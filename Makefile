@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test test-fast bench bench-relevance bench-dedup lint setup setup-test stop clean
+.PHONY: demo test test-fast bench bench-relevance bench-dedup bench-soak fuzz lint setup setup-test stop clean
 
 demo: setup
 	$(BIN)/mucluc demo
@@ -24,6 +24,15 @@ test-fast: setup-test
 
 bench: setup-test
 	$(BIN)/python -m bench
+
+# The property and API-contract tests with many more examples (hypothesis profile `fuzz`).
+fuzz: setup-test
+	$(BIN)/pytest --hypothesis-profile=fuzz tests/searchapi tests/integration/test_api_hostile.py \
+		tests/integration/test_openapi_schemathesis.py
+
+# 64 clients for 10 minutes (MUCLUC_SOAK_CLIENTS / MUCLUC_SOAK_SECONDS), 1 and N workers.
+bench-soak: setup-test
+	$(BIN)/python -m bench soak
 
 bench-relevance: setup-test
 	$(BIN)/python -m bench relevance

@@ -10,7 +10,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency")
+BENCHMARKS = ("ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "soak")
 
 
 def main(argv: list[str]) -> int:

@@ -8,17 +8,30 @@ So every answer, errors and 429s included, is logged, counted and carries CORS h
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
+from functools import partial
 
 from aiohttp import web
 
 from indexer.store import Store
 from mucluc.core.errors import EngineError
 from mucluc.core.library import Library
+from searchapi.clients import TRUSTED_PROXIES, Network
 from searchapi.errors import error_middleware, error_response
 from searchapi.httpcache import cache_middleware, cors_middleware
 from searchapi.libraries import libraries as list_libraries
-from searchapi.limits import TokenBuckets, rate_limit_middleware, request_limits_middleware
-from searchapi.observe import METRICS, Metrics, metrics, observe_middleware
+from searchapi.limits import (
+    TokenBuckets,
+    per_worker,
+    rate_limit_middleware,
+    request_limits_middleware,
+)
+from searchapi.observe import (
+    METRICS,
+    Metrics,
+    metrics,
+    observe_engine_call,
+    observe_middleware,
+)
 from searchapi.openapi import document
 from searchapi.records import get_record
 from searchapi.search import search
@@ -60,13 +73,19 @@ def create_app(
     rate: float = 10.0,
     burst: float = 40.0,
     timeout: float = REQUEST_TIMEOUT,
+    trusted_proxies: Sequence[Network] = (),
+    workers: int = 1,
 ) -> web.Application:
     """A ready-to-run API for the catalogue ``prefix`` on the engine at ``engine_url``.
 
     ``cors_origins`` lists the web origins allowed to call the API from a browser (``"*"`` for
-    any); ``rate``/``burst`` set each client's token bucket; ``timeout`` caps a request's time.
-    Nothing connects until the app starts: the store lives in ``cleanup_ctx``.
+    any); ``rate``/``burst`` set each client's token bucket, divided among ``workers``
+    processes (:func:`searchapi.limits.per_worker`); ``timeout`` caps a request's time (503 with
+    ``Retry-After`` past it); ``trusted_proxies`` are the reverse proxies whose
+    ``X-Forwarded-For``/``Forwarded`` name the client. Nothing connects until the app starts:
+    the store lives in ``cleanup_ctx``.
     """
+    rate, burst = per_worker(rate, burst, workers)
     app = web.Application(
         middlewares=[
             observe_middleware,
@@ -78,6 +97,7 @@ def create_app(
         ],
         client_max_size=MAX_REQUEST_BYTES,
     )
+    app[TRUSTED_PROXIES] = tuple(trusted_proxies)
     app[LIBRARIES] = dict(libraries)
     app[METRICS] = Metrics.create()
     app[OPENAPI] = document()
@@ -88,6 +108,7 @@ def create_app(
         async with Store.open(
             engine_url, prefix, check=False, timeout=ENGINE_TIMEOUT, retries=1
         ) as store:
+            store.observer = partial(observe_engine_call, app)
             app[STORE] = store
             yield
 

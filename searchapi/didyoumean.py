@@ -69,5 +69,7 @@ def _same_case(typed: str, replacement: str) -> str:
 def apply(q: str, fixes: dict[str, str]) -> str:
     """``q`` with each misspelt word replaced where it stands as a whole word."""
     for typed, replacement in fixes.items():
-        q = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", replacement, q, count=1)
+        # A function, not a template: a catalogue word with a backslash is text, not an escape.
+        pattern = re.compile(rf"(?<!\w){re.escape(typed)}(?!\w)")
+        q = pattern.sub(lambda _, text=replacement: text, q, count=1)
     return q

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from mucluc.core.errors import ApiError, EngineError
+from mucluc.core.errors import ApiError, EngineError, QueryError
 
 log = logging.getLogger("mucluc.api")
 
@@ -28,6 +28,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except ApiError as exc:
         return error_response(exc.status, exc.code, exc.message)
+    except QueryError as exc:  # the reader's query or cursor: their input, so a 400
+        return error_response(400, exc.code, exc.message)
     except EngineError as exc:
         log.warning("engine unavailable: %s", exc.message)
         return error_response(

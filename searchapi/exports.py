@@ -4,6 +4,9 @@ MARC formats (MARCXML, ISO 2709, MARC-in-JSON) give the preferred member's recor
 raw store holds it, so another library can import it into Koha unchanged. RIS, BibTeX and
 CSL-JSON are made from the display fields, which is what a reader cites. ISO 2709 is always
 written in UTF-8 (leader/09 = ``a``): Vietnamese does not survive MARC-8 round trips reliably.
+
+Every writer returns bytes for any stored record or display fields: text that is not valid
+Unicode (a lone surrogate from a JSON escape) becomes U+FFFD instead of failing the request.
 """
 
 from __future__ import annotations
@@ -41,13 +44,35 @@ ALIASES = {"marc": "iso2709", "mrc": "iso2709", "xml": "marcxml", "json-marc": "
            "bib": "bibtex", "csl": "csl-json"}  # fmt: skip
 
 
+def _valid(text: str) -> str:
+    """``text`` with lone surrogates replaced, so it always encodes as UTF-8."""
+    return text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "replace")
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _valid_record(record: pymarc.Record) -> pymarc.Record:
+    for field in record.fields:
+        if field.is_control_field():
+            field.data = _valid(field.data or "")
+        else:
+            field.subfields = [pymarc.Subfield(sf.code, _valid(sf.value)) for sf in field.subfields]
+    return record
+
+
 def marcxml(record: pymarc.Record) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + pymarc.record_to_xml(
-        record, namespace=True
+        _valid_record(record), namespace=True
     )
 
 
 def iso2709(record: pymarc.Record) -> bytes:
+    record = _valid_record(record)
     record.force_utf8 = True
     leader = str(record.leader)
     if len(leader) >= 10 and leader[9] != "a":
@@ -56,7 +81,7 @@ def iso2709(record: pymarc.Record) -> bytes:
 
 
 def marc_json(record: pymarc.Record) -> bytes:
-    return json.dumps(record.as_dict(), ensure_ascii=False).encode("utf-8")
+    return _utf8(json.dumps(_valid_record(record).as_dict(), ensure_ascii=False))
 
 
 MARC_WRITERS: dict[str, Callable[[pymarc.Record], bytes]] = {
@@ -103,7 +128,7 @@ def ris(display: Mapping[str, Any], doc_id: str) -> bytes:
     lines += [("T3", series) for series in display.get("series", [])]
     lines.append(("ER", ""))
     text = "".join(f"{tag}  - {_one_line(value)}".rstrip() + "\r\n" for tag, value in lines)
-    return text.encode("utf-8")
+    return _utf8(text)
 
 
 def _one_line(value: str) -> str:
@@ -152,7 +177,7 @@ def bibtex(display: Mapping[str, Any], doc_id: str) -> bytes:
     if display.get("languages"):
         fields.append(("language", display["languages"][0]))
     body = ",\n".join(f"  {name} = {{{_bibtex_escape(value)}}}" for name, value in fields)
-    return f"@{entry}{{{bibtex_key(display, doc_id)},\n{body}\n}}\n".encode()
+    return _utf8(f"@{entry}{{{bibtex_key(display, doc_id)},\n{body}\n}}\n")
 
 
 def _csl_name(author: str) -> dict[str, str]:
@@ -187,7 +212,7 @@ def csl_json(display: Mapping[str, Any], doc_id: str) -> bytes:
         item["language"] = display["languages"][0]
     if display.get("series"):
         item["collection-title"] = display["series"][0]
-    return json.dumps([item], ensure_ascii=False).encode("utf-8")
+    return _utf8(json.dumps([item], ensure_ascii=False))
 
 
 DISPLAY_WRITERS: dict[str, Callable[[Mapping[str, Any], str], bytes]] = {

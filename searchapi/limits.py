@@ -1,10 +1,19 @@
 """Limits that keep one client, or one slow request, from taking the API down.
 
 * per-client token bucket (in memory, per worker): ``rate`` requests a second, bursts up to
-  ``burst``; an empty bucket answers 429 with ``Retry-After`` in whole seconds;
-* query strings longer than ``MAX_QUERY_STRING`` → 414; bodies are capped by aiohttp's
-  ``client_max_size`` (the API only reads, so it is small);
-* a request that takes longer than ``timeout`` seconds → 503 with ``Retry-After``.
+  ``burst``; an empty bucket answers 429 with ``Retry-After`` in whole seconds. The client is
+  the reader, also behind a trusted reverse proxy (:mod:`searchapi.clients`);
+* query strings longer than ``MAX_QUERY_STRING`` → 414, checked before any other work; bodies
+  are capped by aiohttp's ``client_max_size`` (the API only reads, so it is small), request
+  lines and headers by the server (:mod:`searchapi.server`);
+* a request that takes longer than ``timeout`` seconds → 503 with ``Retry-After`` (the handler
+  is cancelled, so its engine call is abandoned, never left to pile up).
+
+Several workers: each has its own buckets, and the kernel spreads a client's connections over
+them, so :func:`per_worker` divides the configured rate and burst by the number of workers. A
+client whose requests spread over the workers gets the configured limit in total; one that
+keeps a single connection open to one worker gets its share. Behind a reverse proxy (the usual
+deployment) the proxy's pooled connections spread every client's requests over the workers.
 """
 
 from __future__ import annotations
@@ -17,7 +26,9 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from searchapi.clients import client_address
 from searchapi.errors import Handler, error_response
+from searchapi.observe import reject
 
 MAX_QUERY_STRING = 4096
 EXEMPT = frozenset({"/health", "/metrics"})
@@ -60,7 +71,13 @@ class TokenBuckets:
 
 
 def client_key(request: web.Request) -> str:
-    return request.remote or "unknown"
+    return client_address(request)
+
+
+def per_worker(rate: float, burst: float, workers: int) -> tuple[float, float]:
+    """Each worker's share of a client's (rate, burst); a burst never falls below 1."""
+    workers = max(1, workers)
+    return rate / workers, max(1.0, burst / workers)
 
 
 def rate_limit_middleware(buckets: TokenBuckets) -> Callable[..., object]:
@@ -69,6 +86,7 @@ def rate_limit_middleware(buckets: TokenBuckets) -> Callable[..., object]:
         if request.path not in EXEMPT and request.method != "OPTIONS":
             wait = buckets.take(client_key(request))
             if wait > 0:
+                reject(request, "rate_limit")
                 return error_response(
                     429,
                     "too_many_requests",
@@ -84,6 +102,7 @@ def request_limits_middleware(timeout: float) -> Callable[..., object]:
     @web.middleware
     async def limits(request: web.Request, handler: Handler) -> web.StreamResponse:
         if len(request.query_string) > MAX_QUERY_STRING:
+            reject(request, "uri_too_long")
             return error_response(
                 414, "uri_too_long", f"The query string is longer than {MAX_QUERY_STRING} bytes."
             )
@@ -91,6 +110,7 @@ def request_limits_middleware(timeout: float) -> Callable[..., object]:
             async with asyncio.timeout(timeout):
                 return await handler(request)
         except TimeoutError:
+            reject(request, "deadline")
             return error_response(
                 503,
                 "timeout",

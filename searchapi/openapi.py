@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from searchapi.exports import ALIASES as EXPORT_ALIASES
 from searchapi.exports import EXPORTS
 from searchapi.search import FILTERS, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_WINDOW, SORTS
 from searchapi.suggest import MAX_CHARS, MAX_SIZE
@@ -114,6 +115,26 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": ERROR}}}
 
 
+# What a client does next with a page of results (and what stateful API tests follow).
+SEARCH_LINKS = {
+    "FirstHit": {
+        "operationId": "getRecord",
+        "parameters": {"id": "$response.body#/hits/0/id"},
+        "description": "The first book of the page, in full.",
+    },
+    "NextPage": {
+        "operationId": "search",
+        "parameters": {
+            "q": "$request.query.q",
+            "sort": "$request.query.sort",
+            "size": "$request.query.size",
+            "cursor": "$response.body#/next_cursor",
+        },
+        "description": "The next page of the same search, past the paging cap too.",
+    },
+}
+
+
 def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -146,7 +167,9 @@ SEARCH_PARAMETERS = [
         f"Page number; pages reach the first {MAX_WINDOW} results.",
     ),
     _query("size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}, "Hits per page."),
-    _query("sort", {"type": "string", "enum": list(SORTS)}, "Order of the hits."),
+    _query(
+        "sort", {"type": "string", "enum": ["", *SORTS]}, "Order of the hits (empty: relevance)."
+    ),
     _query("year_from", {"type": "integer", "minimum": 0, "maximum": 9999}, "Earliest year."),
     _query("year_to", {"type": "integer", "minimum": 0, "maximum": 9999}, "Latest year."),
     _query("cursor", STRING, "`next_cursor` of the previous page (same query, sort and size)."),
@@ -183,7 +206,10 @@ def document() -> dict[str, Any]:
                     "summary": "Search the union catalogue.",
                     "parameters": SEARCH_PARAMETERS,
                     "responses": {
-                        "200": _json("One page of books, facets and a suggestion.", SEARCH_RESULT),
+                        "200": {
+                            **_json("One page of books, facets and a suggestion.", SEARCH_RESULT),
+                            "links": SEARCH_LINKS,
+                        },
                         "400": _error("A parameter or the query is invalid."),
                         **COMMON_ERRORS,
                     },
@@ -202,7 +228,7 @@ def document() -> dict[str, Any]:
                         },
                         _query(
                             "format",
-                            {"type": "string", "enum": ["json", *EXPORTS]},
+                            {"type": "string", "enum": ["", "json", *EXPORTS, *EXPORT_ALIASES]},
                             "Export format; JSON when absent.",
                         ),
                     ],

@@ -13,22 +13,32 @@ Vietnamese text (phrase and syllable-bigram boosts), not as independent words.
 
 Operators are upper case (`AND`, `OR`, `NOT`) because `and`/`or` are words in English titles.
 A colon followed by a space is ISBD punctuation ("Điện Biên Phủ : điểm hẹn lịch sử"), not a field.
-Every mistake becomes an ``ApiError(400, "bad_query", …)`` whose message says how to fix it.
+Every mistake becomes a ``QueryError("bad_query", …)`` whose message says how to fix it (the HTTP
+layer answers it with 400); nothing else is raised, on any input (hypothesis checks it).
+
+Bounded by construction: the query is at most ``MAX_QUERY_LENGTH`` characters (checked before any
+work), the tokenizer consumes a character per step, every parser step takes a token, and leaves
+(``MAX_LEAVES``) and nesting of parentheses and negations (``MAX_DEPTH``) are capped.
+
+Modules: :mod:`searchapi.query_tokens` (text → tokens), this one (tokens → tree,
+:mod:`searchapi.query_ast`), :mod:`searchapi.query_dsl` (tree → engine query).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
 
 from analyzers.normalise import normalise
-from analyzers.query import text_query
 from indexer.isbn import query_isbn, to_isbn13
-from mucluc.core.errors import ApiError
+from mucluc.core.errors import QueryError
+from searchapi.query_ast import And, Isbn, Node, Not, Or, Phrase, Text, YearRange, bad
+from searchapi.query_dsl import ALL_FIELDS, FIELDS, free_text, to_dsl
+from searchapi.query_tokens import Token, tokenize
 
 __all__ = [
+    "ALL_FIELDS",
     "FIELDS",
+    "MAX_QUERY_LENGTH",
     "And",
     "Isbn",
     "Node",
@@ -37,26 +47,11 @@ __all__ = [
     "Phrase",
     "Text",
     "YearRange",
+    "free_text",
     "parse",
     "to_dsl",
 ]
 
-# Searchable fields: reader's name → index fields with weights (all mapped with text_field).
-FIELDS: dict[str, dict[str, float]] = {
-    "title": {"title": 4.0, "subtitle": 2.0, "series": 1.0},
-    "author": {"authors": 1.0},
-    "subject": {"subjects": 1.0},
-    "publisher": {"publisher": 1.0},
-}
-ALL_FIELDS: dict[str, float] = {
-    "title": 4.0,
-    "subtitle": 2.0,
-    "authors": 3.0,
-    "subjects": 1.5,
-    "series": 1.0,
-    "publisher": 0.8,
-    "summary": 0.3,
-}
 # Other spellings a reader may type (English short forms, Vietnamese without diacritics).
 ALIASES: dict[str, str] = {
     "title": "title", "ti": "title", "nhande": "title", "tieude": "title",
@@ -67,113 +62,11 @@ ALIASES: dict[str, str] = {
     "year": "year", "nam": "year",
 }  # fmt: skip
 KNOWN = "title, author, subject, publisher, isbn, year"
-QUOTES = {'"': '"', "“": "”", "„": "”", "«": "»"}
+MAX_QUERY_LENGTH = 500
 MAX_LEAVES = 32
 MAX_DEPTH = 8
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 YEAR = re.compile(r"^(\d{1,4})?(?:(\.\.)(\d{1,4})?)?$")
-FIELD = re.compile(r"^([A-Za-z_]+):(?=\S)")
-
-
-@dataclass(frozen=True)
-class Text:
-    """Plain words; ``field`` None means every searchable field."""
-
-    text: str
-    field: str | None = None
-
-
-@dataclass(frozen=True)
-class Phrase:
-    text: str
-    field: str | None = None
-
-
-@dataclass(frozen=True)
-class Isbn:
-    isbn13: str
-
-
-@dataclass(frozen=True)
-class YearRange:
-    low: int | None
-    high: int | None
-
-
-@dataclass(frozen=True)
-class And:
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Or:
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    child: Node
-
-
-Node = Text | Phrase | Isbn | YearRange | And | Or | Not
-
-
-def bad(message: str) -> ApiError:
-    return ApiError(400, "bad_query", message)
-
-
-# --- tokens -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # WORD PHRASE FIELD LPAREN RPAREN AND OR NOT MINUS
-    text: str
-    position: int
-
-
-def tokenize(q: str) -> list[Token]:
-    tokens: list[Token] = []
-    i = 0
-    while i < len(q):
-        char = q[i]
-        if char.isspace():
-            i += 1
-        elif char in "()":
-            tokens.append(Token("LPAREN" if char == "(" else "RPAREN", char, i))
-            i += 1
-        elif char in QUOTES:
-            close = q.find(QUOTES[char], i + 1)
-            if close < 0:
-                raise bad(
-                    f"The quote at character {i + 1} is never closed: add a closing "
-                    f"{QUOTES[char]} or remove it."
-                )
-            tokens.append(Token("PHRASE", q[i + 1 : close], i))
-            i = close + 1
-        elif char == "-" and (i + 1 < len(q) and not q[i + 1].isspace() and q[i + 1] != "-"):
-            tokens.append(Token("MINUS", "-", i))
-            i += 1
-        else:
-            field = FIELD.match(q[i:])
-            if field:
-                tokens.append(Token("FIELD", field.group(1), i))
-                i += field.end()
-                continue
-            end = i
-            while end < len(q) and not q[end].isspace() and q[end] not in '()"“”„«»':
-                end += 1
-            word = q[i:end]
-            kind = word if word in ("AND", "OR", "NOT") else "WORD"
-            if word == "&&":
-                kind = "AND"
-            elif word == "||":
-                kind = "OR"
-            tokens.append(Token(kind, word, i))
-            i = end
-    return tokens
-
-
-# --- parser -------------------------------------------------------------------------------------
 
 
 class _Parser:
@@ -247,7 +140,9 @@ class _Parser:
                 raise bad(
                     f"`{token.text}` must be followed by what to leave out, e.g. `-thiếu nhi`."
                 )
-            return Not(self.parse_unary(field, depth))
+            if depth >= MAX_DEPTH:
+                raise bad(f"Negations nest more than {MAX_DEPTH} deep; simplify the query.")
+            return Not(self.parse_unary(field, depth + 1))
         return self.parse_primary(field, depth)
 
     def parse_primary(self, field: str | None, depth: int) -> Node:
@@ -269,7 +164,7 @@ class _Parser:
         if token.kind == "PHRASE":
             text = normalise(token.text).strip()
             if not text:
-                raise bad(f'The quotes at character {token.position + 1} are empty.')
+                raise bad(f"The quotes at character {token.position + 1} are empty.")
             return self.leaf(Phrase(text, field))
         if token.kind == "FIELD":
             return self.parse_field(token, field, depth)
@@ -346,9 +241,17 @@ def _year(text: str) -> YearRange:
 def parse(q: str) -> Node | None:
     """The AST of the reader's query, or None when it has nothing to search for (match all).
 
-    Raises ApiError(400, "bad_query") for unbalanced quotes or parentheses, unknown fields,
-    dangling operators, bad years and ISBNs.
+    Raises QueryError("query_too_long") past ``MAX_QUERY_LENGTH`` characters (before any other
+    work), QueryError("bad_query") for text that is not valid Unicode (lone surrogates),
+    unclosed quotes, unbalanced parentheses, unknown fields, dangling operators, bad years and
+    ISBNs, and nesting or leaf counts over the caps.
     """
+    if len(q) > MAX_QUERY_LENGTH:
+        raise QueryError(
+            "query_too_long", f"The query is longer than {MAX_QUERY_LENGTH} characters."
+        )
+    if _SURROGATE.search(q):
+        raise bad("The query is not valid text (it holds a broken character); retype it.")
     text = q.strip()
     if not text:
         return None
@@ -365,60 +268,3 @@ def parse(q: str) -> Node | None:
             "remove it or add a `(` before it."
         )
     return node
-
-
-# --- DSL ----------------------------------------------------------------------------------------
-
-
-def _fields(field: str | None) -> dict[str, float]:
-    return ALL_FIELDS if field is None else FIELDS[field]
-
-
-def _phrase(text: str, field: str | None) -> dict[str, Any]:
-    """Adjacent words in order; exact diacritics score above a folded-only match."""
-    fields = _fields(field)
-    return {
-        "multi_match": {
-            "query": text,
-            "type": "phrase",
-            "fields": [f"{name}^{weight * 2:g}" for name, weight in fields.items()]
-            + [f"{name}.folded^{weight:g}" for name, weight in fields.items()],
-        }
-    }
-
-
-def to_dsl(node: Node | None) -> dict[str, Any]:
-    """The engine query of an AST (``match_all`` for None)."""
-    if node is None:
-        return {"match_all": {}}
-    if isinstance(node, Text):
-        return text_query(node.text, _fields(node.field))
-    if isinstance(node, Phrase):
-        return _phrase(node.text, node.field)
-    if isinstance(node, Isbn):
-        return {"term": {"isbns": node.isbn13}}
-    if isinstance(node, YearRange):
-        span = {}
-        if node.low is not None:
-            span["gte"] = node.low
-        if node.high is not None:
-            span["lte"] = node.high
-        return {"range": {"year": span}}
-    if isinstance(node, Not):
-        return {"bool": {"must": [{"match_all": {}}], "must_not": [to_dsl(node.child)]}}
-    if isinstance(node, And):
-        must = [to_dsl(c) for c in node.children if not isinstance(c, Not)]
-        must_not = [to_dsl(c.child) for c in node.children if isinstance(c, Not)]
-        return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
-    if isinstance(node, Or):
-        return {"bool": {"should": [to_dsl(c) for c in node.children], "minimum_should_match": 1}}
-    raise TypeError(f"not a query node: {node!r}")  # pragma: no cover
-
-
-def free_text(node: Node | None) -> list[str]:
-    """The free-text words of a query, for "did you mean" (negated parts left out)."""
-    if isinstance(node, (Text, Phrase)):
-        return [node.text]
-    if isinstance(node, (And, Or)):
-        return [text for child in node.children for text in free_text(child)]
-    return []

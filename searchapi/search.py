@@ -12,13 +12,12 @@ from typing import Any
 from aiohttp import web
 
 from indexer.store import QueryTooComplex
-from mucluc.core.errors import ApiError
+from mucluc.core.errors import ApiError, QueryError
 from searchapi import cursor, didyoumean
 from searchapi.hits import hit
-from searchapi.query_parser import Node, free_text, parse, to_dsl
+from searchapi.query_parser import MAX_QUERY_LENGTH, Node, free_text, parse, to_dsl
 from searchapi.state import LIBRARIES, STORE
 
-MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
 MAX_WINDOW = 1_000
 MAX_FILTER_VALUES = 20
@@ -181,7 +180,7 @@ async def _suggestion(
     corrected = didyoumean.apply(q, fixes)
     try:
         better = parse(corrected)
-    except ApiError:
+    except QueryError:
         return None
     narrowing = list(body["query"]["bool"]["filter"])
     if "post_filter" in body:

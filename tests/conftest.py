@@ -18,7 +18,25 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from opensearchpy import AsyncOpenSearch
+
+# Property tests: bounded in `make test`; `make fuzz` (pytest --hypothesis-profile=fuzz) runs
+# many more examples. The deadline is a hang detector (an input that loops), far above the real
+# cost of one example, not a performance assertion.
+settings.register_profile(
+    "default",
+    max_examples=300,
+    deadline=5000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=20_000,
+    deadline=5000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("default")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

@@ -8,8 +8,9 @@ rebuild). Every call carries an explicit timeout, and every opensearch-py except
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from opensearchpy import AsyncOpenSearch
@@ -31,6 +32,8 @@ HEALTH_TIMEOUT = 3.0
 TERMS_PER_QUERY = 1000  # values per terms query (the engine's default limit is 65,536)
 Action = dict[str, Any]
 Source = dict[str, Any]
+#: Told of every read and write call: (operation, seconds, succeeded). The API counts them.
+Observer = Callable[[str, float, bool], None]
 
 
 class Store:
@@ -54,6 +57,20 @@ class Store:
         self.timeout = timeout
         self.page_size = page_size
         self._owns_client = owns_client
+        self.observer: Observer | None = None
+
+    @contextmanager
+    def _calling(self, operation: str, doing: str) -> Iterator[None]:
+        """One engine call: its error translated, its duration told to the observer."""
+        started = time.perf_counter()
+        ok = False
+        try:
+            with translated(doing):
+                yield
+            ok = True
+        finally:
+            if self.observer is not None:
+                self.observer(operation, time.perf_counter() - started, ok)
 
     @classmethod
     @asynccontextmanager
@@ -108,7 +125,7 @@ class Store:
 
     async def health(self) -> dict[str, Any]:
         """The cluster's health (``status`` green/yellow/red); a short timeout for probes."""
-        with translated("checking its health"):
+        with self._calling("health", "checking its health"):
             return await self.client.cluster.health(request_timeout=HEALTH_TIMEOUT)
 
     async def search(
@@ -116,7 +133,7 @@ class Store:
         doing: str = "searching",
     ) -> dict[str, Any]:
         """The engine's search response for ``body`` on ``name`` (a kind or an index)."""
-        with translated(doing):
+        with self._calling("search", doing):
             return await self.client.search(
                 index=self._index(name), body=body, request_timeout=timeout or self.timeout
             )
@@ -125,7 +142,7 @@ class Store:
         self, name: str, body: dict[str, Any] | None = None, *, timeout: float | None = None,
         doing: str = "counting",
     ) -> int:
-        with translated(doing):
+        with self._calling("count", doing):
             response = await self.client.count(
                 index=self._index(name), body=body, request_timeout=timeout or self.timeout
             )
@@ -137,7 +154,7 @@ class Store:
     ) -> Source | None:
         """The document's source, or None when there is no such document (or index)."""
         params = {"_source_includes": ",".join(source)} if source else None
-        with translated(doing):
+        with self._calling("get", doing):
             found = await self.client.get(
                 index=self._index(name), id=doc_id, params=params, ignore=404,
                 request_timeout=self.timeout,
@@ -152,7 +169,7 @@ class Store:
         if not ids:
             return {}
         params = {"_source_includes": ",".join(source)} if source else None
-        with translated(doing):
+        with self._calling("mget", doing):
             response = await self.client.mget(
                 index=self._index(name), body={"ids": list(ids)}, params=params,
                 request_timeout=self.timeout,
@@ -198,7 +215,7 @@ class Store:
         """
         if not actions:
             return {}
-        with translated(doing):
+        with self._calling("bulk", doing):
             response = await self.client.bulk(body=actions, request_timeout=BULK_TIMEOUT)
         refused: dict[str, str] = {}
         if response.get("errors"):

@@ -10,7 +10,10 @@ from indexer import store
 from mucluc.cli.common import config_path
 from mucluc.core import settings
 from mucluc.core.config import Config, load_config
+from mucluc.core.errors import ConfigError
+from searchapi import server
 from searchapi.app import create_app
+from searchapi.clients import parse_networks
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -19,27 +22,54 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
     parser.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes serving on the port (default MUCLUC_WORKERS, else one per CPU)",
+    )
     parser.set_defaults(run=main)
 
 
 def main(args: argparse.Namespace) -> int:
     config = load_config(config_path(args))
-    serve(config, host=args.host, port=args.port)
+    serve(config, host=args.host, port=args.port, workers=workers(args.workers))
     return 0
 
 
+def workers(requested: int | None) -> int:
+    """``--workers``, else MUCLUC_WORKERS, else one per CPU."""
+    if requested is None:
+        requested = settings.workers()
+    if requested is None:
+        return server.default_workers()
+    if not 1 <= requested <= 64:
+        raise ConfigError(f"{requested} workers: use between 1 and 64")
+    return requested
+
+
 def serve(
-    config: Config, *, host: str, port: int, banner: str = "", prefix: str | None = None
+    config: Config, *, host: str, port: int, banner: str = "", prefix: str | None = None,
+    workers: int = 1,
 ) -> None:
-    """Serve the catalogue under ``prefix`` (default: MUCLUC_INDEX_PREFIX) until interrupted."""
+    """Serve the catalogue under ``prefix`` (default: MUCLUC_INDEX_PREFIX) until interrupted,
+    in ``workers`` processes sharing the port."""
     rate, burst = settings.rate_limit()
-    app = create_app(
-        store.engine_url(),
-        prefix or settings.index_prefix(),
-        config.libraries,
-        cors_origins=settings.cors_origins(),
-        rate=rate,
-        burst=burst,
-    )
+    proxies = parse_networks(settings.get("MUCLUC_TRUSTED_PROXIES"))
+    url, origins = store.engine_url(), settings.cors_origins()
+    prefix = prefix or settings.index_prefix()
+
+    def make_app() -> web.Application:
+        return create_app(
+            url,
+            prefix,
+            config.libraries,
+            cors_origins=origins,
+            rate=rate,
+            burst=burst,
+            trusted_proxies=proxies,
+            workers=workers,
+        )
+
     print(banner or f"Mục lục is serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    web.run_app(app, host=host, port=port, print=None, access_log=None)
+    server.run(make_app, host, port, workers=workers)

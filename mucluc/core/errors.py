@@ -10,6 +10,7 @@ from a library's own hierarchy leaks to a caller, a terminal or an HTTP response
     │   └── HarvestError     a harvest protocol failed (OAI-PMH, SRU)
     ├── EngineError          OpenSearch is unreachable or refused a request
     │   └── NodeError        the managed local node cannot be fetched, installed or started
+    ├── QueryError           a reader's query or cursor cannot be understood (a stable code)
     └── ApiError             a request to the HTTP API is invalid (carries its HTTP status)
 
 Context travels as attributes (library, source; file, line and key of a configuration mistake)
@@ -83,6 +84,18 @@ class NodeError(EngineError):
     """The managed local OpenSearch node cannot be fetched, installed or started."""
 
     hint = ""
+
+
+class QueryError(MuclucError):
+    """A reader's query, cursor or search parameter cannot be understood.
+
+    ``code`` is stable and machine-readable (``bad_query``, ``bad_cursor``, ``query_too_long``);
+    the message says how to fix the input. The HTTP layer answers it with a 400 and the same code.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class ApiError(MuclucError):

@@ -100,6 +100,19 @@ def as_rate_and_burst(name: str, raw: str) -> tuple[float, float]:
     return rate, burst
 
 
+def as_workers(name: str, raw: str) -> int | None:
+    """A number of API processes, 1 to 64; empty: one per CPU (decided by the server)."""
+    if not raw:
+        return None
+    try:
+        count = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number", hint="for example 2") from None
+    if not 1 <= count <= 64:
+        raise ConfigError(f"{name}={raw!r}: use between 1 and 64 workers")
+    return count
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -168,6 +181,18 @@ SETTINGS: tuple[Setting, ...] = (
         "10,40",
         "Requests per second and burst allowed to each client before the API answers 429.",
         as_rate_and_burst,
+    ),
+    Setting(
+        "MUCLUC_TRUSTED_PROXIES",
+        "",
+        "Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For / "
+        "Forwarded headers name the client for rate limits; others' are ignored.",
+    ),
+    Setting(
+        "MUCLUC_WORKERS",
+        "",
+        "Processes serving the API on one port (`--workers` overrides it); default: one per CPU.",
+        as_workers,
     ),
     Setting(
         "MUCLUC_JAVA_HOME",
@@ -243,6 +268,11 @@ def cors_origins() -> tuple[str, ...]:
 def rate_limit() -> tuple[float, float]:
     """(requests per second, burst) of each API client."""
     return value("MUCLUC_RATE_LIMIT")
+
+
+def workers() -> int | None:
+    """MUCLUC_WORKERS, or None for one process per CPU."""
+    return value("MUCLUC_WORKERS")
 
 
 def java_home() -> Path | None:

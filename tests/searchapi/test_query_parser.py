@@ -1,11 +1,13 @@
-"""The reader's query language: text → AST, and every mistake → a 400 that says how to fix it."""
+"""The reader's query language: text → AST, and every mistake → a QueryError (a 400 over HTTP)
+that says how to fix it."""
 
 from __future__ import annotations
 
 import pytest
 
-from mucluc.core.errors import ApiError
+from mucluc.core.errors import QueryError
 from searchapi.query_parser import (
+    MAX_QUERY_LENGTH,
     And,
     Isbn,
     Not,
@@ -61,6 +63,25 @@ PARSES = [
     ("a OR b c", Or((Text("a"), Text("b c")))),
     ("((kieu))", Text("kieu")),
     ("Toán 6: tập 1", Text("Toán 6: tập 1")),
+    # Issue #12: quotation marks that only close are punctuation, wherever they stand.
+    ("Sống Cho Chính Mình” Phiên Bản Mini", Text("Sống Cho Chính Mình Phiên Bản Mini")),
+    ("”", None),
+    ("kieu”", Text("kieu")),
+    ("”kieu", Text("kieu")),
+    ("” ” »", None),
+    ("a » b", Text("a b")),
+    ("truyện kiều»", Text("truyện kiều")),
+    ("a”(b)", Text("a b")),
+    ("title:kieu”", Text("kieu", "title")),
+    ("„truyện kiều“", Phrase("truyện kiều")),
+    ("„truyện kiều”", Phrase("truyện kiều")),
+    ("«truyện kiều»", Phrase("truyện kiều")),
+    ('“truyện kiều"', Phrase("truyện kiều")),
+    ("「kieu」", Phrase("kieu")),
+    ("O'Brien ‘x’", Text("O'Brien ‘x’")),
+    ('"a" "b"', And((Phrase("a"), Phrase("b")))),
+    ('"a”"', Phrase("a”")),
+    ("-”", Text("-")),
 ]
 
 
@@ -90,14 +111,18 @@ ERRORS = [
     ("title:)", "needs a word"),
     ("(" * 10 + "a" + ")" * 10, "nest more than"),
     (" ".join(f"w{i} AND" for i in range(40)) + " x", "more than 32 terms"),
+    ("«kieu", "never closed"),
+    ("“kieu", "never closed"),
+    ("kieu ”a“", "never closed"),
+    ("NOT " * 20 + "kieu", "Negations nest"),
+    ("\ud800", "not valid text"),
 ]
 
 
 @pytest.mark.parametrize(("q", "message"), ERRORS, ids=[case[0][:30] for case in ERRORS])
-def test_mistakes_are_400_with_a_fix(q: str, message: str) -> None:
-    with pytest.raises(ApiError) as caught:
+def test_mistakes_are_query_errors_with_a_fix(q: str, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
         parse(q)
-    assert caught.value.status == 400
     assert caught.value.code == "bad_query"
     assert message in caught.value.message
 
@@ -156,3 +181,9 @@ def test_free_text_for_suggestions(q: str, words: list[str]) -> None:
 
 def test_user_text_never_reaches_query_string() -> None:
     assert "query_string" not in repr(to_dsl(parse('title:(a* OR b~) "c" -d^2 year:2019..')))
+
+
+def test_a_query_over_the_limit_is_refused_before_any_work() -> None:
+    with pytest.raises(QueryError) as caught:
+        parse("”" * (MAX_QUERY_LENGTH + 1))
+    assert caught.value.code == "query_too_long"

@@ -1,0 +1,93 @@
+"""The reader's query as tokens: words, phrases, fields, parentheses and operators.
+
+Every step of :func:`tokenize` consumes at least one character, so it ends on every input in
+time linear in its length (issue #12: a stray closing quote once made a branch consume nothing
+and the loop appended empty tokens forever).
+
+Quotation marks. An opening mark (``"`` ``“`` ``„`` ``«`` ``‹`` ``「`` ``『``) starts a phrase
+that ends at the first of its closing marks; one never closed is a 400 that says so. A mark that
+only closes (``”`` ``»`` ``›`` ``」`` ``』``) with no opening one, as in a title pasted from a web
+page ("… Chính Mình” Phiên Bản Mini"), is punctuation: it separates words and is otherwise
+ignored. Apostrophes and single quotes (``'`` ``‘`` ``’``) are plain text ("O'Brien").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from searchapi.query_ast import bad
+
+__all__ = ["CLOSERS", "QUOTES", "Token", "tokenize"]
+
+# Opening mark → the marks that close it (conventions differ: „…“ in German, „…” in Polish and
+# in text pasted from word processors, «…» in French and Vietnamese typography).
+QUOTES: dict[str, str] = {
+    '"': '"',
+    "“": '”"',
+    "„": '“”"',
+    "«": "»",
+    "‹": "›",
+    "「": "」",
+    "『": "』",
+}
+# Marks that only ever close: alone, they are punctuation between words.
+CLOSERS = frozenset("”»›」』")
+STOPS = frozenset("()") | frozenset(QUOTES) | CLOSERS
+FIELD = re.compile(r"([A-Za-z_]{1,32}):(?=[^\s”»›」』])")
+OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # WORD PHRASE FIELD LPAREN RPAREN AND OR NOT MINUS
+    text: str
+    position: int
+
+
+def tokenize(q: str) -> list[Token]:
+    """The tokens of ``q``; raises QueryError("bad_query") for a quote that is never closed."""
+    tokens: list[Token] = []
+    i = 0
+    while i < len(q):
+        start = i
+        char = q[i]
+        if char.isspace() or char in CLOSERS:
+            i += 1
+        elif char in "()":
+            tokens.append(Token("LPAREN" if char == "(" else "RPAREN", char, i))
+            i += 1
+        elif char in QUOTES:
+            close = _closing(q, i + 1, QUOTES[char])
+            if close < 0:
+                raise bad(
+                    f"The quote at character {i + 1} is never closed: add a closing "
+                    f"{QUOTES[char][0]} or remove it."
+                )
+            tokens.append(Token("PHRASE", q[i + 1 : close], i))
+            i = close + 1
+        elif char == "-" and i + 1 < len(q) and _starts_term(q[i + 1]):
+            tokens.append(Token("MINUS", "-", i))
+            i += 1
+        elif field := FIELD.match(q, i):
+            tokens.append(Token("FIELD", field.group(1), i))
+            i = field.end()
+        else:
+            end = i + 1  # the first character is not a stop (every stop has a branch above)
+            while end < len(q) and not q[end].isspace() and q[end] not in STOPS:
+                end += 1
+            word = q[i:end]
+            tokens.append(Token(OPERATORS.get(word, "WORD"), word, i))
+            i = end
+        assert i > start, "the tokenizer must consume a character on every step"
+    return tokens
+
+
+def _starts_term(char: str) -> bool:
+    """A minus directly before a word, phrase or group negates it ("-thiếu", '-"tái bản"')."""
+    return not char.isspace() and char not in "-)" and char not in CLOSERS
+
+
+def _closing(q: str, start: int, closers: str) -> int:
+    found = [at for at in (q.find(mark, start) for mark in closers) if at >= 0]
+    return min(found) if found else -1
