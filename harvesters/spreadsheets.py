@@ -487,26 +487,26 @@ def _sheets(path: Path, *, library: str, fmt: str, mapping: Mapping[str, str | N
     if fmt != "xlsx":
         raise SourceError(f"{source}: {fmt!r} is not a spreadsheet format", source=source)
     workbook = _Workbook(path, source)
-    any_read = False
-    skipped: list[tuple[str, list[str]]] = []
     try:
-        for name, rows in workbook.sheets(sheet):
-            opened, found = _open_sheet(path, source, library, name, language, rows, mapping,
-                                        [])
-            if opened is None:
-                skipped.append((name, found))
-                reason = ("it is empty" if not found else "no heading row with a title column "
-                          f"(columns found: {', '.join(repr(h) for h in found[:8])})")
-                yield Notice(source, f"sheet {name!r} skipped: {reason}", kind="sheet-skipped",
-                             field=name, library=library,
-                             hint="" if not found else "name the title column, e.g. 'Tên sách'")
+        # Every sheet's heading row is found first, so a workbook with none fails before any
+        # notice is yielded.
+        opened_sheets = [(name, *_open_sheet(path, source, library, name, language, rows,
+                                             mapping, []))
+                         for name, rows in workbook.sheets(sheet)]
+        if not any(opened for _name, opened, _found in opened_sheets):
+            raise _no_title(source, library, [h for _n, _o, found in opened_sheets
+                                              for h in found])
+        for name, opened, found in opened_sheets:
+            if opened is not None:
+                yield opened
                 continue
-            any_read = True
-            yield opened
+            reason = ("it is empty" if not found else "no heading row with a title column "
+                      f"(columns found: {', '.join(repr(h) for h in found[:8])})")
+            yield Notice(source, f"sheet {name!r} skipped: {reason}", kind="sheet-skipped",
+                         field=name, library=library,
+                         hint="" if not found else "name the title column, e.g. 'Tên sách'")
     finally:
         workbook.close()
-    if not any_read:
-        raise _no_title(source, library, [h for _name, found in skipped for h in found])
 
 
 def _chain(head: list[tuple[int, list[Any]]], tail: Iterator[tuple[int, list[Any]]]

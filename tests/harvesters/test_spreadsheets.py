@@ -123,7 +123,8 @@ def test_xlsx_with_title_rows_and_vietnamese_headings(tmp_path):
     warnings: list[str] = []
     items = list(read_spreadsheet(path, library="TH-MP", warnings=warnings))
     check_records(items, path.name)
-    assert warnings == [f"{path}: column 'Người nhập' was not recognised and is ignored"]
+    assert warnings == [f"{path}, sheet 'Sổ đăng ký': column 'Người nhập' was not recognised "
+                        "and is ignored"]
     problem = next(i for i in items if isinstance(i, RecordProblem))
     assert problem.offset == 6  # spreadsheet row number: 2 title rows, headings, rows 4, 5, 6
 
