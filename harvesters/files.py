@@ -39,6 +39,7 @@ HINTS = {
 
 def files_of(path: Path) -> list[Path]:
     """The files to read: the file itself, or a folder's visible files in name order."""
+    path = path.absolute()  # a record's source names its file the same way on every load
     if path.is_dir():
         found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
         if not found:

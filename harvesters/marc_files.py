@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,7 @@ import pymarc
 from lxml import etree
 
 from analyzers.legacy import repair
-from harvesters.records import RecordProblem, Repair, SourceRecord
+from harvesters.records import Notice, RecordProblem, Repair, SourceRecord
 from mucluc.core.errors import SourceError
 
 RECORD_TERMINATOR = 0x1D
@@ -34,7 +35,7 @@ MAX_RECORD_BYTES = 99_999
 MARC_SUFFIXES = {".mrc", ".marc", ".iso", ".iso2709", ".dat", ".usm", ".bin"}
 XML_SUFFIXES = {".xml", ".marcxml"}
 
-SourceItem = SourceRecord | RecordProblem
+SourceItem = SourceRecord | RecordProblem | Notice
 
 # pymarc logs every odd indicator and warns on odd subfield codes; what matters reaches the
 # report as a Repair or a RecordProblem instead.
@@ -257,6 +258,8 @@ def _parse_chunk(
         return RecordProblem(
             source=source, library=library, offset=offset, record_id=local_id, reason=problem
         )
+    if framing:  # the framing note already says the length was wrong
+        fixes = [fix for fix in fixes if not fix.startswith("record length")]
     repairs = [Repair(field="leader", before="", after=text, kind="framing")
                for text in ([framing] if framing else []) + fixes]
     if encoding_note:
@@ -421,7 +424,20 @@ def read_marcxml(stream: BinaryIO, *, source: str, library: str = "") -> Iterato
     """
     head = stream.read(65536)
     _refuse_entities(head, source=source, library=library)
-    stream = io.BufferedReader(_Prefixed(head, stream))  # type: ignore[assignment]
+    declared = re.search(rb"""<\?xml[^>]*encoding=["']([\w.-]+)""", head[:200])
+    if declared is None or declared.group(1).lower().replace(b"_", b"-") in {b"utf-8", b"utf8"}:
+        whole = head + stream.read()
+        if not _is_utf8(whole):
+            # Old Vietnamese systems wrote TCVN3/VNI/Windows-1258 bytes into "UTF-8" XML: read
+            # the bytes one for one; harvesters.repair then repairs and lists each subfield.
+            yield Notice(source, "the file is not UTF-8: read byte for byte; legacy Vietnamese "
+                         "text is repaired (see repairs)", field="encoding", library=library,
+                         hint="export the records again as UTF-8")
+            whole = re.sub(rb"""(<\?xml[^>]*encoding=["'])[\w.-]+""", rb"\1UTF-8",
+                           whole.decode("latin-1").encode("utf-8"), count=1)
+        stream = io.BytesIO(whole)
+    else:
+        stream = io.BufferedReader(_Prefixed(head, stream))  # type: ignore[assignment]
     parser_options = {
         "events": ("end",),
         "resolve_entities": False,

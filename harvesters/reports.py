@@ -60,7 +60,7 @@ class RunReport:
     unchanged: int = 0
     deleted: int = 0
     merged: int = 0
-    withdrawn: int = 0  # records absent from a re-loaded file, removed (part of ``deleted``)
+    withdrawn: int = 0  # books absent from a re-loaded file, removed (outside the balance)
     clusters_touched: int = 0
     seconds: float = 0.0
     problems: list[RecordProblem] = field(default_factory=list)
@@ -191,6 +191,7 @@ class RunReport:
         parts = [f"{self.loaded} loaded ({self.new} new, {self.updated} updated, "
                  f"{self.unchanged} unchanged)", f"{self.skipped} skipped"]
         for count, name in ((self.deleted, "deleted"), (self.merged, "merged"),
+                            (self.withdrawn, "withdrawn"),
                             (self.repaired, "repaired"), (len(self.warnings), "warnings")):
             if count:
                 parts.append(f"{count} {name}")

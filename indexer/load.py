@@ -337,6 +337,13 @@ class Loader:
             ]
         await self._bulk(actions, "writing union records")
 
+    async def stored_from(self, library: str, sources: list[str]) -> dict[str, str]:
+        """Record id → local id of the records of ``library`` last loaded from ``sources``
+        (file paths): what a re-load of those files should find again."""
+        found = await self._records_where("source", sources)
+        return {doc_id: str(doc["local_id"]) for doc_id, doc in found.items()
+                if doc.get("library") == library}
+
     async def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         if not ids:
             return {}

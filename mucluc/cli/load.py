@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from harvesters.files import read_path
+from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport, write_load_report
 from indexer import engine
 from indexer.indices import ensure_indices
@@ -39,6 +40,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         choices=("auto", "marc", "marcxml", "csv", "xlsx"),
         help="file format (default: from the file)",
     )
+    parser.add_argument(
+        "--keep-missing",
+        action="store_true",
+        help="keep books loaded from these files before that are no longer in them "
+        "(default: withdraw them, with a report line each)",
+    )
     parser.set_defaults(run=main)
 
 
@@ -49,7 +56,8 @@ def main(args: argparse.Namespace) -> int:
     if not path.exists():
         raise SourceError(f"{path} does not exist", source=str(path), hint="check the path")
     report = RunReport(library=library.code, source=str(path), location=str(path))
-    run(load_path(config, library.code, path, args.format, report))
+    run(load_path(config, library.code, path, args.format, report,
+                  withdraw=not args.keep_missing))
     written = write_load_report(reports_directory(), report)
     print(f"{library.name} ({library.code}): {report.line()}")
     print(f"  {report.balance()}")
@@ -79,16 +87,73 @@ def show(report: RunReport) -> None:
 
 
 async def load_path(config: Config, code: str, path: Path, fmt: str = "auto",
-                    report: RunReport | None = None) -> RunReport:
+                    report: RunReport | None = None, *, withdraw: bool = True) -> RunReport:
+    """Load ``path`` into the catalogue, counting into ``report``; then withdraw (or, with
+    ``withdraw=False``, only list) the books an earlier load of the same files stored that are
+    no longer in them."""
     report = report if report is not None else RunReport(library=code, source=str(path))
+    seen = _Seen()
     async with engine.connected() as client:
         prefix = engine.index_prefix()
         await ensure_indices(client, prefix)
         with Progress([code], verb="loading") as progress:
             progress.start(code)
             loader = Loader(client, prefix, config.libraries, progress=progress.callback(code))
-            items: Iterator[SourceItem] = read_path(path, library=code, fmt=fmt)
+            items: Iterator[SourceItem] = seen.watch(read_path(path, library=code, fmt=fmt))
             await loader.load(items, report)
+            await _missing(loader, code, seen, report, withdraw=withdraw)
             report.finish(report.seconds)
             progress.finish(code, report)
     return report
+
+
+class _Seen:
+    """The local ids each file delivered, and the files that cannot say which books they hold
+    (unreadable, or with a record skipped before its id could be read)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, set[str]] = {}
+        self.uncertain: set[str] = set()
+
+    def watch(self, items: Iterator[SourceItem]) -> Iterator[SourceItem]:
+        for item in items:
+            if isinstance(item, SourceRecord):
+                self.ids.setdefault(item.source, set()).add(item.local_id)
+            elif isinstance(item, RecordProblem):
+                self.ids.setdefault(item.source, set()).add(item.record_id)
+                if not item.record_id:
+                    self.uncertain.add(item.source)
+            elif item.kind == "merged":
+                self.ids.setdefault(item.source, set()).add(item.record_id)
+            elif item.kind in {"file", "empty"}:
+                self.uncertain.add(item.source)
+            yield item
+
+    def complete_files(self) -> list[str]:
+        return sorted(set(self.ids) - self.uncertain)
+
+
+async def _missing(loader: Loader, code: str, seen: _Seen, report: RunReport, *,
+                   withdraw: bool) -> None:
+    files = seen.complete_files()
+    if not files:
+        return
+    stored = await loader.stored_from(code, files)
+    present = set().union(*(seen.ids[f] for f in files))
+    gone = sorted(local for local in stored.values() if local not in present)
+    if not gone:
+        return
+    action = "withdrawn" if withdraw else "kept (--keep-missing)"
+    for local_id in gone:
+        report.warnings.append(Notice(
+            ", ".join(files) if len(files) == 1 else "(these files)", f"no longer in the file: "
+            f"{action}", record_id=local_id, kind="withdrawn" if withdraw else "missing",
+            library=code, hint="" if withdraw else "withdraw it in a later load"))
+    if not withdraw:
+        return
+    batch = [SourceRecord(code, "", local_id, None, deleted=True) for local_id in gone]
+    before = report.deleted
+    for start in range(0, len(batch), loader.batch_size):
+        await loader.load_batch(batch[start : start + loader.batch_size], report)
+    report.withdrawn += report.deleted - before
+    report.deleted = before  # withdrawals did not come in: they stay out of the balance
