@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from harvesters.files import read_path
+from harvesters.files import files_of, read_path
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport, write_load_report
 from indexer import engine
@@ -23,7 +23,6 @@ from indexer.load import Loader, SourceItem
 from mucluc.cli.common import config_path, reports_directory, run
 from mucluc.cli.progress import Progress
 from mucluc.core.config import Config, load_config
-from mucluc.core.errors import SourceError
 
 SHOWN = 10
 
@@ -53,8 +52,7 @@ def main(args: argparse.Namespace) -> int:
     config = load_config(config_path(args))
     library = config.library(args.library)
     path = Path(args.path)
-    if not path.exists():
-        raise SourceError(f"{path} does not exist", source=str(path), hint="check the path")
+    files_of(path)  # a missing path or an empty folder is an error before anything starts
     report = RunReport(library=library.code, source=str(path), location=str(path))
     run(load_path(config, library.code, path, args.format, report,
                   withdraw=not args.keep_missing))
