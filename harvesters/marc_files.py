@@ -318,6 +318,10 @@ def _repair_legacy(record: pymarc.Record) -> tuple[list[Repair], int]:
         for subfield in marc_field.subfields:
             value = subfield.value
             if any(ord(c) > 0x7F for c in value):
+                as_utf8 = _utf8_subfield(value)
+                if as_utf8 is not None:  # a UTF-8 field added to a legacy record later
+                    subfields.append(pymarc.Subfield(code=subfield.code, value=as_utf8))
+                    continue
                 tried += 1
                 fixed, encoding = repair(value)
                 if encoding and fixed != value:
@@ -327,6 +331,14 @@ def _repair_legacy(record: pymarc.Record) -> tuple[list[Repair], int]:
             subfields.append(pymarc.Subfield(code=subfield.code, value=value))
         marc_field.subfields = subfields
     return repairs, tried
+
+
+def _utf8_subfield(value: str) -> str | None:
+    """The subfield's bytes (read one for one) decoded as UTF-8, if they are UTF-8."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return None
 
 
 def _set_utf8(record: pymarc.Record) -> None:

@@ -134,7 +134,7 @@ def main(args: argparse.Namespace) -> int:
     for report in reports:
         print(summary_line(report))
         for problem in report.problems[:SHOWN_PROBLEMS]:
-            print(f"  rejected: {problem['describe']}", file=sys.stderr)
+            print(f"  rejected: {problem.describe()}", file=sys.stderr)
         if report.rejected > SHOWN_PROBLEMS:
             print(f"  … and {report.rejected - SHOWN_PROBLEMS} more", file=sys.stderr)
         print(f"  report: {report.report}")
