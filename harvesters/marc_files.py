@@ -52,15 +52,15 @@ def detect_format(path: Path) -> str:
         return "marcxml"
     if suffix in {".csv", ".tsv", ".txt"}:
         return "csv"
-    if suffix in {".xlsx", ".xlsm"}:
-        return "xlsx"
+    if suffix in {".xlsx", ".xlsm", ".xls"}:
+        return "xlsx"  # an old .xls is refused by the workbook reader with the right advice
     with path.open("rb") as handle:
         head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         return "marcxml"
     if head[:5].isdigit():
         return "marc"
-    if head.startswith(b"PK"):
+    if head.startswith(b"PK") or head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xlsx"
     raise SourceError(
         f"cannot tell the format of {path}",

@@ -196,8 +196,9 @@ class RunReport:
             if count:
                 parts.append(f"{count} {name}")
         if self.files:
-            read_files = len(self.files) - self.unreadable_files
-            parts.append(f"{read_files} of {len(self.files)} files read")
+            every = {f["file"] for f in self.files}
+            read = {f["file"] for f in self.files if f["status"] == "read"}
+            parts.append(f"{len(read)} of {len(every)} files read")
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
 
     # -- JSON ----------------------------------------------------------------------------------
