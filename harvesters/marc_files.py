@@ -213,7 +213,7 @@ def _ascii_indicators(tag: bytes, piece: bytes) -> bytes:
     if tag < b"010":
         return piece
     head, mark, rest = piece.partition(b"\x1f")
-    if len(head) <= 2 and head.isascii():
+    if head.isascii():  # extra ASCII indicators are dropped by pymarc, as MARC readers do
         return piece
     indicators = bytes(b if b < 0x80 else 0x20 for b in head[:2]).ljust(2)
     extra = head[2:]
@@ -224,7 +224,7 @@ def _stray_indicators(body: bytes, base: int, entries: list[bytes]) -> bool:
     for entry in entries:
         data = _entry_data(body, base, entry) or b""
         head = data.partition(b"\x1f")[0]
-        if entry[:3] >= b"010" and (len(head) > 2 or not head.isascii()):
+        if entry[:3] >= b"010" and not head.isascii():
             return True
     return False
 
