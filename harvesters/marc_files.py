@@ -13,7 +13,6 @@ repair to Vietnamese; else MARC-8), with a Repair of kind ``encoding`` when the 
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import re
@@ -25,13 +24,12 @@ from typing import BinaryIO
 import pymarc
 from lxml import etree
 
-from analyzers.legacy import repair
+from harvesters.iso2709 import BETWEEN_RECORDS, fix_framing, frame
+from harvesters.marc_encoding import decode_record, is_utf8
 from harvesters.records import Notice, RecordProblem, Repair, SourceRecord
 from mucluc.core.errors import SourceError
 
-RECORD_TERMINATOR = 0x1D
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
-MAX_RECORD_BYTES = 99_999
 MARC_SUFFIXES = {".mrc", ".marc", ".iso", ".iso2709", ".dat", ".usm", ".bin"}
 XML_SUFFIXES = {".xml", ".marcxml"}
 
@@ -80,163 +78,16 @@ def read_marc(stream: BinaryIO, *, source: str, library: str = "") -> Iterator[S
     data = stream.read()
     pos, position = 0, 0
     while pos < len(data):
-        while pos < len(data) and data[pos] in _BETWEEN_RECORDS:
+        while pos < len(data) and data[pos] in BETWEEN_RECORDS:
             pos += 1
         if pos >= len(data):
             return
         position += 1
-        chunk, note = _frame(data, pos)
+        chunk, note = frame(data, pos)
         offset = pos
         pos += len(chunk)
         yield _parse_chunk(chunk, source=source, library=library, offset=offset,
                            position=position, framing=note)
-
-
-_BETWEEN_RECORDS = frozenset(b"\r\n\x1a \x00\x1d")
-
-
-def _frame(data: bytes, pos: int) -> tuple[bytes, str]:
-    """The record starting at ``pos`` and what was wrong with its framing ("" if nothing)."""
-    terminator = data.find(bytes([RECORD_TERMINATOR]), pos)
-    head = data[pos : pos + 5]
-    claimed = int(head) if len(head) == 5 and head.isdigit() else None
-    if claimed is not None and 24 <= claimed and pos + claimed <= len(data):
-        end = pos + claimed
-        if data[end - 1] == RECORD_TERMINATOR and (terminator == end - 1):
-            return data[pos:end], ""
-        if (terminator == -1 or terminator >= end) and _leader_at(data, end):
-            return data[pos:end], "record terminator missing; the leader's length was used"
-    if terminator == -1:
-        rest = len(data) - pos
-        if claimed == rest:
-            return data[pos:], ""
-        if claimed is not None and claimed > rest:
-            return data[pos:], f"file ends inside the record ({rest} of {claimed} bytes)"
-        return data[pos:], "file ends without a record terminator"
-    chunk = data[pos : terminator + 1]
-    if claimed == len(chunk):
-        return chunk, ""
-    said = f"{claimed}" if claimed is not None else repr(head)
-    return chunk, f"leader says the record is {said} bytes, it is {len(chunk)}"
-
-
-def _realign_leader(body: bytes, directory_end: int, fixes: list[str]) -> tuple[bytes, int]:
-    """A leader a byte or two short (or long) shifts the whole directory: find where the
-    directory really starts and make the leader 24 bytes again."""
-    for start in (23, 25, 22, 26, 21, 27):
-        directory = body[start:directory_end]
-        if len(directory) % 12 == 0 and directory and all(
-                directory[i + 3 : i + 12].isdigit() for i in range(0, len(directory), 12)):
-            leader = body[: start - 4].ljust(20)[:20] + b"4500"
-            fixes.append(f"leader is {start} bytes, not 24: realigned")
-            return leader + body[start:], directory_end + 24 - start
-    return body, directory_end
-
-
-def _leader_at(data: bytes, pos: int) -> bool:
-    """Whether a MARC 21 leader plausibly starts at ``pos`` (length digits, ``45`` at 20-21)."""
-    return data[pos : pos + 5].isdigit() and data[pos + 20 : pos + 22] == b"45"
-
-
-def _fix_framing(chunk: bytes) -> tuple[bytes, list[str]]:
-    """The record with a true length and base address and a directory that matches its fields
-    (rebuilt from the field terminators when the directory lies); what was fixed."""
-    fixes: list[str] = []
-    body = chunk if chunk.endswith(b"\x1d") else chunk + b"\x1d"
-    directory_end = body.find(b"\x1e", 24)
-    if len(body) < 25 or directory_end == -1:
-        raise ValueError("no directory terminator: not a MARC record")
-    if (directory_end - 24) % 12:
-        body, directory_end = _realign_leader(body, directory_end, fixes)
-    if not body[:24].isascii():
-        fixes.append("bytes above 0x7F in the leader read as blanks")
-        body = bytes(b if b < 0x80 else 0x20 for b in body[:24]) + body[24:]
-    base = directory_end + 1
-    if body[12:17] != b"%05d" % base:
-        fixes.append(f"base address {body[12:17]!r} corrected to {base}")
-    directory = body[24:directory_end]
-    entries = [directory[i : i + 12] for i in range(0, len(directory) - len(directory) % 12, 12)]
-    if len(directory) % 12:
-        fixes.append("directory length is not a multiple of 12")
-    if not entries or not all(e[3:12].isdigit() for e in entries) or not _directory_true(
-            body, base, entries) or _stray_indicators(body, base, entries):
-        pieces = body[base:-1].split(b"\x1e")
-        if pieces and pieces[-1] == b"":
-            pieces.pop()
-        tags = [e[:3] for e in entries]
-        if len(tags) == len(pieces):
-            fixes.append("directory rebuilt from the field terminators (stray bytes in "
-                         "indicators read as blanks)" if _stray_indicators(body, base, entries)
-                         else "directory rebuilt from the field terminators")
-        else:
-            # Keep the fields whose directory entries are true; name the ones lost.
-            good = [(e[:3], _entry_data(body, base, e)) for e in entries]
-            lost = [e[:3].decode("ascii", "replace") for e, (_t, d) in zip(entries, good,
-                                                                          strict=True) if d is None]
-            tags = [t for t, d in good if d is not None]
-            pieces = [d for _t, d in good if d is not None]
-            if not pieces:
-                raise ValueError(f"directory lists {len(entries)} fields, none of them where "
-                                 "it says; the fields cannot be placed")
-            fixes.append(f"directory does not match the fields; kept {len(pieces)} fields, "
-                         f"lost {', '.join(lost) or 'none'}")
-        pieces = [_ascii_indicators(tag, piece) for tag, piece in zip(tags, pieces, strict=True)]
-        entries, where = [], 0
-        for tag, piece in zip(tags, pieces, strict=True):
-            entries.append(tag + b"%04d%05d" % (len(piece) + 1, where))
-            where += len(piece) + 1
-        fields = b"".join(piece + b"\x1e" for piece in pieces)
-        directory = b"".join(entries)
-        base = 24 + len(directory) + 1
-        body = body[:24] + directory + b"\x1e" + fields + b"\x1d"
-    leader = b"%05d" % len(body) + body[5:12] + b"%05d" % base + body[17:24]
-    if body[:5] != leader[:5]:
-        fixes.append(f"record length {body[:5]!r} corrected to {len(body)}")
-    return leader + body[24:], fixes
-
-
-def _entry_data(body: bytes, base: int, entry: bytes) -> bytes | None:
-    """A field's bytes (without its terminator) when its directory entry is true, else None."""
-    if not entry[3:12].isdigit():
-        return None
-    length, where = int(entry[3:7]), int(entry[7:12])
-    end = base + where + length - 1
-    if length < 1 or end >= len(body) or body[end] != 0x1E:
-        return None
-    return body[base + where : end]
-
-
-def _ascii_indicators(tag: bytes, piece: bytes) -> bytes:
-    """A data field's indicators must be ASCII; a stray byte there (seen in real exports) is
-    read as blank, and text before the first subfield delimiter becomes subfield a, rather
-    than losing the record."""
-    if tag < b"010":
-        return piece
-    head, mark, rest = piece.partition(b"\x1f")
-    if head.isascii():  # extra ASCII indicators are dropped by pymarc, as MARC readers do
-        return piece
-    indicators = bytes(b if b < 0x80 else 0x20 for b in head[:2]).ljust(2)
-    extra = head[2:]
-    return indicators + (b"\x1fa" + extra if extra else b"") + mark + rest
-
-
-def _stray_indicators(body: bytes, base: int, entries: list[bytes]) -> bool:
-    for entry in entries:
-        data = _entry_data(body, base, entry) or b""
-        head = data.partition(b"\x1f")[0]
-        if entry[:3] >= b"010" and not head.isascii():
-            return True
-    return False
-
-
-def _directory_true(body: bytes, base: int, entries: list[bytes]) -> bool:
-    """Every directory entry ends on a field terminator inside the record."""
-    for entry in entries:
-        length, where = int(entry[3:7]), int(entry[7:12])
-        end = base + where + length - 1
-        if length < 1 or end >= len(body) or body[end] != 0x1E:
-            return False
-    return True
 
 
 def _parse_chunk(
@@ -244,8 +95,8 @@ def _parse_chunk(
 ) -> SourceItem:
     record_id = _control_number(chunk)
     try:
-        fixed, fixes = _fix_framing(chunk)
-        record, encoding_note, legacy = _decode(fixed)
+        fixed, fixes = fix_framing(chunk)
+        record, encoding_note, legacy = decode_record(fixed)
     except Exception as exc:  # noqa: BLE001 - pymarc raises many types for bad records
         reason = f"record {position}: {type(exc).__name__}: {exc}"
         if framing:
@@ -268,101 +119,6 @@ def _parse_chunk(
     repairs += legacy
     return SourceRecord(library=library, source=source, local_id=local_id, record=record,
                         offset=offset, repairs=repairs)
-
-
-def _decode(chunk: bytes) -> tuple[pymarc.Record, str, list[Repair]]:
-    """(record, what was decided about its encoding, legacy-encoding repairs).
-
-    Leader/09 is a claim: UTF-8 is believed when the bytes are UTF-8; bytes that are not are
-    MARC-8, unless read byte for byte they are TCVN3, VNI or Windows-1258 Vietnamese (old
-    Vietnamese systems wrote those with a blank leader/09), which :func:`repair` recognises.
-    """
-    claims_utf8 = chunk[9:10] == b"a"
-    if _is_utf8(chunk) and (claims_utf8 or _looks_like_utf8(chunk)):
-        record = pymarc.Record(data=chunk, to_unicode=True, force_utf8=True,
-                               hide_utf8_warnings=True, utf8_handling="strict")
-        note = "" if claims_utf8 else "leader/09 says MARC-8, the bytes are UTF-8: read as UTF-8"
-        _set_utf8(record)
-        return record, note, []
-    blank = chunk[:9] + b" " + chunk[10:]
-    raw = pymarc.Record(data=blank, to_unicode=True, force_utf8=False, file_encoding="latin-1")
-    legacy, tried = _repair_legacy(raw)
-    if legacy and len(legacy) * 2 >= tried:
-        _set_utf8(raw)
-        note = "read byte for byte and repaired as " + legacy[0].kind
-        if claims_utf8:
-            note = "leader/09 says UTF-8, the bytes are not: " + note
-        return raw, note, legacy
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):  # pymarc's MARC-8 decoder prints
-            record = pymarc.Record(data=blank, to_unicode=True, force_utf8=False,
-                                   hide_utf8_warnings=True)
-    except UnicodeDecodeError as exc:
-        # Broken MARC-8 (an escape sequence cut short): keep the record, read byte for byte.
-        _set_utf8(raw)
-        return raw, f"MARC-8 could not be decoded ({exc.reason}); read byte for byte", legacy
-    _set_utf8(record)
-    note = "leader/09 says UTF-8, the bytes are not: read as MARC-8" if claims_utf8 else ""
-    return record, note, []
-
-
-def _repair_legacy(record: pymarc.Record) -> tuple[list[Repair], int]:
-    """Repair the subfields holding bytes above 0x7F as legacy Vietnamese; (repairs, how many
-    such subfields there were). The record is changed only if the caller keeps it."""
-    repairs: list[Repair] = []
-    tried = 0
-    for marc_field in record.get_fields():
-        if marc_field.is_control_field():
-            continue
-        subfields = []
-        for subfield in marc_field.subfields:
-            value = subfield.value
-            if any(ord(c) > 0x7F for c in value):
-                as_utf8 = _utf8_subfield(value)
-                if as_utf8 is not None:  # a UTF-8 field added to a legacy record later
-                    subfields.append(pymarc.Subfield(code=subfield.code, value=as_utf8))
-                    continue
-                tried += 1
-                fixed, encoding = repair(value)
-                if encoding and fixed != value:
-                    repairs.append(Repair(field=f"{marc_field.tag}${subfield.code}",
-                                          before=value, after=fixed, kind=encoding))
-                    value = fixed
-            subfields.append(pymarc.Subfield(code=subfield.code, value=value))
-        marc_field.subfields = subfields
-    return repairs, tried
-
-
-def _utf8_subfield(value: str) -> str | None:
-    """The subfield's bytes (read one for one) decoded as UTF-8, if they are UTF-8."""
-    try:
-        return value.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        return None
-
-
-def _set_utf8(record: pymarc.Record) -> None:
-    leader = str(record.leader)
-    record.leader = pymarc.Leader(leader[:9] + "a" + leader[10:])
-
-
-def _is_utf8(chunk: bytes) -> bool:
-    try:
-        chunk.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _looks_like_utf8(chunk: bytes) -> bool:
-    """A MARC-8 claim is a lie when the bytes are valid UTF-8 with multibyte sequences."""
-    if all(byte < 0x80 for byte in chunk):
-        return False
-    try:
-        chunk.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _control_number(chunk: bytes) -> str:
@@ -439,7 +195,7 @@ def read_marcxml(stream: BinaryIO, *, source: str, library: str = "") -> Iterato
     declared = re.search(rb"""<\?xml[^>]*encoding=["']([\w.-]+)""", head[:200])
     if declared is None or declared.group(1).lower().replace(b"_", b"-") in {b"utf-8", b"utf8"}:
         whole = head + stream.read()
-        if not _is_utf8(whole):
+        if not is_utf8(whole):
             # Old Vietnamese systems wrote TCVN3/VNI/Windows-1258 bytes into "UTF-8" XML: read
             # the bytes one for one; harvesters.repair then repairs and lists each subfield.
             yield Notice(source, "the file is not UTF-8: read byte for byte; legacy Vietnamese "

@@ -33,7 +33,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -42,6 +41,7 @@ import pymarc
 from pymarc import Field, Indicators, Subfield
 
 from analyzers.fold import fold as fold_vietnamese
+from harvesters.cells import cell_text, copies, isbn, isbn_shape, year_of
 from harvesters.headers import HEADERS
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from mucluc.core.errors import SourceError
@@ -52,10 +52,6 @@ SourceItem = SourceRecord | RecordProblem | Notice
 FIELDS = tuple(HEADERS)
 HEADER_SCAN_ROWS = 15  # title rows above the headings seldom exceed a few lines
 
-_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-_SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?e\+?\d+", re.IGNORECASE)
-_LEADING_NUMBER = re.compile(r"\s*(\d+)(?:[.,]0+)?(?!\d)")
-_EXCEL_SERIALS = (10_000, 73_050)  # 1927-05-18 … 2099-12-31 as Excel day numbers
 _LANGUAGES = {
     "vie": ("tieng viet", "viet", "vietnamese", "vie", "vi"),
     "eng": ("tieng anh", "anh", "english", "eng", "en"),
@@ -95,7 +91,7 @@ def content_id(values: Mapping[str, str]) -> str:
     the merge reported), different for two different books in two different files.
     """
     parts = [fold(values.get(name, "")) for name in ("title", "author", "volume", "publisher")]
-    parts.insert(3, _year(None, values.get("year", "")))
+    parts.insert(3, year_of(None, values.get("year", "")))
     digest = hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
     return f"book-{digest}"
 
@@ -137,9 +133,9 @@ class Spreadsheet:
     def items(self) -> Iterator[SourceItem]:
         """Records and problems, each preceded by the notices of what was done to its cells."""
         for number, cells in self._rows:
-            if not any(_cell_text(c) for c in cells):
+            if not any(cell_text(c) for c in cells):
                 continue
-            values = {name: _cell_text(cells[i]) if i < len(cells) else ""
+            values = {name: cell_text(cells[i]) if i < len(cells) else ""
                       for name, i in self.columns.items()}
             raw = {name: cells[i] if i < len(cells) else None for name, i in self.columns.items()}
             yield from self._row_items(number, values, raw)
@@ -171,12 +167,12 @@ class Spreadsheet:
                 notes: list[tuple[str, str]]) -> pymarc.Record:
         record = pymarc.Record(force_utf8=True, leader="     nam a22     uu 4500")
         record.add_field(Field(tag="001", data=local_id))
-        year = _year(raw.get("year"), v.get("year", ""), notes)
+        year = year_of(raw.get("year"), v.get("year", ""), notes)
         language = _language(v.get("language", "")) or self.language
         record.add_field(Field(tag="008", data=_field_008(year, language)))
-        isbn = _isbn(raw.get("isbn"), v.get("isbn", ""), notes)
-        if isbn:
-            record.add_field(_df("020", [("a" if _isbn_valid(isbn) else "z", isbn)]))
+        number = isbn(raw.get("isbn"), v.get("isbn", ""), notes)
+        if number:
+            record.add_field(_df("020", [("a" if isbn_shape(number) else "z", number)]))
         authors = [a.strip() for a in re.split(r"[;\n]", v.get("author", "")) if a.strip()]
         if authors:
             record.add_field(_df("100", [("a", authors[0])], ("1", " ")))
@@ -204,79 +200,16 @@ class Spreadsheet:
         if v.get("call_number"):
             holding.append(("h", v["call_number"]))
         if "copies" in self.columns:
-            holding.append(("t", str(_copies(v.get("copies", ""), notes))))
+            holding.append(("t", str(copies(v.get("copies", ""), notes))))
         if holding:
             record.add_field(_df("852", holding))
         return record
-
-
-def _copies(text: str, notes: list[tuple[str, str]]) -> int:
-    """``3``, ``3.0``, ``02``, ``2 cuốn``, ``2 bản`` → the number; empty → 1 (one book in hand)."""
-    if not text:
-        return 1
-    match = _LEADING_NUMBER.match(text)
-    if match and int(match.group(1)) > 0:
-        number = int(match.group(1))
-        if text.strip() != str(number):
-            notes.append(("copies", f"copies {text!r} read as {number}"))
-        return number
-    notes.append(("copies", f"copies {text!r} is not a number; counted as 1"))
-    return 1
-
-
-def _isbn(cell: Any, text: str, notes: list[tuple[str, str]]) -> str:
-    """The ISBN as digits; an ISBN Excel turned into ``9.78604E+12`` lost digits: dropped."""
-    if _SCIENTIFIC.fullmatch(text.replace(" ", "")) or (
-            isinstance(cell, float) and not cell.is_integer()):
-        notes.append(("isbn", f"ISBN {text!r} was shortened by Excel (scientific notation): "
-                              "digits are lost, the ISBN was dropped; format the column as text"))
-        return ""
-    isbn = re.sub(r"[\s.-]", "", text).upper()
-    if isbn and not _isbn_valid(isbn):
-        notes.append(("isbn", f"ISBN {text!r} does not have the shape of an ISBN; "
-                              "kept as 020 $z"))
-    return isbn
-
-
-def _isbn_valid(isbn: str) -> bool:
-    """The shape of an ISBN (10 or 13 digits); the check digit is judged by the indexer."""
-    return re.fullmatch(r"\d{9}[\dX]|\d{13}", isbn) is not None
 
 
 def _df(tag: str, subfields: Iterable[tuple[str, str]], ind: tuple[str, str] = (" ", " ")
         ) -> Field:
     return Field(tag=tag, indicators=Indicators(*ind),
                  subfields=[Subfield(code, value) for code, value in subfields])
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel stores ISBNs, years and counts as floats
-    if isinstance(value, datetime | date):
-        return value.isoformat()[:10]
-    return " ".join(str(value).split())
-
-
-def _year(cell: Any, text: str, notes: list[tuple[str, str]] | None = None) -> str:
-    """The year of publication: ``2019``, ``2019.0``, ``[2019]``, ``c2019``, ``2019-2020`` (the
-    first), an Excel date, or an Excel day number in a year column."""
-    if isinstance(cell, datetime | date):
-        return str(cell.year)
-    if isinstance(cell, int | float) and _EXCEL_SERIALS[0] <= cell <= _EXCEL_SERIALS[1]:
-        day = datetime(1899, 12, 30) + timedelta(days=int(cell))
-        if notes is not None:
-            notes.append(("year", f"year {text!r} read as an Excel date: {day.year}"))
-        return str(day.year)
-    match = _YEAR.search(text)
-    if match is None:
-        if text and notes is not None:
-            notes.append(("year", f"year {text!r} has no year in it; left out of 008"))
-        return ""
-    if notes is not None and text.strip() != match.group(1):
-        notes.append(("year", f"year {text!r} read as {match.group(1)}"))
-    return match.group(1)
 
 
 def _language(text: str) -> str:
@@ -398,7 +331,7 @@ def _headings(scanned: list[tuple[int, list[Any]]], mapping: Mapping[str, str | 
     and the widest row's cells, to name what was found when there is none."""
     fallback: list[str] = []
     for index, (_number, cells) in enumerate(scanned):
-        headings = [_cell_text(c) for c in cells]
+        headings = [cell_text(c) for c in cells]
         if not any(headings):
             continue
         named = [h for h in headings if h]

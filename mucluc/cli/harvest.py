@@ -137,6 +137,11 @@ def main(args: argparse.Namespace) -> int:
             print(f"  rejected: {problem.describe()}", file=sys.stderr)
         if report.rejected > SHOWN_PROBLEMS:
             print(f"  … and {report.rejected - SHOWN_PROBLEMS} more", file=sys.stderr)
+        for entry in [f for f in report.files if f["status"] != "read"][:SHOWN_PROBLEMS]:
+            hint = f" ({entry['hint']})" if entry.get("hint") else ""
+            print(f"  file {entry['status']}: {entry['file']}: {entry['detail']}{hint}",
+                  file=sys.stderr)
+        print(f"  {report.balance()}")
         print(f"  report: {report.report}")
     return 0 if all(r.ok for r in reports) else 1
 
