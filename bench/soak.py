@@ -42,13 +42,13 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import aiohttp
-from indexer.indices import ensure_indices
 from opensearchpy import AsyncOpenSearch
 
 from bench.common import table, write_results
 from harvesters.files import read_path
 from indexer import node
 from indexer.load import Loader
+from indexer.store import Store
 from mucluc.core.config import load_config
 from mucluc.demo.catalogue import write_demo_catalogue
 
@@ -99,8 +99,9 @@ async def _load_demo(url: str, work: Path) -> list[dict[str, Any]]:
     files = write_demo_catalogue(work / "demo")
     client = AsyncOpenSearch(hosts=[url], timeout=120)
     try:
-        await ensure_indices(client, PREFIX)
-        loader = Loader(client, PREFIX, config.libraries)
+        store = Store(client, PREFIX)
+        await store.ensure_indices()
+        loader = Loader(store, config.libraries)
         for code, path in sorted(files.items()):
             await loader.load(read_path(path, library=code))
         await client.indices.refresh(index=f"{PREFIX}-*")

@@ -33,10 +33,16 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "subject": (
         "Môn loại", "Môn", "Chủ đề", "Phân loại", "Loại sách", "Category", "Subject", "Genre",
     ),
+    # The record id: the library's accession number (số đăng ký cá biệt) or book code, the
+    # number written in the book and in the library's own register. Never a row number.
     "id": (
-        "Mã", "Mã sách", "Mã tài liệu", "STT", "Số TT", "Số thứ tự", "Số đăng ký cá biệt",
-        "ĐKCB", "Số ĐKCB", "ID", "No", "Number",
+        "Số ĐKCB", "ĐKCB", "Số đăng ký cá biệt", "Đăng ký cá biệt", "Mã ĐKCB", "Mã sách",
+        "Mã tài liệu", "Mã vạch", "Barcode", "Accession number", "Mã", "ID",
     ),
+    # Row numbers (số thứ tự) restart at 1 in every list: recognised so they are not reported
+    # as unknown columns, and never used as an identity.
+    "row": ("STT", "TT", "Số TT", "Số thứ tự", "No", "No.", "Number", "#"),
+    "volume": ("Tập", "Tập số", "Volume", "Vol"),
     "pages": ("Số trang", "Trang", "Pages"),
     "price": ("Giá", "Giá tiền", "Đơn giá", "Price"),
     "language": ("Ngôn ngữ", "Language"),

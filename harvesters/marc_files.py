@@ -2,16 +2,21 @@
 
 Each record is parsed on its own, so one broken record becomes a :class:`RecordProblem` (with its
 byte offset and 001 when readable) and the rest of the file still loads. ISO 2709 records are
-framed by the record length in the leader and the record terminator (0x1D); after a record whose
-length is garbage, reading resumes at the next terminator.
+framed by the record terminator (0x1D) and checked against the leader's length; a lying length,
+base address or directory is corrected from the terminators (field 0x1E, record 0x1D) and the
+record kept, with a :class:`Repair` of kind ``framing``; the next record is never lost.
 
-Leader position 9 says ``a`` for UTF-8 and blank for MARC-8, but old systems often lie: a record
-that claims MARC-8 yet is valid UTF-8 holding non-ASCII characters is read as UTF-8.
+Leader position 9 says ``a`` for UTF-8 and blank for MARC-8, but old systems often lie: the bytes
+decide (UTF-8 when they are UTF-8; else TCVN3, VNI or Windows-1258 when read byte for byte they
+repair to Vietnamese; else MARC-8), with a Repair of kind ``encoding`` when the claim was wrong.
 """
 
 from __future__ import annotations
 
 import io
+import logging
+import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -19,16 +24,21 @@ from typing import BinaryIO
 import pymarc
 from lxml import etree
 
-from harvesters.records import RecordProblem, SourceRecord
+from harvesters.iso2709 import BETWEEN_RECORDS, fix_framing, frame
+from harvesters.marc_encoding import decode_record, is_utf8
+from harvesters.records import Notice, RecordProblem, Repair, SourceRecord
 from mucluc.core.errors import SourceError
 
-RECORD_TERMINATOR = 0x1D
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
-MAX_RECORD_BYTES = 99_999
 MARC_SUFFIXES = {".mrc", ".marc", ".iso", ".iso2709", ".dat", ".usm", ".bin"}
 XML_SUFFIXES = {".xml", ".marcxml"}
 
-SourceItem = SourceRecord | RecordProblem
+SourceItem = SourceRecord | RecordProblem | Notice
+
+# pymarc logs every odd indicator and warns on odd subfield codes; what matters reaches the
+# report as a Repair or a RecordProblem instead.
+logging.getLogger("pymarc").setLevel(logging.ERROR)
+warnings.filterwarnings("ignore", category=pymarc.exceptions.BadSubfieldCodeWarning)
 
 
 def detect_format(path: Path) -> str:
@@ -40,15 +50,15 @@ def detect_format(path: Path) -> str:
         return "marcxml"
     if suffix in {".csv", ".tsv", ".txt"}:
         return "csv"
-    if suffix in {".xlsx", ".xlsm"}:
-        return "xlsx"
+    if suffix in {".xlsx", ".xlsm", ".xls"}:
+        return "xlsx"  # an old .xls is refused by the workbook reader with the right advice
     with path.open("rb") as handle:
         head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         return "marcxml"
     if head[:5].isdigit():
         return "marc"
-    if head.startswith(b"PK"):
+    if head.startswith(b"PK") or head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xlsx"
     raise SourceError(
         f"cannot tell the format of {path}",
@@ -58,122 +68,57 @@ def detect_format(path: Path) -> str:
 
 
 def read_marc(stream: BinaryIO, *, source: str, library: str = "") -> Iterator[SourceItem]:
-    """Records of an ISO 2709 stream, one at a time, with problems for the unreadable ones."""
-    offset = 0
-    position = 0
-    pending = b""
-    while True:
-        head = pending[:5] if len(pending) >= 5 else pending + stream.read(5 - len(pending))
-        pending = b""
-        if not head.strip(b"\r\n\x1a \x00"):
+    """Records of an ISO 2709 stream, one at a time, with problems for the unreadable ones.
+
+    Records are framed by their terminator (0x1D), not by the leader's length: a leader that
+    lies costs at most its own record, never the ones after it. Where the length says a record
+    ends before its terminator and a leader starts there, the terminator was lost and the length
+    is believed. A record salvaged this way carries a :class:`Repair` saying what was wrong.
+    """
+    data = stream.read()
+    pos, position = 0, 0
+    while pos < len(data):
+        while pos < len(data) and data[pos] in BETWEEN_RECORDS:
+            pos += 1
+        if pos >= len(data):
             return
         position += 1
-        if len(head) < 5 or not head.isdigit():
-            skipped = _skip_to_terminator(stream)
-            yield RecordProblem(
-                source=source,
-                library=library,
-                offset=offset,
-                reason=f"record {position}: leader does not start with a record length "
-                f"({head[:5]!r}); skipped to the next record terminator",
-            )
-            offset += len(head) + skipped
-            continue
-        length = int(head)
-        if length < 24 or length > MAX_RECORD_BYTES:
-            skipped = _skip_to_terminator(stream)
-            yield RecordProblem(
-                source=source,
-                library=library,
-                offset=offset,
-                reason=f"record {position}: impossible record length {length}",
-            )
-            offset += len(head) + skipped
-            continue
-        body = stream.read(length - 5)
-        chunk = head + body
-        if len(chunk) < length:
-            yield RecordProblem(
-                source=source,
-                library=library,
-                offset=offset,
-                record_id=_control_number(chunk),
-                reason=f"record {position}: file ends inside the record "
-                f"({len(chunk)} of {length} bytes)",
-            )
-            return
-        if chunk[-1] != RECORD_TERMINATOR:
-            # The length lies: fall back to the terminator to frame this record.
-            terminator = chunk.find(bytes([RECORD_TERMINATOR]))
-            if terminator == -1:
-                extra = _read_to_terminator(stream)
-                chunk += extra
-            else:
-                pending = chunk[terminator + 1 :]
-                chunk = chunk[: terminator + 1]
-        yield _parse_chunk(chunk, source=source, library=library, offset=offset, position=position)
-        offset += len(chunk)
-
-
-def _skip_to_terminator(stream: BinaryIO) -> int:
-    return len(_read_to_terminator(stream))
-
-
-def _read_to_terminator(stream: BinaryIO) -> bytes:
-    data = bytearray()
-    while True:
-        byte = stream.read(1)
-        if not byte:
-            return bytes(data)
-        data += byte
-        if byte[0] == RECORD_TERMINATOR:
-            return bytes(data)
+        chunk, note = frame(data, pos)
+        offset = pos
+        pos += len(chunk)
+        yield _parse_chunk(chunk, source=source, library=library, offset=offset,
+                           position=position, framing=note)
 
 
 def _parse_chunk(
-    chunk: bytes, *, source: str, library: str, offset: int, position: int
+    chunk: bytes, *, source: str, library: str, offset: int, position: int, framing: str = ""
 ) -> SourceItem:
     record_id = _control_number(chunk)
-    claims_utf8 = len(chunk) > 9 and chunk[9:10] == b"a"
-    force_utf8 = claims_utf8 or _looks_like_utf8(chunk)
     try:
-        record = pymarc.Record(
-            data=chunk,
-            to_unicode=True,
-            force_utf8=force_utf8,
-            hide_utf8_warnings=True,
-            utf8_handling="strict",
-        )
+        fixed, fixes = fix_framing(chunk)
+        record, encoding_note, legacy = decode_record(fixed)
     except Exception as exc:  # noqa: BLE001 - pymarc raises many types for bad records
-        return RecordProblem(
-            source=source,
-            library=library,
-            offset=offset,
-            record_id=record_id,
-            reason=f"record {position}: {type(exc).__name__}: {exc}"[:300],
-        )
-    if force_utf8 and not claims_utf8:
-        record.leader = pymarc.Leader(str(record.leader)[:9] + "a" + str(record.leader)[10:])
+        reason = f"record {position}: {type(exc).__name__}: {exc}"
+        if framing:
+            reason += f" ({framing})"
+        return RecordProblem(source=source, library=library, offset=offset,
+                             record_id=record_id, reason=reason[:300])
     local_id = _record_id(record) or record_id or f"{Path(source).name}#{position}"
     problem = _missing_title(record)
     if problem:
         return RecordProblem(
             source=source, library=library, offset=offset, record_id=local_id, reason=problem
         )
-    return SourceRecord(
-        library=library, source=source, local_id=local_id, record=record, offset=offset
-    )
-
-
-def _looks_like_utf8(chunk: bytes) -> bool:
-    """A MARC-8 claim is a lie when the bytes are valid UTF-8 with multibyte sequences."""
-    if all(byte < 0x80 for byte in chunk):
-        return False
-    try:
-        chunk.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    if framing:  # the framing note already says the length was wrong
+        fixes = [fix for fix in fixes if not fix.startswith("record length")]
+    repairs = [Repair(field="leader", before="", after=text, kind="framing")
+               for text in ([framing] if framing else []) + fixes]
+    if encoding_note:
+        repairs.append(Repair(field="leader/09", before="", after=encoding_note,
+                              kind="encoding"))
+    repairs += legacy
+    return SourceRecord(library=library, source=source, local_id=local_id, record=record,
+                        offset=offset, repairs=repairs)
 
 
 def _control_number(chunk: bytes) -> str:
@@ -247,7 +192,20 @@ def read_marcxml(stream: BinaryIO, *, source: str, library: str = "") -> Iterato
     """
     head = stream.read(65536)
     _refuse_entities(head, source=source, library=library)
-    stream = io.BufferedReader(_Prefixed(head, stream))  # type: ignore[assignment]
+    declared = re.search(rb"""<\?xml[^>]*encoding=["']([\w.-]+)""", head[:200])
+    if declared is None or declared.group(1).lower().replace(b"_", b"-") in {b"utf-8", b"utf8"}:
+        whole = head + stream.read()
+        if not is_utf8(whole):
+            # Old Vietnamese systems wrote TCVN3/VNI/Windows-1258 bytes into "UTF-8" XML: read
+            # the bytes one for one; harvesters.repair then repairs and lists each subfield.
+            yield Notice(source, "the file is not UTF-8: read byte for byte; legacy Vietnamese "
+                         "text is repaired (see repairs)", field="encoding", library=library,
+                         hint="export the records again as UTF-8")
+            whole = re.sub(rb"""(<\?xml[^>]*encoding=["'])[\w.-]+""", rb"\1UTF-8",
+                           whole.decode("latin-1").encode("utf-8"), count=1)
+        stream = io.BytesIO(whole)
+    else:
+        stream = io.BufferedReader(_Prefixed(head, stream))  # type: ignore[assignment]
     parser_options = {
         "events": ("end",),
         "resolve_entities": False,
@@ -259,8 +217,9 @@ def read_marcxml(stream: BinaryIO, *, source: str, library: str = "") -> Iterato
     position = 0
     try:
         for _event, element in etree.iterparse(stream, **parser_options):
-            if etree.QName(element).localname != "record":
-                continue
+            name = etree.QName(element)
+            if name.localname != "record" or name.namespace not in {MARCXML_NS, None}:
+                continue  # an OAI-PMH <record> wraps a MARC record: only the MARC one counts
             parent = element.getparent()
             if parent is not None and etree.QName(parent).localname not in {"collection"}:
                 # A record element nested in a wrapper (OAI-PMH <metadata>) is still a record.

@@ -60,3 +60,34 @@ class RecordProblem:
         if self.offset is not None:
             where.append(f"offset {self.offset}")
         return f"{', '.join(where)}: {self.reason}"
+
+
+@dataclass
+class Notice:
+    """Something the librarian must know that cost no record: a column ignored, a cell read
+    leniently, a sheet skipped, a file that could not be read, two records merged into one.
+
+    ``kind`` is ``warning`` (a record was stored, with what was done said in ``message``),
+    ``merged`` (one record came in and was merged into ``record_id``: it counts in the balance),
+    ``file`` (a whole file or sheet was not read; ``hint`` says what to do) or ``empty``.
+    """
+
+    source: str
+    message: str
+    record_id: str = ""
+    offset: int | None = None  # row (spreadsheets) or record position (MARC)
+    field: str = ""
+    kind: str = "warning"
+    hint: str = ""
+    library: str = ""
+
+    def describe(self) -> str:
+        where = [self.source]
+        if self.offset is not None:
+            where.append(f"row/record {self.offset}")
+        if self.record_id:
+            where.append(f"id {self.record_id}")
+        if self.field:
+            where.append(self.field)
+        text = f"{', '.join(where)}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text

@@ -8,9 +8,16 @@ English, sometimes under a title row ("DANH MỤC SÁCH THƯ VIỆN TRƯỜNG �
 * takes an explicit ``mapping`` (heading → field, or → ``None`` to ignore a column) over the table;
 * reports a column it cannot place as a warning naming it, never as a failure; only a sheet with
   no title column is refused (:class:`~mucluc.core.errors.SourceError` naming the columns found);
-* turns each row into a pymarc Record (245 $a title, 100/700 $a authors, 260 $a $b $c, 020 $a
-  ISBN, 650 $a subject, 852 $a library $h call number $t copies, 001 = the ID column or
-  ``<filename>:<row>``) and each bad row into a :class:`RecordProblem` with its row number;
+* turns each row into a pymarc Record (245 $a title $n volume, 100/700 $a authors, 260 $a $b $c,
+  020 $a ISBN, 650 $a subject, 852 $a library $h call number $t copies) and each bad row into a
+  :class:`RecordProblem` with its row number;
+* takes the record id (001) from the accession-number column (``Số ĐKCB``, ``Mã sách``…), never
+  from a row number (``STT``): without one, the id is derived from the book itself
+  (:func:`content_id`), so re-ordering rows or loading a second list changes nothing;
+* reads cells forgivingly (``3.0``, ``2 cuốn``, ``[2019]``, ``c2019``, Excel dates, ISBNs stored
+  as numbers) and says what it did in a :class:`Notice` yielded before the row's record; an
+  ISBN whose digits Excel lost (``9.78604E+12``) is dropped, never invented;
+* reads every sheet of a workbook that has a heading row; a sheet without one is a notice;
 * reads CSV as UTF-8 (with or without BOM), falling back to Windows-1258 (the Vietnamese code page
   Excel uses for "CSV" on Vietnamese Windows) with a warning; the delimiter (``,`` ``;`` tab) is
   sniffed. XLSX is streamed with openpyxl in read-only mode.
@@ -19,13 +26,13 @@ English, sometimes under a title row ("DANH MỤC SÁCH THƯ VIỆN TRƯỜNG �
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -34,17 +41,17 @@ import pymarc
 from pymarc import Field, Indicators, Subfield
 
 from analyzers.fold import fold as fold_vietnamese
+from harvesters.cells import cell_text, copies, isbn, isbn_shape, year_of
 from harvesters.headers import HEADERS
-from harvesters.records import RecordProblem, SourceRecord
+from harvesters.records import Notice, RecordProblem, SourceRecord
 from mucluc.core.errors import SourceError
 
 log = logging.getLogger(__name__)
 
-SourceItem = SourceRecord | RecordProblem
+SourceItem = SourceRecord | RecordProblem | Notice
 FIELDS = tuple(HEADERS)
 HEADER_SCAN_ROWS = 15  # title rows above the headings seldom exceed a few lines
 
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _LANGUAGES = {
     "vie": ("tieng viet", "viet", "vietnamese", "vie", "vi"),
     "eng": ("tieng anh", "anh", "english", "eng", "en"),
@@ -76,6 +83,19 @@ def match_header(heading: str) -> str | None:
     return found[0] if found else None
 
 
+def content_id(values: Mapping[str, str]) -> str:
+    """The id of a row without an accession number, made from the book itself.
+
+    Normalised title, authors, year, publisher and volume: stable when rows are re-ordered or the
+    list is saved again, equal for two rows describing the same book (they are then merged, and
+    the merge reported), different for two different books in two different files.
+    """
+    parts = [fold(values.get(name, "")) for name in ("title", "author", "volume", "publisher")]
+    parts.insert(3, year_of(None, values.get("year", "")))
+    digest = hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
+    return f"book-{digest}"
+
+
 @dataclass
 class Spreadsheet:
     """An opened sheet: which column holds which field, the warnings, and its records."""
@@ -88,6 +108,7 @@ class Spreadsheet:
     columns: dict[str, int]  # field → 0-based column index
     warnings: list[str] = field(default_factory=list)
     language: str = "vie"
+    sheet: str = ""
     _rows: Iterator[tuple[int, list[Any]]] = field(default=iter(()), repr=False)
     _close: Any = field(default=None, repr=False)
 
@@ -103,43 +124,60 @@ class Spreadsheet:
             self._close()
             self._close = None
 
-    def records(self) -> Iterator[SourceItem]:
+    def records(self) -> Iterator[SourceRecord | RecordProblem]:
         """One SourceRecord per row with a title; a RecordProblem per bad row; blanks skipped."""
+        for item in self.items():
+            if not isinstance(item, Notice):
+                yield item
+
+    def items(self) -> Iterator[SourceItem]:
+        """Records and problems, each preceded by the notices of what was done to its cells."""
         for number, cells in self._rows:
-            values = {name: _cell_text(cells[i]) if i < len(cells) else ""
-                      for name, i in self.columns.items()}
-            if not any(_cell_text(c) for c in cells):
+            if not any(cell_text(c) for c in cells):
                 continue
-            yield self._row_item(number, values, cells)
+            values = {name: cell_text(cells[i]) if i < len(cells) else ""
+                      for name, i in self.columns.items()}
+            raw = {name: cells[i] if i < len(cells) else None for name, i in self.columns.items()}
+            yield from self._row_items(number, values, raw)
 
-    def _row_item(self, number: int, values: dict[str, str], cells: list[Any]) -> SourceItem:
-        local_id = values.get("id") or f"{self.path.name}:{number}"
+    def _where(self, number: int) -> str:
+        return f"sheet {self.sheet!r}, row {number}" if self.sheet else f"row {number}"
+
+    def _row_items(self, number: int, values: dict[str, str], raw: dict[str, Any]
+                   ) -> Iterator[SourceItem]:
+        local_id = values.get("id", "")
         if not values.get("title"):
-            return RecordProblem(self.source, f"row {number}: no title", record_id=local_id,
-                                 offset=number, library=self.library)
-        year_cell = cells[self.columns["year"]] if "year" in self.columns and \
-            self.columns["year"] < len(cells) else None
+            yield RecordProblem(self.source, f"{self._where(number)}: no title",
+                                record_id=local_id, offset=number, library=self.library)
+            return
+        local_id = local_id or content_id(values)
+        notes: list[tuple[str, str]] = []  # (field, what was done)
         try:
-            record = self._record(local_id, values, year_cell)
+            record = self._record(local_id, values, raw, notes)
         except ValueError as exc:
-            return RecordProblem(self.source, f"row {number}: {exc}", record_id=local_id,
-                                 offset=number, library=self.library)
-        return SourceRecord(self.library, self.source, local_id, record, offset=number)
+            yield RecordProblem(self.source, f"{self._where(number)}: {exc}", record_id=local_id,
+                                offset=number, library=self.library)
+            return
+        for name, message in notes:
+            yield Notice(self.source, message, record_id=local_id, offset=number, field=name,
+                         library=self.library)
+        yield SourceRecord(self.library, self.source, local_id, record, offset=number)
 
-    def _record(self, local_id: str, v: dict[str, str], year_cell: Any) -> pymarc.Record:
+    def _record(self, local_id: str, v: dict[str, str], raw: dict[str, Any],
+                notes: list[tuple[str, str]]) -> pymarc.Record:
         record = pymarc.Record(force_utf8=True, leader="     nam a22     uu 4500")
         record.add_field(Field(tag="001", data=local_id))
-        year = _year(year_cell, v.get("year", ""))
+        year = year_of(raw.get("year"), v.get("year", ""), notes)
         language = _language(v.get("language", "")) or self.language
         record.add_field(Field(tag="008", data=_field_008(year, language)))
-        isbn = re.sub(r"[\s-]", "", v.get("isbn", "")).upper()
-        if isbn:
-            valid = re.fullmatch(r"\d{9}[\dX]|\d{13}", isbn) is not None
-            record.add_field(_df("020", [("a" if valid else "z", isbn)]))
+        number = isbn(raw.get("isbn"), v.get("isbn", ""), notes)
+        if number:
+            record.add_field(_df("020", [("a" if isbn_shape(number) else "z", number)]))
         authors = [a.strip() for a in re.split(r"[;\n]", v.get("author", "")) if a.strip()]
         if authors:
             record.add_field(_df("100", [("a", authors[0])], ("1", " ")))
-        record.add_field(_df("245", [("a", v["title"])], ("1" if authors else "0", "0")))
+        title = [("a", v["title"])] + ([("n", v["volume"])] if v.get("volume") else [])
+        record.add_field(_df("245", title, ("1" if authors else "0", "0")))
         imprint = [(c, v[k]) for c, k in (("a", "place"), ("b", "publisher")) if v.get(k)]
         if year or v.get("year"):
             imprint.append(("c", year or v["year"]))
@@ -161,11 +199,8 @@ class Spreadsheet:
         holding = [("a", self.library)] if self.library else []
         if v.get("call_number"):
             holding.append(("h", v["call_number"]))
-        if v.get("copies"):
-            copies = v["copies"].replace(" ", "")
-            if not copies.isdigit():
-                raise ValueError(f"copies {v['copies']!r} is not a whole number")
-            holding.append(("t", str(int(copies))))
+        if "copies" in self.columns:
+            holding.append(("t", str(copies(v.get("copies", ""), notes))))
         if holding:
             record.add_field(_df("852", holding))
         return record
@@ -175,23 +210,6 @@ def _df(tag: str, subfields: Iterable[tuple[str, str]], ind: tuple[str, str] = (
         ) -> Field:
     return Field(tag=tag, indicators=Indicators(*ind),
                  subfields=[Subfield(code, value) for code, value in subfields])
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel stores ISBNs, years and counts as floats
-    if isinstance(value, datetime | date):
-        return value.isoformat()[:10]
-    return " ".join(str(value).split())
-
-
-def _year(cell: Any, text: str) -> str:
-    if isinstance(cell, datetime | date):
-        return str(cell.year)
-    match = _YEAR.search(text)
-    return match.group(1) if match else ""
 
 
 def _language(text: str) -> str:
@@ -243,23 +261,37 @@ def _csv_rows(path: Path, source: str, warnings: list[str]) -> Iterator[tuple[in
         yield number, list(row)
 
 
-def _xlsx_rows(path: Path, source: str, sheet: str | None) -> tuple[Iterator[tuple[int, list[Any]]],
-                                                                    Any]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+class _Workbook:
+    """An XLSX workbook opened read-only; every failure to open it is a SourceError with advice."""
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise SourceError(f"{source}: cannot open as XLSX: {exc}", source=source) from exc
-    try:
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-    except KeyError as exc:
-        workbook.close()
-        raise SourceError(f"{source}: no sheet named {sheet!r} (sheets: "
-                          f"{', '.join(workbook.sheetnames)})", source=source) from exc
-    rows = ((n, list(r)) for n, r in enumerate(worksheet.iter_rows(values_only=True), start=1))
-    return rows, workbook.close
+    def __init__(self, path: Path, source: str) -> None:
+        import openpyxl
+
+        head = path.read_bytes()[:8] if path.is_file() else b""
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise SourceError(f"{source}: an old Excel 97-2003 workbook (.xls) cannot be read",
+                              source=source, hint="save it as .xlsx or CSV in Excel")
+        if not head:
+            raise SourceError(f"{source}: the file is empty", source=source,
+                              hint="save it again as .xlsx or CSV")
+        try:
+            self.book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # zipfile, XML and openpyxl errors alike
+            raise SourceError(f"{source}: cannot open as an Excel workbook "
+                              f"({type(exc).__name__})", source=source,
+                              hint="save it as .xlsx or CSV") from exc
+
+    def sheets(self, only: str | None) -> list[tuple[str, Iterator[tuple[int, list[Any]]]]]:
+        if only is not None and only not in self.book.sheetnames:
+            names = ", ".join(self.book.sheetnames)
+            self.book.close()
+            raise SourceError(f"no sheet named {only!r} (sheets: {names})", source=only)
+        return [(ws.title, ((n, list(r)) for n, r in
+                            enumerate(ws.iter_rows(values_only=True), start=1)))
+                for ws in self.book.worksheets if only is None or ws.title == only]
+
+    def close(self) -> None:
+        self.book.close()
 
 
 def _place_columns(headings: list[str], mapping: Mapping[str, str | None]
@@ -293,6 +325,55 @@ def _place_columns(headings: list[str], mapping: Mapping[str, str | None]
     return {name: column for name, (_rank, column) in best.items()}, unplaced
 
 
+def _headings(scanned: list[tuple[int, list[Any]]], mapping: Mapping[str, str | None]
+              ) -> tuple[tuple[int, list[str], dict[str, int], list[str]] | None, list[str]]:
+    """(index, headings, columns, unplaced) of the heading row among the first rows, or None;
+    and the widest row's cells, to name what was found when there is none."""
+    fallback: list[str] = []
+    for index, (_number, cells) in enumerate(scanned):
+        headings = [cell_text(c) for c in cells]
+        if not any(headings):
+            continue
+        named = [h for h in headings if h]
+        if len(named) > len(fallback):  # the widest row is the likeliest heading row
+            fallback = named
+        columns, unplaced = _place_columns(headings, mapping)
+        columns.pop("row", None)  # a row number is recognised, never used
+        if "title" in columns and len(columns) >= (1 if mapping else 2):
+            return (index, headings, columns, unplaced), fallback
+    return None, fallback
+
+
+def _open_sheet(path: Path, source: str, library: str, sheet: str, language: str,
+                rows: Iterator[tuple[int, list[Any]]], mapping: Mapping[str, str | None],
+                warnings: list[str]) -> tuple[Spreadsheet | None, list[str]]:
+    first = [next(rows, None) for _ in range(HEADER_SCAN_ROWS)]
+    scanned = [row for row in first if row is not None]
+    chosen, fallback = _headings(scanned, mapping)
+    if chosen is None:
+        return None, fallback
+    index, headings, columns, unplaced = chosen
+    where = f"{source}, sheet {sheet!r}" if sheet else source
+    for heading in unplaced:
+        warnings.append(f"{where}: column {heading!r} was not recognised and is ignored")
+    for message in warnings:
+        log.warning("%s", message)
+    return Spreadsheet(
+        path=path, library=library, source=source, headings=headings,
+        header_row=scanned[index][0], columns=columns, warnings=warnings, language=language,
+        sheet=sheet, _rows=_chain(scanned[index + 1:], rows),
+    ), fallback
+
+
+def _no_title(source: str, library: str, found: list[str]) -> SourceError:
+    return SourceError(
+        f"{source}: no title column found; columns found: "
+        f"{', '.join(repr(h) for h in found) or '(none)'}",
+        source=source, library=library,
+        hint="name the title column with a mapping, e.g. {'<heading>': 'title'}",
+    )
+
+
 def open_spreadsheet(
     path: Path | str,
     *,
@@ -302,65 +383,63 @@ def open_spreadsheet(
     sheet: str | None = None,
     language: str = "vie",
 ) -> Spreadsheet:
-    """Open a CSV or XLSX book list and place its columns; read rows with ``.records()``.
+    """Open one sheet of a CSV or XLSX book list (``sheet``, else the first with headings) and
+    place its columns; read rows with ``.records()``. :func:`read_spreadsheet` reads every sheet.
 
     ``mapping`` maps a heading as written in the file to a field of
     :data:`harvesters.headers.HEADERS` (or to None to ignore the column); it wins over the table.
     ``language`` is the MARC language code for rows without a language column.
     """
-    path = Path(path)
+    for opened in _sheets(Path(path), library=library, fmt=fmt, mapping=mapping or {},
+                          sheet=sheet, language=language):
+        if isinstance(opened, Spreadsheet):
+            return opened
+    raise AssertionError("unreachable: _sheets raises when no sheet has headings")
+
+
+def _sheets(path: Path, *, library: str, fmt: str, mapping: Mapping[str, str | None],
+            sheet: str | None, language: str) -> Iterator[Spreadsheet | Notice]:
+    """Every sheet with headings, opened; a Notice for each sheet without. SourceError when the
+    file cannot be read or no sheet has headings."""
     source = str(path)
     if fmt == "auto":
-        fmt = "xlsx" if path.suffix.lower() in {".xlsx", ".xlsm"} else "csv"
-    warnings: list[str] = []
-    close = None
+        fmt = "xlsx" if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"} else "csv"
     if fmt == "csv":
+        warnings: list[str] = []
         try:
-            rows: Iterator[tuple[int, list[Any]]] = _csv_rows(path, source, warnings)
-            first = [next(rows, None) for _ in range(HEADER_SCAN_ROWS)]
+            rows = _csv_rows(path, source, warnings)
+            opened, found = _open_sheet(path, source, library, "", language, rows, mapping,
+                                        warnings)
         except OSError as exc:
-            raise SourceError(f"{source}: cannot read: {exc}", source=source,
+            raise SourceError(f"{source}: cannot read: {exc.strerror}", source=source,
                               library=library) from exc
-    elif fmt == "xlsx":
-        rows, close = _xlsx_rows(path, source, sheet)
-        first = [next(rows, None) for _ in range(HEADER_SCAN_ROWS)]
-    else:
+        if opened is None:
+            raise _no_title(source, library, found)
+        yield opened
+        return
+    if fmt != "xlsx":
         raise SourceError(f"{source}: {fmt!r} is not a spreadsheet format", source=source)
-    scanned = [row for row in first if row is not None]
-    mapping = mapping or {}
-    chosen: tuple[int, list[str], dict[str, int], list[str]] | None = None
-    fallback: list[str] = []
-    for index, (_number, cells) in enumerate(scanned):
-        headings = [_cell_text(c) for c in cells]
-        if not any(headings):
-            continue
-        named = [h for h in headings if h]
-        if len(named) > len(fallback):  # the widest row is the likeliest heading row
-            fallback = named
-        columns, unplaced = _place_columns(headings, mapping)
-        if "title" in columns and len(columns) >= (1 if mapping else 2):
-            chosen = (index, headings, columns, unplaced)
-            break
-    if chosen is None:
-        if close:
-            close()
-        raise SourceError(
-            f"{source}: no title column found; columns found: "
-            f"{', '.join(repr(h) for h in fallback) or '(none)'}",
-            source=source, library=library,
-            hint="name the title column with a mapping, e.g. {'<heading>': 'title'}",
-        )
-    index, headings, columns, unplaced = chosen
-    for heading in unplaced:
-        warnings.append(f"{source}: column {heading!r} was not recognised and is ignored")
-    for message in warnings:
-        log.warning("%s", message)
-    remaining = scanned[index + 1:]
-    return Spreadsheet(
-        path=path, library=library, source=source, headings=headings,
-        header_row=scanned[index][0], columns=columns, warnings=warnings, language=language,
-        _rows=_chain(remaining, rows), _close=close,
-    )
+    workbook = _Workbook(path, source)
+    try:
+        # Every sheet's heading row is found first, so a workbook with none fails before any
+        # notice is yielded.
+        opened_sheets = [(name, *_open_sheet(path, source, library, name, language, rows,
+                                             mapping, []))
+                         for name, rows in workbook.sheets(sheet)]
+        if not any(opened for _name, opened, _found in opened_sheets):
+            raise _no_title(source, library, [h for _n, _o, found in opened_sheets
+                                              for h in found])
+        for name, opened, found in opened_sheets:
+            if opened is not None:
+                yield opened
+                continue
+            reason = ("it is empty" if not found else "no heading row with a title column "
+                      f"(columns found: {', '.join(repr(h) for h in found[:8])})")
+            yield Notice(source, f"sheet {name!r} skipped: {reason}", kind="sheet-skipped",
+                         field=name, library=library,
+                         hint="" if not found else "name the title column, e.g. 'Tên sách'")
+    finally:
+        workbook.close()
 
 
 def _chain(head: list[tuple[int, list[Any]]], tail: Iterator[tuple[int, list[Any]]]
@@ -378,9 +457,23 @@ def read_spreadsheet(
     sheet: str | None = None,
     warnings: list[str] | None = None,
 ) -> Iterator[SourceItem]:
-    """Records of a spreadsheet, streamed. Column warnings are logged and, if a list is given,
-    appended to ``warnings`` so a run report can show them."""
-    with open_spreadsheet(path, library=library, fmt=fmt, mapping=mapping, sheet=sheet) as opened:
-        if warnings is not None:
-            warnings.extend(opened.warnings)
-        yield from opened.records()
+    """Records of every sheet of a spreadsheet, streamed, with notices: the columns not
+    recognised, each sheet read or skipped, what was done to cells. Column warnings are also
+    appended to ``warnings`` (as text) if a list is given."""
+    for opened in _sheets(Path(path), library=library, fmt=fmt, mapping=mapping or {},
+                          sheet=sheet, language="vie"):
+        if isinstance(opened, Notice):
+            yield opened
+            continue
+        with opened:
+            if warnings is not None:
+                warnings.extend(opened.warnings)
+            for message in opened.warnings:
+                heading = message.rpartition("column ")[2].split(" was not")[0].strip("'")
+                yield Notice(opened.source, message.split(": ", 1)[-1], field=heading,
+                             library=library, hint="add it to a mapping if it matters")
+            if opened.sheet:
+                yield Notice(opened.source, f"sheet {opened.sheet!r} read (headings on row "
+                             f"{opened.header_row})", kind="sheet-read", field=opened.sheet,
+                             library=library)
+            yield from opened.items()

@@ -12,11 +12,11 @@ import hashlib
 import json
 import time
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from harvesters.records import RecordProblem, Repair, SourceRecord
+from harvesters.records import Notice, RecordProblem, SourceRecord
+from harvesters.reports import RunReport
 from indexer.clusters import MAX_KEY_GROUP, cluster_id, cluster_records
 from indexer.schema import KEYWORD
 from indexer.store import Store
@@ -27,46 +27,11 @@ from indexer.store.types import MEMBER_FIELDS, SourceDocument
 from indexer.union import union_document
 from mucluc.core.library import Library
 
-SourceItem = SourceRecord | RecordProblem
+SourceItem = SourceRecord | RecordProblem | Notice
 
 
-@dataclass
-class LoadSummary:
-    """What one load or harvest did; printed at the end and written to run reports."""
-
-    read: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-    problems: list[RecordProblem] = field(default_factory=list)
-    repairs: list[tuple[str, Repair]] = field(default_factory=list)
-    clusters_touched: int = 0
-    seconds: float = 0.0
-
-    @property
-    def skipped(self) -> int:
-        return len(self.problems)
-
-    @property
-    def loaded(self) -> int:
-        return self.new + self.updated + self.unchanged
-
-    @property
-    def repaired_records(self) -> int:
-        return len({record_id for record_id, _ in self.repairs})
-
-    def line(self) -> str:
-        parts = [
-            f"{self.loaded} loaded ({self.new} new, {self.updated} updated, "
-            f"{self.unchanged} unchanged)",
-            f"{self.skipped} skipped",
-        ]
-        if self.deleted:
-            parts.append(f"{self.deleted} deleted")
-        if self.repairs:
-            parts.append(f"{self.repaired_records} repaired")
-        return ", ".join(parts) + f" in {self.seconds:.1f} s"
+#: The Loader counts into the one run-report model (kept under its old name for callers).
+LoadSummary = RunReport
 
 
 Prepared = SourceDocument | Exception
@@ -112,6 +77,15 @@ def record_document(item: SourceRecord, harvested_at: str) -> SourceDocument:
     }
 
 
+def _merged(summary: LoadSummary, item: SourceRecord) -> None:
+    """Count a record delivered twice in one batch (the later version is kept) as merged."""
+    summary.merged += 1
+    summary.warnings.append(Notice(
+        source=item.source, library=item.library, record_id=item.local_id,
+        offset=item.offset, kind="merged",
+        message="delivered twice in one batch; the later version was kept"))
+
+
 class Loader:
     """Loads batches of source items into the raw store and the union index of one catalogue."""
 
@@ -131,14 +105,18 @@ class Loader:
         self.union_alias = store.alias("union")
         self._mapping_checked = False
 
-    async def load(self, items: Iterable[SourceItem] | AsyncIterable[SourceItem]) -> LoadSummary:
+    async def load(
+        self,
+        items: Iterable[SourceItem] | AsyncIterable[SourceItem],
+        summary: LoadSummary | None = None,
+    ) -> LoadSummary:
         """Load every item; problems are collected in the summary, never raised.
 
         For a plain iterable (files), reading, parsing and mapping the next batch happen in a
         worker thread while the engine stores the current one, so Python and the engine work
         at the same time.
         """
-        summary = LoadSummary()
+        summary = summary if summary is not None else LoadSummary()
         started = time.perf_counter()
         if hasattr(items, "__aiter__"):
             await self._load_async(items, summary)  # type: ignore[arg-type]
@@ -153,11 +131,7 @@ class Loader:
     async def _load_async(self, items: AsyncIterable[SourceItem], summary: LoadSummary) -> None:
         batch: list[SourceRecord] = []
         async for item in items:
-            if isinstance(item, RecordProblem):
-                summary.problems.append(item)
-                continue
-            summary.read += 1
-            batch.append(item)
+            batch += summary.intake([item])
             if len(batch) >= self.batch_size:
                 await self.load_batch(batch, summary)
                 batch = []
@@ -167,25 +141,25 @@ class Loader:
             await self.load_batch(batch, summary)
 
     async def _load_pipelined(self, items: Iterator[SourceItem], summary: LoadSummary) -> None:
-        def take() -> tuple[list[SourceRecord], list[RecordProblem], dict[str, Prepared]]:
+        def take() -> tuple[list[SourceRecord], list[SourceItem], dict[str, Prepared]]:
             batch: list[SourceRecord] = []
-            problems: list[RecordProblem] = []
+            others: list[SourceItem] = []
             for item in items:
-                if isinstance(item, RecordProblem):
-                    problems.append(item)
+                if isinstance(item, RecordProblem | Notice):
+                    others.append(item)
                     continue
                 batch.append(item)
                 if len(batch) >= self.batch_size:
                     break
-            return batch, problems, prepare(batch)
+            return batch, others, prepare(batch)
 
         pending = asyncio.ensure_future(asyncio.to_thread(take))
         while True:
-            batch, problems, prepared = await pending
-            summary.problems.extend(problems)
+            batch, others, prepared = await pending
+            summary.intake(others)
             if not batch:
                 return
-            summary.read += len(batch)
+            summary.intake(batch)
             pending = asyncio.ensure_future(asyncio.to_thread(take))
             try:
                 await self.load_batch(batch, summary, prepared=prepared)
@@ -214,11 +188,20 @@ class Loader:
         harvested_at = datetime.now(UTC).isoformat(timespec="seconds")
         latest: dict[tuple[str, str], SourceRecord] = {}
         for item in batch:  # the last version of a record within a batch wins
-            latest[(item.library, item.source_id or item.local_id)] = item
-        unique = {record_id(item.library, item.local_id): item for item in latest.values()}
+            key = (item.library, item.source_id or item.local_id)
+            if key in latest:
+                _merged(summary, item)
+            latest[key] = item
+        unique: dict[str, SourceRecord] = {}
+        for item in latest.values():  # two protocol records with one 001 are one record too
+            doc_id = record_id(item.library, item.local_id)
+            if doc_id in unique:
+                _merged(summary, unique[doc_id])
+            unique[doc_id] = item
         existing = await self._existing(list(unique))
         by_source_id = await self.stored_by_source_id(list(unique.values()))
         documents: dict[str, dict[str, Any]] = {}
+        existed: dict[str, bool] = {}
         deleted: dict[str, str] = {}
         for doc_id, item in unique.items():
             old = existing.get(doc_id)
@@ -232,9 +215,8 @@ class Loader:
             if item.deleted or item.record is None:
                 gone = {doc_id: old["cluster"]} if old is not None else {}
                 gone.update(elsewhere)
-                if gone:
-                    deleted.update(gone)
-                    summary.deleted += 1
+                deleted.update(gone)
+                summary.deleted += 1  # a deletion of a record never stored is still accounted
                 continue
             deleted.update(elsewhere)
             try:
@@ -245,14 +227,15 @@ class Loader:
                     raise ready
                 document = ready
             except Exception as exc:  # noqa: BLE001 - a record that cannot be mapped is skipped
-                summary.problems.append(
+                summary.skip(
                     RecordProblem(
                         source=item.source,
                         library=item.library,
                         record_id=item.local_id,
                         offset=item.offset,
                         reason=f"cannot map the record: {exc}"[:300],
-                    )
+                    ),
+                    counted=True,
                 )
                 continue
             for repair in item.repairs:
@@ -269,6 +252,7 @@ class Loader:
             else:
                 summary.updated += 1
             documents[doc_id] = document
+            existed[doc_id] = old is not None
         if not documents and not deleted:
             return
         affected, actions, members = await self._recluster(documents, deleted, existing)
@@ -277,14 +261,22 @@ class Loader:
             if doc_id not in unique:
                 continue
             item = unique[doc_id]
-            summary.problems.append(
+            if doc_id in existed:  # counted as new or updated above: it is skipped instead
+                if existed[doc_id]:
+                    summary.updated -= 1
+                else:
+                    summary.new -= 1
+            elif item.deleted:
+                summary.deleted -= 1
+            summary.skip(
                 RecordProblem(
                     source=item.source,
                     library=item.library,
                     record_id=item.local_id,
                     offset=item.offset,
                     reason=f"the engine refused the record: {reason}",
-                )
+                ),
+                counted=True,
             )
         await self.store.refresh("records")
         if affected:
@@ -360,6 +352,13 @@ class Loader:
                 union_document(cluster, found, self.libraries),
             ]
         await self.store.bulk(actions, "writing union records")
+
+    async def stored_from(self, library: str, sources: list[str]) -> dict[str, str]:
+        """Record id → local id of the records of ``library`` last loaded from ``sources``
+        (file paths): what a re-load of those files should find again."""
+        found = await self._records_where("source", sources)
+        return {doc_id: str(doc["local_id"]) for doc_id, doc in found.items()
+                if doc.get("library") == library}
 
     async def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         return await self.store.mget(

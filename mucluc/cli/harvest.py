@@ -26,21 +26,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harvesters.records import RecordProblem, SourceRecord
-from harvesters.reports import RunReport, location, now, write_run_report
+from harvesters.reports import RunReport, location, write_run_report
 from harvesters.sources import harvest_source, source_name
-from indexer.load import Loader, LoadSummary
+from indexer.load import Loader
 from indexer.migrations import rekey_oai_records
 from indexer.node import default_home
 from indexer.store import Store
 from indexer.store.recovery import HarvestStore
 from mucluc.cli.common import config_path, reports_directory, run
+from mucluc.cli.progress import Progress
 from mucluc.core.config import Config, load_config
 from mucluc.core.errors import ConfigError, MuclucError
 from mucluc.core.library import Library
 
 SHOWN_PROBLEMS = 5
-LOG_EVERY = 10.0  # seconds between plain progress lines per source
 
 
 @dataclass(frozen=True)
@@ -118,9 +117,14 @@ def main(args: argparse.Namespace) -> int:
     for report in reports:
         print(summary_line(report))
         for problem in report.problems[:SHOWN_PROBLEMS]:
-            print(f"  rejected: {problem['describe']}", file=sys.stderr)
+            print(f"  rejected: {problem.describe()}", file=sys.stderr)
         if report.rejected > SHOWN_PROBLEMS:
             print(f"  … and {report.rejected - SHOWN_PROBLEMS} more", file=sys.stderr)
+        for entry in [f for f in report.files if f["status"] != "read"][:SHOWN_PROBLEMS]:
+            hint = f" ({entry['hint']})" if entry.get("hint") else ""
+            print(f"  file {entry['status']}: {entry['file']}: {entry['detail']}{hint}",
+                  file=sys.stderr)
+        print(f"  {report.balance()}")
         print(f"  report: {report.report}")
     return 0 if all(r.ok for r in reports) else 1
 
@@ -153,7 +157,7 @@ async def harvest_all(
         store = HarvestStore(catalogue, Loader(catalogue, config.libraries),
                              state_dir / "in-flight")
         limit = asyncio.Semaphore(concurrency)
-        with Display([job.name for job in jobs]) as display:
+        with Progress([job.name for job in jobs]) as display:
 
             async def bounded(job: Job) -> RunReport:
                 async with limit:
@@ -171,7 +175,7 @@ async def harvest_one(
     config: Config,
     job: Job,
     store: HarvestStore,
-    display: Display,
+    display: Progress,
     *,
     state_dir: Path,
     full: bool,
@@ -180,7 +184,7 @@ async def harvest_one(
     """Run one source to its end or its first error; never raises for the source's own faults."""
     report = RunReport(library=job.library.code, source=job.name, protocol=job.protocol,
                        location=location(job.spec, config.base), full=full)
-    summary = LoadSummary()
+    summary = report  # the Loader counts into the report itself
     started = time.perf_counter()
     display.start(job.name)
     try:
@@ -188,92 +192,18 @@ async def harvest_one(
         async for batch in harvest_source(job.library.code, job.spec, state_dir=state_dir,
                                           name=job.name, base_dir=config.base,
                                           batch_size=batch_size, full=full):
-            records: list[SourceRecord] = []
-            for item in batch.records:
-                if isinstance(item, RecordProblem):
-                    summary.problems.append(item)
-                else:
-                    records.append(item)
-            summary.read += len(records)
-            report.fetched += len(batch.records)
+            records = report.intake(batch.records)
             await store.store_batch(job.name, records, summary)
             await batch.commit()
             await store.settle(job.name)
-            display.advance(job.name, len(batch.records), batch.label, summary)
+            display.update(job.name, report, batch.label)
         report.status = "ok"
     except MuclucError as exc:
         report.status, report.error = "failed", exc.one_line()
     except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the others
         report.status, report.error = "failed", f"unexpected {type(exc).__name__}: {exc}"
-    report.finished_at = now()
-    report.seconds = round(time.perf_counter() - started, 2)
-    for name in ("new", "updated", "unchanged", "deleted"):
-        setattr(report, name, getattr(summary, name))
-    report.add_problems(summary.problems)
-    report.add_repairs(summary.repairs)
+    report.finish(time.perf_counter() - started)
     display.finish(job.name, report)
     return report
 
 
-class Display:
-    """Progress of every source: rich bars on a terminal, a plain line every 10 s otherwise."""
-
-    def __init__(self, names: Sequence[str]) -> None:
-        self.interactive = sys.stderr.isatty()
-        self.names = list(names)
-        self.last: dict[str, float] = {}
-        self.progress: Any = None
-        self.tasks: dict[str, Any] = {}
-
-    def __enter__(self) -> Display:
-        if self.interactive:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self.progress = Progress(
-                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                TextColumn("{task.completed:,} records"), TextColumn("{task.fields[note]}"),
-                TimeElapsedColumn(), console=Console(stderr=True), transient=False,
-            )
-            self.progress.start()
-            for name in self.names:
-                self.tasks[name] = self.progress.add_task(name, total=None, note="waiting",
-                                                          start=False)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-    def start(self, name: str) -> None:
-        if self.progress is not None:
-            self.progress.start_task(self.tasks[name])
-            self.progress.update(self.tasks[name], note="harvesting")
-        else:
-            self.last[name] = time.monotonic()
-            print(f"{name}: harvesting", file=sys.stderr, flush=True)
-
-    def advance(self, name: str, count: int, label: str, summary: LoadSummary) -> None:
-        if self.progress is not None:
-            self.progress.update(self.tasks[name], advance=count, note=label)
-            return
-        moment = time.monotonic()
-        if moment - self.last.get(name, 0.0) >= LOG_EVERY:
-            self.last[name] = moment
-            print(f"{name}: {label}; {summary.read + summary.skipped} fetched so far, "
-                  f"{summary.new} new, {summary.updated} updated, {summary.deleted} deleted, "
-                  f"{summary.skipped} rejected", file=sys.stderr, flush=True)
-
-    def finish(self, name: str, report: RunReport) -> None:
-        text = "done" if report.ok else "FAILED"
-        if self.progress is not None:
-            self.progress.update(self.tasks[name], total=report.fetched,
-                                 completed=report.fetched, note=text)
-        else:
-            print(f"{name}: {text}, {report.counts()}", file=sys.stderr, flush=True)

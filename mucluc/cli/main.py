@@ -58,6 +58,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mucluc: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        logging.getLogger("mucluc").debug("unexpected error", exc_info=True)
+        if args.verbose:
+            import traceback
+
+            traceback.print_exc()
+        print(f"mucluc: unexpected {type(exc).__name__}: {exc} (run with -v for detail)"[:500],
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -27,11 +27,11 @@ def _split(items):  # type: ignore[no-untyped-def]
         ("pymarc/marc8.dat", 1, 0),
         ("pymarc/utf8_with_leader_flag.dat", 1, 0),
         ("pymarc/utf8_without_leader_flag.dat", 1, 0),
-        ("pymarc/bad_records.mrc", 2, 6),
+        ("pymarc/bad_records.mrc", 6, 2),  # 4 salvaged from lying leaders/directories
         ("marc4j/brkrtest.mrc", 8, 0),
         ("marc4j/brkrtest_UTF8.mrc", 8, 0),
         ("marc4j/bad_hathi_records.mrc", 4, 1),
-        ("marc4j/incomplete_esc_seq.mrc", 0, 1),
+        ("marc4j/incomplete_esc_seq.mrc", 1, 0),  # broken MARC-8 read byte for byte
         ("pymarc/utf8.xml", 1, 0),
         ("pymarc_dedupe/alma_marc_records.xml", 122, 0),
     ],
@@ -58,7 +58,7 @@ def test_leader_that_lies_about_utf8(shared_data: Path) -> None:
     assert record_fields(lying.record) == record_fields(honest.record)
 
 
-def test_broken_record_between_good_ones_is_reported_with_offset_and_id() -> None:
+def test_lying_base_address_is_salvaged_and_reported_as_a_repair() -> None:
     first = book("VN-1", "Truyện Kiều", author="Nguyễn Du").as_marc()
     broken = bytearray(book("VN-2", "Số đỏ", author="Vũ Trọng Phụng").as_marc())
     broken[12:17] = b"99999"  # base address beyond the record
@@ -66,9 +66,19 @@ def test_broken_record_between_good_ones_is_reported_with_offset_and_id() -> Non
     records, problems = _split(
         read_marc(io.BytesIO(first + bytes(broken) + last), source="test.mrc")
     )
-    assert [r.local_id for r in records] == ["VN-1", "VN-3"]
-    assert len(problems) == 1
-    assert problems[0].offset == len(first)
+    assert [r.local_id for r in records] == ["VN-1", "VN-2", "VN-3"] and not problems
+    assert records[1].offset == len(first)
+    assert records[1].record["245"]["a"].startswith("Số đỏ")
+    assert [r.kind for r in records[1].repairs] == ["framing"]
+    assert "base address" in records[1].repairs[0].after
+
+
+def test_record_without_a_directory_is_reported_with_offset_and_id() -> None:
+    first = book("VN-1", "Truyện Kiều", author="Nguyễn Du").as_marc()
+    broken = b"00040nam a2200025 a 4500" + b"no directory here\x1d"
+    records, problems = _split(read_marc(io.BytesIO(first + broken), source="test.mrc"))
+    assert [r.local_id for r in records] == ["VN-1"]
+    assert len(problems) == 1 and problems[0].offset == len(first)
     assert "record 2" in problems[0].reason
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from harvesters.records import RecordProblem, SourceRecord
+from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.spreadsheets import fold, match_header, open_spreadsheet, read_spreadsheet
 from mucluc.core.errors import SourceError
 
@@ -80,8 +80,10 @@ def write_csv(path: Path, headings: list[str], rows: list[list[object]], *, deli
         ("Nhà xuất bản", "publisher"), ("N.X.B", "publisher"), ("Năm XB", "year"),
         ("Năm xuất bản", "year"), ("ISBN", "isbn"), ("Số lượng", "copies"), ("SL", "copies"),
         ("Ký hiệu xếp giá", "call_number"), ("Call number", "call_number"),
-        ("Môn loại", "subject"), ("Category", "subject"), ("Mã", "id"), ("STT", "id"),
-        ("Số ĐKCB", "id"), ("Người nhập", None),
+        ("Môn loại", "subject"), ("Category", "subject"), ("Mã", "id"), ("STT", "row"),
+        ("Số ĐKCB", "id"), ("SỐ ĐKCB", "id"), ("so dkcb", "id"), ("Mã vạch", "id"),
+        ("Barcode", "id"), ("Số đăng ký cá biệt", "id"), ("TT", "row"), ("Số TT", "row"),
+        ("Số\u00a0ĐKCB ", "id"), ("Người nhập", None),
     ],
     ids=lambda v: str(v),
 )
@@ -96,9 +98,10 @@ def test_fold_handles_d_with_stroke():
 def check_records(items: list[SourceRecord | RecordProblem], name: str) -> None:
     records = [i for i in items if isinstance(i, SourceRecord)]
     problems = [i for i in items if isinstance(i, RecordProblem)]
-    assert [r.local_id for r in records] == ["1", "2", "4"]
+    # STT is a row number, never an id: without an accession column the id is the book's own.
+    assert [r.local_id[:5] for r in records] == ["book-"] * 3
+    assert len({r.local_id for r in records}) == 3
     assert len(problems) == 1 and problems[0].reason.endswith("no title")
-    assert problems[0].record_id == "3"
     de_men = records[0].record
     assert de_men["245"]["a"] == "Dế Mèn phiêu lưu ký"
     assert de_men["100"]["a"] == "Tô Hoài"
@@ -120,7 +123,8 @@ def test_xlsx_with_title_rows_and_vietnamese_headings(tmp_path):
     warnings: list[str] = []
     items = list(read_spreadsheet(path, library="TH-MP", warnings=warnings))
     check_records(items, path.name)
-    assert warnings == [f"{path}: column 'Người nhập' was not recognised and is ignored"]
+    assert warnings == [f"{path}, sheet 'Sổ đăng ký': column 'Người nhập' was not recognised "
+                        "and is ignored"]
     problem = next(i for i in items if isinstance(i, RecordProblem))
     assert problem.offset == 6  # spreadsheet row number: 2 title rows, headings, rows 4, 5, 6
 
@@ -144,13 +148,17 @@ def test_csv_encodings_and_delimiters(tmp_path, delimiter, encoding, warned):
     check_records(items, path.name)
 
 
-def test_rows_without_id_column_get_file_and_row(tmp_path):
-    path = write_csv(tmp_path / "list.csv", ["Title", "Author", "Year"],
-                     [["Cánh đồng bất tận", "Nguyễn Ngọc Tư", "2005"]], delimiter=",",
-                     encoding="utf-8")
-    (item,) = read_spreadsheet(path, library="HUYEN-DB")
-    assert item.local_id == "list.csv:2"
-    assert item.record["001"].data == "list.csv:2"
+def test_rows_without_id_column_get_an_id_from_the_book(tmp_path):
+    rows = [["Cánh đồng bất tận", "Nguyễn Ngọc Tư", "2005"], ["Tắt đèn", "Ngô Tất Tố", "1939"]]
+    first = write_csv(tmp_path / "list.csv", ["Title", "Author", "Year"], rows, delimiter=",",
+                      encoding="utf-8")
+    again = write_csv(tmp_path / "other.csv", ["Tên sách", "Tác giả", "Năm XB"], rows[::-1],
+                      delimiter=";", encoding="utf-8")
+    ids = [i.local_id for i in read_spreadsheet(first, library="HUYEN-DB")]
+    reordered = [i.local_id for i in read_spreadsheet(again, library="HUYEN-DB")]
+    assert ids == reordered[::-1] and len(set(ids)) == 2
+    (item, _) = read_spreadsheet(first, library="HUYEN-DB")
+    assert item.record["001"].data == item.local_id
 
 
 def test_explicit_mapping_places_unknown_columns(tmp_path):
@@ -170,9 +178,11 @@ def test_missing_title_column_names_the_columns_found(tmp_path):
         read_spreadsheet(path, library="TH-X").__next__()
 
 
-def test_bad_copies_is_a_row_problem(tmp_path):
+def test_unreadable_copies_is_a_warning_not_a_lost_book(tmp_path):
     path = write_csv(tmp_path / "c.csv", ["Tên sách", "SL"],
                      [["Sách A", "hai"], ["Sách B", "3"]], delimiter=",", encoding="utf-8")
     items = list(read_spreadsheet(path, library="TH-X"))
-    assert isinstance(items[0], RecordProblem) and "row 2: copies 'hai'" in items[0].reason
-    assert isinstance(items[1], SourceRecord) and items[1].record["852"]["t"] == "3"
+    assert isinstance(items[0], Notice) and "copies 'hai'" in items[0].message
+    assert (items[0].offset, items[0].field) == (2, "copies")
+    assert isinstance(items[1], SourceRecord) and items[1].record["852"]["t"] == "1"
+    assert isinstance(items[2], SourceRecord) and items[2].record["852"]["t"] == "3"

@@ -70,12 +70,14 @@ def test_load_reports_summary_and_bad_record(
 ) -> None:
     folder, env = loading_workspace
     good = book("DBI-1", "Truyện Kiều", author="Nguyễn Du").as_marc()
-    broken = bytearray(book("DBI-2", "Số đỏ").as_marc())
-    broken[12:17] = b"99999"
-    (folder / "books.mrc").write_bytes(good + bytes(broken))
+    # No field terminators at all: nothing to salvage (a lying length alone is repaired).
+    broken = book("DBI-2", "Số đỏ").as_marc().replace(b"\x1e", b" ")
+    (folder / "books.mrc").write_bytes(good + broken)
     result = mucluc("load", str(folder / "books.mrc"), "--library", "DBI", env=env)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 3, result.stderr  # loaded, with problems
     assert "1 loaded" in result.stdout and "1 skipped" in result.stdout
+    assert "records in 2 = 1 new + 0 updated + 0 unchanged + 0 deleted + 1 skipped" in \
+        result.stdout
     assert "DBI-2" in result.stderr and "offset" in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -74,8 +74,8 @@ async def content(engine: AsyncOpenSearch, prefix: str) -> tuple[set[str], set[t
 
 def inbox_with_marc_and_csv(folder: Path) -> None:
     folder.mkdir(parents=True)
-    broken = bytearray(book("MCH-3", "Số đỏ").as_marc())
-    broken[12:17] = b"99999"  # base address beyond the record: unreadable
+    # No field terminators at all: unreadable (a lying base address alone is now repaired).
+    broken = bytearray(book("MCH-3", "Số đỏ").as_marc().replace(b"\x1e", b" "))
     write_marc(folder / "sach.mrc", [book("MCH-1", "Truyện Kiều", author="Nguyễn Du"),
                                      book("MCH-2", "Dế mèn phiêu lưu ký", author="Tô Hoài")])
     with open(folder / "sach.mrc", "ab") as out:
