@@ -1,4 +1,5 @@
-"""Column headers of library spreadsheets → catalogue fields. Data only; logic in spreadsheets.py.
+"""Column headers of library spreadsheets → catalogue fields. Data only; the logic is in
+spreadsheet_headings.py.
 
 Written by hand from the headings Vietnamese school and district libraries use in their book
 lists ("Sổ đăng ký cá biệt", "Danh mục sách") and their English equivalents. Each heading is

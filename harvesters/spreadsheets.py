@@ -4,16 +4,18 @@ School libraries in Điện Biên keep their registers in Excel, with headings i
 English, sometimes under a title row ("DANH MỤC SÁCH THƯ VIỆN TRƯỜNG …"). The reader
 
 * finds the heading row among the first rows, matching headings through the table in
-  :mod:`harvesters.headers`, insensitive to case, diacritics (đ → d) and spacing;
+  :mod:`harvesters.headers`, insensitive to case, diacritics (đ → d) and spacing
+  (:mod:`harvesters.spreadsheet_headings`);
 * takes an explicit ``mapping`` (heading → field, or → ``None`` to ignore a column) over the table;
 * reports a column it cannot place as a warning naming it, never as a failure; only a sheet with
   no title column is refused (:class:`~mucluc.core.errors.SourceError` naming the columns found);
 * turns each row into a pymarc Record (245 $a title $n volume, 100/700 $a authors, 260 $a $b $c,
   020 $a ISBN, 650 $a subject, 852 $a library $h call number $t copies) and each bad row into a
-  :class:`RecordProblem` with its row number;
+  :class:`RecordProblem` with its row number (the mapping is :mod:`harvesters.spreadsheet_marc`);
 * takes the record id (001) from the accession-number column (``Số ĐKCB``, ``Mã sách``…), never
   from a row number (``STT``): without one, the id is derived from the book itself
-  (:func:`content_id`), so re-ordering rows or loading a second list changes nothing;
+  (:func:`~harvesters.spreadsheet_marc.content_id`), so re-ordering rows or loading a second
+  list changes nothing;
 * reads cells forgivingly (``3.0``, ``2 cuốn``, ``[2019]``, ``c2019``, Excel dates, ISBNs stored
   as numbers) and says what it did in a :class:`Notice` yielded before the row's record; an
   ISBN whose digits Excel lost (``9.78604E+12``) is dropped, never invented;
@@ -26,74 +28,24 @@ English, sometimes under a title row ("DANH MỤC SÁCH THƯ VIỆN TRƯỜNG �
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import logging
-import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import pymarc
-from pymarc import Field, Indicators, Subfield
-
-from analyzers.fold import fold as fold_vietnamese
-from harvesters.cells import cell_text, copies, isbn, isbn_shape, year_of
-from harvesters.headers import HEADERS
+from harvesters.cells import cell_text
 from harvesters.records import Notice, RecordProblem, SourceRecord
+from harvesters.spreadsheet_headings import HEADER_SCAN_ROWS, find_heading_row, match_header
+from harvesters.spreadsheet_marc import content_id, row_record
 from mucluc.core.errors import SourceError
 
 log = logging.getLogger(__name__)
 
 SourceItem = SourceRecord | RecordProblem | Notice
-FIELDS = tuple(HEADERS)
-HEADER_SCAN_ROWS = 15  # title rows above the headings seldom exceed a few lines
-
-_LANGUAGES = {
-    "vie": ("tieng viet", "viet", "vietnamese", "vie", "vi"),
-    "eng": ("tieng anh", "anh", "english", "eng", "en"),
-    "fre": ("tieng phap", "phap", "french", "fre", "fra", "fr"),
-}
-
-
-def fold(text: str) -> str:
-    """Heading key: lower case, no diacritics, đ → d, punctuation and runs of spaces → one space."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold_vietnamese(text)).split())
-
-
-def _key(heading: str) -> str:
-    # Spacing-insensitive: "N.X.B", "NXB" and "N X B" are one heading.
-    return fold(heading).replace(" ", "")
-
-
-#: folded heading → (field, rank); a lower rank is the more specific heading of its field.
-_KNOWN: dict[str, tuple[str, int]] = {
-    _key(heading): (name, rank)
-    for name, headings in HEADERS.items()
-    for rank, heading in enumerate(headings)
-}
-
-
-def match_header(heading: str) -> str | None:
-    """The field a heading means, or None."""
-    found = _KNOWN.get(_key(heading))
-    return found[0] if found else None
-
-
-def content_id(values: Mapping[str, str]) -> str:
-    """The id of a row without an accession number, made from the book itself.
-
-    Normalised title, authors, year, publisher and volume: stable when rows are re-ordered or the
-    list is saved again, equal for two rows describing the same book (they are then merged, and
-    the merge reported), different for two different books in two different files.
-    """
-    parts = [fold(values.get(name, "")) for name in ("title", "author", "volume", "publisher")]
-    parts.insert(3, year_of(None, values.get("year", "")))
-    digest = hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
-    return f"book-{digest}"
 
 
 @dataclass
@@ -153,7 +105,8 @@ class Spreadsheet:
         local_id = local_id or content_id(values)
         notes: list[tuple[str, str]] = []  # (field, what was done)
         try:
-            record = self._record(local_id, values, raw, notes)
+            record = row_record(local_id, values, raw, notes, library=self.library,
+                                language=self.language, has_copies="copies" in self.columns)
         except ValueError as exc:
             yield RecordProblem(self.source, f"{self._where(number)}: {exc}", record_id=local_id,
                                 offset=number, library=self.library)
@@ -162,66 +115,6 @@ class Spreadsheet:
             yield Notice(self.source, message, record_id=local_id, offset=number, field=name,
                          library=self.library)
         yield SourceRecord(self.library, self.source, local_id, record, offset=number)
-
-    def _record(self, local_id: str, v: dict[str, str], raw: dict[str, Any],
-                notes: list[tuple[str, str]]) -> pymarc.Record:
-        record = pymarc.Record(force_utf8=True, leader="     nam a22     uu 4500")
-        record.add_field(Field(tag="001", data=local_id))
-        year = year_of(raw.get("year"), v.get("year", ""), notes)
-        language = _language(v.get("language", "")) or self.language
-        record.add_field(Field(tag="008", data=_field_008(year, language)))
-        number = isbn(raw.get("isbn"), v.get("isbn", ""), notes)
-        if number:
-            record.add_field(_df("020", [("a" if isbn_shape(number) else "z", number)]))
-        authors = [a.strip() for a in re.split(r"[;\n]", v.get("author", "")) if a.strip()]
-        if authors:
-            record.add_field(_df("100", [("a", authors[0])], ("1", " ")))
-        title = [("a", v["title"])] + ([("n", v["volume"])] if v.get("volume") else [])
-        record.add_field(_df("245", title, ("1" if authors else "0", "0")))
-        imprint = [(c, v[k]) for c, k in (("a", "place"), ("b", "publisher")) if v.get(k)]
-        if year or v.get("year"):
-            imprint.append(("c", year or v["year"]))
-        if imprint:
-            record.add_field(_df("260", imprint))
-        if v.get("pages"):
-            record.add_field(_df("300", [("a", v["pages"])]))
-        if v.get("note"):
-            record.add_field(_df("500", [("a", v["note"])]))
-        if v.get("language") and not _language(v["language"]):
-            record.add_field(_df("546", [("a", v["language"])]))
-        if v.get("price"):
-            record.add_field(_df("541", [("h", v["price"])]))
-        for subject in (s.strip() for s in re.split(r"[;\n]", v.get("subject", ""))):
-            if subject:
-                record.add_field(_df("650", [("a", subject)], (" ", "4")))
-        for author in authors[1:]:
-            record.add_field(_df("700", [("a", author)], ("1", " ")))
-        holding = [("a", self.library)] if self.library else []
-        if v.get("call_number"):
-            holding.append(("h", v["call_number"]))
-        if "copies" in self.columns:
-            holding.append(("t", str(copies(v.get("copies", ""), notes))))
-        if holding:
-            record.add_field(_df("852", holding))
-        return record
-
-
-def _df(tag: str, subfields: Iterable[tuple[str, str]], ind: tuple[str, str] = (" ", " ")
-        ) -> Field:
-    return Field(tag=tag, indicators=Indicators(*ind),
-                 subfields=[Subfield(code, value) for code, value in subfields])
-
-
-def _language(text: str) -> str:
-    folded = fold(text)
-    return next((code for code, names in _LANGUAGES.items() if folded in names), "")
-
-
-def _field_008(year: str, language: str) -> str:
-    # Books 008: date type s + Date 1, country "vm " (Vietnam), language at 35-37.
-    data = " " * 6 + ("s" + year if year else "n    ") + "    " + "vm " + " " * 17
-    return data + language.ljust(3)[:3] + " d"
-
 
 def _decode_csv(data: bytes, source: str, warnings: list[str]) -> str:
     try:
@@ -294,62 +187,13 @@ class _Workbook:
         self.book.close()
 
 
-def _place_columns(headings: list[str], mapping: Mapping[str, str | None]
-                   ) -> tuple[dict[str, int], list[str]]:
-    override = {_key(k): v for k, v in mapping.items()}
-    best: dict[str, tuple[int, int]] = {}  # field → (rank, column)
-    unplaced: list[str] = []
-    for column, heading in enumerate(headings):
-        if not heading:
-            continue
-        key = _key(heading)
-        if key in override:
-            target = override[key]
-            if target is None:
-                continue
-            if target not in FIELDS:
-                raise SourceError(f"mapping names unknown field {target!r} for column "
-                                  f"{heading!r} (fields: {', '.join(FIELDS)})")
-            rank = -1
-        elif key in _KNOWN:
-            target, rank = _KNOWN[key]
-        else:
-            unplaced.append(heading)
-            continue
-        if target not in best or rank < best[target][0]:
-            if target in best:
-                unplaced.append(headings[best[target][1]])
-            best[target] = (rank, column)
-        else:
-            unplaced.append(heading)
-    return {name: column for name, (_rank, column) in best.items()}, unplaced
-
-
-def _headings(scanned: list[tuple[int, list[Any]]], mapping: Mapping[str, str | None]
-              ) -> tuple[tuple[int, list[str], dict[str, int], list[str]] | None, list[str]]:
-    """(index, headings, columns, unplaced) of the heading row among the first rows, or None;
-    and the widest row's cells, to name what was found when there is none."""
-    fallback: list[str] = []
-    for index, (_number, cells) in enumerate(scanned):
-        headings = [cell_text(c) for c in cells]
-        if not any(headings):
-            continue
-        named = [h for h in headings if h]
-        if len(named) > len(fallback):  # the widest row is the likeliest heading row
-            fallback = named
-        columns, unplaced = _place_columns(headings, mapping)
-        columns.pop("row", None)  # a row number is recognised, never used
-        if "title" in columns and len(columns) >= (1 if mapping else 2):
-            return (index, headings, columns, unplaced), fallback
-    return None, fallback
-
 
 def _open_sheet(path: Path, source: str, library: str, sheet: str, language: str,
                 rows: Iterator[tuple[int, list[Any]]], mapping: Mapping[str, str | None],
                 warnings: list[str]) -> tuple[Spreadsheet | None, list[str]]:
     first = [next(rows, None) for _ in range(HEADER_SCAN_ROWS)]
     scanned = [row for row in first if row is not None]
-    chosen, fallback = _headings(scanned, mapping)
+    chosen, fallback = find_heading_row(scanned, mapping)
     if chosen is None:
         return None, fallback
     index, headings, columns, unplaced = chosen

@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 
 from harvesters.records import Notice, RecordProblem, SourceRecord
-from harvesters.spreadsheets import fold, match_header, open_spreadsheet, read_spreadsheet
+from harvesters.spreadsheet_headings import fold, match_header
+from harvesters.spreadsheets import open_spreadsheet, read_spreadsheet
 from mucluc.core.errors import SourceError
 
 HEADINGS = ["STT", "Tên sách", "Tác giả", "NXB", "Năm XB", "ISBN", "SL", "Ký hiệu xếp giá",
