@@ -12,6 +12,7 @@ ISO 2709 records, or a JSON array of MARC-in-JSON; BibTeX keys are made unique w
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 from typing import Any
@@ -19,7 +20,10 @@ from typing import Any
 from aiohttp import web
 
 from indexer.store import Store
+from mucluc.core.errors import EngineError
 from searchapi import citations, exports
+
+log = logging.getLogger("mucluc.api")
 
 EXPORT_LIMIT = 1_000
 BATCH = 100
@@ -118,7 +122,10 @@ async def export_results(
     sort: list[Any],
     total: int,
 ) -> web.StreamResponse:
-    """Stream the search's first EXPORT_LIMIT books as export ``name``."""
+    """Stream the search's first EXPORT_LIMIT books as export ``name``.
+
+    Should the engine fail midway, the body ends unfinished (a truncated chunked response),
+    never with an error text inside an export."""
     export = exports.EXPORTS[name]
     response = web.StreamResponse(
         headers={
@@ -134,11 +141,18 @@ async def export_results(
     await response.write(opening)
     position = 0
     seen: dict[str, int] = {}
-    async for hits in _books(store, query, sort):
-        records = await _marc(store, hits) if export.from_marc else []
-        for chunk in _items(name, hits, records, seen):
-            await response.write(item(position, chunk))
-            position += 1
+    try:
+        async for hits in _books(store, query, sort):
+            records = await _marc(store, hits) if export.from_marc else []
+            for chunk in _items(name, hits, records, seen):
+                await response.write(item(position, chunk))
+                position += 1
+    except EngineError as exc:
+        # The status is already sent: end the body unfinished so the client sees a failure
+        # (no closing bracket or tag, no final chunk), and say nothing internal.
+        log.warning("result list export stopped after %d books: %s", position, exc.message)
+        response.force_close()
+        return response
     await response.write(closing)
     await response.write_eof()
     return response
