@@ -9,9 +9,8 @@ English, sometimes under a title row ("DANH MỤC SÁCH THƯ VIỆN TRƯỜNG �
 * reports a column it cannot place as a warning naming it, never as a failure; only a sheet with
   no title column is refused (:class:`~mucluc.core.errors.SourceError` naming the columns found);
 * turns each row into a pymarc Record (245 $a title, 100/700 $a authors, 260 $a $b $c, 020 $a
-  ISBN, 650 $a subject, 852 $a library $h call number — one 852 per copy, $t its copy number —
-  001 = the ID column or ``<filename>:<row>``) and each bad row into a :class:`RecordProblem`
-  with its row number;
+  ISBN, 650 $a subject, 852 $a library $h call number $t copies, 001 = the ID column or
+  ``<filename>:<row>``) and each bad row into a :class:`RecordProblem` with its row number;
 * reads CSV as UTF-8 (with or without BOM), falling back to Windows-1258 (the Vietnamese code page
   Excel uses for "CSV" on Vietnamese Windows) with a warning; the delimiter (``,`` ``;`` tab) is
   sniffed. XLSX is streamed with openpyxl in read-only mode.
@@ -162,17 +161,12 @@ class Spreadsheet:
         holding = [("a", self.library)] if self.library else []
         if v.get("call_number"):
             holding.append(("h", v["call_number"]))
-        copies = 1
         if v.get("copies"):
-            count = v["copies"].replace(" ", "")
-            if not count.isdigit():
+            copies = v["copies"].replace(" ", "")
+            if not copies.isdigit():
                 raise ValueError(f"copies {v['copies']!r} is not a whole number")
-            copies = max(int(count), 1)
-        if v.get("copies"):
-            # One 852 per copy, `$t` its copy number: `$t` is not a count (MARC holdings).
-            for number in range(1, copies + 1):
-                record.add_field(_df("852", [*holding, ("t", str(number))]))
-        elif holding:
+            holding.append(("t", str(int(copies))))
+        if holding:
             record.add_field(_df("852", holding))
         return record
 
