@@ -3,7 +3,15 @@
 The mapping follows common practice (Koha's search mappings, VuFind): 245 for the title,
 1XX/7XX for authors, 260/264 for the publisher, 008 and 260/264 $c for the year, 020 for ISBNs,
 6XX for subjects, 008/35-37 and 041 for languages, the leader for the material type, and
-852 (MARC holdings) or 952 (Koha items) for this library's call number and copies.
+852 (MARC holdings) with 876-878 (items) or 952 (Koha items) for this library's call number and
+copies.
+
+Copies are counted from items, never added up from ``852 $t`` (a copy *number*, as in "copy 2"):
+Koha's 952 and MARC's 876-878 are one field per item; without them each 852 is one copy (the
+convention of libraries that write one 852 per copy). Authors are the 1XX/7XX names whose relator
+(``$e`` term or ``$4`` code, in Vietnamese or English) says author, or that have none; editors,
+compilers, translators, annotators and illustrators are kept apart in ``contributors`` so a
+citation never lists a translator as an author.
 
 Display values keep what the library wrote, minus ISBD punctuation at the ends.
 """
@@ -18,6 +26,7 @@ from typing import Any
 
 import pymarc
 
+from analyzers.fold import fold
 from indexer.isbn import normalise_isbns
 
 TRAILING_PUNCTUATION = " /:;,=.+"
@@ -51,6 +60,7 @@ class RecordFields:
     subtitle: str = ""
     part: str = ""
     authors: list[str] = field(default_factory=list)
+    contributors: list[dict[str, str]] = field(default_factory=list)
     publisher: str = ""
     place: str = ""
     year: int | None = None
@@ -110,8 +120,50 @@ def title_parts(record: pymarc.Record) -> tuple[str, str, str]:
     return title, subtitle, part
 
 
-def authors(record: pymarc.Record) -> list[str]:
-    names: list[str] = []
+# Relator terms ($e, folded: no tone marks, lower case, no punctuation) and codes ($4) → the
+# role a citation gives the name. CSL's names: author, editor, compiler, translator,
+# illustrator, annotator (kept as ours: CSL has no annotator; exports map it).
+RELATOR_TERMS: dict[str, str] = {
+    "tac gia": "author", "tg": "author", "dong tac gia": "author", "author": "author",
+    "chu bien": "editor", "cb": "editor", "dong chu bien": "editor", "tong chu bien": "editor",
+    "editor": "editor", "ed": "editor", "bien tap": "editor", "hieu dinh": "editor",
+    "bien soan": "compiler", "bs": "compiler", "soan": "compiler", "suu tam": "compiler",
+    "tuyen chon": "compiler", "compiler": "compiler", "comp": "compiler",
+    "dich": "translator", "nguoi dich": "translator", "dich gia": "translator",
+    "bien dich": "translator", "translator": "translator", "tr": "translator",
+    "chu giai": "annotator", "chu thich": "annotator", "gioi thieu": "annotator",
+    "annotator": "annotator", "commentator": "annotator",
+    "minh hoa": "illustrator", "ve": "illustrator", "ve tranh": "illustrator",
+    "tranh": "illustrator", "illustrator": "illustrator", "ill": "illustrator",
+}  # fmt: skip
+RELATOR_CODES: dict[str, str] = {
+    "aut": "author", "cre": "author", "edt": "editor", "pbd": "editor", "red": "editor",
+    "com": "compiler", "trl": "translator", "ann": "annotator", "cwt": "annotator",
+    "aui": "annotator", "ill": "illustrator", "art": "illustrator", "ctb": "contributor",
+}  # fmt: skip
+
+
+def role(marc_field: pymarc.Field) -> str:
+    """The citation role of a 1XX/7XX name: from ``$4`` codes first, then ``$e`` terms; a name
+    with neither is an author (Vietnamese catalogues leave co-authors' 700 without a relator);
+    an unknown relator is a ``contributor`` (never silently an author)."""
+    for code in marc_field.get_subfields("4"):
+        key = re.sub(r"[^a-z]", "", code.lower())[:3]
+        if key in RELATOR_CODES:
+            return RELATOR_CODES[key]
+    terms = [t for t in marc_field.get_subfields("e", "j") if t.strip()]
+    if not terms and not marc_field.get_subfields("4"):
+        return "author"
+    for term in terms:
+        key = " ".join(re.sub(r"[^a-z ]", " ", fold(term).lower()).split())
+        if key in RELATOR_TERMS:
+            return RELATOR_TERMS[key]
+    return "contributor"
+
+
+def contributors(record: pymarc.Record) -> list[dict[str, str]]:
+    """Every 1XX/7XX name with its role and kind (``person`` or ``organisation``), in order."""
+    found: list[dict[str, str]] = []
     for marc_field in record.get_fields("100", "110", "111", "700", "710", "711"):
         parts = (
             marc_field.get_subfields("a", "b")
@@ -119,9 +171,16 @@ def authors(record: pymarc.Record) -> list[str]:
             else (marc_field.get_subfields("a"))
         )
         name = clean(" ".join(parts))
-        if name and name not in names:
-            names.append(name)
-    return names
+        if not name or any(c["name"] == name for c in found):
+            continue
+        kind = "person" if marc_field.tag.endswith("00") else "organisation"
+        found.append({"name": name, "role": role(marc_field), "kind": kind})
+    return found
+
+
+def authors(record: pymarc.Record) -> list[str]:
+    """The names whose role is author (see :func:`role`)."""
+    return [c["name"] for c in contributors(record) if c["role"] == "author"]
 
 
 def year(record: pymarc.Record) -> int | None:
@@ -181,8 +240,16 @@ def pages(record: pymarc.Record) -> int | None:
     return max(numbers) if numbers else None
 
 
+ITEM_TAGS = ("876", "877", "878")
+
+
 def holding(record: pymarc.Record) -> tuple[str, int, str]:
-    """(call number, copies, location) of this library's copies, from 952 or 852, else 082/090."""
+    """(call number, copies, location) of this library's copies, from 952 or 852, else 082/090.
+
+    Copies are items: one per 952 (Koha), else one per 876/877/878 (MARC item information),
+    else one per 852; a record with no holdings fields is one copy. ``852 $t`` is a copy number
+    and is never added up.
+    """
     items = record.get_fields("952")
     if items:
         call = next((clean(v) for f in items for v in f.get_subfields("o") if v.strip()), "")
@@ -191,16 +258,26 @@ def holding(record: pymarc.Record) -> tuple[str, int, str]:
         )
         return call or _classification(record), len(items), location
     locations = record.get_fields("852")
+    described = record.get_fields(*ITEM_TAGS)
     if locations:
         first = locations[0]
         call = clean(" ".join(first.get_subfields("k", "h", "i", "m")))
-        copies = 0
-        for marc_field in locations:
-            counts = [v for v in marc_field.get_subfields("t") if v.strip().isdigit()]
-            copies += int(counts[0]) if counts else 1
         location = clean(" ".join(first.get_subfields("b", "c")))
-        return call or _classification(record), max(copies, 1), location
-    return _classification(record), 1, ""
+        copies = len(described) or len(locations)
+        return call or _classification(record), copies, location
+    return _classification(record), max(len(described), 1), ""
+
+
+def part(record: pymarc.Record, title_part: str) -> str:
+    """The volume or part that tells a book from its siblings: ``245 $n $p`` ("T. 1"), else the
+    series numbering ``490 $v`` / ``830 $v``."""
+    if title_part:
+        return title_part
+    return next(
+        (clean(v) for f in record.get_fields("490", "830") for v in f.get_subfields("v")
+         if clean(v)),
+        "",
+    )
 
 
 def _classification(record: pymarc.Record) -> str:
@@ -213,14 +290,16 @@ def _classification(record: pymarc.Record) -> str:
 
 def record_fields(record: pymarc.Record) -> RecordFields:
     """Every field we search, facet, sort or display, read from one MARC record."""
-    title, subtitle, part = title_parts(record)
+    title, subtitle, title_part = title_parts(record)
+    named = contributors(record)
     call_number, copies, location = holding(record)
     other_ids = _all(record, ("010", "035"), "a") + _all(record, ("024",), "a")
     return RecordFields(
         title=title,
         subtitle=subtitle,
-        part=part,
-        authors=authors(record),
+        part=part(record, title_part),
+        authors=[c["name"] for c in named if c["role"] == "author"],
+        contributors=named,
         publisher=clean(_first(record, "264", "b") or _first(record, "260", "b")),
         place=clean(_first(record, "264", "a") or _first(record, "260", "a")),
         year=year(record),

@@ -73,6 +73,7 @@ def union_document(
                 "library_name": library.name if library else member["library"],
                 "library_kind": library.kind if library else "",
                 "record_id": member["local_id"],
+                "record_url": library.record_link(member["local_id"]) if library else "",
                 "call_number": fields.get("call_number", ""),
                 "copies": fields.get("copies", 1),
                 "location": fields.get("location", ""),
@@ -83,7 +84,11 @@ def union_document(
     return {
         "title": _distinct([f["title"] for f in every]),
         "subtitle": _distinct([f.get("subtitle", "") for f in every]),
-        "authors": _distinct([a for f in every for a in f.get("authors", [])]),
+        # Searchable by every name (a reader looks for the translator too); shown: authors only.
+        "authors": _distinct(
+            [a for f in every for a in f.get("authors", [])]
+            + [c["name"] for f in every for c in f.get("contributors", [])]
+        ),
         "publisher": _distinct([f.get("publisher", "") for f in every]),
         "subjects": _distinct([s for f in every for s in f.get("subjects", [])]),
         "series": _distinct([s for f in every for s in f.get("series", [])]),
@@ -110,6 +115,7 @@ def union_document(
             "subtitle": shown.get("subtitle", ""),
             "part": shown.get("part", ""),
             "authors": shown.get("authors", []),
+            "contributors": shown.get("contributors", []),
             "publisher": shown.get("publisher", ""),
             "place": shown.get("place", ""),
             "year": shown.get("year"),

@@ -1,9 +1,11 @@
-"""Exports of one book for copy cataloguing and reference managers.
+"""Exports of a book for copy cataloguing and reference managers.
 
-MARC formats (MARCXML, ISO 2709, MARC-in-JSON) give the preferred member's record exactly as the
-raw store holds it, so another library can import it into Koha unchanged. RIS, BibTeX and
-CSL-JSON are made from the display fields, which is what a reader cites. ISO 2709 is always
-written in UTF-8 (leader/09 = ``a``): Vietnamese does not survive MARC-8 round trips reliably.
+MARC formats (MARCXML, ISO 2709, MARC-in-JSON) give the *union* record: the preferred member's
+record as catalogued, with its own holdings fields (852, 876-878, 952) replaced by one 852 per
+holding library (:func:`union_marc`), so the export says who holds the book. Every string is
+NFC (libraries send decomposed Unicode too). RIS, BibTeX and CSL-JSON are citations made from
+the display fields (:mod:`searchapi.citations`). ISO 2709 is always written in UTF-8
+(leader/09 = ``a``): Vietnamese does not survive MARC-8 round trips reliably.
 
 Every writer returns bytes for any stored record or display fields: text that is not valid
 Unicode (a lone surrogate from a JSON escape) becomes U+FFFD instead of failing the request.
@@ -12,17 +14,19 @@ Unicode (a lone surrogate from a JSON escape) becomes U+FFFD instead of failing 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pymarc
 
-from analyzers.fold import fold
 from indexer.marc_document import marc_record
+from searchapi import citations
 
-__all__ = ["EXPORTS", "Export", "marc_record"]
+__all__ = ["EXPORTS", "Export", "marc_record", "union_marc"]
+
+#: The holdings fields of one library's record, replaced by the union's 852s in MARC exports.
+HOLDING_TAGS = ("852", "876", "877", "878", "952")
 
 
 @dataclass(frozen=True)
@@ -44,19 +48,11 @@ ALIASES = {"marc": "iso2709", "mrc": "iso2709", "xml": "marcxml", "json-marc": "
            "bib": "bibtex", "csl": "csl-json"}  # fmt: skip
 
 
-def _valid(text: str) -> str:
-    """``text`` with lone surrogates replaced, so it always encodes as UTF-8."""
-    return text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
-
-
-def _utf8(text: str) -> bytes:
-    return text.encode("utf-8", "replace")
-
-
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_valid = citations.nfc
 
 
 def _valid_record(record: pymarc.Record) -> pymarc.Record:
+    """The record with every value in NFC and valid Unicode."""
     for field in record.fields:
         if field.is_control_field():
             field.data = _valid(field.data or "")
@@ -65,10 +61,37 @@ def _valid_record(record: pymarc.Record) -> pymarc.Record:
     return record
 
 
+def holding_field(holding: Mapping[str, Any]) -> pymarc.Field:
+    """One library's holding as an 852: ``$a`` library code, ``$h`` call number, ``$x`` the
+    library's record number, ``$9`` copies (a local subfield: 852 has no count), ``$z`` the
+    copies for people, ``$u`` the record in the library's own catalogue when configured."""
+    copies = int(holding.get("copies") or 1)
+    subfields = [pymarc.Subfield("a", str(holding.get("library", "")))]
+    if holding.get("call_number"):
+        subfields.append(pymarc.Subfield("h", str(holding["call_number"])))
+    if holding.get("record_id"):
+        subfields.append(pymarc.Subfield("x", str(holding["record_id"])))
+    subfields += [pymarc.Subfield("9", str(copies)), pymarc.Subfield("z", f"{copies} bản")]
+    if holding.get("record_url"):
+        subfields.append(pymarc.Subfield("u", str(holding["record_url"])))
+    return pymarc.Field(tag="852", indicators=pymarc.Indicators(" ", " "), subfields=subfields)
+
+
+def union_marc(marc: Mapping[str, Any], holdings: Sequence[Mapping[str, Any]]) -> pymarc.Record:
+    """The union record of a book: ``marc`` (the preferred member's MARC-in-JSON) without its
+    holdings fields, plus one 852 per holding library in the holdings' order, all NFC."""
+    record = marc_record(marc)
+    record.remove_fields(*HOLDING_TAGS)
+    for holding in holdings:
+        record.add_ordered_field(holding_field(holding))
+    return _valid_record(record)
+
+
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
 def marcxml(record: pymarc.Record) -> bytes:
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + pymarc.record_to_xml(
-        _valid_record(record), namespace=True
-    )
+    return XML_DECLARATION + pymarc.record_to_xml(_valid_record(record), namespace=True)
 
 
 def iso2709(record: pymarc.Record) -> bytes:
@@ -81,7 +104,7 @@ def iso2709(record: pymarc.Record) -> bytes:
 
 
 def marc_json(record: pymarc.Record) -> bytes:
-    return _utf8(json.dumps(_valid_record(record).as_dict(), ensure_ascii=False))
+    return json.dumps(_valid_record(record).as_dict(), ensure_ascii=False).encode("utf-8")
 
 
 MARC_WRITERS: dict[str, Callable[[pymarc.Record], bytes]] = {
@@ -90,135 +113,10 @@ MARC_WRITERS: dict[str, Callable[[pymarc.Record], bytes]] = {
     "marc-json": marc_json,
 }
 
-# --- citations from display fields --------------------------------------------------------------
-
-RIS_TYPES = {
-    "book": "BOOK", "serial": "JOUR", "map": "MAP", "video": "VIDEO", "audio": "SOUND",
-    "music": "SOUND", "score": "MUSIC", "manuscript": "MANSCPT", "electronic": "ELEC",
-}  # fmt: skip
-CSL_TYPES = {"book": "book", "serial": "periodical", "map": "map", "video": "motion_picture",
-             "audio": "song", "music": "song", "score": "musical_score",
-             "manuscript": "manuscript", "image": "graphic"}  # fmt: skip
-BIBTEX_TYPES = {"book": "book", "serial": "periodical", "manuscript": "unpublished"}
-
-
-def _title(display: Mapping[str, Any]) -> str:
-    title = display.get("title", "")
-    if display.get("subtitle"):
-        title = f"{title}: {display['subtitle']}"
-    if display.get("part"):
-        title = f"{title}. {display['part']}"
-    return title
-
-
-def ris(display: Mapping[str, Any], doc_id: str) -> bytes:
-    lines = [("TY", RIS_TYPES.get(display.get("type", "book"), "GEN")), ("ID", doc_id),
-             ("TI", _title(display))]  # fmt: skip
-    lines += [("AU", author) for author in display.get("authors", [])]
-    if display.get("year"):
-        lines.append(("PY", str(display["year"])))
-    for tag, key in (("PB", "publisher"), ("CY", "place"), ("ET", "edition"), ("AB", "summary")):
-        if display.get(key):
-            lines.append((tag, str(display[key])))
-    if display.get("pages"):
-        lines.append(("SP", str(display["pages"])))
-    lines += [("SN", isbn) for isbn in display.get("isbns", [])]
-    lines += [("KW", subject) for subject in display.get("subjects", [])]
-    lines += [("LA", language) for language in display.get("languages", [])]
-    lines += [("T3", series) for series in display.get("series", [])]
-    lines.append(("ER", ""))
-    text = "".join(f"{tag}  - {_one_line(value)}".rstrip() + "\r\n" for tag, value in lines)
-    return _utf8(text)
-
-
-def _one_line(value: str) -> str:
-    return re.sub(r"\s+", " ", value).strip()
-
-
-_BIBTEX_SPECIAL = re.compile(r"([{}&%$#_\\])")
-
-
-def _bibtex_escape(value: str) -> str:
-    def escape(match: re.Match[str]) -> str:
-        char = match.group(1)
-        return "\\textbackslash{}" if char == "\\" else "\\" + char
-
-    return _BIBTEX_SPECIAL.sub(escape, _one_line(value))
-
-
-def bibtex_key(display: Mapping[str, Any], doc_id: str) -> str:
-    """An ASCII key: first author's first word, year, first title word ("nguyen2015truyen")."""
-    authors = display.get("authors") or [""]
-    words = [
-        re.sub(r"[^a-z0-9]", "", fold(part).lower())
-        for part in (authors[0].split(",")[0].split()[:1] or [""])
-        + [str(display.get("year") or "")]
-        + (display.get("title", "").split()[:1] or [""])
-    ]
-    key = "".join(words)
-    return key or re.sub(r"[^A-Za-z0-9]", "", doc_id)
-
-
-def bibtex(display: Mapping[str, Any], doc_id: str) -> bytes:
-    entry = BIBTEX_TYPES.get(display.get("type", "book"), "misc")
-    fields: list[tuple[str, str]] = [("title", _title(display))]
-    if display.get("authors"):
-        fields.append(("author", " and ".join(display["authors"])))
-    for name, key in (
-        ("year", "year"), ("publisher", "publisher"), ("address", "place"),
-        ("edition", "edition"), ("pagetotal", "pages"), ("abstract", "summary"),
-    ):  # fmt: skip
-        if display.get(key):
-            fields.append((name, str(display[key])))
-    if display.get("isbns"):
-        fields.append(("isbn", display["isbns"][0]))
-    if display.get("subjects"):
-        fields.append(("keywords", ", ".join(display["subjects"])))
-    if display.get("languages"):
-        fields.append(("language", display["languages"][0]))
-    body = ",\n".join(f"  {name} = {{{_bibtex_escape(value)}}}" for name, value in fields)
-    return _utf8(f"@{entry}{{{bibtex_key(display, doc_id)},\n{body}\n}}\n")
-
-
-def _csl_name(author: str) -> dict[str, str]:
-    # "Nguyễn, Du" is MARC's inverted form (family, given); "Nguyễn Du" stays whole, because
-    # Vietnamese names are written family name first and must not be re-ordered by a citer.
-    if "," in author:
-        family, given = (part.strip() for part in author.split(",", 1))
-        if family and given:
-            return {"family": family, "given": given}
-    return {"literal": author}
-
-
-def csl_json(display: Mapping[str, Any], doc_id: str) -> bytes:
-    item: dict[str, Any] = {
-        "id": doc_id,
-        "type": CSL_TYPES.get(display.get("type", "book"), "book"),
-        "title": _title(display),
-    }
-    if display.get("authors"):
-        item["author"] = [_csl_name(a) for a in display["authors"]]
-    if display.get("year"):
-        item["issued"] = {"date-parts": [[int(display["year"])]]}
-    for name, key in (("publisher", "publisher"), ("publisher-place", "place"),
-                      ("edition", "edition"), ("abstract", "summary")):  # fmt: skip
-        if display.get(key):
-            item[name] = str(display[key])
-    if display.get("pages"):
-        item["number-of-pages"] = str(display["pages"])
-    if display.get("isbns"):
-        item["ISBN"] = display["isbns"][0]
-    if display.get("languages"):
-        item["language"] = display["languages"][0]
-    if display.get("series"):
-        item["collection-title"] = display["series"][0]
-    return _utf8(json.dumps([item], ensure_ascii=False))
-
-
 DISPLAY_WRITERS: dict[str, Callable[[Mapping[str, Any], str], bytes]] = {
-    "ris": ris,
-    "bibtex": bibtex,
-    "csl-json": csl_json,
+    "ris": citations.ris,
+    "bibtex": citations.bibtex,
+    "csl-json": citations.csl_json,
 }
 
 
@@ -227,3 +125,8 @@ def resolve(name: str) -> str | None:
     name = name.strip().lower()
     name = ALIASES.get(name, name)
     return name if name in EXPORTS else None
+
+
+def unknown_format(requested: str) -> str:
+    """The message of a 400 for an unknown ``format``."""
+    return f"Unknown format {requested!r}; use one of json, {', '.join(EXPORTS)}."

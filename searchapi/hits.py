@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-HOLDING_KEYS = ("library", "library_name", "record_id", "call_number", "copies")
+HOLDING_KEYS = (
+    "library", "library_name", "record_id", "record_url", "call_number", "copies",
+)  # fmt: skip
 
 
 def hit(
@@ -15,6 +17,8 @@ def hit(
         "id": doc_id,
         "title": display.get("title", ""),
         "subtitle": display.get("subtitle", ""),
+        # The volume or part ("T. 1"): without it, the volumes of a set look like one book.
+        "part": display.get("part", ""),
         "authors": display.get("authors", []),
         "year": display.get("year"),
         "publisher": display.get("publisher", ""),
@@ -23,7 +27,7 @@ def hit(
         "type": display.get("type", "book"),
         "languages": display.get("languages", []),
         "holdings": [
-            {key: holding.get(key) for key in HOLDING_KEYS}
+            {key: holding.get(key, "" if key == "record_url" else None) for key in HOLDING_KEYS}
             for holding in source.get("holdings", [])
         ],
         "highlight": highlight or {},
@@ -36,13 +40,15 @@ def record(source: dict[str, Any], doc_id: str, members: list[dict[str, Any]]) -
     body = hit(source, doc_id)
     body.update(
         {
-            "part": display.get("part", ""),
+            "contributors": display.get("contributors", []),
             "edition": display.get("edition", ""),
             "place": display.get("place", ""),
             "pages": display.get("pages"),
             "series": display.get("series", []),
             "summary": display.get("summary", ""),
-            "holdings": source.get("holdings", []),
+            "holdings": [
+                {"record_url": "", **holding} for holding in source.get("holdings", [])
+            ],
             "members": members,
         }
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from searchapi.exports import ALIASES as EXPORT_ALIASES
 from searchapi.exports import EXPORTS
+from searchapi.list_export import EXPORT_LIMIT
 from searchapi.search import FILTERS, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_WINDOW, SORTS
 from searchapi.suggest import MAX_CHARS, MAX_SIZE
 
@@ -36,6 +37,7 @@ HOLDING = {
         "library": STRING,
         "library_name": STRING,
         "record_id": STRING,
+        "record_url": {"type": "string", "description": "The record in the library's catalogue."},
         "call_number": {"type": ["string", "null"]},
         "copies": NULLABLE_INT,
     },
@@ -45,6 +47,7 @@ HIT = {
     "required": [
         "id",
         "title",
+        "part",
         "authors",
         "year",
         "publisher",
@@ -59,6 +62,7 @@ HIT = {
         "id": STRING,
         "title": STRING,
         "subtitle": STRING,
+        "part": {"type": "string", "description": "Volume or part, e.g. `T. 1` (245 $n $p)."},
         "authors": STRINGS,
         "year": NULLABLE_INT,
         "publisher": STRING,
@@ -99,6 +103,11 @@ SEARCH_RESULT = {
 EXPORT_SCHEMAS: dict[str, dict[str, Any]] = {
     "marc-json": {"type": "object", "required": ["leader", "fields"]},
     "csl-json": {"type": "array", "items": {"type": "object", "required": ["id", "type"]}},
+}
+# A result list exported (search with `format=`): MARC-in-JSON and CSL-JSON are JSON arrays.
+LIST_EXPORT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "marc-json": {"type": "array", "items": EXPORT_SCHEMAS["marc-json"]},
+    "csl-json": EXPORT_SCHEMAS["csl-json"],
 }
 RECORD = {
     "type": "object",
@@ -173,6 +182,13 @@ SEARCH_PARAMETERS = [
     _query("year_from", {"type": "integer", "minimum": 0, "maximum": 9999}, "Earliest year."),
     _query("year_to", {"type": "integer", "minimum": 0, "maximum": 9999}, "Latest year."),
     _query("cursor", STRING, "`next_cursor` of the previous page (same query, sort and size)."),
+    _query(
+        "format",
+        {"type": "string", "enum": ["", "json", *EXPORTS, *EXPORT_ALIASES]},
+        f"Export the result list instead of a page of JSON: the first {EXPORT_LIMIT} books, "
+        "streamed (`page`, `size`, `cursor` ignored; counts in X-Total-Count and "
+        "X-Export-Count). JSON when absent.",
+    ),
     *[
         {
             **_query(
@@ -209,6 +225,17 @@ def document() -> dict[str, Any]:
                         "200": {
                             **_json("One page of books, facets and a suggestion.", SEARCH_RESULT),
                             "links": SEARCH_LINKS,
+                        }
+                        | {
+                            "content": {
+                                "application/json": {"schema": SEARCH_RESULT},
+                                **{
+                                    e.content_type: {
+                                        "schema": LIST_EXPORT_SCHEMAS.get(name, STRING)
+                                    }
+                                    for name, e in EXPORTS.items()
+                                },
+                            }
                         },
                         "400": _error("A parameter or the query is invalid."),
                         **COMMON_ERRORS,

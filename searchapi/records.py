@@ -1,13 +1,18 @@
 """``GET /api/v1/records/{id}``: one book with its holdings and every member record.
 
 ``?format=`` gives an export instead of the JSON record: ``marcxml``, ``iso2709`` (``marc``),
-``marc-json`` of the preferred member's MARC record, or ``ris``, ``bibtex``, ``csl-json`` made
-from the display fields (see :mod:`searchapi.exports`).
+``marc-json`` of the union record (the preferred member's MARC with one 852 per holding
+library), or ``ris``, ``bibtex``, ``csl-json`` citations made from the display fields (see
+:mod:`searchapi.exports`).
+
+Nothing internal is public: a member's ``source`` is the file's base name or the harvest
+source's name, never a server path (:func:`public_source`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
@@ -16,7 +21,7 @@ from indexer.store import Store
 from mucluc.core.errors import ApiError
 from searchapi import exports
 from searchapi.hits import record
-from searchapi.state import STORE
+from searchapi.state import LIBRARIES, STORE
 
 RECORD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MEMBER_SOURCE = ["library", "local_id", "source", "harvested_at", "fields"]
@@ -29,7 +34,15 @@ async def _union(store: Store, doc_id: str) -> dict[str, Any]:
     return found
 
 
-async def _members(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+def public_source(source: str) -> str:
+    """What a reader may see of where a record came from: a file's base name (``dbi.mrc``, not
+    ``/srv/inbox/dbi.mrc``) or a harvest source's name (which has no slash)."""
+    return re.split(r"[\\/]", source.rstrip("\\/"))[-1] if source else ""
+
+
+async def _members(
+    store: Store, ids: list[str], libraries: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     found = await store.mget("records", ids, source=MEMBER_SOURCE, doing="reading member records")
     members = []
     for doc_id in ids:  # in the union document's order
@@ -37,11 +50,13 @@ async def _members(store: Store, ids: list[str]) -> list[dict[str, Any]]:
             continue
         member = found[doc_id]
         fields = member.get("fields", {})
+        library = libraries.get(member["library"])
         members.append(
             {
                 "library": member["library"],
+                "library_name": library.name if library else member["library"],
                 "record_id": member["local_id"],
-                "source": member.get("source", ""),
+                "source": public_source(str(member.get("source", ""))),
                 "harvested_at": member.get("harvested_at"),
                 "title": fields.get("title", ""),
                 "authors": fields.get("authors", []),
@@ -53,7 +68,8 @@ async def _members(store: Store, ids: list[str]) -> list[dict[str, Any]]:
     return members
 
 
-async def _preferred_marc(store: Store, source: dict[str, Any]) -> Any:
+async def preferred_marc(store: Store, source: dict[str, Any]) -> Any:
+    """The MARC-in-JSON of the book's preferred member (else of any member still stored)."""
     display = source.get("display", {})
     candidates = [display.get("preferred"), *source.get("members", [])]
     for member_id in [c for c in candidates if c]:
@@ -72,19 +88,15 @@ async def get_record(request: web.Request) -> web.Response:
     requested = request.query.get("format", "").strip()
     name = exports.resolve(requested) if requested and requested != "json" else None
     if requested and requested != "json" and name is None:
-        raise ApiError(
-            400,
-            "bad_format",
-            f"Unknown format {requested!r}; use one of json, {', '.join(exports.EXPORTS)}.",
-        )
+        raise ApiError(400, "bad_format", exports.unknown_format(requested))
     store = request.app[STORE]
     source = await _union(store, doc_id)
     if name is None:
-        members = await _members(store, source.get("members", []))
+        members = await _members(store, source.get("members", []), request.app[LIBRARIES])
         return web.json_response(record(source, doc_id, members))
     export = exports.EXPORTS[name]
     if export.from_marc:
-        marc = exports.marc_record(await _preferred_marc(store, source))
+        marc = exports.union_marc(await preferred_marc(store, source), source.get("holdings", []))
         body = exports.MARC_WRITERS[name](marc)
     else:
         body = exports.DISPLAY_WRITERS[name](source.get("display", {}), doc_id)

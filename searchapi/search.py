@@ -3,6 +3,8 @@
 Filters are multi-select: each facet is counted with every filter but its own, so choosing one
 library still shows how many books the others hold. Pages stop at ``MAX_WINDOW`` results (deep
 ``from`` is expensive for the engine); past that, ``next_cursor`` wraps ``search_after``.
+With ``format=`` (any export format) the result list is exported instead, bounded and streamed
+(:mod:`searchapi.list_export`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from aiohttp import web
 
 from indexer.store import QueryTooComplex
 from mucluc.core.errors import ApiError, QueryError
-from searchapi import cursor, didyoumean
+from searchapi import cursor, didyoumean, exports
 from searchapi.hits import hit
+from searchapi.list_export import export_results
 from searchapi.query_parser import MAX_QUERY_LENGTH, Node, free_text, parse, to_dsl
 from searchapi.state import LIBRARIES, STORE
 
@@ -190,7 +193,37 @@ async def _suggestion(
     return corrected if counted > total else None
 
 
-async def search(request: web.Request) -> web.Response:
+async def _export(
+    request: web.Request, body: dict[str, Any], sort: str, requested: str
+) -> web.StreamResponse:
+    """The result list as export ``requested`` (400 for an unknown format)."""
+    name = exports.resolve(requested)
+    if name is None:
+        raise ApiError(400, "bad_format", exports.unknown_format(requested))
+    query = {
+        "bool": {
+            "must": body["query"]["bool"]["must"],
+            "filter": [
+                *body["query"]["bool"]["filter"],
+                *body.get("post_filter", {}).get("bool", {}).get("filter", []),
+            ],
+        }
+    }
+    store = request.app[STORE]
+    try:
+        total = await store.count("union", {"query": query}, doing="counting an export")
+    except QueryTooComplex as exc:
+        raise ApiError(400, "query_too_complex", TOO_COMPLEX) from exc
+    return await export_results(request, store, name, query, SORTS[sort], total)
+
+
+TOO_COMPLEX = (
+    "The query has too many words or parts for one search; shorten it, or search one field "
+    "such as title: or author:."
+)
+
+
+async def search(request: web.Request) -> web.StreamResponse:
     q = request.query.get("q", "").strip()
     if len(q) > MAX_QUERY_LENGTH:
         raise ApiError(
@@ -206,6 +239,9 @@ async def search(request: web.Request) -> web.Response:
     filters = _filters(request)
     node = parse(q)
     body = build_body(node, filters, year_from, year_to, sort)
+    requested = request.query.get("format", "").strip()
+    if requested and requested != "json":
+        return await _export(request, body, sort, requested)
     print_ = cursor.fingerprint(
         {"q": q, "filters": filters, "from": year_from, "to": year_to, "sort": sort, "size": size}
     )
@@ -229,12 +265,7 @@ async def search(request: web.Request) -> web.Response:
     try:
         response = await request.app[STORE].search("union", body, doing="searching")
     except QueryTooComplex as exc:  # the engine's clause limit: the reader can shorten it
-        raise ApiError(
-            400,
-            "query_too_complex",
-            "The query has too many words or parts for one search; shorten it, or search "
-            "one field such as title: or author:.",
-        ) from exc
+        raise ApiError(400, "query_too_complex", TOO_COMPLEX) from exc
     total = response["hits"]["total"]["value"]
     found = response["hits"]["hits"]
     next_cursor = None

@@ -89,14 +89,15 @@ def book(
                 subfields=[pymarc.Subfield("a", subject)],
             )
         )
-    if call_number or copies:
+    # One 852 per copy, `$t` its copy number (1, 2, …): the MARC holdings convention.
+    for number in range(1, (copies or 1) + 1 if call_number or copies else 1):
         record.add_field(
             pymarc.Field(
                 tag="852",
                 indicators=pymarc.Indicators(" ", " "),
                 subfields=[
                     pymarc.Subfield("h", call_number),
-                    pymarc.Subfield("t", str(copies or 1)),
+                    pymarc.Subfield("t", str(number)),
                 ],
             )
         )

@@ -64,6 +64,7 @@ class Holding(TypedDict):
     library_name: str
     library_kind: str
     record_id: str  # the library's own identifier (MARC 001 when present)
+    record_url: str  # the record in the library's own catalogue ("" when not configured)
     call_number: str
     copies: int
     location: str

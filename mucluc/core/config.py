@@ -15,6 +15,9 @@
       protocol = "files"
       path = "inbox/TGI"
 
+A library may give ``record_url``, its own catalogue's page of one record with ``{record_id}``
+where the record number goes; holdings then link to it.
+
 The file is found via ``--config``, else ``MUCLUC_CONFIG``, else ``./mucluc.toml``.
 
 Everything is validated here, when the file is loaded: libraries (code, name, kind, parent), and
@@ -37,7 +40,7 @@ from mucluc.core import settings
 from mucluc.core.errors import ConfigError
 from mucluc.core.library import KINDS, Library
 
-LIBRARY_KEYS = frozenset({"code", "name", "kind", "parent", "sources"})
+LIBRARY_KEYS = frozenset({"code", "name", "kind", "parent", "sources", "record_url"})
 PROTOCOLS = ("oai-pmh", "sru", "files")
 _CREDENTIALS = ("username", "password", "password_env")
 SOURCE_KEYS: dict[str, tuple[str, ...]] = {
@@ -237,7 +240,14 @@ def _library(
     if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
         check.fail(check.lines.key(line, "sources"), where, "sources",
                    "must be [[library.sources]] tables")
-    return Library(code=code, name=name, kind=kind, parent=parent, sources=tuple(sources))
+    record_url = check.text(entry, "record_url", line, where)
+    if record_url and (not _URL.match(record_url) or "{record_id}" not in record_url):
+        check.fail(check.lines.key(line, "record_url"), where, "record_url",
+                   f"{record_url!r} is not an http(s) URL with {{record_id}} in it",
+                   hint='e.g. "https://opac.example/cgi-bin/koha/opac-detail.pl?'
+                   'biblionumber={record_id}"')
+    return Library(code=code, name=name, kind=kind, parent=parent, sources=tuple(sources),
+                   record_url=record_url)
 
 
 def _source(

@@ -170,6 +170,9 @@ CASES = [
     (tgi(extra='parent = "XYZ"\n'), 10, "parent", "unknown parent 'XYZ'"),
     (tgi(extra="code_name = 1\n"), 10, "code_name", "unknown key"),
     (tgi(extra="name2 = 1\n"), 10, "name2", "unknown key"),
+    (tgi(extra='record_url = "https://opac.vn/x"\n'), 10, "record_url", "with {record_id}"),
+    (tgi(extra='record_url = "opac.vn/{record_id}"\n'), 10, "record_url", "http(s) URL"),
+    (tgi(extra="record_url = 3\n"), 10, "record_url", "3 is not a string"),
     (DBI.replace('"DBI"', "7"), 2, "code", "7 is not a string"),
     (tgi('protocol = "z39.50"\nurl = "http://x"\n'), 12, "protocol", "'z39.50' is not one of"),
     (tgi('url = "http://x"\n'), 11, "protocol", "'' is not one of"),
@@ -232,6 +235,17 @@ def test_valid_sources_become_jobs(tmp_path: Path) -> None:
     assert [job.name for job in select_jobs(config, ["tgi-inbox"])] == ["tgi-inbox"]
     with pytest.raises(ConfigError, match="unknown library code 'XYZ'"):
         select_jobs(config, ["XYZ"])
+
+
+def test_record_url_links_each_record(tmp_path: Path) -> None:
+    template = "https://opac.vn/cgi-bin/koha/opac-detail.pl?biblionumber={record_id}"
+    path = tmp_path / "mucluc.toml"
+    path.write_text(tgi(extra=f'record_url = "{template}"\n'), encoding="utf-8")
+    config = load_config(path)
+    assert config.library("TGI").record_link("MC/77 x") == template.replace(
+        "{record_id}", "MC%2F77%20x"
+    )
+    assert config.library("DBI").record_link("1") == ""
 
 
 def test_parse_config_without_text_still_names_the_key() -> None:

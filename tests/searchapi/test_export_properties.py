@@ -8,7 +8,7 @@ import json
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from searchapi import exports
+from searchapi import citations, exports
 from tests.searchapi.hostile import pointed_text
 
 text = pointed_text.map(lambda t: t[:200])
@@ -39,13 +39,13 @@ doc_id = st.from_regex(r"[A-Za-z0-9_-]{1,64}", fullmatch=True)
 @example({"title": "\ud800", "authors": ["Nguyễn, \udfff"], "summary": "a\r\nER  - b"}, "x")
 @example({"title": "{}&%$#_\\", "year": 0, "pages": "\x00\x1b"}, "-")
 def test_citations_of_any_display_fields(fields: dict, record_id: str) -> None:
-    ris = exports.ris(fields, record_id).decode("utf-8")
+    ris = citations.ris(fields, record_id).decode("utf-8")
     assert ris.endswith("ER  -\r\n")
     assert all(line[:2].isalnum() for line in ris.split("\r\n") if line)  # no field breaks a line
-    bibtex = exports.bibtex(fields, record_id).decode("utf-8")
-    assert exports.bibtex_key(fields, record_id).isascii()
+    bibtex = citations.bibtex(fields, record_id).decode("utf-8")
+    assert citations.bibtex_key(fields, record_id).isascii()
     assert bibtex.startswith("@")
-    assert isinstance(json.loads(exports.csl_json(fields, record_id)), list)
+    assert isinstance(json.loads(citations.csl_json(fields, record_id)), list)
 
 
 subfield_code = st.sampled_from("abcdefhnpvxyz68")
