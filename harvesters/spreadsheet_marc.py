@@ -85,9 +85,11 @@ def row_record(local_id: str, v: Mapping[str, str], raw: Mapping[str, Any],
     holding = [("a", library)] if library else []
     if v.get("call_number"):
         holding.append(("h", v["call_number"]))
-    if has_copies:
-        holding.append(("t", str(copies(v.get("copies", ""), notes))))
-    if holding:
+    count = copies(v.get("copies", ""), notes) if has_copies else 0
+    if count:  # one 852 per copy, $t its copy number (852 $t is a copy number, not a count)
+        for number in range(1, count + 1):
+            record.add_field(_df("852", [*holding, ("t", str(number))]))
+    elif holding:
         record.add_field(_df("852", holding))
     return record
 
