@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.isbn import query_isbn, to_isbn13
-from indexer.marc_document import clean, record_fields
+from indexer.marc_document import clean, filing_title, record_fields
 from tests.marc_builders import book
 
 
@@ -75,3 +75,21 @@ def test_record_fields_of_a_vietnamese_book() -> None:
     assert fields.languages == ["vie"]
     assert fields.type == "book"
     assert (fields.call_number, fields.copies) == ("959.7041 V400G", 4)
+
+
+@pytest.mark.parametrize(
+    ("title", "nonfiling", "expected"),
+    [
+        ("The tale of Kieu /", 4, "tale of Kieu"),
+        ("L'Amant", 2, "Amant"),
+        ('"Đất rừng phương Nam"', 0, ""),  # no indicator: the title files as it is
+        ("Truyện Kiều", 0, ""),
+    ],
+    ids=["the", "elided-article", "indicator-0-quotes", "indicator-0"],
+)
+def test_filing_title_skips_the_nonfiling_characters(
+    title: str, nonfiling: int, expected: str
+) -> None:
+    record = book("F1", title, nonfiling=nonfiling)
+    assert filing_title(record) == expected
+    assert record_fields(record).filing_title == expected
