@@ -1,29 +1,124 @@
-""""Did you mean": spelling corrections from the catalogue's own words, checked before offered.
+""""Did you mean": typos fixed in the catalogue's own words and spelt as the catalogue spells them.
 
-The engine's term suggester looks up each word of the reader's free text among the exact
-(diacritics kept) terms of titles, authors and subjects. A word typed without diacritics is one
-edit away from its accented form ("truyen" → "truyện"), so the same mechanism both fixes typos
-and restores accents. A suggestion is offered only when the search found few books and the
-corrected query finds more.
+Two steps, so a suggestion never invents a spelling (issue #21: `dien bien phuu` once gave
+`diễn biên phu`, each word "corrected" on its own to the nearest accented term):
+
+1. Typos are fixed on the *folded* words (no tones, no vowel marks): the engine's term suggester
+   looks each word of the reader's free text up among the folded terms of titles, authors and
+   subjects (`phuu` → `phu`). Words it finds are left alone.
+2. Diacritics come from a catalogue text that holds the corrected words in that order: a folded
+   phrase search finds it and its words replace the reader's (`điện biên phủ`). Without such a
+   text, a corrected word takes the first catalogue spelling of it, else stays unaccented; words
+   that needed no correction stay as typed.
+
+Only free text is corrected: field names (`author:`, `tác giả:`), quoted phrases, ISBNs, numbers
+and negated words stay exactly as typed. A suggestion is offered only when the search found few
+books and the corrected query finds more (checked by the caller).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
-# Exact fields restore diacritics; folded ones fix typos in text typed without them. Vietnamese
-# syllables are short, so words from two letters are looked up and the accuracy is lowered (a
-# typo plus a missing accent is two edits in three letters); the count check guards the result.
-EXACT_FIELDS = ("title", "authors", "subjects")
-SUGGEST_FIELDS = (*EXACT_FIELDS, "title.folded", "authors.folded")
+from analyzers.fold import fold
+from analyzers.normalise import normalise
+from searchapi.query_tokens import Token, tokenize
+
+__all__ = [
+    "FEW_RESULTS",
+    "Edit",
+    "Piece",
+    "apply",
+    "corrections",
+    "free_words",
+    "respell",
+    "spelling_body",
+    "spelling_texts",
+    "suggest_body",
+]
+
+FOLDED_FIELDS = ("title.folded", "authors.folded", "subjects.folded")
+SPELLED_FIELDS = ("title", "subtitle", "authors", "subjects", "series")
+SPELLING_HITS = 5
 FEW_RESULTS = 3
+
+# Field labels readers type in Vietnamese, folded and without spaces (`tác giả:`, `nhan đề:`).
+LABELS = frozenset(
+    {"tacgia", "nhande", "tieude", "chude", "nhaxuatban", "nxb", "namxuatban", "tensach", "nam"}
+)
+_LABEL_WORDS = 3
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A correctable word of the query: where it starts in the query and its text."""
+
+    start: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One word of the suggest text (as the engine split it) and its folded correction."""
+
+    offset: int  # in the suggest text
+    length: int
+    typed: str
+    target: str  # folded: the suggester's correction, or the typed word folded
+    corrected: bool
+
+
+def free_words(q: str) -> list[Piece]:
+    """The words of ``q`` a suggestion may change, in order.
+
+    Left out: quoted phrases, field names (and Vietnamese labels such as `tác giả:`), the values
+    of `isbn:` and `year:`, negated words and groups, and words holding digits (ISBNs, volumes).
+    ``q`` must already parse; positions are indices into ``q``.
+    """
+    tokens = tokenize(q)
+    kept: list[Token] = []
+    skip_next = False
+    depth_skipped = 0
+    for at, token in enumerate(tokens):
+        if depth_skipped:
+            depth_skipped += {"LPAREN": 1, "RPAREN": -1}.get(token.kind, 0)
+            continue
+        if skip_next:
+            skip_next = False
+            if token.kind == "LPAREN":
+                depth_skipped = 1
+            continue
+        if token.kind in ("MINUS", "NOT") or (
+            token.kind == "FIELD" and token.text.lower() in ("isbn", "year", "nam")
+        ):
+            skip_next = True
+        elif token.kind == "WORD" and not any(c.isdigit() for c in token.text):
+            if token.text.endswith(":"):
+                _drop_label(kept, tokens, at)
+            else:
+                kept.append(token)
+    return [Piece(token.position, token.text) for token in kept]
+
+
+def _drop_label(kept: list[Token], tokens: list[Token], at: int) -> None:
+    """`tác giả:`: the words before a colon that make a label with it are no search words."""
+    label = fold(tokens[at].text.rstrip(":"))
+    for back in range(1, _LABEL_WORDS + 1):
+        if at - back < 0 or len(kept) < back or kept[-back] is not tokens[at - back]:
+            return
+        label = fold(kept[-back].text) + label
+        if label in LABELS:
+            del kept[-back:]
+            return
 
 
 def suggest_body(text: str) -> dict[str, Any]:
-    """The ``suggest`` section of a search request for the free text ``text``."""
+    """The ``suggest`` section of a search request for the joined free words ``text``."""
     body: dict[str, Any] = {"text": text}
-    for field in SUGGEST_FIELDS:
+    for field in FOLDED_FIELDS:
         body[field.replace(".", "_")] = {
             "term": {
                 "field": field,
@@ -31,45 +126,102 @@ def suggest_body(text: str) -> dict[str, Any]:
                 "size": 3,
                 "max_edits": 2,
                 "min_word_length": 2,
-                "accuracy": 0.3,
+                "accuracy": 0.5,
             }
         }
     return body
 
 
-def corrections(text: str, suggest: dict[str, Any]) -> dict[str, str]:
-    """Original word (as typed) → best replacement, across the suggesters.
+def corrections(text: str, suggest: dict[str, Any]) -> list[Edit]:
+    """Every word the engine saw in ``text``, with the best folded correction across fields.
 
-    An exact-field option (it carries diacritics) beats a folded one; then score, then frequency.
+    Best: the highest score, then the most frequent term. Empty when the engine saw no words.
     """
-    best: dict[tuple[int, int], tuple[bool, float, int, str]] = {}
-    for field in SUGGEST_FIELDS:
+    best: dict[tuple[int, int], tuple[float, int, str]] = {}
+    spans: set[tuple[int, int]] = set()
+    for field in FOLDED_FIELDS:
         for entry in suggest.get(field.replace(".", "_"), []):
-            if not entry.get("options"):
-                continue
-            option = entry["options"][0]
             span = (entry["offset"], entry["length"])
-            rank = (field in EXACT_FIELDS, option["score"], option["freq"], option["text"])
-            if span not in best or rank[:3] > best[span][:3]:
-                best[span] = rank
-    found: dict[str, str] = {}
-    for (offset, length), (_exact, _score, _freq, replacement) in best.items():
+            spans.add(span)
+            if entry.get("options"):
+                option = entry["options"][0]
+                rank = (option["score"], option["freq"], option["text"])
+                if span not in best or rank[:2] > best[span][:2]:
+                    best[span] = rank
+    edits: list[Edit] = []
+    for offset, length in sorted(spans):
         typed = text[offset : offset + length]
-        if typed and typed.lower() != replacement.lower():
-            found[typed] = _same_case(typed, replacement)
-    return found
+        if not typed:
+            continue
+        fixed = best.get((offset, length))
+        target = fixed[2] if fixed else fold(typed)
+        edits.append(Edit(offset, length, typed, target, target != fold(typed)))
+    return edits
+
+
+def spelling_body(edits: list[Edit]) -> dict[str, Any]:
+    """A search for catalogue texts holding the corrected words in order (folded phrase)."""
+    return {
+        "size": SPELLING_HITS,
+        "_source": list(SPELLED_FIELDS),
+        "query": {
+            "multi_match": {
+                "query": " ".join(edit.target for edit in edits),
+                "type": "phrase",
+                "fields": [f"{field}.folded" for field in SPELLED_FIELDS],
+            }
+        },
+    }
+
+
+def spelling_texts(response: dict[str, Any]) -> list[str]:
+    """The texts of the hits of ``spelling_body``, best hit first."""
+    texts: list[str] = []
+    for found in response.get("hits", {}).get("hits", []):
+        source = found.get("_source", {})
+        for field in SPELLED_FIELDS:
+            value = source.get(field, [])
+            texts += [value] if isinstance(value, str) else [v for v in value if v]
+    return texts
+
+
+def respell(edits: list[Edit], texts: list[str]) -> list[str]:
+    """The replacement of each edit's word, spelt as the catalogue ``texts`` spell it.
+
+    A run of catalogue words whose folds are the targets, in order, gives every word; otherwise
+    a corrected word takes the first catalogue word folding to its target (else the target
+    itself, unaccented) and the other words stay as typed. Never a diacritic the catalogue
+    does not hold.
+    """
+    targets = [edit.target for edit in edits]
+    spelled: dict[str, str] = {}
+    for text in texts:
+        words = _WORD.findall(normalise(text))
+        folds = [fold(word) for word in words]
+        for start in range(len(words) - len(targets) + 1):
+            if folds[start : start + len(targets)] == targets:
+                run = words[start : start + len(targets)]
+                return [_same_case(edit.typed, word) for edit, word in zip(edits, run, strict=True)]
+        for word, folded in zip(words, folds, strict=True):
+            spelled.setdefault(folded, word)
+    return [
+        _same_case(edit.typed, spelled.get(edit.target, edit.target)) if edit.corrected
+        else edit.typed
+        for edit in edits
+    ]
 
 
 def _same_case(typed: str, replacement: str) -> str:
+    if len(typed) > 1 and typed.isupper():
+        return replacement.upper()
     if typed[:1].isupper():
-        return replacement[:1].upper() + replacement[1:]
-    return replacement
+        return replacement[:1].upper() + replacement[1:].lower()
+    return replacement.lower()
 
 
-def apply(q: str, fixes: dict[str, str]) -> str:
-    """``q`` with each misspelt word replaced where it stands as a whole word."""
-    for typed, replacement in fixes.items():
-        # A function, not a template: a catalogue word with a backslash is text, not an escape.
-        pattern = re.compile(rf"(?<!\w){re.escape(typed)}(?!\w)")
-        q = pattern.sub(lambda _, text=replacement: text, q, count=1)
+def apply(q: str, replacements: dict[int, tuple[int, str]]) -> str:
+    """``q`` with the text at each start position (start → (length, replacement)) replaced."""
+    for start in sorted(replacements, reverse=True):
+        length, replacement = replacements[start]
+        q = q[:start] + replacement + q[start + length :]
     return q

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from analyzers.collation import sort_key
 from tests.filing_order import FILING_ORDER, filed
 
-
 ORDERS = {
     "filing": FILING_ORDER,
     "letters": [
