@@ -6,10 +6,10 @@ Two steps, so a suggestion never invents a spelling (issue #21: `dien bien phuu`
 1. Typos are fixed on the *folded* words (no tones, no vowel marks): the engine's term suggester
    looks each word of the reader's free text up among the folded terms of titles, authors and
    subjects (`phuu` → `phu`). Words it finds are left alone.
-2. Diacritics come from a catalogue text that holds the corrected words in that order: a folded
-   phrase search finds it and its words replace the reader's (`điện biên phủ`). Without such a
-   text, a corrected word takes the first catalogue spelling of it, else stays unaccented; words
-   that needed no correction stay as typed.
+2. Only a correction some book holds (all its words, folded) is kept. Diacritics come from that
+   book's texts: a run of its words with the corrected words' folds, in order, replaces the
+   reader's (`điện biên phủ`); without such a run, a corrected word takes the book's spelling
+   of it and words that needed no correction stay as typed.
 
 Only free text is corrected: field names (`author:`, `tác giả:`), quoted phrases, ISBNs, numbers
 and negated words stay exactly as typed. A suggestion is offered only when the search found few
@@ -31,6 +31,7 @@ __all__ = [
     "Edit",
     "Piece",
     "apply",
+    "chosen",
     "corrections",
     "free_words",
     "respell",
@@ -132,46 +133,83 @@ def suggest_body(text: str) -> dict[str, Any]:
     return body
 
 
-def corrections(text: str, suggest: dict[str, Any]) -> list[Edit]:
-    """Every word the engine saw in ``text``, with the best folded correction across fields.
+def corrections(text: str, suggest: dict[str, Any]) -> list[list[Edit]]:
+    """Candidate corrections of ``text``: every word the engine saw, with a folded target each.
 
-    Best: the highest score, then the most frequent term. Empty when the engine saw no words.
+    One candidate per field (its options, since `missing` is judged per field: a title word is
+    "missing" from the authors and would get an author's name), then the best option of each
+    word across fields; fewest corrections first, then best score, without duplicates and without candidates that
+    change nothing. Which of them the catalogue holds decides the caller (`spelling_body`).
     """
-    best: dict[tuple[int, int], tuple[float, int, str]] = {}
     spans: set[tuple[int, int]] = set()
+    per_field: dict[str, dict[tuple[int, int], tuple[float, int, str]]] = {}
     for field in FOLDED_FIELDS:
+        options = per_field.setdefault(field, {})
         for entry in suggest.get(field.replace(".", "_"), []):
             span = (entry["offset"], entry["length"])
             spans.add(span)
             if entry.get("options"):
                 option = entry["options"][0]
-                rank = (option["score"], option["freq"], option["text"])
-                if span not in best or rank[:2] > best[span][:2]:
-                    best[span] = rank
-    edits: list[Edit] = []
-    for offset, length in sorted(spans):
-        typed = text[offset : offset + length]
-        if not typed:
-            continue
-        fixed = best.get((offset, length))
-        target = fixed[2] if fixed else fold(typed)
-        edits.append(Edit(offset, length, typed, target, target != fold(typed)))
-    return edits
+                options[span] = (option["score"], option["freq"], option["text"])
+    best: dict[tuple[int, int], tuple[float, int, str]] = {}
+    for options in per_field.values():
+        for span, rank in options.items():
+            if span not in best or rank[:2] > best[span][:2]:
+                best[span] = rank
+    scored: list[tuple[float, list[Edit]]] = []
+    for options in [*per_field.values(), best]:
+        edits: list[Edit] = []
+        for offset, length in sorted(spans):
+            typed = text[offset : offset + length]
+            fixed = options.get((offset, length))
+            target = fixed[2] if fixed else fold(typed)
+            if typed:
+                edits.append(Edit(offset, length, typed, target, target != fold(typed)))
+        score = sum(options[(e.offset, e.length)][0] for e in edits if e.corrected)
+        if any(e.corrected for e in edits) and edits not in [c for _, c in scored]:
+            scored.append((score, edits))
+    # Fewest corrected words first (the reader typed most words right), then the best score.
+    scored.sort(key=lambda item: (sum(e.corrected for e in item[1]), -item[0]))
+    return [edits for _, edits in scored]
 
 
-def spelling_body(edits: list[Edit]) -> dict[str, Any]:
-    """A search for catalogue texts holding the corrected words in order (folded phrase)."""
+def spelling_body(candidates: list[list[Edit]]) -> dict[str, Any]:
+    """A search for catalogue texts holding every corrected word of a candidate (folded);
+    each candidate's query is named by its index, so the hits tell which ones the catalogue
+    holds."""
     return {
-        "size": SPELLING_HITS,
+        "size": SPELLING_HITS * len(candidates),
         "_source": list(SPELLED_FIELDS),
         "query": {
-            "multi_match": {
-                "query": " ".join(edit.target for edit in edits),
-                "type": "phrase",
-                "fields": [f"{field}.folded" for field in SPELLED_FIELDS],
+            "bool": {
+                "should": [
+                    {
+                        "multi_match": {
+                            "query": " ".join(edit.target for edit in edits),
+                            "type": "cross_fields",
+                            "operator": "and",
+                            "fields": [f"{field}.folded" for field in SPELLED_FIELDS],
+                            "_name": str(at),
+                        }
+                    }
+                    for at, edits in enumerate(candidates)
+                ],
+                "minimum_should_match": 1,
             }
         },
     }
+
+
+def chosen(
+    candidates: list[list[Edit]], response: dict[str, Any]
+) -> tuple[list[Edit], list[str]] | None:
+    """The first candidate the catalogue holds, with the texts of the books that hold it."""
+    hits = response.get("hits", {}).get("hits", [])
+    for at, edits in enumerate(candidates):
+        holding = [h for h in hits if str(at) in h.get("matched_queries", [])]
+        if holding:
+            return edits, spelling_texts({"hits": {"hits": holding}})
+    return None
 
 
 def spelling_texts(response: dict[str, Any]) -> list[str]:

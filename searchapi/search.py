@@ -189,13 +189,17 @@ async def _suggestion(
     if total >= didyoumean.FEW_RESULTS or not suggest:
         return None
     text, starts = _joined(didyoumean.free_words(q))
-    edits = didyoumean.corrections(text, suggest)
-    if not any(edit.corrected for edit in edits):
+    candidates = didyoumean.corrections(text, suggest)
+    if not candidates:
         return None
     found = await request.app[STORE].search(
-        "union", didyoumean.spelling_body(edits), doing="finding the catalogue's spelling"
+        "union", didyoumean.spelling_body(candidates), doing="finding the catalogue's spelling"
     )
-    spelt = didyoumean.respell(edits, didyoumean.spelling_texts(found))
+    held = didyoumean.chosen(candidates, found)
+    if held is None:
+        return None
+    edits, texts = held
+    spelt = didyoumean.respell(edits, texts)
     corrected = didyoumean.apply(
         q,
         {

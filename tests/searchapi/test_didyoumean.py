@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchapi.didyoumean import apply, corrections, free_words, respell
+from searchapi.didyoumean import apply, chosen, corrections, free_words, respell
 
 
 @pytest.mark.parametrize(
@@ -30,18 +30,22 @@ def test_free_words_leave_labels_phrases_and_isbns(q: str, words: list[str]) -> 
     assert [piece.text for piece in free_words(q)] == words
 
 
-def _suggest(text: str, fixes: dict[str, str]) -> dict[str, list[dict[str, object]]]:
+def _entries(text: str, fixes: dict[str, str], score: float = 0.8) -> list[dict[str, object]]:
     entries = []
     at = 0
     for word in text.split(" "):
-        options = [{"text": fixes[word], "score": 0.8, "freq": 3}] if word in fixes else []
+        options = [{"text": fixes[word], "score": score, "freq": 3}] if word in fixes else []
         entries.append({"offset": at, "length": len(word), "options": options})
         at += len(word) + 1
-    return {"title_folded": entries}
+    return entries
+
+
+def _suggest(text: str, fixes: dict[str, str]) -> dict[str, list[dict[str, object]]]:
+    return {"title_folded": _entries(text, fixes)}
 
 
 def test_corrections_are_folded_typos_only() -> None:
-    edits = corrections("dien bien phuu", _suggest("dien bien phuu", {"phuu": "phu"}))
+    (edits,) = corrections("dien bien phuu", _suggest("dien bien phuu", {"phuu": "phu"}))
     assert [(e.typed, e.target, e.corrected) for e in edits] == [
         ("dien", "dien", False),
         ("bien", "bien", False),
@@ -69,8 +73,31 @@ CATALOGUE = ["Điện Biên Phủ : điểm hẹn lịch sử", "Diễn văn kha
 def test_respell_uses_only_catalogue_spellings(
     text: str, fixes: dict[str, str], texts: list[str], expected: list[str]
 ) -> None:
-    edits = corrections(text, _suggest(text, fixes))
+    (edits,) = corrections(text, _suggest(text, fixes))
     assert respell(edits, texts) == expected
+
+
+def test_a_word_missing_from_one_field_is_no_typo() -> None:
+    # `missing` is judged per field: "toan" is no author, so the authors suggest "trac".
+    suggest = {
+        "title_folded": _entries("toan hocc", {"hocc": "hoc"}, 0.66),
+        "authors_folded": _entries("toan hocc", {"toan": "trac", "hocc": "hoai"}, 0.5),
+    }
+    candidates = corrections("toan hocc", suggest)
+    targets = [[edit.target for edit in edits] for edits in candidates]
+    assert targets[0] == ["toan", "hoc"] and ["trac", "hoai"] in targets
+    # The catalogue decides: only a candidate some book holds is kept.
+    response = {
+        "hits": {
+            "hits": [
+                {"matched_queries": [str(targets.index(["toan", "hoc"]))],
+                 "_source": {"title": ["Toán học vui"]}},
+            ]
+        }
+    }
+    edits, texts = chosen(candidates, response) or ([], [])
+    assert respell(edits, texts) == ["toán", "học"]
+    assert chosen(candidates, {"hits": {"hits": []}}) is None
 
 
 def test_apply_replaces_at_positions_only() -> None:
