@@ -138,8 +138,8 @@ def corrections(text: str, suggest: dict[str, Any]) -> list[list[Edit]]:
 
     One candidate per field (its options, since `missing` is judged per field: a title word is
     "missing" from the authors and would get an author's name), then the best option of each
-    word across fields; fewest corrections first, then best score, without duplicates and without candidates that
-    change nothing. Which of them the catalogue holds decides the caller (`spelling_body`).
+    word across fields; fewest corrections first, then best score, without duplicates and
+    without candidates that change nothing. Which of them the catalogue holds decides the caller (`spelling_body`).
     """
     spans: set[tuple[int, int]] = set()
     per_field: dict[str, dict[tuple[int, int], tuple[float, int, str]]] = {}
