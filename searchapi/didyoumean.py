@@ -1,4 +1,4 @@
-""""Did you mean": typos fixed in the catalogue's own words and spelt as the catalogue spells them.
+""" "Did you mean": typos fixed in the catalogue's own words and spelt as the catalogue spells them.
 
 Two steps, so a suggestion never invents a spelling (issue #21: `dien bien phuu` once gave
 `diễn biên phu`, each word "corrected" on its own to the nearest accented term):
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice, product
 from typing import Any
 
 from analyzers.fold import fold
@@ -43,6 +44,8 @@ __all__ = [
 FOLDED_FIELDS = ("title.folded", "authors.folded", "subjects.folded")
 SPELLED_FIELDS = ("title", "subtitle", "authors", "subjects", "series")
 SPELLING_HITS = 5
+OPTIONS = 3  # options per word and field
+MAX_CANDIDATES = 12
 FEW_RESULTS = 3
 
 # Field labels readers type in Vietnamese, folded and without spaces (`tác giả:`, `nhan đề:`).
@@ -136,41 +139,42 @@ def suggest_body(text: str) -> dict[str, Any]:
 def corrections(text: str, suggest: dict[str, Any]) -> list[list[Edit]]:
     """Candidate corrections of ``text``: every word the engine saw, with a folded target each.
 
-    One candidate per field (its options, since `missing` is judged per field: a title word is
-    "missing" from the authors and would get an author's name), then the best option of each
-    word across fields; fewest corrections first, then best score, without duplicates and
-    without candidates that change nothing. Which of them the catalogue holds decides the caller (`spelling_body`).
+    Per field, every combination of its options (`missing` is judged per field: a title word
+    is "missing" from the authors and gets an author's name there), then the best option of
+    each word across fields. Fewest corrected words first (the reader typed most words right),
+    then the best score; at most MAX_CANDIDATES, none that changes nothing. Which of them the
+    catalogue holds decides the caller (`spelling_body`, `chosen`).
     """
     spans: set[tuple[int, int]] = set()
-    per_field: dict[str, dict[tuple[int, int], tuple[float, int, str]]] = {}
+    per_field: list[dict[tuple[int, int], list[tuple[float, str]]]] = []
+    best: dict[tuple[int, int], list[tuple[float, str]]] = {}
     for field in FOLDED_FIELDS:
-        options = per_field.setdefault(field, {})
+        options: dict[tuple[int, int], list[tuple[float, str]]] = {}
         for entry in suggest.get(field.replace(".", "_"), []):
             span = (entry["offset"], entry["length"])
             spans.add(span)
-            if entry.get("options"):
-                option = entry["options"][0]
-                options[span] = (option["score"], option["freq"], option["text"])
-    best: dict[tuple[int, int], tuple[float, int, str]] = {}
-    for options in per_field.values():
-        for span, rank in options.items():
-            if span not in best or rank[:2] > best[span][:2]:
-                best[span] = rank
-    scored: list[tuple[float, list[Edit]]] = []
-    for options in [*per_field.values(), best]:
-        edits: list[Edit] = []
-        for offset, length in sorted(spans):
-            typed = text[offset : offset + length]
-            fixed = options.get((offset, length))
-            target = fixed[2] if fixed else fold(typed)
-            if typed:
-                edits.append(Edit(offset, length, typed, target, target != fold(typed)))
-        score = sum(options[(e.offset, e.length)][0] for e in edits if e.corrected)
-        if any(e.corrected for e in edits) and edits not in [c for _, c in scored]:
-            scored.append((score, edits))
-    # Fewest corrected words first (the reader typed most words right), then the best score.
-    scored.sort(key=lambda item: (sum(e.corrected for e in item[1]), -item[0]))
-    return [edits for _, edits in scored]
+            found = [(o["score"], o["text"]) for o in entry.get("options", [])[:OPTIONS]]
+            if found:
+                options[span] = found
+                if span not in best or found[0][0] > best[span][0][0]:
+                    best[span] = found[:1]
+        per_field.append(options)
+    ordered = sorted(spans)
+    scored: list[tuple[int, float, list[Edit]]] = []
+    for options in [*per_field, best]:
+        choices = [options.get(span, [(0.0, "")]) for span in ordered]
+        for picked in islice(product(*choices), MAX_CANDIDATES):
+            edits: list[Edit] = []
+            for (offset, length), (_score, option) in zip(ordered, picked, strict=True):
+                typed = text[offset : offset + length]
+                target = option or fold(typed)
+                if typed:
+                    edits.append(Edit(offset, length, typed, target, target != fold(typed)))
+            changed = sum(edit.corrected for edit in edits)
+            if changed and edits not in [c for _, _, c in scored]:
+                scored.append((changed, -sum(score for score, _ in picked), edits))
+    scored.sort(key=lambda item: item[:2])
+    return [edits for _, _, edits in scored[:MAX_CANDIDATES]]
 
 
 def spelling_body(candidates: list[list[Edit]]) -> dict[str, Any]:
@@ -243,7 +247,8 @@ def respell(edits: list[Edit], texts: list[str]) -> list[str]:
         for word, folded in zip(words, folds, strict=True):
             spelled.setdefault(folded, word)
     return [
-        _same_case(edit.typed, spelled.get(edit.target, edit.target)) if edit.corrected
+        _same_case(edit.typed, spelled.get(edit.target, edit.target))
+        if edit.corrected
         else edit.typed
         for edit in edits
     ]

@@ -90,8 +90,10 @@ def test_a_word_missing_from_one_field_is_no_typo() -> None:
     response = {
         "hits": {
             "hits": [
-                {"matched_queries": [str(targets.index(["toan", "hoc"]))],
-                 "_source": {"title": ["Toán học vui"]}},
+                {
+                    "matched_queries": [str(targets.index(["toan", "hoc"]))],
+                    "_source": {"title": ["Toán học vui"]},
+                },
             ]
         }
     }
@@ -104,3 +106,23 @@ def test_apply_replaces_at_positions_only() -> None:
     q = '"phuu" dien bien phuu'
     assert apply(q, {7: (4, "điện"), 17: (4, "phủ")}) == '"phuu" điện bien phủ'
 
+
+def test_every_option_is_a_candidate_and_the_catalogue_chooses() -> None:
+    # "duc" is the closer term, but only "nguyen du" is held by a book.
+    entry = [
+        {"offset": 0, "length": 6, "options": []},
+        {
+            "offset": 7,
+            "length": 3,
+            "options": [
+                {"text": "duc", "score": 0.67, "freq": 2},
+                {"text": "du", "score": 0.5, "freq": 3},
+            ],
+        },
+    ]
+    candidates = corrections("nguyen duu", {"authors_folded": entry})
+    targets = [[edit.target for edit in edits] for edits in candidates]
+    assert targets[:2] == [["nguyen", "duc"], ["nguyen", "du"]]
+    held = {"hits": {"hits": [{"matched_queries": ["1"], "_source": {"authors": ["Nguyễn Du"]}}]}}
+    edits, texts = chosen(candidates, held) or ([], [])
+    assert respell(edits, texts) == ["nguyễn", "du"]
