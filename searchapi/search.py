@@ -41,6 +41,11 @@ TIEBREAK = {"members": {"order": "asc", "mode": "min"}}
 SORTS: dict[str, list[Any]] = {
     "relevance": ["_score", {"title_sort": {"order": "asc", "missing": "_last"}}, TIEBREAK],
     "title": [{"title_sort": {"order": "asc", "missing": "_last"}}, TIEBREAK],
+    "author": [
+        {"author_sort": {"order": "asc", "missing": "_last"}},
+        {"title_sort": {"order": "asc", "missing": "_last"}},
+        TIEBREAK,
+    ],
     "year": [{"year": {"order": "desc", "missing": "_last"}}, "_score", TIEBREAK],
     "year_asc": [{"year": {"order": "asc", "missing": "_last"}}, "_score", TIEBREAK],
 }

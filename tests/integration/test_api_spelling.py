@@ -114,3 +114,20 @@ async def test_autocomplete_puts_titles_starting_with_the_words_first(api: TestC
 async def test_autocomplete_literal_words_are_not_lost_to_telex(api: TestClient) -> None:
     texts = [s["text"] for s in await suggestions(api, "Mắt b")]
     assert texts[0] == "Mắt biếc"
+
+
+async def test_sort_by_author_is_filing_order(api: TestClient) -> None:
+    response = await api.get("/api/v1/search", params={"sort": "author", "size": 20})
+    hits = (await response.json())["hits"]
+    assert [hit["authors"][0] for hit in hits] == [
+        "Gia Hoàng",
+        "Lê Minh Quốc",
+        "Nguyễn Nhật Ánh",  # Cho tôi xin… before Mắt biếc: then by title
+        "Nguyễn Nhật Ánh",
+        "Nhiều tác giả",
+        "Tô Hoài",
+        "Trác Văn Hoàng",
+        "Tư Mã Thiên",
+        "Võ Nguyên Giáp",
+    ]
+    assert [hit["title"] for hit in hits[2:4]] == ["Cho tôi xin một vé đi tuổi thơ", "Mắt biếc"]
