@@ -12,6 +12,8 @@ Field layout given by `text_field` (callers query it through `analyzers.query.te
   <field>.folded_shingles  folded syllable bigrams
   <field>.variant          folded + i/y merged (kĩ/kỹ), for a low-weight clause
   <field>.prefix           folded edge n-grams, only with autocomplete=True
+  <field>.start            the whole value as one folded keyword, only with autocomplete=True
+                           (a `prefix` query finds values that start with the typed words)
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ KEYWORD = "vi_keyword"
 FOLDED_KEYWORD = "vi_folded_keyword"
 
 PREFIX_MAX = 20
+START_MAX = 256  # characters of a title kept for "starts with" (longer ones are not indexed)
 
 _NORMALISE = ["vi_compose", "vi_tone"]
 _EXACT_CHARS = [*_NORMALISE, "vi_join_names"]
@@ -114,6 +117,11 @@ def text_field(*, autocomplete: bool = False) -> dict[str, Any]:
     }
     if autocomplete:
         fields["prefix"] = {"type": "text", "analyzer": PREFIX, "search_analyzer": FOLDED}
+        fields["start"] = {
+            "type": "keyword",
+            "normalizer": FOLDED_KEYWORD,
+            "ignore_above": START_MAX,
+        }
     return {"type": "text", "analyzer": EXACT, "fields": fields}
 
 

@@ -15,11 +15,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from analyzers.fold import fold
 from analyzers.syllables import place_tone
 from analyzers.tables import marks
 from analyzers.tables.syllables import VOWELS
 
-__all__ = ["decode_telex", "decode_vni"]
+__all__ = ["decode_telex", "decode_vni", "fold_telex"]
 
 _TELEX_TONES = {
     "s": marks.ACUTE,
@@ -147,3 +148,30 @@ def decode_vni(query: str) -> str | None:
     words that are no Vietnamese syllable are kept as typed; None when nothing decodes.
     """
     return _decode(query, _ASCII_ALNUM, _vni_word)
+
+
+# A Telex tone key ends a syllable that ends in a vowel or one of these finals.
+_FINALS = ("c", "ch", "m", "n", "ng", "nh", "p", "t")
+
+
+def _folded_telex_word(match: re.Match[str]) -> str:
+    word = match.group()
+    body = word.lower()
+    if len(body) > 1 and body[-1] in _TELEX_TONES:
+        stem = body[:-1]
+        if any(v in stem for v in "aeiouy") and (stem[-1] in "aeiouyw" or stem.endswith(_FINALS)):
+            body = stem
+    for keys, letter in _TELEX_LETTERS:
+        body = body.replace(keys, fold(letter))
+    return body if body != word.lower() else word
+
+
+def fold_telex(text: str) -> str | None:
+    """The folded letters that Telex keystrokes stand for, tolerant of unfinished words.
+
+    For autocomplete, where the last word is a prefix that is no syllable yet: `nguyeenx nhaa`
+    → `nguyen nha`, `ddieen` → `dien`. Words without Telex keys are kept as typed; None when
+    nothing changes. Like the decoders, only an extra alternative to the literal text.
+    """
+    folded = _ASCII_WORD.sub(_folded_telex_word, text)
+    return folded if folded != text else None

@@ -57,6 +57,7 @@ class RecordFields:
     """Search and display fields of one library's record of a book."""
 
     title: str
+    filing_title: str = ""  # the title without its non-filing characters; "" when it is `title`
     subtitle: str = ""
     part: str = ""
     authors: list[str] = field(default_factory=list)
@@ -118,6 +119,16 @@ def title_parts(record: pymarc.Record) -> tuple[str, str, str]:
     subtitle = clean(" ".join(title_field.get_subfields("b")))
     part = clean(" ".join(title_field.get_subfields("n", "p")))
     return title, subtitle, part
+
+
+def filing_title(record: pymarc.Record) -> str:
+    """245 $a $k without the non-filing characters its second indicator counts (`The `, `L'`),
+    or "" when there are none: `The tale of Kieu` with indicator 4 files under `tale`."""
+    title_field = record.get("245")
+    skip = title_field.indicator2 if title_field is not None else ""
+    if title_field is None or len(skip) != 1 or skip not in "123456789":
+        return ""
+    return clean(" ".join(title_field.get_subfields("a", "k"))[int(skip) :])
 
 
 # Relator terms ($e, folded: no tone marks, lower case, no punctuation) and codes ($4) → the
@@ -296,6 +307,7 @@ def record_fields(record: pymarc.Record) -> RecordFields:
     other_ids = _all(record, ("010", "035"), "a") + _all(record, ("024",), "a")
     return RecordFields(
         title=title,
+        filing_title=filing_title(record),
         subtitle=subtitle,
         part=part(record, title_part),
         authors=[c["name"] for c in named if c["role"] == "author"],

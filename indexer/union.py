@@ -104,7 +104,7 @@ def union_document(
             [s.split(" -- ")[0] for f in every for s in f.get("subjects", [])]
         ),
         "author_facet": _distinct([a for a in shown.get("authors", [])]),
-        "title_sort": sort_key(display_title),
+        "title_sort": sort_key(shown.get("filing_title") or display_title),
         "author_sort": sort_key(shown["authors"][0]) if shown.get("authors") else "",
         "members": [f"{m['library']}:{m['local_id']}" for m in ordered],
         "member_count": len(members),

@@ -26,11 +26,15 @@ def fingerprint(parts: Mapping[str, Any]) -> str:
 
 
 def encode(after: list[Any], page: int, print_: str) -> str:
-    blob = json.dumps({"a": after, "p": page, "f": print_}, separators=(",", ":"))
+    # UTF-8, not \u escapes: a sort key in another script stays a third of the size
+    blob = json.dumps({"a": after, "p": page, "f": print_}, separators=(",", ":"),
+                      ensure_ascii=False)
     return base64.urlsafe_b64encode(blob.encode("utf-8")).decode("ascii").rstrip("=")
 
 
-MAX_CURSOR = 2048
+# Room for every cursor `encode` makes of real sort values (filing keys are cut at 200
+# characters of text) and for 8 values of 50 characters in any script; still a tenth of a URL.
+MAX_CURSOR = 4096
 MAX_SORT_VALUES = 8
 MAX_PAGE = 10**6
 INT64 = 2**63

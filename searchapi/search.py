@@ -18,7 +18,7 @@ from mucluc.core.errors import ApiError, QueryError
 from searchapi import cursor, didyoumean, exports
 from searchapi.hits import hit
 from searchapi.list_export import export_results
-from searchapi.query_parser import MAX_QUERY_LENGTH, Node, free_text, parse, to_dsl
+from searchapi.query_parser import MAX_QUERY_LENGTH, Node, parse, to_dsl
 from searchapi.state import LIBRARIES, STORE
 
 MAX_PAGE_SIZE = 100
@@ -44,6 +44,11 @@ TIEBREAK = {"members": {"order": "asc", "mode": "min"}}
 SORTS: dict[str, list[Any]] = {
     "relevance": ["_score", {"title_sort": {"order": "asc", "missing": "_last"}}, TIEBREAK],
     "title": [{"title_sort": {"order": "asc", "missing": "_last"}}, TIEBREAK],
+    "author": [
+        {"author_sort": {"order": "asc", "missing": "_last"}},
+        {"title_sort": {"order": "asc", "missing": "_last"}},
+        TIEBREAK,
+    ],
     "year": [{"year": {"order": "desc", "missing": "_last"}}, "_score", TIEBREAK],
     "year_asc": [{"year": {"order": "asc", "missing": "_last"}}, "_score", TIEBREAK],
 }
@@ -170,17 +175,49 @@ def facets(response: dict[str, Any], request: web.Request) -> dict[str, list[dic
     return found
 
 
+def _joined(pieces: list[didyoumean.Piece]) -> tuple[str, list[tuple[int, int]]]:
+    """The suggest text of the free words and, per word, (its start there, its start in q)."""
+    starts: list[tuple[int, int]] = []
+    at = 0
+    for piece in pieces:
+        starts.append((at, piece.start))
+        at += len(piece.text) + 1
+    return " ".join(piece.text for piece in pieces), starts
+
+
+def _in_query(offset: int, starts: list[tuple[int, int]]) -> int:
+    joined, in_q = max(start for start in starts if start[0] <= offset)
+    return in_q + offset - joined
+
+
 async def _suggestion(
-    request: web.Request, node: Node | None, q: str, total: int, body: dict[str, Any], suggest: Any
+    request: web.Request, q: str, total: int, body: dict[str, Any], suggest: Any
 ) -> str | None:
-    """A corrected query that finds more books, or None."""
+    """A corrected query, spelt as the catalogue spells it, that finds more books; or None."""
     if total >= didyoumean.FEW_RESULTS or not suggest:
         return None
-    text = " ".join(free_text(node))
-    fixes = didyoumean.corrections(text, suggest)
-    if not fixes:
+    text, starts = _joined(didyoumean.free_words(q))
+    candidates = didyoumean.corrections(text, suggest)
+    if not candidates:
         return None
-    corrected = didyoumean.apply(q, fixes)
+    found = await request.app[STORE].search(
+        "union", didyoumean.spelling_body(candidates), doing="finding the catalogue's spelling"
+    )
+    held = didyoumean.chosen(candidates, found)
+    if held is None:
+        return None
+    edits, texts = held
+    spelt = didyoumean.respell(edits, texts)
+    corrected = didyoumean.apply(
+        q,
+        {
+            _in_query(edit.offset, starts): (edit.length, word)
+            for edit, word in zip(edits, spelt, strict=True)
+            if word != edit.typed
+        },
+    )
+    if corrected == q:
+        return None
     try:
         better = parse(corrected)
     except QueryError:
@@ -259,9 +296,9 @@ async def search(request: web.Request) -> web.StreamResponse:
             )
         body["from"] = (page - 1) * size
     body["size"] = size
-    words = free_text(node)
-    if words:
-        body["suggest"] = didyoumean.suggest_body(" ".join(words))
+    free = didyoumean.free_words(q)
+    if free:
+        body["suggest"] = didyoumean.suggest_body(" ".join(piece.text for piece in free))
     try:
         response = await request.app[STORE].search("union", body, doing="searching")
     except QueryTooComplex as exc:  # the engine's clause limit: the reader can shorten it
@@ -271,7 +308,7 @@ async def search(request: web.Request) -> web.StreamResponse:
     next_cursor = None
     if found and len(found) == size and (page - 1) * size + len(found) < total:
         next_cursor = cursor.encode(found[-1]["sort"], page + 1, print_)
-    suggestion = await _suggestion(request, node, q, total, body, response.get("suggest"))
+    suggestion = await _suggestion(request, q, total, body, response.get("suggest"))
     return web.json_response(
         {
             "total": total,

@@ -28,6 +28,7 @@ def book(
     identifiers: tuple[str, ...] = (),
     language: str = "vie",
     record_type: str = "a",
+    nonfiling: int = 0,
 ) -> pymarc.Record:
     """A UTF-8 MARC 21 record with the fields the mapping reads: a book unless ``record_type``
     (leader/06, e.g. ``"e"`` for a map) says otherwise; ``language`` is 008/35-37."""
@@ -61,7 +62,9 @@ def book(
     if part:
         title_subfields.append(pymarc.Subfield("n", part))
     record.add_field(
-        pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=title_subfields)
+        pymarc.Field(
+            tag="245", indicators=pymarc.Indicators("0", str(nonfiling)), subfields=title_subfields
+        )
     )
     if edition:
         record.add_field(_field("250", [("a", edition)]))

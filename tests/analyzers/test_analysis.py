@@ -25,7 +25,7 @@ def test_every_analyzer_part_is_defined() -> None:
     ("autocomplete", "subfields"),
     [
         (False, {"folded", "shingles", "folded_shingles", "variant"}),
-        (True, {"folded", "shingles", "folded_shingles", "variant", "prefix"}),
+        (True, {"folded", "shingles", "folded_shingles", "variant", "prefix", "start"}),
     ],
 )
 def test_text_field_subfields(autocomplete: bool, subfields: set[str]) -> None:
@@ -33,7 +33,12 @@ def test_text_field_subfields(autocomplete: bool, subfields: set[str]) -> None:
     assert set(mapping["fields"]) == subfields
     analyzers = analysis_settings()["analyzer"]
     assert mapping["analyzer"] in analyzers
-    assert all(f["analyzer"] in analyzers for f in mapping["fields"].values())
+    settings = analysis_settings()
+    for sub in mapping["fields"].values():
+        if sub["type"] == "keyword":
+            assert sub["normalizer"] in settings["normalizer"]
+        else:
+            assert sub["analyzer"] in analyzers
 
 
 def test_no_stopword_filter() -> None:

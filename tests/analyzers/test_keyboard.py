@@ -1,8 +1,11 @@
 """Telex and VNI keystrokes decode to Vietnamese; real words are left alone."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from analyzers.keyboard import decode_telex, decode_vni
+from analyzers.fold import fold
+from analyzers.keyboard import decode_telex, decode_vni, fold_telex
 from analyzers.syllables import is_syllable, place_tone
 
 
@@ -78,3 +81,38 @@ def test_place_tone(syllable: str, tone: str | None, expected: str) -> None:
 )
 def test_is_syllable(word: str, expected: bool) -> None:
     assert is_syllable(word) is expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("nguyeenx", "nguyen"),
+        ("nguyeenx nhaa", "nguyen nha"),  # an unfinished last word
+        ("ddieen bieen phur", "dien bien phu"),
+        ("truwowngf", "truong"),
+        ("Tieengs Vieetj", "tieng viet"),
+        ("nguyen nha", None),  # no Telex keys
+        ("Marx", None),  # r is no final: x is no tone key here
+        ("Nguyễn Du", None),
+    ],
+)
+def test_fold_telex_reads_prefixes(typed: str, expected: str | None) -> None:
+    assert fold_telex(typed) == expected
+
+
+@given(st.text(alphabet="aăâeêioôơuưyđbcdghklmnpqrstvx ", max_size=30))
+def test_fold_telex_of_typed_vietnamese_is_its_fold(text: str) -> None:
+    # Typing Vietnamese letters with Telex keys and folding gives the letters' fold.
+    keys = {"ă": "aw", "â": "aa", "ê": "ee", "ô": "oo", "ơ": "ow", "ư": "uw", "đ": "dd"}
+    typed = "".join(keys.get(c, c) for c in text)
+    assert (fold_telex(typed) or typed) == fold(text) or not _unambiguous(text)
+
+
+def _unambiguous(text: str) -> bool:
+    """Plain letters that themselves spell Telex keys (aa, dd, ow…) or end in a tone key
+    cannot be told apart from keystrokes."""
+    plain = fold(text)
+    doubled = ("aa", "aw", "ee", "oo", "ow", "uw", "dd", "uow")
+    return not any(k in plain for k in doubled) and not any(
+        w[-1] in "sfrxj" for w in plain.split() if len(w) > 1
+    ) and not any(k in text for k in ("ơw", "ưw", "ăw", "ôw", "ww"))

@@ -6,7 +6,7 @@ import pymarc
 import pytest
 
 from indexer.isbn import query_isbn, to_isbn13
-from indexer.marc_document import clean, record_fields
+from indexer.marc_document import clean, filing_title, record_fields
 from tests.marc_builders import book
 
 
@@ -173,3 +173,21 @@ def test_part_from_245_n_p_wins() -> None:
     record = book("P1", "Toán 6", part="T. 1", series="SGK", series_number="Q. 9")
     record["245"].add_subfield("p", "Số học")
     assert record_fields(record).part == "T. 1 Số học"
+
+
+@pytest.mark.parametrize(
+    ("title", "nonfiling", "expected"),
+    [
+        ("The tale of Kieu /", 4, "tale of Kieu"),
+        ("L'Amant", 2, "Amant"),
+        ('"Đất rừng phương Nam"', 0, ""),  # no indicator: the title files as it is
+        ("Truyện Kiều", 0, ""),
+    ],
+    ids=["the", "elided-article", "indicator-0-quotes", "indicator-0"],
+)
+def test_filing_title_skips_the_nonfiling_characters(
+    title: str, nonfiling: int, expected: str
+) -> None:
+    record = book("F1", title, nonfiling=nonfiling)
+    assert filing_title(record) == expected
+    assert record_fields(record).filing_title == expected

@@ -14,7 +14,8 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from opensearchpy import AsyncOpenSearch
 
-from analyzers.analysis import EXACT, FOLDED, VARIANT, analysis_settings
+from analyzers.analysis import EXACT, FOLDED, FOLDED_KEYWORD, VARIANT, analysis_settings
+from analyzers.fold import fold
 from analyzers.tokens import folded_tokens, tokens
 from analyzers.variants import variant_tokens
 from tests.integration.test_vietnamese_cases import BACKGROUND, CASES
@@ -63,3 +64,15 @@ async def test_engine_and_python_agree(
         index=analysis_index, body={"analyzer": analyzer, "text": text}
     )
     assert [t["token"] for t in result["tokens"]] == ANALYZERS[analyzer](text)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+async def test_folded_keyword_is_python_fold(
+    engine: AsyncOpenSearch, analysis_index: str, text: str
+) -> None:
+    # Autocomplete's `prefix` query on `<field>.start` sends Python's fold of the typed words.
+    result = await engine.indices.analyze(
+        index=analysis_index, body={"normalizer": FOLDED_KEYWORD, "text": text}
+    )
+    (token,) = [t["token"] for t in result["tokens"]]
+    assert " ".join(token.split()) == " ".join(fold(text).split())
