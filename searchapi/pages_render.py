@@ -216,9 +216,7 @@ def _details(display: Mapping[str, Any], lang: str) -> str:
 
 def _holdings(holdings: Sequence[Mapping[str, Any]], lang: str) -> str:
     t = TEXT[lang]
-    head = "".join(
-        f'<th scope="col">{t[k]}</th>' for k in ("library", "call", "copies", "record")
-    )
+    head = "".join(f'<th scope="col">{t[k]}</th>' for k in ("library", "call", "copies", "record"))
     rows = "".join(
         "<tr>"
         f'<th scope="row">{escape(str(h.get("library_name") or h.get("library", "")))}'
@@ -255,7 +253,8 @@ def citation_vn(display: Mapping[str, Any]) -> str:
     year = f" ({display['year']})" if display.get("year") else ""
     tail = ", ".join(str(display[k]) for k in ("edition", "publisher", "place") if display.get(k))
     head = f"{escape(authors)}{escape(year)}, " if authors or year else ""
-    return f"{head}<i>{escape(_title(display, 'vi'))}</i>{', ' + escape(tail) if tail else ''}."
+    cited = f"{head}<i>{escape(_title(display, 'vi'))}</i>{', ' + escape(tail) if tail else ''}"
+    return cited if cited.endswith(".") else cited + "."
 
 
 def citation_apa(display: Mapping[str, Any]) -> str:

@@ -31,9 +31,7 @@ async def first_results(request: web.Request) -> dict[str, Any] | None:
     or it cannot be answered (the widget then shows the reason, as it always did)."""
     if not request.query.get("q", "").strip() or request.query.get("ssr") == "0":
         return None
-    query: MultiDict[str] = MultiDict(
-        (k, v) for k, v in request.query.items() if k in STATE
-    )
+    query: MultiDict[str] = MultiDict((k, v) for k, v in request.query.items() if k in STATE)
     query["size"] = str(SIZE)
     try:
         return await run_search(request, query)
@@ -97,6 +95,6 @@ def render(request: web.Request, found: dict[str, Any] | None) -> str:
     nav = f'<nav aria-label="Phân trang">{" ".join(links)}</nav>' if links else ""
     return (
         f'{form}<section class="ssr" aria-labelledby="ssr-h"><h2 id="ssr-h">Kết quả tìm kiếm</h2>'
-        f'<p>{count}</p><ol>{"".join(_hit(h) for h in found["hits"])}</ol>{nav}</section>'
+        f"<p>{count}</p><ol>{''.join(_hit(h) for h in found['hits'])}</ol>{nav}</section>"
         f'<script type="application/json" class="mucluc-data">{script_json(found)}</script>'
     )

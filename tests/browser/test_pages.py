@@ -36,7 +36,8 @@ AXE_RUN = """async () => {
 READY = """() => {
   const host = document.querySelector('mucluc-search');
   const root = host && host.shadowRoot;
-  return !!root && !root.getElementById('m').hidden && !root.getElementById('r').hasAttribute('aria-busy');
+  return !!root && !root.getElementById('m').hidden
+    && !root.getElementById('r').hasAttribute('aria-busy');
 }"""
 WIDTHS = [375, 1280]
 

@@ -48,7 +48,9 @@ def books() -> dict[str, list[Any]]:
                 pages=320,
                 series="Văn học cổ điển Việt Nam",
             ),
-            book("DBI0002", "Truyện Kiều", author="Nguyễn Du", year=1995, publisher="Nxb. Giáo dục"),
+            book(
+                "DBI0002", "Truyện Kiều", author="Nguyễn Du", year=1995, publisher="Nxb. Giáo dục"
+            ),
             book("DBI0003", HOSTILE, author="Lò Văn <b>Mười</b>", year=2001),
         ],
         "TGI": [
@@ -268,9 +270,10 @@ async def test_catalogue_page_without_results_still_serves_the_widget(
 async def test_a_books_address_survives_reload_and_reindex(
     engine: AsyncOpenSearch, index_prefix: str, api_client: ApiClient, tmp_path: Path
 ) -> None:
-    async with build_catalogue(
-        engine, f"{index_prefix}-pages-ids", CODES, books(), tmp_path
-    ) as built, api_client(built.prefix, built.libraries) as api:
+    async with (
+        build_catalogue(engine, f"{index_prefix}-pages-ids", CODES, books(), tmp_path) as built,
+        api_client(built.prefix, built.libraries) as api,
+    ):
         store = Store(engine, built.prefix)
 
         async def ids() -> dict[str, str]:
