@@ -46,7 +46,7 @@ FIRST_RESULT = """() => {
     });
   };
   new MutationObserver(() => {
-    if (document.querySelector('mucluc-search .h')) mark();
+    if (document.querySelector('mucluc-search .ssr-hit')) mark();
   }).observe(document, {subtree: true, childList: true});
   document.addEventListener('mucluc-results', mark, true);
 }"""

@@ -62,7 +62,7 @@ def _hit(hit: dict[str, Any]) -> str:
     )
     held = "; ".join(escape(_holding(h)) for h in hit.get("holdings", []))
     return (
-        f'<li class="h"><h3><a href="/records/{escape(hit["id"])}">{title}</a></h3>'
+        f'<li class="ssr-hit"><h3><a href="/records/{escape(hit["id"])}">{title}</a></h3>'
         + (f"<p>{meta}</p>" if meta else "")
         + (f"<p><strong>Có tại:</strong> {held}</p>" if held else "")
         + "</li>"
