@@ -93,6 +93,12 @@ TEXT: dict[str, dict[str, str]] = {
 EXPORT_LABELS = {"marcxml": "MARCXML", "iso2709": "MARC 21 (ISO 2709)", "marc-json": "MARC-in-JSON",
                  "ris": "RIS", "bibtex": "BibTeX", "csl-json": "CSL-JSON"}  # fmt: skip
 CITATION_EXPORTS = ("bibtex", "ris")
+LANGUAGE_NAMES = {
+    "vi": {"vie": "Tiếng Việt", "eng": "Tiếng Anh", "fre": "Tiếng Pháp", "rus": "Tiếng Nga",
+           "chi": "Tiếng Trung", "tha": "Tiếng Thái", "hmn": "Tiếng H'Mông", "lao": "Tiếng Lào"},
+    "en": {"vie": "Vietnamese", "eng": "English", "fre": "French", "rus": "Russian",
+           "chi": "Chinese", "tha": "Thai", "hmn": "Hmong", "lao": "Lao"},
+}  # fmt: skip
 
 CSS = """
 body{margin:0;font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,
@@ -113,6 +119,7 @@ background:#0b5cad;color:#fff;font-weight:600;cursor:pointer}
 main{max-width:960px;margin:0 auto;padding:16px}
 h1{font-size:1.6rem;line-height:1.3;margin:8px 0}
 h2{font-size:1.2rem;margin:24px 0 8px}
+h3{font-size:1rem;margin:12px 0 4px}
 .resp{margin:0 0 16px;color:#4d4d4d}
 dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:6px 16px;margin:0}
 dt{font-weight:600}dd{margin:0}
@@ -209,7 +216,8 @@ def _details(display: Mapping[str, Any], lang: str) -> str:
     if display.get("subjects"):
         rows.append((t["subjects"], _links("subject", display["subjects"])))
     if display.get("languages"):
-        rows.append((t["languages"], escape(", ".join(display["languages"]))))
+        names = [LANGUAGE_NAMES[lang].get(code, code) for code in display["languages"]]
+        rows.append((t["languages"], escape(", ".join(names))))
     cells = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
     return f'<h2 id="chi-tiet">{t["details"]}</h2>\n<dl>{cells}</dl>'
 
