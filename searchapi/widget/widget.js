@@ -260,7 +260,10 @@ select{font:inherit;color:inherit;min-height:44px;padding:6px 8px;border:1px sol
     }
 
     connectedCallback() {
-      if (this.built) return;
+      if (this.built) {
+        if (this.pop) addEventListener("popstate", this.pop); // moved in the page
+        return;
+      }
       const lib = this.getAttribute("library");
       if (lib) this.s.f.library = [lib];
       const el = this.querySelector("script.mucluc-data");
