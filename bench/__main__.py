@@ -10,7 +10,9 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "soak")
+BENCHMARKS = (
+    "ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "record_page", "soak"
+)
 
 
 def main(argv: list[str]) -> int:

@@ -33,6 +33,7 @@ from searchapi.observe import (
     observe_middleware,
 )
 from searchapi.openapi import document
+from searchapi.pages import record as record_page
 from searchapi.records import get_record
 from searchapi.search import search
 from searchapi.state import LIBRARIES, STORE
@@ -120,6 +121,7 @@ def create_app(
     app.router.add_get("/api/v1/suggest", suggest)
     app.router.add_get("/api/v1/libraries", list_libraries)
     app.router.add_get("/api/v1/openapi.json", openapi)
+    app.router.add_get("/records/{id}", record_page)
     # Widget assets (issue: widget) — the one call site: searchapi.widget.add_routes(app)
     add_routes(app)
     return app

@@ -21,6 +21,7 @@ CACHE_RULES: tuple[tuple[str, str], ...] = (
     ("/api/v1/openapi.json", "public, max-age=3600"),
     ("/api/v1/", "public, max-age=60"),
     ("/widget", "public, max-age=3600"),
+    ("/records/", "public, max-age=60"),
 )
 COMPRESSIBLE = ("application/json", "text/", "application/javascript", "application/marcxml+xml",
                 "application/x-", "application/vnd.citationstyles")  # fmt: skip

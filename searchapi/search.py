@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from multidict import MultiMapping
 
 from indexer.store import QueryTooComplex
 from mucluc.core.errors import ApiError, QueryError
@@ -55,8 +56,11 @@ SORTS: dict[str, list[Any]] = {
 HIGHLIGHTED = ("title", "subtitle", "authors", "subjects", "publisher", "series")
 
 
-def _int(request: web.Request, name: str, default: int | None, low: int, high: int) -> int | None:
-    raw = request.query.get(name, "").strip()
+Query = MultiMapping[str]
+
+
+def _int(query: Query, name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = query.get(name, "").strip()
     if raw == "":
         return default
     try:
@@ -70,10 +74,10 @@ def _int(request: web.Request, name: str, default: int | None, low: int, high: i
     return value
 
 
-def _filters(request: web.Request) -> dict[str, list[str]]:
+def _filters(query: Query) -> dict[str, list[str]]:
     chosen: dict[str, list[str]] = {}
     for name in FILTERS:
-        values = [v.strip() for v in request.query.getall(name, []) if v.strip()]
+        values = [v.strip() for v in query.getall(name, []) if v.strip()]
         if len(values) > MAX_FILTER_VALUES:
             raise ApiError(
                 400, f"bad_{name}", f"At most {MAX_FILTER_VALUES} values of `{name}` at once."
@@ -261,28 +265,46 @@ TOO_COMPLEX = (
 
 
 async def search(request: web.Request) -> web.StreamResponse:
-    q = request.query.get("q", "").strip()
+    """The JSON answer, or with ``format=`` the result list as an export."""
+    requested = request.query.get("format", "").strip()
+    if requested and requested != "json":
+        _, _, _, _, sort, _, _, body = _plan(request.query)
+        return await _export(request, body, sort, requested)
+    return web.json_response(await run_search(request, request.query))
+
+
+def _plan(query: Query) -> tuple[str, int, int, tuple[int | None, int | None], str,
+                                  dict[str, list[str]], Node | None, dict[str, Any]]:
+    """(q, page, size, years, sort, filters, parsed query, engine body) of the parameters."""
+    q = query.get("q", "").strip()
     if len(q) > MAX_QUERY_LENGTH:
         raise ApiError(
             400, "query_too_long", f"The query is longer than {MAX_QUERY_LENGTH} characters."
         )
-    page = _int(request, "page", 1, 1, MAX_WINDOW) or 1
-    size = _int(request, "size", 20, 1, MAX_PAGE_SIZE) or 20
-    year_from = _int(request, "year_from", None, 0, 9999)
-    year_to = _int(request, "year_to", None, 0, 9999)
-    sort = request.query.get("sort", "relevance") or "relevance"
+    page = _int(query, "page", 1, 1, MAX_WINDOW) or 1
+    size = _int(query, "size", 20, 1, MAX_PAGE_SIZE) or 20
+    year_from = _int(query, "year_from", None, 0, 9999)
+    year_to = _int(query, "year_to", None, 0, 9999)
+    sort = query.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise ApiError(400, "bad_sort", f"`sort` must be one of {', '.join(SORTS)}")
-    filters = _filters(request)
+    filters = _filters(query)
     node = parse(q)
     body = build_body(node, filters, year_from, year_to, sort)
-    requested = request.query.get("format", "").strip()
-    if requested and requested != "json":
-        return await _export(request, body, sort, requested)
+    return q, page, size, (year_from, year_to), sort, filters, node, body
+
+
+async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
+    """The search API's answer (the JSON body) for the parameters ``query``.
+
+    The catalogue's own page (``/?q=…``) calls it too, to render its first results on the
+    server with exactly the API's semantics.
+    """
+    q, page, size, (year_from, year_to), sort, filters, node, body = _plan(query)
     print_ = cursor.fingerprint(
         {"q": q, "filters": filters, "from": year_from, "to": year_to, "sort": sort, "size": size}
     )
-    token = request.query.get("cursor", "").strip()
+    token = query.get("cursor", "").strip()
     if token:
         after, page = cursor.decode(token, print_)
         body["search_after"] = after
@@ -308,15 +330,13 @@ async def search(request: web.Request) -> web.StreamResponse:
     next_cursor = None
     if found and len(found) == size and (page - 1) * size + len(found) < total:
         next_cursor = cursor.encode(found[-1]["sort"], page + 1, print_)
-    suggestion = await _suggestion(request, q, total, body, response.get("suggest"))
-    return web.json_response(
-        {
-            "total": total,
-            "page": page,
-            "size": size,
-            "hits": [hit(h["_source"], h["_id"], highlights(h.get("highlight"))) for h in found],
-            "facets": facets(response, request),
-            "suggestion": suggestion,
-            "next_cursor": next_cursor,
-        }
-    )
+    suggestion = await _suggestion(request, node, q, total, body, response.get("suggest"))
+    return {
+        "total": total,
+        "page": page,
+        "size": size,
+        "hits": [hit(h["_source"], h["_id"], highlights(h.get("highlight"))) for h in found],
+        "facets": facets(response, request),
+        "suggestion": suggestion,
+        "next_cursor": next_cursor,
+    }

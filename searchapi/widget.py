@@ -3,7 +3,8 @@
 ``/widget.js`` is the stable address a library's website puts in its script tag (short-cached, so
 a new release reaches every site within minutes); ``/widget/<hash>/widget.js`` is the same bytes
 under a content hash, cached for a year. ``/`` shows the widget embedded in a sample Điện Biên
-library home page. The CSS lives inside the script (in the widget's shadow root).
+library home page; with ``?q=`` it carries its first results rendered on the server
+(:mod:`searchapi.results_page`). The CSS lives inside the script (in the widget's shadow root).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
+
+from searchapi.results_page import first_results, render
 
 ASSETS = Path(__file__).resolve().parent / "widget"
 SHORT_CACHE = "public, max-age=300"
@@ -75,7 +78,12 @@ def add_routes(app: web.Application) -> None:
 
     async def demo_page(request: web.Request) -> web.Response:
         origin = f"{request.scheme}://{request.host}"
-        page = demo.replace("{{WIDGET_URL}}", versioned).replace("{{ORIGIN}}", origin)
+        results = render(request, await first_results(request))
+        page = (
+            demo.replace("{{WIDGET_URL}}", versioned)
+            .replace("{{ORIGIN}}", origin)
+            .replace("{{RESULTS}}", results)
+        )
         return web.Response(
             text=page,
             content_type="text/html",

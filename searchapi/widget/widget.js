@@ -1,6 +1,9 @@
 /* Mục lục — <mucluc-search>, the embeddable union-catalogue search widget.
    One script tag, no framework, no build step, no third-party requests. GPL-3.0-or-later.
-   Attributes: api, library, size, lang (vi|en), mode (inline|link), href, url-param. */
+   Attributes: api, library, size, lang (vi|en), mode (inline|link), href, url-param.
+   With url-param (inline mode) the search lives in the page's address: q, page, sort, filters,
+   so it can be shared and reloaded, and Back/Forward step through it. Server-rendered results
+   (<script type="application/json" class="mucluc-data"> inside the element) are shown at once. */
 (() => {
   "use strict";
   if (!window.customElements || customElements.get("mucluc-search")) return;
@@ -52,6 +55,9 @@
       holdings: "Các thư viện có tài liệu",
       call: "Ký hiệu xếp giá",
       rec: "Mã biểu ghi",
+      open: "Trang của sách",
+      sort: "Sắp xếp",
+      sorts: ["Phù hợp nhất", "Nhan đề A–Z", "Mới nhất", "Cũ nhất"],
       types: {
         book: "Sách", serial: "Ấn phẩm định kỳ", map: "Bản đồ", score: "Bản nhạc",
         music: "Âm nhạc", audio: "Ghi âm", video: "Phim, video", image: "Hình ảnh",
@@ -107,6 +113,9 @@
       holdings: "Libraries holding it",
       call: "Call number",
       rec: "Record id",
+      open: "Book page",
+      sort: "Sort by",
+      sorts: ["Relevance", "Title A–Z", "Newest", "Oldest"],
       types: {
         book: "Book", serial: "Serial", map: "Map", score: "Score", music: "Music",
         audio: "Audio", video: "Video", image: "Image", electronic: "Electronic",
@@ -127,6 +136,8 @@
     ["2010-", 2010, null, (t) => t.since(2010)],
   ];
   const FACETS = ["library", "kind", "type", "lang"];
+  const SORTS = ["relevance", "title", "year", "year_asc"];
+  const STATE = ["page", "sort", "year_from", "year_to", ...FACETS];
   const MAX_WINDOW = 1000; // the API pages only the first 1,000 results
 
   const CSS = `
@@ -180,6 +191,9 @@ nav button:disabled{cursor:default;border-color:#c4c8cf}
 .cur{background:var(--a);color:var(--at);border-color:var(--a);font-weight:600}
 .e{font-weight:600}
 .er{color:#a4000f;font-weight:600}
+.sb{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:center;margin:0 0 8px}
+select{font:inherit;color:inherit;min-height:44px;padding:6px 8px;border:1px solid var(--bd);border-radius:var(--rd);background:var(--bg)}
+.pg{display:inline-block;margin-top:4px;color:var(--a)}
 .x{margin-top:12px;min-height:44px;padding:6px 12px;border:1px solid var(--bd);background:var(--bg)}
 `;
 
@@ -220,7 +234,7 @@ nav button:disabled{cursor:default;border-color:#c4c8cf}
     constructor() {
       super();
       this.attachShadow({ mode: "open" });
-      this.s = { q: "", page: 1, f: { library: [], kind: [], type: [], lang: [] }, y: "" };
+      this.s = { q: "", page: 1, sort: "relevance", f: { library: [], kind: [], type: [], lang: [] }, y: "" };
       this.sg = [];
       this.ai = -1;
       this.seq = 0;
@@ -240,18 +254,70 @@ nav button:disabled{cursor:default;border-color:#c4c8cf}
       return n > 0 && n <= 100 ? n : 10;
     }
 
+    // The URL parameter of the query when the search keeps its state in the page's address.
+    get up() {
+      return this.getAttribute("mode") !== "link" && this.getAttribute("url-param");
+    }
+
     connectedCallback() {
-      if (this.built) return;
+      if (this.built) {
+        if (this.pop) addEventListener("popstate", this.pop); // moved in the page
+        return;
+      }
       const lib = this.getAttribute("library");
       if (lib) this.s.f.library = [lib];
+      const el = this.querySelector("script.mucluc-data");
+      let pre = null;
+      try {
+        pre = el && JSON.parse(el.textContent);
+      } catch (err) {}
       this.build();
-      const param = this.getAttribute("url-param");
-      const v = param && new URLSearchParams(location.search).get(param);
-      if (v && this.getAttribute("mode") !== "link") {
-        this.$q.value = v;
-        this.s.q = v.trim();
-        this.search(1);
+      if (!this.up) return;
+      this.pop = () => this.fromURL(true);
+      addEventListener("popstate", this.pop);
+      this.fromURL(!(pre && Array.isArray(pre.hits)));
+      if (pre && Array.isArray(pre.hits)) {
+        this.data = pre;
+        this.render(pre);
       }
+    }
+
+    disconnectedCallback() {
+      if (this.pop) removeEventListener("popstate", this.pop);
+    }
+
+    fromURL(go) {
+      const u = new URLSearchParams(location.search);
+      const s = this.s;
+      const had = STATE.some((k) => u.has(k)) || u.has(this.up);
+      if (!had && !go) return;
+      s.q = (u.get(this.up) || "").trim();
+      s.page = Math.max(1, parseInt(u.get("page"), 10) || 1);
+      s.sort = SORTS.includes(u.get("sort")) ? u.get("sort") : "relevance";
+      const lib = this.getAttribute("library");
+      for (const k of FACETS) s.f[k] = had ? u.getAll(k) : k === "library" && lib ? [lib] : [];
+      const y = YEARS.find((r) => String(r[1] ?? "") === (u.get("year_from") || "") && String(r[2] ?? "") === (u.get("year_to") || ""));
+      s.y = y ? y[0] : "";
+      this.$q.value = s.q;
+      if (!go) return;
+      if (s.q || this.hasFilter()) this.search(s.page, false, true);
+      else if (this.$m) {
+        if (this.ab) this.ab.abort();
+        this.seq++;
+        this.data = null;
+        this.$m.hidden = true;
+      }
+    }
+
+    toURL() {
+      const u = new URL(location.href);
+      const p = u.searchParams;
+      [this.up, ...STATE].forEach((k) => p.delete(k));
+      const a = this.apiParams();
+      p.set(this.up, this.s.q);
+      for (const k of STATE) if (k !== "page" || this.s.page > 1) for (const v of a.getAll(k)) p.append(k, v);
+      if (this.s.sort === "relevance") p.delete("sort");
+      if (u.href !== location.href) history.pushState(null, "", u.href);
     }
 
     attributeChangedCallback(name, old, now) {
@@ -274,9 +340,9 @@ nav button:disabled{cursor:default;border-color:#c4c8cf}
 <div id="live" class="sr" role="status" aria-live="polite" aria-atomic="true"></div>
 ${link ? "" : `<div class="m" id="m" hidden><details class="f" id="fd"><summary>${t.filters}</summary><div id="fc"></div></details>
 <section class="r" id="r" aria-labelledby="rh"><h2 class="rh" id="rh" tabindex="-1">${t.results}</h2>
-<p class="c" id="cnt"></p><div id="emp"></div><ol class="rl" id="rl"></ol><nav id="pn" aria-label="${t.pages}" hidden></nav></section></div>`}</div>`;
+<p class="c" id="cnt"></p><p class="sb"><label for="so">${t.sort}</label><select id="so">${SORTS.map((v, i) => `<option value="${v}">${t.sorts[i]}</option>`).join("")}</select></p><div id="emp"></div><ol class="rl" id="rl"></ol><nav id="pn" aria-label="${t.pages}" hidden></nav></section></div>`}</div>`;
       const $ = (id) => r.getElementById(id);
-      ["q", "sg", "live", "m", "fd", "fc", "r", "rh", "cnt", "emp", "rl", "pn"].forEach((id) => (this["$" + id] = $(id)));
+      ["q", "sg", "live", "m", "fd", "fc", "r", "rh", "cnt", "emp", "rl", "pn", "so"].forEach((id) => (this["$" + id] = $(id)));
       const q = this.$q;
       q.addEventListener("input", () => this.suggestSoon());
       q.addEventListener("keydown", (e) => this.key(e));
@@ -292,6 +358,10 @@ ${link ? "" : `<div class="m" id="m" hidden><details class="f" id="fd"><summary>
       });
       this.built = true;
       if (link) return;
+      this.$so.addEventListener("change", () => {
+        this.s.sort = this.$so.value;
+        this.search(1);
+      });
       this.$fc.addEventListener("change", (e) => {
         const i = e.target;
         if (i.dataset.f) {
@@ -461,14 +531,22 @@ ${link ? "" : `<div class="m" id="m" hidden><details class="f" id="fd"><summary>
       this.search(1);
     }
 
-    async search(page, focus) {
+    apiParams() {
       const s = this.s;
-      s.page = page;
-      const p = new URLSearchParams({ q: s.q, page, size: this.size });
+      const p = new URLSearchParams({ q: s.q, page: s.page, size: this.size });
+      if (s.sort !== "relevance") p.set("sort", s.sort);
       for (const k of FACETS) for (const v of s.f[k]) p.append(k, v);
       const y = YEARS.find((r) => r[0] === s.y);
       if (y && y[1] != null) p.set("year_from", y[1]);
       if (y && y[2] != null) p.set("year_to", y[2]);
+      return p;
+    }
+
+    // keep: the state came from the address (load, Back, Forward), so the address stays.
+    async search(page, focus, keep) {
+      this.s.page = page;
+      const p = this.apiParams();
+      if (this.up && !keep) this.toURL();
       if (this.ab) this.ab.abort();
       const ac = (this.ab = new AbortController());
       const id = ++this.seq;
@@ -519,6 +597,7 @@ ${link ? "" : `<div class="m" id="m" hidden><details class="f" id="fd"><summary>
         ).filter(Boolean)
       );
       this.$rl.replaceChildren(...d.hits.map((x) => this.hit(x)));
+      this.$so.value = this.s.sort;
       this.facets(d.facets || {});
       this.pager(d.page, pages);
       if (this.fdSet !== true) {
@@ -542,10 +621,11 @@ ${link ? "" : `<div class="m" id="m" hidden><details class="f" id="fd"><summary>
         .join("; ");
       return h("li", { class: "h" },
         h("h3", { class: "ht" },
-          h("button", { type: "button", class: "t", "aria-expanded": "false", "aria-controls": id, "data-id": x.id },
+          h("button", { type: "button", class: "t", id: "b-" + x.id, "aria-expanded": "false", "aria-controls": id, "data-id": x.id },
             title, x.subtitle ? " : " + x.subtitle : "")),
         meta && h("p", { class: "mt", text: meta }),
         hold && h("p", { class: "ho" }, h("strong", { text: t.at }), " " + hold),
+        h("a", { class: "pg", href: `${this.api}/records/${encodeURIComponent(x.id)}`, "aria-describedby": "b-" + x.id, text: t.open }),
         h("div", { id, class: "d", hidden: true }));
     }
 
