@@ -7,6 +7,7 @@ priority (provincial first), then by record id for stability. Holdings list ever
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -47,6 +48,28 @@ def _distinct(values: Sequence[Any]) -> list[Any]:
         if value and value not in seen:
             seen.append(value)
     return seen
+
+
+def now() -> str:
+    """A union record's datestamp: UTC, to the second (OAI-PMH's granularity)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def same_content(new: Mapping[str, Any], old: Mapping[str, Any] | None) -> bool:
+    """Whether two union documents differ only in ``updated_at``.
+
+    A rebuild that changes nothing must not move the datestamp (OAI harvesters would fetch every
+    record again); a holding added or removed, or any field, does. Compared as JSON, since the
+    stored one has been through the engine.
+    """
+    if old is None:
+        return False
+
+    def content(doc: Mapping[str, Any]) -> str:
+        return json.dumps({k: v for k, v in doc.items() if k != "updated_at"}, sort_keys=True,
+                          ensure_ascii=False)
+
+    return content(new) == content(old)
 
 
 def union_document(
@@ -104,7 +127,7 @@ def union_document(
         "members": [f"{m['library']}:{m['local_id']}" for m in ordered],
         "member_count": len(members),
         "holding_count": sum(int(h["copies"] or 0) for h in holdings),
-        "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "updated_at": now(),
         "display": {
             "title": display_title,
             "subtitle": shown.get("subtitle", ""),

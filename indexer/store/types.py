@@ -96,3 +96,13 @@ class UnionDocument(TypedDict):
     updated_at: str
     display: dict[str, Any]
     holdings: list[Holding]
+
+
+class Tombstone(TypedDict):
+    """A union record that disappeared; its id is the old union id (see ``indexer.tombstones``)."""
+
+    deleted_at: str
+    updated_at: str  # the OAI datestamp: equal to deleted_at
+    merged_into: str  # the surviving union id when its members moved to another cluster, or ""
+    libraries: list[str]
+    library_kinds: list[str]
