@@ -49,8 +49,10 @@ def text(value: Any) -> str:
     return _NOT_XML.sub("", str(value))
 
 
-def _sub(parent: etree._Element, tag: str, value: Any = None, **attrs: str) -> etree._Element:
-    element = etree.SubElement(parent, tag, {k: text(v) for k, v in attrs.items()})
+def _sub(
+    parent: etree._Element, element_name: str, value: Any = None, /, **attrs: str
+) -> etree._Element:
+    element = etree.SubElement(parent, element_name, {k: text(v) for k, v in attrs.items()})
     if value is not None:
         element.text = text(value)
     return element

@@ -58,7 +58,8 @@ def encode(position: Position, secret_key: bytes, *, now: float | None = None) -
 def decode(token: str, secret_key: bytes, *, now: float | None = None) -> Position:
     """The position a token carries; BadToken when it is not one of ours or has expired."""
     body, _, signature = token.partition(".")
-    if not body or not hmac.compare_digest(signature, _sign(body, secret_key)):
+    expected = _sign(body, secret_key).encode()
+    if not body or not hmac.compare_digest(signature.encode("utf-8", "replace"), expected):
         raise BadToken("The resumptionToken is not one this repository issued.")
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
@@ -71,5 +72,5 @@ def decode(token: str, secret_key: bytes, *, now: float | None = None) -> Positi
 
 
 def _sign(body: str, secret_key: bytes) -> str:
-    digest = hmac.new(secret_key, body.encode(), hashlib.sha256).digest()[:16]
+    digest = hmac.new(secret_key, body.encode("utf-8", "replace"), hashlib.sha256).digest()[:16]
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
