@@ -39,6 +39,7 @@ def union_body() -> dict[str, Any]:
         "mappings": {
             "dynamic": "strict",
             "properties": {
+                "id": KEYWORD,  # the union id again: _id cannot be sorted on cheaply (OAI-PMH)
                 "title": text_field(autocomplete=True),
                 "subtitle": text_field(),
                 "authors": text_field(autocomplete=True),
@@ -105,6 +106,7 @@ def tombstones_body() -> dict[str, Any]:
         "mappings": {
             "dynamic": "strict",
             "properties": {
+                "id": KEYWORD,
                 "deleted_at": DATE,
                 "updated_at": DATE,
                 "merged_into": KEYWORD,

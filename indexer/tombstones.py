@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from indexer.schema import KEYWORD
 from indexer.store import Store
 from indexer.store.types import Tombstone
 from indexer.union import now, same_content
@@ -41,7 +42,7 @@ async def union_actions(
     given). Unchanged documents keep their datestamp and are not written; new or changed ones
     remove any tombstone of their id; vanished ones get a tombstone.
     """
-    await _ensure_tombstones(store)
+    await _prepare(store)
     target = index or store.alias("union")
     graves = store.alias("tombstones")
     if previous is None:
@@ -84,6 +85,7 @@ async def tombstone_actions(
         )
         clusters.pop(union_id, None)
         stone: Tombstone = {
+            "id": union_id,
             "deleted_at": deleted_at,
             "updated_at": deleted_at,
             "merged_into": min(clusters, key=lambda c: (-clusters[c], c)) if clusters else "",
@@ -105,11 +107,14 @@ async def vanished_since(
                             doing="reading the old union index")
 
 
-async def _ensure_tombstones(store: Store) -> None:
+async def _prepare(store: Store) -> None:
     """Catalogues created before tombstones existed get their index before the first write
-    (writing to a missing alias would create an index with a guessed mapping)."""
+    (writing to a missing alias would create an index with a guessed mapping), and their union
+    index the ``id`` field (their documents gain it when next rebuilt; `mucluc reindex` does
+    all of them)."""
     if store in _READY:
         return
     if await store.current_index("tombstones") is None:
         await store.ensure_indices()
+    await store.put_mapping("union", {"id": KEYWORD}, "adding the id field to the union index")
     _READY.add(store)

@@ -104,6 +104,7 @@ def union_document(
     every = [m["fields"] for m in members]
     display_title = shown["title"]
     return {
+        "id": cluster,
         "title": _distinct([f["title"] for f in every]),
         "subtitle": _distinct([f.get("subtitle", "") for f in every]),
         "authors": _distinct([a for f in every for a in f.get("authors", [])]),

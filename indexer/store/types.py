@@ -72,6 +72,8 @@ class Holding(TypedDict):
 class UnionDocument(TypedDict):
     """One book (cluster): search fields merged over every member, display from one of them."""
 
+    id: str  # the union id (= the document's _id), sortable: OAI-PMH lists by (updated_at, id)
+
     title: list[str]
     subtitle: list[str]
     authors: list[str]
@@ -101,6 +103,7 @@ class UnionDocument(TypedDict):
 class Tombstone(TypedDict):
     """A union record that disappeared; its id is the old union id (see ``indexer.tombstones``)."""
 
+    id: str
     deleted_at: str
     updated_at: str  # the OAI datestamp: equal to deleted_at
     merged_into: str  # the surviving union id when its members moved to another cluster, or ""

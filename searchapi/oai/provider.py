@@ -110,6 +110,8 @@ async def oai(request: web.Request) -> web.Response:
                           verb, args, echo.text)
         root.append(await VERBS[verb](context))
     except OaiError as exc:
+        if exc.code in ("badVerb", "badArgument"):  # the specification: the base URL only
+            echo.attrib.clear()
         error = etree.SubElement(root, f"{OAI}error", code=exc.code)
         error.text = exc.message
     body = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
@@ -222,7 +224,7 @@ async def _list(request: Request, *, with_metadata: bool) -> etree._Element:
     body: dict[str, Any] = {
         "query": query,
         "size": size + 1,  # one more: is there a next page?
-        "sort": [{"updated_at": "asc"}, {"_id": "asc"}],
+        "sort": [{"updated_at": "asc"}, {"id": "asc"}],
         "_source": True if with_metadata else HEADER_SOURCE,
         "track_total_hits": position.complete < 0,
     }
