@@ -333,7 +333,7 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
-            "/oai": oai_operations(COMMON_ERRORS),
+            "/oai": oai_operations(COMMON_ERRORS, _error),
             "/health": {
                 "get": {
                     "operationId": "health",

@@ -24,8 +24,9 @@ XML_ANSWER = {
 }
 
 
-def operations(common_errors: dict[str, Any]) -> dict[str, Any]:
-    """GET and POST (a form with the same arguments) of ``/oai``."""
+def operations(common_errors: dict[str, Any], error: Any) -> dict[str, Any]:
+    """GET and POST (a form with the same arguments) of ``/oai``; ``error(description)`` is
+    the API's JSON error answer (for what the HTTP layer refuses before OAI-PMH is spoken)."""
     parameters = [
         {"name": name, "in": "query", "required": False,
          "schema": {"type": "string", "enum": list(VERBS)} if name == "verb" else STRING,
@@ -36,7 +37,13 @@ def operations(common_errors: dict[str, Any]) -> dict[str, Any]:
         "type": "object",
         "properties": {p["name"]: p["schema"] for p in parameters},
     }
-    responses = {"200": XML_ANSWER, **common_errors}
+    responses = {
+        "200": XML_ANSWER,
+        "400": error("A URL that is not percent-encoded UTF-8, or a malformed form."),
+        "413": error("A form body over the API's request size."),
+        "414": error("A query string over 4 KiB."),
+        **common_errors,
+    }
     summary = "OAI-PMH 2.0: harvest the union catalogue (six verbs, sets, deletions)."
     return {
         "get": {"operationId": "oaiPmh", "summary": summary, "parameters": parameters,
