@@ -10,7 +10,10 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "soak")
+BENCHMARKS = (
+    "ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "soak",
+    "oai_provider",
+)
 
 
 def main(argv: list[str]) -> int:
