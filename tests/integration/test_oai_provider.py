@@ -23,6 +23,7 @@ from sickle.oaiexceptions import NoRecordsMatch
 
 from harvesters.files import read_path
 from harvesters.records import SourceRecord
+from harvesters.sources import harvest_source
 from indexer.reindex import reindex
 from indexer.store import Store
 from searchapi.oai import tokens
@@ -349,3 +350,38 @@ async def test_changes_deletions_and_merges_are_harvested_incrementally(
             await reindex(store, built.libraries)
             await store.refresh("tombstones")
             assert await asyncio.to_thread(sickle_harvest, url, metadataPrefix="marc21") == full
+
+
+async def holdings_by_book(engine: AsyncOpenSearch, prefix: str) -> dict[str, tuple]:
+    """union id → (display title, holdings as (library, record id, call number, copies))."""
+    books: dict[str, tuple] = {}
+    async for hits in Store(engine, prefix).scan("union", source=["display.title", "holdings"]):
+        for hit in hits:
+            source = hit["_source"]
+            books[hit["_id"]] = (source["display"]["title"], [
+                (h["library"], h["record_id"], h["call_number"], h["copies"])
+                for h in source["holdings"]
+            ])
+    return books
+
+
+async def test_a_second_catalogue_harvests_the_first_library_by_library(
+    engine: AsyncOpenSearch, index_prefix: str, tmp_path: Path, api_client: ApiClient, catalogue
+):
+    """Issue #13 item 5: another Mục lục (its own index prefix) harvests this one over OAI-PMH
+    with its own harvesters, one source per library (the set ``library:<CODE>``), and ends with
+    the same union records and holdings."""
+    async with (
+        api_client(catalogue.prefix, catalogue.libraries, oai_page_size=2, **FAST) as api,
+        build_catalogue(engine, f"{index_prefix}-oai-second", tuple(catalogue.libraries)) as second,
+    ):
+        url = str(api.make_url("/oai"))
+        for code in second.libraries:
+            spec = {"protocol": "oai-pmh", "url": url, "set": f"library:{code}"}
+            async for batch in harvest_source(code, spec, state_dir=tmp_path / "state"):
+                summary = await second.loader.load(batch.records)
+                assert summary.skipped == 0, summary.problems
+                await batch.commit()
+        first = await holdings_by_book(engine, catalogue.prefix)
+        assert await holdings_by_book(engine, second.prefix) == first
+        assert any(len(holdings) == 2 for _, holdings in first.values())
