@@ -351,6 +351,16 @@ async def test_changes_deletions_and_merges_are_harvested_incrementally(
             await store.refresh("tombstones")
             assert await asyncio.to_thread(sickle_harvest, url, metadataPrefix="marc21") == full
 
+            # the book catalogued again under the same id: live again, its tombstone gone
+            await built.loader.load([SourceRecord(
+                "TGI", "test", "TGI0002",
+                book("TGI0002", "Lịch sử Tuần Giáo", author="Lò Văn Pâng", year=2018))])
+            await store.refresh("union", "tombstones")
+            assert await store.get("tombstones", tuan_giao_id) is None
+            root = await oai_xml(api, verb="GetRecord", metadataPrefix="marc21",
+                                 identifier=f"oai:{REPO}:{tuan_giao_id}")
+            assert root.xpath("//o:header/@status", namespaces=NS) == []
+
 
 async def holdings_by_book(engine: AsyncOpenSearch, prefix: str) -> dict[str, tuple]:
     """union id → (display title, holdings as (library, record id, call number, copies))."""
