@@ -40,9 +40,13 @@ def operations(common_errors: dict[str, Any], error: Any) -> dict[str, Any]:
     responses = {
         "200": XML_ANSWER,
         "400": error("A URL that is not percent-encoded UTF-8, or a malformed form."),
-        "413": error("A form body over the API's request size."),
         "414": error("A query string over 4 KiB."),
         **common_errors,
+    }
+    posted = {
+        **responses,
+        "413": error("A form body over the API's request size."),
+        "415": error("A body that is not a form (application/x-www-form-urlencoded)."),
     }
     summary = "OAI-PMH 2.0: harvest the union catalogue (six verbs, sets, deletions)."
     return {
@@ -51,6 +55,6 @@ def operations(common_errors: dict[str, Any], error: Any) -> dict[str, Any]:
         "post": {
             "operationId": "oaiPmhPost", "summary": summary,
             "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": form}}},
-            "responses": responses,
+            "responses": posted,
         },
     }

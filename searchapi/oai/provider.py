@@ -22,6 +22,7 @@ from lxml import etree
 
 from indexer.store import Store
 from mucluc.core import settings
+from mucluc.core.errors import ApiError
 from mucluc.core.library import KINDS, Library
 from searchapi.oai import formats, tokens
 from searchapi.oai.protocol import (
@@ -41,6 +42,7 @@ from searchapi.oai.protocol import (
 from searchapi.state import LIBRARIES, STORE
 
 DEFAULT_PAGE_SIZE = 100
+FORM = "application/x-www-form-urlencoded"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 OAI = f"{{{OAI_NS}}}"
 HEADER_SOURCE = ["updated_at", "libraries", "library_kinds"]
@@ -90,7 +92,13 @@ class Request:
 
 async def oai(request: web.Request) -> web.Response:
     if request.method == "POST":
-        form = await request.post()
+        if request.content_type != FORM:
+            raise ApiError(415, "unsupported_media_type",
+                           f"OAI-PMH requests are sent as {FORM} (or with GET).")
+        try:
+            form = await request.post()
+        except ValueError as exc:
+            raise ApiError(400, "bad_form", "The form body cannot be read.") from exc
         pairs = [(k, str(v)) for k, v in form.items()]
     else:
         pairs = list(request.query.items())
