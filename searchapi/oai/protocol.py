@@ -47,6 +47,14 @@ class OaiError(Exception):
         self.message = message
 
 
+# The syntax the OAI-PMH schema gives these arguments (metadataPrefixType, setSpecType).
+_NAME = r"[A-Za-z0-9\-_\.!~\*'\(\)]+"
+SYNTAX = {
+    "metadataPrefix": re.compile(rf"^{_NAME}$"),
+    "set": re.compile(rf"^{_NAME}(:{_NAME})*$"),
+}
+
+
 def check_arguments(args: Mapping[str, list[str]]) -> tuple[str, dict[str, str]]:
     """(verb, its arguments) of a request (argument → every value given), or OaiError
     ``badVerb``/``badArgument`` as the specification words them."""
@@ -66,6 +74,9 @@ def check_arguments(args: Mapping[str, list[str]]) -> tuple[str, dict[str, str]]
         if len(values) != 1:
             raise OaiError("badArgument", f"The argument {name!r} is repeated.")
         given[name] = values[0]
+    for name, pattern in SYNTAX.items():
+        if name in given and not pattern.match(given[name]):
+            raise OaiError("badArgument", f"{given[name]!r} is not a valid {name}.")
     if allowed.exclusive and allowed.exclusive in given:
         if len(given) > 1:
             raise OaiError("badArgument", f"{allowed.exclusive} is an exclusive argument.")

@@ -51,9 +51,13 @@ def test_accepted_arguments(args, expected):
          "badArgument"),
         ({"verb": ["GetRecord"], "identifier": ["i"]}, "badArgument"),
         ({"verb": ["ListSets"], "set": ["x"]}, "badArgument"),
+        ({"verb": ["ListRecords"], "metadataPrefix": ["marc 21"]}, "badArgument"),
+        ({"verb": ["ListRecords"], "metadataPrefix": ["marc21"], "set": ["library:"]},
+         "badArgument"),
     ],
     ids=["no-verb", "unknown-verb", "repeated-verb", "identify-with-arg", "missing-prefix",
-         "repeated-arg", "token-not-exclusive", "getrecord-no-prefix", "listsets-set"],
+         "repeated-arg", "token-not-exclusive", "getrecord-no-prefix", "listsets-set",
+         "prefix-syntax", "set-syntax"],
 )
 def test_refused_arguments(args, code):
     with pytest.raises(OaiError) as caught:
