@@ -46,6 +46,11 @@ FORM = "application/x-www-form-urlencoded"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 OAI = f"{{{OAI_NS}}}"
 HEADER_SOURCE = ["updated_at", "libraries", "library_kinds"]
+#: What each list reads of the union documents (and tombstones): no search-only fields.
+LIST_SOURCE = {
+    "marc21": [*HEADER_SOURCE, "holdings", "display.preferred"],
+    "oai_dc": [*HEADER_SOURCE, "display"],
+}
 
 
 @dataclass(frozen=True)
@@ -233,7 +238,7 @@ async def _list(request: Request, *, with_metadata: bool) -> etree._Element:
         "query": query,
         "size": size + 1,  # one more: is there a next page?
         "sort": [{"updated_at": "asc"}, {"id": "asc"}],
-        "_source": True if with_metadata else HEADER_SOURCE,
+        "_source": LIST_SOURCE[position.metadata_prefix] if with_metadata else HEADER_SOURCE,
         "track_total_hits": position.complete < 0,
     }
     if position.after:
