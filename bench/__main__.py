@@ -11,7 +11,8 @@ import sys
 import time
 
 BENCHMARKS = (
-    "ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "record_page", "soak"
+    "ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "record_page",
+    "soak", "oai_provider",
 )
 
 

@@ -24,6 +24,7 @@ from indexer.store.catalogue import TERMS_PER_QUERY
 from indexer.store.derived import derived
 from indexer.store.names import record_id
 from indexer.store.types import MEMBER_FIELDS, SourceDocument
+from indexer.tombstones import union_actions
 from indexer.union import union_document
 from mucluc.core.library import Library
 
@@ -341,16 +342,13 @@ class Loader:
         from the raw store unless the caller already knows them)."""
         if members is None:
             members = await self._members(sorted(clusters))
-        actions: list[dict[str, Any]] = []
-        for cluster in sorted(clusters):
-            found = members.get(cluster, [])
-            if not found:
-                actions.append({"delete": {"_index": self.union_alias, "_id": cluster}})
-                continue
-            actions += [
-                {"index": {"_index": self.union_alias, "_id": cluster}},
-                union_document(cluster, found, self.libraries),
-            ]
+        documents = {
+            cluster: union_document(cluster, members[cluster], self.libraries)
+            if members.get(cluster) else None
+            for cluster in clusters
+        }
+        # unchanged documents keep their datestamp; vanished ones leave a tombstone
+        actions = await union_actions(self.store, documents)
         await self.store.bulk(actions, "writing union records")
 
     async def stored_from(self, library: str, sources: list[str]) -> dict[str, str]:

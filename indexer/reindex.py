@@ -20,6 +20,7 @@ from indexer.schema import KEYWORD
 from indexer.store import Store
 from indexer.store.derived import derived
 from indexer.store.types import MEMBER_FIELDS
+from indexer.tombstones import tombstone_actions, union_actions, vanished_since
 from indexer.union import union_document
 from mucluc.core.library import Library
 
@@ -29,6 +30,14 @@ MATCHING_FIELDS = (
     "title", "subtitle", "part", "authors", "year", "edition", "pages", "series", "isbns",
     "issns", "other_ids", "type",
 )  # fmt: skip
+
+
+async def bury_vanished(store: Store, old: str, new: str) -> None:
+    """Tombstones for the union records of ``old`` that the rebuild did not make again."""
+    async for hits in store.scan(old, source=False, doing="reading the old union index"):
+        vanished = await vanished_since(store, old, new, [hit["_id"] for hit in hits])
+        await store.bulk_all(await tombstone_actions(store, vanished), "writing tombstones")
+    await store.refresh("tombstones")
 
 
 @dataclass
@@ -105,13 +114,15 @@ async def reindex(store: Store, libraries: Mapping[str, Library]) -> ReindexResu
     union_count = 0
     group: list[dict[str, Any]] = []
     current: str | None = None
-    actions: list[dict[str, Any]] = []
+    pending: dict[str, dict[str, Any] | None] = {}
 
     async def flush() -> None:
-        nonlocal actions
-        if actions:
+        nonlocal pending
+        if pending:
+            # unchanged books keep their datestamp (read from the old index behind the alias)
+            actions = await union_actions(store, pending, index=new)
             await store.bulk_all(actions, "writing the new union index")
-            actions = []
+            pending = {}
 
     async for hits in store.scan(
         "records",
@@ -122,24 +133,20 @@ async def reindex(store: Store, libraries: Mapping[str, Library]) -> ReindexResu
         for hit in hits:
             source = hit["_source"]
             if current is not None and source["cluster"] != current:
-                actions += [
-                    {"index": {"_index": new, "_id": current}},
-                    union_document(current, group, libraries),
-                ]
+                pending[current] = union_document(current, group, libraries)
                 union_count += 1
                 group = []
             current = source["cluster"]
             group.append(source)
-        if len(actions) >= 2 * BULK_PAGE:
+        if len(pending) >= BULK_PAGE:
             await flush()
     if current is not None and group:
-        actions += [
-            {"index": {"_index": new, "_id": current}},
-            union_document(current, group, libraries),
-        ]
+        pending[current] = union_document(current, group, libraries)
         union_count += 1
     await flush()
     await store.refresh(new)
+    if old and old != new:
+        await bury_vanished(store, old, new)
     await store.swap_alias("union", new)
     if old and old != new:
         await store.drop_index(old)

@@ -6,6 +6,10 @@ Two indices, each a versioned concrete index behind an alias:
   (MARC-in-JSON), with library, source, local id, checksum, harvest time, status and cluster.
 * ``<prefix>-union``: one document per book (cluster), with merged search fields, the display
   fields of the preferred record, and every library's holdings.
+* ``<prefix>-tombstones``: one document per union record that disappeared (its last holding
+  removed, or its members merged into another cluster), id = the old union id, so OAI-PMH serves
+  it as deleted for as long as the repository promises (``deletedRecord=persistent``). A union
+  record re-created under the same id removes its tombstone.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ def union_body() -> dict[str, Any]:
         "mappings": {
             "dynamic": "strict",
             "properties": {
+                "id": KEYWORD,  # the union id again: _id cannot be sorted on cheaply (OAI-PMH)
                 "title": text_field(autocomplete=True),
                 "subtitle": text_field(),
                 "authors": text_field(autocomplete=True),
@@ -84,6 +89,29 @@ def records_body() -> dict[str, Any]:
                 "marc": STORED_ONLY,
                 "fields": STORED_ONLY,
                 "repairs": STORED_ONLY,
+            },
+        },
+    }
+
+
+def tombstones_body() -> dict[str, Any]:
+    """Settings and mappings of the tombstones of disappeared union records.
+
+    ``updated_at`` is the OAI datestamp (= ``deleted_at``), named like the union documents' so one
+    range query and one sort cover both indices; ``libraries`` and ``library_kinds`` are the
+    holdings it had, for the OAI sets.
+    """
+    return {
+        "settings": {"index": dict(INDEX_SETTINGS_BASE)},
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "id": KEYWORD,
+                "deleted_at": DATE,
+                "updated_at": DATE,
+                "merged_into": KEYWORD,
+                "libraries": KEYWORD,
+                "library_kinds": KEYWORD,
             },
         },
     }

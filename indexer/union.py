@@ -7,6 +7,7 @@ priority (provincial first), then by record id for stability. Holdings list ever
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -49,6 +50,28 @@ def _distinct(values: Sequence[Any]) -> list[Any]:
     return seen
 
 
+def now() -> str:
+    """A union record's datestamp: UTC, to the second (OAI-PMH's granularity)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def same_content(new: Mapping[str, Any], old: Mapping[str, Any] | None) -> bool:
+    """Whether two union documents differ only in ``updated_at``.
+
+    A rebuild that changes nothing must not move the datestamp (OAI harvesters would fetch every
+    record again); a holding added or removed, or any field, does. Compared as JSON, since the
+    stored one has been through the engine.
+    """
+    if old is None:
+        return False
+
+    def content(doc: Mapping[str, Any]) -> str:
+        return json.dumps({k: v for k, v in doc.items() if k != "updated_at"}, sort_keys=True,
+                          ensure_ascii=False)
+
+    return content(new) == content(old)
+
+
 def union_document(
     cluster: str, members: Sequence[Mapping[str, Any]], libraries: Mapping[str, Library]
 ) -> dict[str, Any]:
@@ -82,6 +105,7 @@ def union_document(
     every = [m["fields"] for m in members]
     display_title = shown["title"]
     return {
+        "id": cluster,
         "title": _distinct([f["title"] for f in every]),
         "subtitle": _distinct([f.get("subtitle", "") for f in every]),
         # Searchable by every name (a reader looks for the translator too); shown: authors only.
@@ -109,7 +133,7 @@ def union_document(
         "members": [f"{m['library']}:{m['local_id']}" for m in ordered],
         "member_count": len(members),
         "holding_count": sum(int(h["copies"] or 0) for h in holdings),
-        "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "updated_at": now(),
         "display": {
             "title": display_title,
             "subtitle": shown.get("subtitle", ""),

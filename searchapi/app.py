@@ -25,6 +25,7 @@ from searchapi.limits import (
     rate_limit_middleware,
     request_limits_middleware,
 )
+from searchapi.oai import provider as oai_provider
 from searchapi.observe import (
     METRICS,
     Metrics,
@@ -76,6 +77,7 @@ def create_app(
     timeout: float = REQUEST_TIMEOUT,
     trusted_proxies: Sequence[Network] = (),
     workers: int = 1,
+    oai_page_size: int = oai_provider.DEFAULT_PAGE_SIZE,
 ) -> web.Application:
     """A ready-to-run API for the catalogue ``prefix`` on the engine at ``engine_url``.
 
@@ -83,7 +85,8 @@ def create_app(
     any); ``rate``/``burst`` set each client's token bucket, divided among ``workers``
     processes (:func:`searchapi.limits.per_worker`); ``timeout`` caps a request's time (503 with
     ``Retry-After`` past it); ``trusted_proxies`` are the reverse proxies whose
-    ``X-Forwarded-For``/``Forwarded`` name the client. Nothing connects until the app starts:
+    ``X-Forwarded-For``/``Forwarded`` name the client; ``oai_page_size`` is the records per
+    OAI-PMH list response. Nothing connects until the app starts:
     the store lives in ``cleanup_ctx``.
     """
     rate, burst = per_worker(rate, burst, workers)
@@ -122,6 +125,7 @@ def create_app(
     app.router.add_get("/api/v1/libraries", list_libraries)
     app.router.add_get("/api/v1/openapi.json", openapi)
     app.router.add_get("/records/{id}", record_page)
+    oai_provider.add_routes(app, page_size=oai_page_size)
     # Widget assets (issue: widget) — the one call site: searchapi.widget.add_routes(app)
     add_routes(app)
     return app

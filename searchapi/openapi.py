@@ -11,6 +11,7 @@ from typing import Any
 from searchapi.exports import ALIASES as EXPORT_ALIASES
 from searchapi.exports import EXPORTS
 from searchapi.list_export import EXPORT_LIMIT
+from searchapi.oai.openapi import operations as oai_operations
 from searchapi.search import FILTERS, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_WINDOW, SORTS
 from searchapi.suggest import MAX_CHARS, MAX_SIZE
 
@@ -270,6 +271,8 @@ def document() -> dict[str, Any]:
                                 },
                             },
                         },
+                        "301": {"description": "The book was merged into another: its id is "
+                                "in Location."},
                         "400": _error("Bad id or format."),
                         "404": _error("No such record."),
                         **COMMON_ERRORS,
@@ -357,6 +360,7 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/oai": oai_operations(COMMON_ERRORS, _error),
             "/health": {
                 "get": {
                     "operationId": "health",

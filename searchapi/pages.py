@@ -14,7 +14,7 @@ from aiohttp import web
 
 from indexer.store import Store
 from searchapi.pages_render import LANGS, not_found_page, record_page
-from searchapi.records import RECORD_ID
+from searchapi.records import RECORD_ID, surviving_id
 from searchapi.state import STORE
 
 MAX_EDITIONS = 10
@@ -61,6 +61,11 @@ async def record(request: web.Request) -> web.Response:
     source = None
     if RECORD_ID.match(doc_id):
         source = await store.get("union", doc_id, doing="reading a record")
+    if source is None and RECORD_ID.match(doc_id):
+        survivor = await surviving_id(store, doc_id)  # merged into another book: its page
+        if survivor is not None:
+            query = f"?{request.query_string}" if request.query_string else ""
+            raise web.HTTPMovedPermanently(f"/records/{survivor}{query}")
     if source is None:
         response = html_response(not_found_page(doc_id, lang), status=404)
     else:

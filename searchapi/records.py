@@ -27,9 +27,37 @@ RECORD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MEMBER_SOURCE = ["library", "local_id", "source", "harvested_at", "fields"]
 
 
-async def _union(store: Store, doc_id: str) -> dict[str, Any]:
+MAX_HOPS = 10  # a chain of merges longer than this is not followed (and cannot loop)
+
+
+async def surviving_id(store: Store, doc_id: str) -> str | None:
+    """The union id a vanished record ``doc_id`` lives on as, or None.
+
+    Follows ``merged_into`` of its tombstone (and of the next one, when the survivor was itself
+    merged later) to a union record that exists. None when ``doc_id`` exists itself, was
+    deleted without a survivor, or was never known.
+    """
+    current = doc_id
+    for _ in range(MAX_HOPS):
+        if current != doc_id and await store.get(
+            "union", current, source=["libraries"], doing="reading a record"
+        ) is not None:
+            return current
+        stone = await store.get("tombstones", current, source=["merged_into"],
+                                doing="reading a tombstone")
+        if not stone or not stone.get("merged_into"):
+            return None
+        current = stone["merged_into"]
+    return None
+
+
+async def _union(store: Store, doc_id: str, query: str = "") -> dict[str, Any]:
     found = await store.get("union", doc_id, doing="reading a record")
     if found is None:
+        survivor = await surviving_id(store, doc_id)
+        if survivor is not None:
+            location = f"/api/v1/records/{survivor}" + (f"?{query}" if query else "")
+            raise web.HTTPMovedPermanently(location)
         raise ApiError(404, "not_found", f"No record with id {doc_id}.")
     return found
 
@@ -90,7 +118,7 @@ async def get_record(request: web.Request) -> web.Response:
     if requested and requested != "json" and name is None:
         raise ApiError(400, "bad_format", exports.unknown_format(requested))
     store = request.app[STORE]
-    source = await _union(store, doc_id)
+    source = await _union(store, doc_id, request.query_string)
     if name is None:
         members = await _members(store, source.get("members", []), request.app[LIBRARIES])
         return web.json_response(record(source, doc_id, members))

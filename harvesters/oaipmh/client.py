@@ -24,6 +24,7 @@ from harvesters.metadata import MetadataError, control_number, read_metadata, re
 from harvesters.oaipmh.errors import OAI_ERRORS, NoRecordsMatch, OAIError
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.transport import ProtocolClient
+from harvesters.union_peer import library_part
 from harvesters.xml_safety import ParsedXML
 from mucluc.core.errors import HarvestError
 
@@ -234,5 +235,10 @@ class OAIClient(ProtocolClient):
             return RecordProblem(self.source, f"{metadata_prefix} metadata unreadable: {exc}",
                                  record_id=identifier, offset=offset, library=self.library)
         repairs = repairs_for(record) if sanitised else []
+        part = library_part(record, self.library)  # a union catalogue's record: this library's
+        if part is not None:
+            record, local_id = part
+            return SourceRecord(self.library, self.source, local_id, record, offset=offset,
+                                repairs=repairs, source_id=identifier)
         return SourceRecord(self.library, self.source, control_number(record) or identifier,
                             record, offset=offset, repairs=repairs, source_id=identifier)

@@ -256,7 +256,7 @@ class Store:
     # Indices -------------------------------------------------------------------------------
 
     async def ensure_indices(self) -> dict[Kind, str]:
-        """Both aliases exist and point at an index; returns kind → concrete index."""
+        """Every kind's alias exists and points at an index; returns kind → concrete index."""
         return await indices.ensure_indices(self.client, self.prefix)
 
     async def create_versioned(self, kind: Kind) -> str:

@@ -11,11 +11,13 @@ from typing import Any
 
 from opensearchpy import AsyncOpenSearch
 
-from indexer.schema import records_body, union_body
+from indexer.schema import records_body, tombstones_body, union_body
 from indexer.store.errors import translated
 from indexer.store.names import KINDS, Kind, alias, every_index, versioned_name
 
-BODIES: dict[Kind, Callable[[], dict[str, Any]]] = {"union": union_body, "records": records_body}
+BODIES: dict[Kind, Callable[[], dict[str, Any]]] = {
+    "union": union_body, "records": records_body, "tombstones": tombstones_body,
+}
 ADMIN_TIMEOUT = 60.0
 
 
@@ -38,7 +40,7 @@ async def current_index(client: AsyncOpenSearch, prefix: str, kind: Kind) -> str
 
 
 async def ensure_indices(client: AsyncOpenSearch, prefix: str) -> dict[Kind, str]:
-    """Both aliases exist and point at an index; returns kind → concrete index."""
+    """Every kind's alias exists and points at an index; returns kind → concrete index."""
     result: dict[Kind, str] = {}
     for kind in KINDS:
         existing = await current_index(client, prefix, kind)

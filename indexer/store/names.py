@@ -1,6 +1,7 @@
 """Index and alias names of one catalogue.
 
-Readers and writers only ever name the aliases ``<prefix>-union`` and ``<prefix>-records``. The
+Readers and writers only ever name the aliases ``<prefix>-union``, ``<prefix>-records`` and
+``<prefix>-tombstones`` (the union records that disappeared, served by OAI-PMH as deleted). The
 concrete indices carry a version stamp (``<prefix>-union-20261126t012345678``) so a rebuild can
 fill a new index and swap the alias atomically while searches keep answering.
 """
@@ -10,8 +11,8 @@ from __future__ import annotations
 import time
 from typing import Literal
 
-Kind = Literal["union", "records"]
-KINDS: tuple[Kind, ...] = ("union", "records")
+Kind = Literal["union", "records", "tombstones"]
+KINDS: tuple[Kind, ...] = ("union", "records", "tombstones")
 
 
 def alias(prefix: str, kind: Kind) -> str:

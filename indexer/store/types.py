@@ -73,6 +73,8 @@ class Holding(TypedDict):
 class UnionDocument(TypedDict):
     """One book (cluster): search fields merged over every member, display from one of them."""
 
+    id: str  # the union id (= the document's _id), sortable: OAI-PMH lists by (updated_at, id)
+
     title: list[str]
     subtitle: list[str]
     authors: list[str]
@@ -97,3 +99,14 @@ class UnionDocument(TypedDict):
     updated_at: str
     display: dict[str, Any]
     holdings: list[Holding]
+
+
+class Tombstone(TypedDict):
+    """A union record that disappeared; its id is the old union id (see ``indexer.tombstones``)."""
+
+    id: str
+    deleted_at: str
+    updated_at: str  # the OAI datestamp: equal to deleted_at
+    merged_into: str  # the surviving union id when its members moved to another cluster, or ""
+    libraries: list[str]
+    library_kinds: list[str]

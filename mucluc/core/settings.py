@@ -100,6 +100,19 @@ def as_rate_and_burst(name: str, raw: str) -> tuple[float, float]:
     return rate, burst
 
 
+_REPOSITORY_ID = re.compile(r"^[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+$")
+
+
+def as_repository_id(name: str, raw: str) -> str:
+    """An OAI repository identifier: a domain-like name (``oai:<it>:<id>`` identifiers)."""
+    if not _REPOSITORY_ID.match(raw):
+        raise ConfigError(
+            f"{name}={raw!r} is not a repository identifier",
+            hint="a domain-like name such as thuvien.dienbien.gov.vn (letters, digits, '-', dots)",
+        )
+    return raw
+
+
 def as_workers(name: str, raw: str) -> int | None:
     """A number of API processes, 1 to 64; empty: one per CPU (decided by the server)."""
     if not raw:
@@ -195,6 +208,23 @@ SETTINGS: tuple[Setting, ...] = (
         as_workers,
     ),
     Setting(
+        "MUCLUC_OAI_REPOSITORY_ID",
+        "mucluc.local",
+        "OAI-PMH repository identifier: records are `oai:<it>:<union id>`; keep it stable.",
+        as_repository_id,
+    ),
+    Setting(
+        "MUCLUC_OAI_SECRET",
+        "",
+        "Secret mixed with the index prefix to sign OAI-PMH resumption tokens (same on every "
+        "worker; changing it expires the tokens in flight).",
+    ),
+    Setting(
+        "MUCLUC_OAI_ADMIN_EMAIL",
+        "admin@mucluc.local",
+        "The OAI-PMH repository's administrator address, shown by `Identify`.",
+    ),
+    Setting(
         "MUCLUC_JAVA_HOME",
         "",
         "JDK for the managed node; by default the newest JDK 21+ under /usr/lib/jvm.",
@@ -277,3 +307,15 @@ def workers() -> int | None:
 
 def java_home() -> Path | None:
     return value("MUCLUC_JAVA_HOME")
+
+
+def oai_repository_id() -> str:
+    return value("MUCLUC_OAI_REPOSITORY_ID")
+
+
+def oai_secret() -> str:
+    return get("MUCLUC_OAI_SECRET")
+
+
+def oai_admin_email() -> str:
+    return get("MUCLUC_OAI_ADMIN_EMAIL")
