@@ -55,6 +55,8 @@ def _hit(hit: dict[str, Any]) -> str:
     title = escape(hit.get("title") or "")
     if hit.get("subtitle"):
         title += " : " + escape(hit["subtitle"])
+    if hit.get("part"):  # volumes of one title (T. 1, T. 2) are told apart
+        title += ". " + escape(hit["part"])
     meta = " · ".join(
         escape(str(x))
         for x in ("; ".join(hit.get("authors", [])), hit.get("publisher"), hit.get("year"))

@@ -622,7 +622,7 @@ ${link ? "" : `<div class="m" id="m" hidden><details class="f" id="fd"><summary>
       return h("li", { class: "h" },
         h("h3", { class: "ht" },
           h("button", { type: "button", class: "t", id: "b-" + x.id, "aria-expanded": "false", "aria-controls": id, "data-id": x.id },
-            title, x.subtitle ? " : " + x.subtitle : "")),
+            title, x.subtitle ? " : " + x.subtitle : "", x.part ? ". " + x.part : "")),
         meta && h("p", { class: "mt", text: meta }),
         hold && h("p", { class: "ho" }, h("strong", { text: t.at }), " " + hold),
         h("a", { class: "pg", href: `${this.api}/records/${encodeURIComponent(x.id)}`, "aria-describedby": "b-" + x.id, text: t.open }),

@@ -89,3 +89,19 @@ def test_not_found_page_escapes_the_id(doc_id: str, lang: str) -> None:
 def test_citations(fields: dict[str, Any], vn: str, apa: str) -> None:
     assert citation_vn(fields) == vn
     assert citation_apa(fields) == apa
+
+
+@pytest.mark.parametrize(
+    ("hit", "shown"),
+    [
+        ({"id": "a1", "title": "Toán 6", "part": "T. 1"}, "Toán 6. T. 1"),
+        ({"id": "a2", "title": "Toán 6", "subtitle": "sách giáo khoa", "part": "T. 2"},
+         "Toán 6 : sách giáo khoa. T. 2"),
+        ({"id": "a3", "title": "Số đỏ"}, "Số đỏ"),
+    ],
+    ids=["volume", "subtitle-and-volume", "no-volume"],
+)
+def test_server_rendered_hits_tell_volumes_apart(hit: dict[str, Any], shown: str) -> None:
+    from searchapi.results_page import _hit
+
+    assert f">{shown}</a>" in _hit(hit)
