@@ -92,9 +92,8 @@ class _Search:
     def hot(self) -> set[str]:
         return hot_keys(self.counts)
 
-    def joins(self, record: str, among: set[str]) -> bool:
+    def joins(self, record: str, among: set[str], hot: set[str]) -> bool:
         """Does `verify` match this record with one of `among` through a non-hot key?"""
-        hot = self.hot()
         mine = self.profiles[record]
         return any(
             verify(mine, self.profiles[other]).same
@@ -139,10 +138,11 @@ async def recluster_batch(
         fresh = {r: m for r, m in found.items() if r not in outside}
         outside.update(fresh)
         everyone = set(search.pool) | set(search.gone)
+        hot = search.hot()
         joined = {
             record: outside[record]
             for record in outside
-            if search.joins(record, everyone if record in fresh else frontier)
+            if search.joins(record, everyone if record in fresh else frontier, hot)
         }
         for record in joined:
             del outside[record]
