@@ -154,3 +154,21 @@ def test_a_batch_reaches_records_two_verified_steps_away() -> None:
     asyncio.run(store.load({"A:0": c}))
     assert store.clusters() == cluster_records({"A:0": c, "A:1": x, "A:2": w, "A:3": y})
     assert store.clusters()["A:2"] == store.clusters()["A:3"] != store.clusters()["A:1"]
+
+
+def test_a_record_seen_early_is_matched_with_records_that_join_later() -> None:
+    # Stored: {X, Z} (shared ISBN) and C (matches X, but its year conflicts with Z). D then
+    # takes Z (same ISBN, listed first) and conflicts with X, so X is free to join C. C was
+    # fetched in the first round (it shares D's title key) when it matched nobody yet; X joins
+    # later, through Z's cluster, and C must then be matched with it.
+    kieu = {"title": "Truyện Kiều", "authors": ["Nguyễn Du"], "pages": 300}
+    x = RecordFields(**kieu, isbns=["9786041234567"])
+    z = RecordFields(**kieu, year=2015, isbns=["9786041234567"])
+    c = RecordFields(**kieu, year=2016)
+    d = RecordFields(**kieu, year=2015, isbns=["9786041234567"], edition="Tái bản lần thứ 2")
+    store = MemoryStore()
+    asyncio.run(store.load({"A:1": z, "A:2": x, "A:3": c}))
+    assert store.clusters()["A:1"] == store.clusters()["A:2"] != store.clusters()["A:3"]
+    asyncio.run(store.load({"A:0": d}))
+    assert store.clusters() == cluster_records({"A:0": d, "A:1": z, "A:2": x, "A:3": c})
+    assert store.clusters()["A:2"] == store.clusters()["A:3"] != store.clusters()["A:1"]
