@@ -115,8 +115,7 @@ async def recluster_batch(
     old = await stored.in_clusters(sorted(search.clusters))
     for record, member in old.items():
         search.add(record, member, gone=record in removed)
-    for record, member in documents.items():
-        search.pool.pop(record, None)
+    for record, member in documents.items():  # a changed record's old version is in `gone`
         search.add(record, member)
     # Key counts after the batch: stored, less the old versions, plus the new documents.
     touched = sorted({key for record in [*documents, *search.gone] for key in search.keys[record]})
