@@ -18,13 +18,23 @@ _LEADING_NUMBER = re.compile(r"\s*(\d+)(?:[.,]0+)?(?!\d)")
 _EXCEL_SERIALS = (10_000, 73_050)  # 1927-05-18 … 2099-12-31 as Excel day numbers
 
 
+# More copies of one title than any library holds: a sales or stock column read as copies.
+# Each copy becomes an item field (852), so the count is also what bounds a record's size.
+MAX_COPIES = 999
+
+
 def copies(text: str, notes: list[tuple[str, str]]) -> int:
-    """``3``, ``3.0``, ``02``, ``2 cuốn``, ``2 bản`` → the number; empty → 1 (one book in hand)."""
+    """``3``, ``3.0``, ``02``, ``2 cuốn``, ``2 bản`` → the number; empty → 1 (one book in hand);
+    more than ``MAX_COPIES`` is recorded as ``MAX_COPIES`` with a warning."""
     if not text:
         return 1
     match = _LEADING_NUMBER.match(text)
     if match and int(match.group(1)) > 0:
         number = int(match.group(1))
+        if number > MAX_COPIES:
+            notes.append(("copies", f"copies {text!r} is more than a library holds; recorded as "
+                                    f"{MAX_COPIES}, check that the column counts copies"))
+            return MAX_COPIES
         if text.strip() != str(number):
             notes.append(("copies", f"copies {text!r} read as {number}"))
         return number

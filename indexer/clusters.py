@@ -7,6 +7,10 @@ A union catalogue shows each book once. Clustering runs in three steps:
    convert, so they cross-match), ISSNs, agency identifiers (010, 024, 035 "(OCoLC)…"), and three
    folded title keys: title + author, title + year, author + year. Folding removes tones and maps
    đ → d, so NFC/NFD text, both tone styles (hòa/hoà) and inverted names give the same keys.
+   Every key also carries what no match can differ in (`conflict` rules 1 and 2: material type,
+   volume numbers, named part; plain books without volumes carry nothing more), so "Tập 1" and
+   "Tập 2" of a set, or 150 numbered commune histories by one author in one year, never share a
+   key and never make one another's keys hot. This loses no match: such records never join.
 2. **Verification** of every candidate pair by `indexer.matching.verify` (material type, volumes,
    editions, identifiers, years, pages, title distance, authors).
 3. **Clusters**: verified pairs are joined strongest first (shared identifier, then rules), and two
@@ -18,6 +22,23 @@ One library may hold several records of one book (copies catalogued twice, a rec
 a migration): they join one cluster like any other duplicates, and the union document lists
 each as a holding. We do not enforce RecordManager's "one record per library per group".
 
+**Hot keys.** A key carried by more than `MAX_KEY_GROUP` records of the *whole catalogue*
+proposes no pairs (its pairs are found through the other keys, or not at all): verifying all of
+a generic key's pairs, and fetching its thousands of records for every batch, would make ingest
+quadratic. Hotness is a property of the set of records, never of how many were stored when a
+batch ran: `cluster_records` counts the keys over the records it is given (a rebuild gives it
+the whole catalogue), and the Loader passes the catalogue-wide counts after the batch
+(`indexer.cluster_update`). A key that becomes hot (or stops being hot) in a batch has its
+records decided again then, once; so loading in any order or batch size and a rebuild give the
+same clusters. The price is that clusters are not quite local: the record that makes a key hot
+can split records that only that key had joined.
+
+**Neighbourhoods.** Verified pairs form a graph; joining processes its edges in one global order
+(strength, then record ids), so the clusters of one connected part of the graph depend only on
+that part. The Loader therefore re-decides the whole connected part around a batch (its new,
+changed and deleted records, followed through verified pairs under non-hot keys, and whole
+clusters), never a fixed radius: what it decides is then exactly what a rebuild decides.
+
 The cluster id is derived from the cluster's *anchor*, its smallest member record id
 (``library:local_id``), so it is deterministic (a rebuild from scratch gives the same ids) and
 stable while the anchor stays. The result of `cluster_records` depends only on the set of
@@ -28,7 +49,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from indexer.marc_document import RecordFields
@@ -36,8 +57,7 @@ from indexer.matching import conflict, verify
 from indexer.profiles import Profile, as_fields, profile
 
 TITLE_KEY_LETTERS = 30
-# A key shared by more records than this (a generic title in one year) proposes no pairs:
-# verifying them all would be slow and their matches are found through the other keys.
+# A key shared by more records of the catalogue than this proposes no pairs (see "Hot keys").
 MAX_KEY_GROUP = 50
 
 
@@ -62,7 +82,21 @@ def candidate_keys(fields: RecordFields | Mapping[str, Any]) -> list[str]:
     return profile_keys(profile(fields))
 
 
+def _kind_key(p: Profile) -> str:
+    """What two records of one cluster always share (`conflict` rules 1 and 2), as a key suffix;
+    '' for a book without volume or part, so most records' keys are just the readable ones."""
+    parts = []
+    if p.type != "book":
+        parts.append(f"t={p.type}")
+    if p.volumes:
+        parts.append("v=" + ",".join(str(v) for v in sorted(p.volumes)))
+    if p.named_part:
+        parts.append(f"p={p.named_part}")
+    return "".join(f"|{part}" for part in parts)
+
+
 def profile_keys(p: Profile) -> list[str]:
+    """The candidate keys of a profile (see the module docstring), sorted."""
     keys = {f"isbn:{i}" for i in p.isbns}
     keys |= {f"issn:{i}" for i in p.issns}
     keys |= {f"id:{i}" for i in p.ids}
@@ -74,7 +108,8 @@ def profile_keys(p: Profile) -> list[str]:
             keys.add(f"ty:{title}|{p.year}")
     if author and p.year:
         keys.add(f"ay:{author}|{p.year}")
-    return sorted(keys)
+    kind = _kind_key(p)
+    return sorted(key + kind for key in keys)
 
 
 def cluster_key(fields: RecordFields | Mapping[str, Any]) -> str:
@@ -83,22 +118,36 @@ def cluster_key(fields: RecordFields | Mapping[str, Any]) -> str:
     return f"{_title_key(p)}|{_author_key(p)}|{p.year or ''}"
 
 
+def hot_keys(counts: Mapping[str, int]) -> set[str]:
+    """The keys that propose no pairs, given how many records of the catalogue carry each."""
+    return {key for key, count in counts.items() if count > MAX_KEY_GROUP}
+
+
 def cluster_id(anchor: str) -> str:
     """The id of the cluster whose smallest member record id is `anchor`."""
     return hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:20]
 
 
-def cluster_records(records: Mapping[str, RecordFields | Mapping[str, Any]]) -> dict[str, str]:
-    """record id → cluster id for every record given (see the module docstring)."""
+def cluster_records(
+    records: Mapping[str, RecordFields | Mapping[str, Any]], hot: Collection[str] | None = None
+) -> dict[str, str]:
+    """record id → cluster id for every record given (see the module docstring).
+
+    `hot` are the keys that propose no pairs; by default those carried by more than
+    `MAX_KEY_GROUP` of the records given, which is right when they are the whole catalogue. A
+    caller deciding part of the catalogue passes the catalogue's hot keys instead.
+    """
     ids = sorted(records)
     profiles = [profile(as_fields(records[i])) for i in ids]
     by_key: dict[str, list[int]] = defaultdict(list)
     for index, record_profile in enumerate(profiles):
         for key in profile_keys(record_profile):
             by_key[key].append(index)
+    if hot is None:
+        hot = hot_keys({key: len(members) for key, members in by_key.items()})
     pairs: set[tuple[int, int]] = set()
-    for members in by_key.values():
-        if 1 < len(members) <= MAX_KEY_GROUP:
+    for key, members in by_key.items():
+        if len(members) > 1 and key not in hot:
             for x, first in enumerate(members):
                 for second in members[x + 1 :]:
                     pairs.add((first, second) if first < second else (second, first))

@@ -17,7 +17,8 @@ from typing import Any
 
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport
-from indexer.clusters import MAX_KEY_GROUP, cluster_id, cluster_records
+from indexer.cluster_update import recluster_batch
+from indexer.clusters import cluster_id
 from indexer.schema import KEYWORD
 from indexer.store import Store
 from indexer.store.catalogue import TERMS_PER_QUERY
@@ -179,11 +180,10 @@ class Loader:
     ) -> None:
         """Store a batch, re-cluster what it touches, and rebuild the affected union documents.
 
-        Clusters are maintained incrementally: the new and changed records' candidates are found
-        with one terms query on `keys` for the whole batch, then the candidates' clusters and the
-        changed records' old clusters are read whole, and `cluster_records` decides that pool
-        again. A record that moves gets its `cluster` updated; a cluster that loses its last
-        member loses its union document.
+        Clusters are maintained incrementally: `recluster_batch` finds the batch's neighbourhood
+        (terms queries on `keys` and `cluster`) and decides it as a rebuild would. A record that
+        moves gets its `cluster` updated; a cluster that loses its last member loses its union
+        document.
         """
         await self._ensure_mapping()
         harvested_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -298,21 +298,11 @@ class Loader:
         The pool holds whole clusters (every current cluster of every record in it is read
         whole), so the members of each affected cluster are known without asking again.
         """
-        before = {existing[i]["cluster"] for i in documents if i in existing}
-        before |= set(deleted.values())
-        keys = sorted({key for document in documents.values() for key in document["keys"]})
-        candidates = await self._records_where("keys", await self._usable_keys(keys))
-        pool = dict(candidates)
-        pool.update(
-            await self._records_where(
-                "cluster", sorted(before | {c["cluster"] for c in candidates.values()})
-            )
-        )
-        for doc_id in deleted:
-            pool.pop(doc_id, None)
-        pool.update(documents)
-        assignment = cluster_records({doc_id: doc["fields"] for doc_id, doc in pool.items()})
-        affected = set(before)
+        removed = dict(deleted)
+        removed.update({i: existing[i]["cluster"] for i in documents if i in existing})
+        reclustered = await recluster_batch(self, documents, removed)
+        pool, assignment = reclustered.pool, reclustered.assignment
+        affected = set(removed.values())
         actions: list[dict[str, Any]] = []
         for doc_id in deleted:
             actions.append({"delete": {"_index": self.records_alias, "_id": doc_id}})
@@ -370,13 +360,9 @@ class Loader:
             grouped.setdefault(source["cluster"], []).append(source)
         return grouped
 
-    async def _usable_keys(self, keys: list[str]) -> list[str]:
-        """The keys shared by fewer than MAX_KEY_GROUP stored records.
-
-        A hot key (a common author in a common year) proposes no pairs in `cluster_records`;
-        fetching its thousands of records for every batch would make loading quadratic.
-        """
-        usable: list[str] = []
+    async def key_counts(self, keys: list[str]) -> dict[str, int]:
+        """How many stored records carry each of these keys (for `recluster_batch`)."""
+        counts: dict[str, int] = {}
         for start in range(0, len(keys), TERMS_PER_QUERY):
             chunk = keys[start : start + TERMS_PER_QUERY]
             body = {
@@ -396,9 +382,15 @@ class Loader:
                 },
             }
             response = await self.store.search("records", body, doing="counting candidate keys")
-            counts = {b["key"]: b["doc_count"] for b in response["aggregations"]["keys"]["buckets"]}
-            usable += [key for key in chunk if counts.get(key, 0) < MAX_KEY_GROUP]
-        return usable
+            for bucket in response["aggregations"]["keys"]["buckets"]:
+                counts[bucket["key"]] = bucket["doc_count"]
+        return counts
+
+    async def with_keys(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        return await self._records_where("keys", keys)
+
+    async def in_clusters(self, clusters: list[str]) -> dict[str, dict[str, Any]]:
+        return await self._records_where("cluster", clusters)
 
     async def _records_where(self, name: str, values: list[str]) -> dict[str, dict[str, Any]]:
         """Stored records (id → member fields) whose `name` is one of `values`: every one."""

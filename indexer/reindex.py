@@ -69,7 +69,8 @@ async def recluster(store: Store) -> int:
     """Decide every cluster again from all stored records; returns how many records moved.
 
     The same `cluster_records` the Loader runs on each batch's neighbourhood runs here on the
-    whole store, so a rebuild gives the clusters incremental loading maintains. Only the fields
+    whole store (hot keys counted over all of it, as the Loader counts them), so a rebuild gives
+    the clusters incremental loading maintains (`indexer.cluster_update`). Only the fields
     matching reads are held in memory (no MARC, subjects or summaries).
     """
     records_alias = store.alias("records")
