@@ -35,6 +35,7 @@ from searchapi.observe import (
 from searchapi.openapi import document
 from searchapi.records import get_record
 from searchapi.search import search
+from searchapi.sru import sru
 from searchapi.state import LIBRARIES, STORE
 from searchapi.suggest import suggest
 from searchapi.widget import add_routes
@@ -120,6 +121,7 @@ def create_app(
     app.router.add_get("/api/v1/suggest", suggest)
     app.router.add_get("/api/v1/libraries", list_libraries)
     app.router.add_get("/api/v1/openapi.json", openapi)
+    app.router.add_get("/sru", sru)
     # Widget assets (issue: widget) — the one call site: searchapi.widget.add_routes(app)
     add_routes(app)
     return app
