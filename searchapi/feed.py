@@ -16,9 +16,11 @@ from typing import Any
 from aiohttp import web
 from lxml import etree
 
+from indexer.store import QueryTooComplex
 from mucluc.core.errors import ApiError
 from searchapi.query_parser import MAX_QUERY_LENGTH, parse, to_dsl
 from searchapi.search import FILTERS, MAX_FILTER_VALUES, SORTS, TIEBREAK
+from searchapi.sru_response import xml_text
 from searchapi.state import LIBRARIES, STORE
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -57,9 +59,10 @@ def _size(request: web.Request) -> int:
 
 def _sub(parent: etree._Element, name: str, text: str | None = None, **attrs: str
          ) -> etree._Element:
-    node = etree.SubElement(parent, f"{{{ATOM}}}{name}", attrs)
+    node = etree.SubElement(parent, f"{{{ATOM}}}{name}",
+                            {key: xml_text(value) for key, value in attrs.items()})
     if text is not None:
-        node.text = text
+        node.text = xml_text(text)
     return node
 
 
@@ -124,7 +127,11 @@ async def feed(request: web.Request) -> web.Response:
         "track_total_hits": True,
         "_source": ["display", "holdings", "updated_at"],
     }
-    response = await request.app[STORE].search("union", body, doing="making a feed")
+    try:
+        response = await request.app[STORE].search("union", body, doing="making a feed")
+    except QueryTooComplex as exc:
+        raise ApiError(400, "query_too_complex",
+                       "The query has too many words or parts for one search; shorten it.") from exc
     total = response["hits"]["total"]["value"]
     return web.Response(body=atom(request, q, total, response["hits"]["hits"]),
                         content_type=CONTENT_TYPE, charset="utf-8")

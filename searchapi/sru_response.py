@@ -65,7 +65,7 @@ def _diagnostics(parent: etree._Element, version: str, number: int, message: str
     diagnostic = etree.SubElement(container, f"{{{diag_ns}}}diagnostic", nsmap={"diag": diag_ns})
     etree.SubElement(diagnostic, f"{{{diag_ns}}}uri").text = DIAGNOSTIC_URI.format(number)
     if details:
-        etree.SubElement(diagnostic, f"{{{diag_ns}}}details").text = details
+        etree.SubElement(diagnostic, f"{{{diag_ns}}}details").text = xml_text(details)
     etree.SubElement(diagnostic, f"{{{diag_ns}}}message").text = message
 
 
@@ -120,7 +120,7 @@ def search_retrieve(
         etree.SubElement(root, f"{{{ns}}}nextRecordPosition").text = str(following)
     echoed = etree.SubElement(root, f"{{{ns}}}echoedSearchRetrieveRequest")
     for name, value in echo.items():
-        etree.SubElement(echoed, f"{{{ns}}}{name}").text = value
+        etree.SubElement(echoed, f"{{{ns}}}{name}").text = xml_text(value)
     return serialise(root)
 
 
@@ -139,7 +139,7 @@ def dc_record(display: Mapping[str, Any], doc_id: str) -> etree._Element:
 
     def add(name: str, value: Any) -> None:
         if value not in (None, "", []):
-            etree.SubElement(root, f"{{{DC_NS}}}{name}").text = _xml_text(str(value))
+            etree.SubElement(root, f"{{{DC_NS}}}{name}").text = xml_text(str(value))
 
     title = display.get("title", "")
     if display.get("subtitle"):
@@ -161,8 +161,9 @@ def dc_record(display: Mapping[str, Any], doc_id: str) -> etree._Element:
     return root
 
 
-def _xml_text(text: str) -> str:
-    """``text`` without characters XML 1.0 cannot carry (control characters, lone surrogates)."""
+def xml_text(text: str) -> str:
+    """``text`` with characters XML 1.0 cannot carry (control characters, lone surrogates)
+    replaced by U+FFFD, so any query or record can be echoed without failing the response."""
     return "".join(
         c if c in "\t\n\r" or ("\x20" <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd")
         or c >= "\U00010000" else "\ufffd"
