@@ -10,7 +10,8 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "soak")
+BENCHMARKS = ("ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "soak",
+              "sru")
 
 
 def main(argv: list[str]) -> int:

@@ -1,5 +1,6 @@
-"""Z39.50 through `mucluc z3950 start`: Debian's yaz-client searches the gateway (simple2zoom)
-in front of the real API's /sru with Bib-1 attributes and reads MARC21 records."""
+"""Debian's yaz-client against the real API: over SRU directly (CQL), and over Z39.50 through
+`mucluc z3950 start` (the simple2zoom gateway in front of /sru) with Bib-1 attributes, reading
+MARC21 records."""
 
 from __future__ import annotations
 
@@ -30,10 +31,17 @@ async def mucluc(env: dict[str, str], *args: str) -> tuple[int, str]:
 
 
 @pytest.fixture
-async def z3950(api: TestClient, tmp_path: Path) -> AsyncIterator[int]:
+def yaz_client() -> str:
+    if YAZ_CLIENT is None:
+        pytest.fail("install yaz (scripts/system-packages.sh test)")
+    return YAZ_CLIENT
+
+
+@pytest.fixture
+async def z3950(api: TestClient, tmp_path: Path, yaz_client: str) -> AsyncIterator[int]:
     """The gateway started by the command line in front of `api`'s /sru; its port."""
-    if shutil.which("simple2zoom") is None or YAZ_CLIENT is None:
-        pytest.fail("install libnet-z3950-simple2zoom-perl and yaz (scripts/system-packages.sh)")
+    if shutil.which("simple2zoom") is None:
+        pytest.fail("install libnet-z3950-simple2zoom-perl (scripts/system-packages.sh)")
     port = free_port()
     env = {**os.environ, "MUCLUC_HOME": str(tmp_path), "MUCLUC_Z3950_PORT": str(port),
            "MUCLUC_Z3950_SRU_URL": f"http://127.0.0.1:{api.port}/sru"}
@@ -51,8 +59,12 @@ async def z3950(api: TestClient, tmp_path: Path) -> AsyncIterator[int]:
 
 
 async def yaz(port: int, *commands: str) -> str:
-    script = "\n".join([f"open tcp:127.0.0.1:{port}/mucluc", "format usmarc", *commands,
-                        "quit"]) + "\n"
+    return await yaz_script([f"open tcp:127.0.0.1:{port}/mucluc", "format usmarc", *commands])
+
+
+async def yaz_script(commands: list[str]) -> str:
+    script = "\n".join([*commands, "quit"]) + "\n"
+    assert YAZ_CLIENT is not None
     process = await asyncio.create_subprocess_exec(
         YAZ_CLIENT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
@@ -81,3 +93,21 @@ async def test_yaz_client_searches_with_bib1_and_reads_marc21(
     if call_number:
         holdings = [line for line in out.splitlines() if line.startswith("852 ")]
         assert holdings and call_number in holdings[0], out
+
+
+@pytest.mark.parametrize(
+    ("cql", "title"),
+    [
+        ('dc.title = "truyện kiều"', "Truyện Kiều"),
+        ('dc.title = "truyen kieu"', "Truyện Kiều"),
+        ("dc.creator = giáp", "Điện Biên Phủ"),
+        ("bath.isbn = 978-604-69-1234-7", "Truyện Kiều"),
+    ],
+)
+async def test_yaz_client_in_sru_mode(
+    api: TestClient, yaz_client: str, cql: str, title: str
+) -> None:
+    out = await yaz_script([f"open http://127.0.0.1:{api.port}/sru", "sru get 1.2",
+                            "querytype cql", "schema marcxml", f"find {cql}", "show 1"])
+    assert "Number of hits: 0" not in out and "Number of hits:" in out, out
+    assert title in out, out
