@@ -26,8 +26,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from cql.lexer import CQLLexer
-from cql.parser import CQLParser12, CQLSearchClause, CQLTriple
+from cql.lexer import CQLLexer, CQLLexerError
+from cql.parser import CQLParser12, CQLParserError, CQLSearchClause, CQLTriple
 
 from analyzers.normalise import normalise
 from indexer.isbn import query_isbn, to_isbn13
@@ -111,8 +111,11 @@ def parse_cql(text: str) -> Any:
         _PARSER = _parser()
     try:
         parsed = _PARSER.parse(text)
-    except Exception as exc:  # the package raises its own errors and ply's; all are bad syntax
-        raise CQLDiagnostic(10, "Query syntax error", _plain(str(exc))) from exc
+    except (CQLParserError, CQLLexerError) as exc:  # their messages are about the query
+        first = exc.args[0] if exc.args and isinstance(exc.args[0], str) else ""
+        raise CQLDiagnostic(10, "Query syntax error", _plain(first)) from exc
+    except Exception as exc:  # anything else from the parser is bad syntax too, told plainly
+        raise CQLDiagnostic(10, "Query syntax error", "the query could not be parsed") from exc
     if parsed is None:
         raise CQLDiagnostic(10, "Query syntax error", "nothing to search for")
     return parsed
