@@ -266,7 +266,7 @@ INTERCONNECTION_PATHS: dict[str, Any] = {
                 "200": {"description": "OpenSearch suggestions.",
                         "content": {"application/x-suggestions+json": {"schema": {
                             "type": "array", "minItems": 2, "maxItems": 2,
-                            "prefixItems": [STRING, STRINGS]}}}},
+                            "items": {"anyOf": [STRING, STRINGS]}}}}},
                 "400": _error("Overlong text."),
                 **COMMON_ERRORS,
             },
