@@ -10,6 +10,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 from lxml import etree
 
+from tests.catalogue import ApiClient, Catalogue
+
 pytestmark = pytest.mark.engine
 
 SRU = "http://www.loc.gov/zing/srw/"
@@ -166,3 +168,16 @@ async def test_explain_lists_indexes_schemas_and_defaults(api: TestClient) -> No
     assert schemas == {"marcxml", "dc"}
     defaults = {n.get("type"): n.text for n in root.iter(f"{{{z}}}default")}
     assert defaults["retrieveSchema"] == "marcxml"
+
+
+async def test_engine_down_is_diagnostic_1_with_503(
+    catalogue: Catalogue, api_client: ApiClient
+) -> None:
+    async with api_client(catalogue.prefix, catalogue.libraries,
+                          engine_url="http://127.0.0.1:1") as down:
+        response = await down.get("/sru", params={"query": "kieu", "version": "1.2"})
+        assert response.status == 503
+        assert response.headers["Retry-After"] == "5"
+        root = etree.fromstring(await response.read())
+        assert diagnostic_uri(root) == "info:srw/diagnostic/1/1"
+        assert "127.0.0.1" not in (await response.text())
