@@ -81,6 +81,8 @@ async def yaz_script(commands: list[str]) -> str:
         ("find @attr 1=7 9786046912347", "Truyện Kiều", "895.9221 NG-D"),
         ('find @attr 1=21 "nong nghiep"', "Kỹ thuật trồng lúa nương", None),
         ('find @attr 1=1016 "dien bien phu"', "Điện Biên Phủ", None),
+        ('find @attr 1=4 @attr 5=1 "truyen ki"', "Truyện Kiều", None),  # right truncation
+        ('find @attr 1=4 @attr 4=1 "truyen kieu"', "Truyện Kiều", None),  # phrase structure
     ],
 )
 async def test_yaz_client_searches_with_bib1_and_reads_marc21(
