@@ -6,6 +6,8 @@ set -euo pipefail
 
 DEMO_PACKAGES=(maven unzip libicu-dev pkg-config python3-venv)
 TEST_PACKAGES=(yaz idzebra-2.0 chromium wrk)
+# The Z39.50 gateway (`mucluc z3950 start`) for libraries whose systems speak only Z39.50.
+DEMO_PACKAGES+=(libnet-z3950-simple2zoom-perl)
 
 wanted=("${DEMO_PACKAGES[@]}")
 if [[ "${1:-demo}" == "test" ]]; then

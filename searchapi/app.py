@@ -17,6 +17,7 @@ from mucluc.core.errors import EngineError
 from mucluc.core.library import Library
 from searchapi.clients import TRUSTED_PROXIES, Network
 from searchapi.errors import error_middleware, error_response
+from searchapi.feed import feed
 from searchapi.httpcache import cache_middleware, cors_middleware
 from searchapi.libraries import libraries as list_libraries
 from searchapi.limits import (
@@ -35,8 +36,10 @@ from searchapi.observe import (
 )
 from searchapi.openapi import document
 from searchapi.pages import record as record_page
+from searchapi.opensearch_description import add_routes as add_opensearch_routes
 from searchapi.records import get_record
 from searchapi.search import search
+from searchapi.sru import sru
 from searchapi.state import LIBRARIES, STORE
 from searchapi.suggest import suggest
 from searchapi.widget import add_routes
@@ -126,6 +129,9 @@ def create_app(
     app.router.add_get("/api/v1/openapi.json", openapi)
     app.router.add_get("/records/{id}", record_page)
     oai_provider.add_routes(app, page_size=oai_page_size)
+    app.router.add_get("/sru", sru)
+    app.router.add_get("/api/v1/feed", feed)
+    add_opensearch_routes(app)
     # Widget assets (issue: widget) — the one call site: searchapi.widget.add_routes(app)
     add_routes(app)
     return app

@@ -207,6 +207,8 @@ SEARCH_PARAMETERS = [
 
 def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of API v1."""
+    from searchapi.openapi_sru import PATHS as INTERCONNECTION_PATHS  # it uses this module's parts
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -378,5 +380,6 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            **INTERCONNECTION_PATHS,
         },
     }

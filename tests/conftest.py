@@ -44,7 +44,7 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 #: marker → the fixtures that make a test need it (declared in pyproject.toml's `markers`).
 MARKER_FIXTURES: dict[str, frozenset[str]] = {
     "engine": frozenset({"opensearch_url", "engine"}),
-    "peers": frozenset({"ztest", "zebra"}),
+    "peers": frozenset({"ztest", "zebra", "z3950", "yaz_client"}),
     "browser": frozenset({"browser"}),
 }
 

@@ -126,6 +126,17 @@ def as_workers(name: str, raw: str) -> int | None:
     return count
 
 
+def as_port(name: str, raw: str) -> int:
+    """A TCP port, 1 to 65535."""
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a port number", hint="for example 2100") from None
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"{name}={raw!r}: a port is between 1 and 65535")
+    return port
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -230,6 +241,17 @@ SETTINGS: tuple[Setting, ...] = (
         "JDK for the managed node; by default the newest JDK 21+ under /usr/lib/jvm.",
         as_optional_path,
     ),
+    Setting(
+        "MUCLUC_Z3950_PORT",
+        "2100",
+        "Port of the Z39.50 gateway started by `mucluc z3950 start` (`--port` overrides it).",
+        as_port,
+    ),
+    Setting(
+        "MUCLUC_Z3950_SRU_URL",
+        "http://127.0.0.1:8080/sru",
+        "The SRU server the Z39.50 gateway fronts (the API's `/sru`).",
+    ),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -319,3 +341,11 @@ def oai_secret() -> str:
 
 def oai_admin_email() -> str:
     return get("MUCLUC_OAI_ADMIN_EMAIL")
+
+
+def z3950_port() -> int:
+    return value("MUCLUC_Z3950_PORT")
+
+
+def z3950_sru_url() -> str:
+    return value("MUCLUC_Z3950_SRU_URL")

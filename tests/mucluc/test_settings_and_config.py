@@ -21,7 +21,7 @@ REPO_CONFIG = REPO / "mucluc.toml"
 
 
 def readme_settings() -> dict[str, tuple[str, str]]:
-    rows = re.findall(r"^\| `(MUCLUC_[A-Z_]+)` \| (.*?) \| (.*?) \|$", README.read_text(), re.M)
+    rows = re.findall(r"^\| `(MUCLUC_[A-Z0-9_]+)` \| (.*?) \| (.*?) \|$", README.read_text(), re.M)
     return {name: (default, meaning) for name, default, meaning in rows}
 
 
