@@ -1,14 +1,14 @@
 """Records harvested from another union catalogue (a Mục lục's ``/oai``): one library's part.
 
 A union catalogue's ``marc21`` record describes one book with one ``852`` per holding library
-(``$a`` library code, ``$b`` name, ``$c`` location, ``$h`` call number, ``$9`` copies, ``$7`` the
+(``$a`` library code, ``$b`` name, ``$c`` location, ``$h`` call number, ``$9`` copies, ``$x`` the
 library's own record number; see ``searchapi.oai.formats``). Harvested for library ``L`` (the set
-``library:L``), it becomes L's own record: its identity is L's record number (``$7``), and its
+``library:L``), it becomes L's own record: its identity is L's record number (``$x``), and its
 holdings are L's copies only, as Koha-style ``952`` item fields (one per copy, ``$o`` call number,
 ``$c`` location), which the mapping counts. So a second catalogue harvesting the first, library by
 library, stores the same member records and builds the same union records and holdings.
 
-A record without an ``852`` for ``L`` carrying ``$7`` is not a union record: it is left alone.
+A record without an ``852`` for ``L`` carrying ``$x`` is not a union record: it is left alone.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ def library_part(record: pymarc.Record, library: str) -> tuple[pymarc.Record, st
     a union catalogue's."""
     ours = [
         field for field in record.get_fields("852")
-        if library in field.get_subfields("a") and field.get_subfields("7")
+        if library in field.get_subfields("a") and field.get_subfields("x")
     ]
     if not ours:
         return None
     holding = ours[0]
-    local_id = holding.get_subfields("7")[0].strip()
+    local_id = holding.get_subfields("x")[0].strip()
     if not local_id:
         return None
     for field in record.get_fields("001", "003", "852", "952"):

@@ -35,8 +35,8 @@ from searchapi.observe import (
     observe_middleware,
 )
 from searchapi.openapi import document
-from searchapi.pages import record as record_page
 from searchapi.opensearch_description import add_routes as add_opensearch_routes
+from searchapi.pages import record as record_page
 from searchapi.records import get_record
 from searchapi.search import search
 from searchapi.sru import sru

@@ -62,11 +62,16 @@ def _valid_record(record: pymarc.Record) -> pymarc.Record:
 
 
 def holding_field(holding: Mapping[str, Any]) -> pymarc.Field:
-    """One library's holding as an 852: ``$a`` library code, ``$h`` call number, ``$x`` the
-    library's record number, ``$9`` copies (a local subfield: 852 has no count), ``$z`` the
-    copies for people, ``$u`` the record in the library's own catalogue when configured."""
+    """One library's holding as an 852: ``$a`` library code, ``$b`` its name, ``$c`` the shelving
+    location (when known), ``$h`` call number, ``$x`` the library's record number, ``$9`` copies
+    (a local subfield: 852 has no count, ``$t`` is a copy *number*), ``$z`` the copies for
+    people, ``$u`` the record in the library's own catalogue when configured. Every MARC the
+    catalogue gives out (exports, SRU, Z39.50, OAI-PMH ``marc21``) uses this one layout."""
     copies = int(holding.get("copies") or 1)
     subfields = [pymarc.Subfield("a", str(holding.get("library", "")))]
+    for code, key in (("b", "library_name"), ("c", "location")):
+        if holding.get(key):
+            subfields.append(pymarc.Subfield(code, str(holding[key])))
     if holding.get("call_number"):
         subfields.append(pymarc.Subfield("h", str(holding["call_number"])))
     if holding.get("record_id"):

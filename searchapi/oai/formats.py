@@ -1,13 +1,9 @@
 """The OAI-PMH metadata formats of a union record: ``marc21`` (MARCXML) and ``oai_dc``.
 
-``marc21`` is the preferred member's MARC record (see :func:`indexer.union.preferred`) made the
-union record's: ``001`` is the union id and ``003`` the repository identifier, the member's own
-holdings fields (``852``, Koha's ``952``) are dropped, and one ``852`` is added per holding, in
-the union document's order:
-
-- ``$a`` the library's code, ``$b`` its name, ``$c`` the shelving location (when known),
-- ``$h`` the call number, ``$9`` the number of copies (a local subfield: ``$t`` is a copy
-  *number*), ``$7`` the library's own record number (MARC 001 in its system).
+``marc21`` is the union record every MARC export gives (:func:`searchapi.exports.union_marc`:
+the preferred member's record, its own holdings fields replaced by one ``852`` per holding in the
+union document's order, laid out by :func:`searchapi.exports.holding_field`), with ``001`` the
+union id and ``003`` the repository identifier.
 
 ``oai_dc`` is made from the union document's display fields.
 """
@@ -19,7 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pymarc
 from lxml import etree
+
+from searchapi import exports
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
@@ -27,7 +26,6 @@ OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
-DROPPED_TAGS = {"001", "003", "852", "952"}
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -61,43 +59,14 @@ def _sub(
 def marc21(union_id: str, document: Mapping[str, Any], marc: Mapping[str, Any] | None,
            repository: str) -> etree._Element:
     """The ``<marc:record>`` of a union record from its preferred member's MARC-in-JSON."""
-    m = f"{{{MARC_NS}}}"
-    record = etree.Element(f"{m}record", nsmap={"marc": MARC_NS, "xsi": XSI_NS})
-    record.set(f"{{{XSI_NS}}}schemaLocation", f"{MARC_NS} {MARC_SCHEMA}")
-    marc = marc or {}
-    leader = text(marc.get("leader", "")).ljust(24)[:24] or " " * 24
-    _sub(record, f"{m}leader", leader)
-    _sub(record, f"{m}controlfield", union_id, tag="001")
-    _sub(record, f"{m}controlfield", repository, tag="003")
-    fields = [entry for entry in marc.get("fields", []) if next(iter(entry)) not in DROPPED_TAGS]
-    for entry in fields:
-        ((tag, value),) = entry.items()
-        if isinstance(value, str):
-            _sub(record, f"{m}controlfield", value, tag=tag)
-            continue
-        field = _sub(record, f"{m}datafield", tag=tag, ind1=_indicator(value.get("ind1")),
-                     ind2=_indicator(value.get("ind2")))
-        for subfield in value.get("subfields", []):
-            ((code, data),) = subfield.items()
-            _sub(field, f"{m}subfield", data, code=code)
-    for holding in document.get("holdings", []):
-        field = _sub(record, f"{m}datafield", tag="852", ind1=" ", ind2=" ")
-        for code, value in (
-            ("a", holding.get("library")),
-            ("b", holding.get("library_name")),
-            ("c", holding.get("location")),
-            ("h", holding.get("call_number")),
-            ("9", holding.get("copies")),
-            ("7", holding.get("record_id")),
-        ):
-            if value not in (None, ""):
-                _sub(field, f"{m}subfield", value, code=code)
-    return record
-
-
-def _indicator(value: Any) -> str:
-    value = text(value or " ")
-    return value[:1] if value[:1].isalnum() else " "
+    record = exports.union_marc(marc or {"leader": " " * 24, "fields": []},
+                                document.get("holdings", []))
+    record.remove_fields("001", "003")
+    record.add_ordered_field(pymarc.Field(tag="001", data=text(union_id)))
+    record.add_ordered_field(pymarc.Field(tag="003", data=text(repository)))
+    element = etree.fromstring(pymarc.record_to_xml(record, namespace=True))
+    element.set(f"{{{XSI_NS}}}schemaLocation", f"{MARC_NS} {MARC_SCHEMA}")
+    return element
 
 
 def oai_dc(union_id: str, document: Mapping[str, Any]) -> etree._Element:

@@ -217,8 +217,9 @@ def test_marc21_has_one_852_per_holding_and_the_union_id():
         for field in record.xpath("m:datafield[@tag='852']", namespaces=ns)
     ]
     assert holdings == [
-        {"a": "DBI", "b": "Thư viện tỉnh", "h": "895.9 NG-D", "9": "3", "7": "DBI0001"},
-        {"a": "TGI", "b": "Thư viện huyện", "c": "Kho mở", "9": "1", "7": "T-77"},
+        {"a": "DBI", "b": "Thư viện tỉnh", "h": "895.9 NG-D", "x": "DBI0001", "9": "3",
+         "z": "3 bản"},
+        {"a": "TGI", "b": "Thư viện huyện", "c": "Kho mở", "x": "T-77", "9": "1", "z": "1 bản"},
     ]
 
 
