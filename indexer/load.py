@@ -8,8 +8,6 @@ loading the same file twice adds nothing (and a resumed harvest never duplicates
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import time
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -18,13 +16,12 @@ from typing import Any
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport
 from indexer.cluster_update import recluster_batch
-from indexer.clusters import cluster_id
 from indexer.schema import KEYWORD
+from indexer.source_documents import Prepared, prepare, record_document
 from indexer.store import Store
 from indexer.store.catalogue import TERMS_PER_QUERY
-from indexer.store.derived import derived
 from indexer.store.names import record_id
-from indexer.store.types import MEMBER_FIELDS, SourceDocument
+from indexer.store.types import MEMBER_FIELDS
 from indexer.tombstones import union_actions
 from indexer.union import union_document
 from mucluc.core.library import Library
@@ -34,49 +31,6 @@ SourceItem = SourceRecord | RecordProblem | Notice
 
 #: The Loader counts into the one run-report model (kept under its old name for callers).
 LoadSummary = RunReport
-
-
-Prepared = SourceDocument | Exception
-
-
-def prepare(batch: list[SourceRecord]) -> dict[str, Prepared]:
-    """Raw-store documents of a batch (or the error mapping one raised), keyed by record id."""
-    harvested_at = datetime.now(UTC).isoformat(timespec="seconds")
-    prepared: dict[str, Prepared] = {}
-    for item in batch:
-        if item.deleted or item.record is None:
-            continue
-        try:
-            prepared[record_id(item.library, item.local_id)] = record_document(item, harvested_at)
-        except Exception as exc:  # noqa: BLE001 - reported by load_batch as a skipped record
-            prepared[record_id(item.library, item.local_id)] = exc
-    return prepared
-
-
-def record_document(item: SourceRecord, harvested_at: str) -> SourceDocument:
-    """The raw-store document of a source record: the MARC as received, plus what we derived."""
-    assert item.record is not None
-    marc = item.record.as_dict()
-    computed = derived(item.record)
-    checksum = hashlib.sha1(
-        json.dumps(marc, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    ).hexdigest()
-    return {
-        "library": item.library,
-        "source": item.source,
-        "local_id": item.local_id,
-        "source_id": item.source_id,
-        "checksum": checksum,
-        "harvested_at": harvested_at,
-        "status": "active",
-        # Provisional: the Loader sets the real cluster once it has seen the candidates.
-        "cluster": cluster_id(record_id(item.library, item.local_id)),
-        "cluster_key": computed["cluster_key"],
-        "keys": computed["keys"],
-        "marc": marc,
-        "fields": computed["fields"],
-        "repairs": [vars(r) for r in item.repairs],  # type: ignore[misc]
-    }
 
 
 def _merged(summary: LoadSummary, item: SourceRecord) -> None:
