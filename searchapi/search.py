@@ -330,7 +330,7 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
     next_cursor = None
     if found and len(found) == size and (page - 1) * size + len(found) < total:
         next_cursor = cursor.encode(found[-1]["sort"], page + 1, print_)
-    suggestion = await _suggestion(request, node, q, total, body, response.get("suggest"))
+    suggestion = await _suggestion(request, q, total, body, response.get("suggest"))
     return {
         "total": total,
         "page": page,
