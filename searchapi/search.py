@@ -268,14 +268,14 @@ async def search(request: web.Request) -> web.StreamResponse:
     """The JSON answer, or with ``format=`` the result list as an export."""
     requested = request.query.get("format", "").strip()
     if requested and requested != "json":
-        _, _, _, _, sort, _, _, body = _plan(request.query)
+        _, _, _, _, sort, _, body = _plan(request.query)
         return await _export(request, body, sort, requested)
     return web.json_response(await run_search(request, request.query))
 
 
 def _plan(query: Query) -> tuple[str, int, int, tuple[int | None, int | None], str,
-                                  dict[str, list[str]], Node | None, dict[str, Any]]:
-    """(q, page, size, years, sort, filters, parsed query, engine body) of the parameters."""
+                                  dict[str, list[str]], dict[str, Any]]:
+    """(q, page, size, years, sort, filters, engine body) of the parameters."""
     q = query.get("q", "").strip()
     if len(q) > MAX_QUERY_LENGTH:
         raise ApiError(
@@ -291,7 +291,7 @@ def _plan(query: Query) -> tuple[str, int, int, tuple[int | None, int | None], s
     filters = _filters(query)
     node = parse(q)
     body = build_body(node, filters, year_from, year_to, sort)
-    return q, page, size, (year_from, year_to), sort, filters, node, body
+    return q, page, size, (year_from, year_to), sort, filters, body
 
 
 async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
@@ -300,7 +300,7 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
     The catalogue's own page (``/?q=…``) calls it too, to render its first results on the
     server with exactly the API's semantics.
     """
-    q, page, size, (year_from, year_to), sort, filters, node, body = _plan(query)
+    q, page, size, (year_from, year_to), sort, filters, body = _plan(query)
     print_ = cursor.fingerprint(
         {"q": q, "filters": filters, "from": year_from, "to": year_to, "sort": sort, "size": size}
     )
