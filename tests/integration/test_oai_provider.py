@@ -163,7 +163,7 @@ async def test_marc21_carries_one_852_per_holding(api_client: ApiClient, catalog
         (field.xpath("m:subfield[@code='a']/text()", namespaces=NS),
          field.xpath("m:subfield[@code='h']/text()", namespaces=NS),
          field.xpath("m:subfield[@code='9']/text()", namespaces=NS),
-         field.xpath("m:subfield[@code='7']/text()", namespaces=NS))
+         field.xpath("m:subfield[@code='x']/text()", namespaces=NS))
         for field in root.xpath("//m:datafield[@tag='852']", namespaces=NS)
     ]
     assert holdings == [(["DBI"], ["895.9221 NG-D"], ["3"], ["DBI0001"]),
