@@ -14,6 +14,8 @@ from typing import Any
 
 from lxml import etree
 
+from searchapi import dublin_core
+
 SRU_1_NS = "http://www.loc.gov/zing/srw/"
 SRU_2_NS = "http://docs.oasis-open.org/ns/search-ws/sruResponse"
 DIAG_1_NS = "http://www.loc.gov/zing/srw/diagnostic/"
@@ -137,27 +139,8 @@ def dc_record(display: Mapping[str, Any], doc_id: str) -> etree._Element:
     """Simple Dublin Core of a book's display fields (``srw_dc:dc``)."""
     root = etree.Element(f"{{{SRW_DC_NS}}}dc", nsmap={"srw_dc": SRW_DC_NS, "dc": DC_NS})
 
-    def add(name: str, value: Any) -> None:
-        if value not in (None, "", []):
-            etree.SubElement(root, f"{{{DC_NS}}}{name}").text = xml_text(str(value))
-
-    title = display.get("title", "")
-    if display.get("subtitle"):
-        title = f"{title} : {display['subtitle']}"
-    add("title", title)
-    for author in display.get("authors", []):
-        add("creator", author)
-    for subject in display.get("subjects", []):
-        add("subject", subject)
-    add("description", display.get("summary"))
-    add("publisher", display.get("publisher"))
-    add("date", display.get("year"))
-    add("type", display.get("type"))
-    for isbn in display.get("isbns", []):
-        add("identifier", f"urn:isbn:{isbn}")
-    add("identifier", doc_id)
-    for language in display.get("languages", []):
-        add("language", language)
+    for name, value in dublin_core.elements(display, doc_id):
+        etree.SubElement(root, f"{{{DC_NS}}}{name}").text = xml_text(value)
     return root
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pymarc
 from lxml import etree
 
-from searchapi import exports
+from searchapi import dublin_core, exports
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
@@ -75,21 +75,6 @@ def oai_dc(union_id: str, document: Mapping[str, Any]) -> etree._Element:
                            nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS})
     record.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
     display = document.get("display", {})
-    d = f"{{{DC_NS}}}"
-    title = display.get("title", "")
-    if display.get("subtitle"):
-        title = f"{title} : {display['subtitle']}"
-    values: list[tuple[str, Any]] = [("title", title)]
-    values += [("creator", author) for author in display.get("authors", [])]
-    values += [("subject", subject) for subject in display.get("subjects", [])]
-    values += [("description", display.get("summary", ""))]
-    values += [("publisher", display.get("publisher", ""))]
-    values += [("date", display.get("year") or "")]
-    values += [("type", display.get("type", ""))]
-    values += [("identifier", f"urn:isbn:{isbn}") for isbn in display.get("isbns", [])]
-    values += [("identifier", union_id)]
-    values += [("language", language) for language in display.get("languages", [])]
-    for name, value in values:
-        if value not in (None, ""):
-            _sub(record, f"{d}{name}", value)
+    for name, value in dublin_core.elements(display, union_id):
+        _sub(record, f"{{{DC_NS}}}{name}", value)
     return record
