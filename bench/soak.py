@@ -17,7 +17,8 @@ hostile requests are expected and counted apart; 5xx are listed by their JSON er
 Memory: the summed RSS of the serve process and its workers after warm-up and at the end
 (with samples in between, in the JSON).
 
-Engine restart (``MUCLUC_SOAK_RESTART``, default on): the run is repeated with the node stopped
+Engine restart (``MUCLUC_SOAK_RESTART``, default on; ``only`` for the restart runs alone): the
+run is repeated with the node stopped
 at a third of the duration and started again after ``MUCLUC_SOAK_DOWN_SECONDS`` (default 15)
 on the same port: every answer while it is away must be a JSON 503, and the API must answer
 200 again by itself afterwards (errors outside the restart window must be 0).
@@ -58,6 +59,7 @@ WORKERS = tuple(
     int(w) for w in os.environ.get("MUCLUC_SOAK_WORKERS", f"1,{os.cpu_count() or 1}").split(",")
 )
 RESTART = os.environ.get("MUCLUC_SOAK_RESTART", "1") not in ("0", "", "no")
+RESTART_ONLY = os.environ.get("MUCLUC_SOAK_RESTART", "") == "only"  # skip the steady runs
 DOWN_SECONDS = float(os.environ.get("MUCLUC_SOAK_DOWN_SECONDS", "15"))
 WARM_UP_SECONDS = 5.0
 REQUEST_TIMEOUT = 30.0
@@ -262,7 +264,7 @@ async def _run_one(
             down_at = time.monotonic() - started
             await asyncio.to_thread(node.stop, directory)
             await asyncio.sleep(DOWN_SECONDS)
-            await asyncio.to_thread(node.start, directory, port=engine_port, quiet=True)
+            await asyncio.to_thread(node.start, directory, port=engine_port)
             back_at = time.monotonic() - started
             recovered = await _wait_healthy(base)
             window = (down_at, back_at + recovered + REQUEST_TIMEOUT)
@@ -328,7 +330,7 @@ async def _main() -> list[dict[str, Any]]:
         state = node.start(directory, heap=os.environ.get("MUCLUC_BENCH_HEAP", "768m"))
         try:
             books = await _load_demo(state.url, Path(work))
-            for workers in WORKERS:
+            for workers in [] if RESTART_ONLY else WORKERS:
                 results.append(await _run_one(directory, state.url, books, workers, False))
                 print(_table(results[-1:]), flush=True)
             if RESTART:
