@@ -50,8 +50,13 @@ ENGINE_TIMEOUT = 10.0
 
 
 async def health(request: web.Request) -> web.Response:
+    """200 when searches can be answered; 503 while the engine is away or the catalogue's index
+    is red (after an engine restart its shards recover for a while after the engine answers).
+
+    A catalogue with nothing loaded yet is up: searches answer, with no hits.
+    """
     try:
-        cluster = await request.app[STORE].health()
+        health = await request.app[STORE].health()
     except EngineError:
         return error_response(
             503,
@@ -59,7 +64,16 @@ async def health(request: web.Request) -> web.Response:
             "The search engine is not answering.",
             headers={"Retry-After": "5"},
         )
-    return web.json_response({"status": "ok", "engine": cluster.get("status", "unknown")})
+    if health["catalogue"] == "red":
+        return error_response(
+            503,
+            "engine_unavailable",
+            "The catalogue is still being recovered by the search engine.",
+            headers={"Retry-After": "5"},
+        )
+    return web.json_response(
+        {"status": "ok", "engine": health["cluster"], "catalogue": health["catalogue"]}
+    )
 
 
 async def openapi(request: web.Request) -> web.Response:

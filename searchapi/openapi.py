@@ -366,17 +366,26 @@ def document() -> dict[str, Any]:
             "/health": {
                 "get": {
                     "operationId": "health",
-                    "summary": "Is the API up and does the engine answer?",
+                    "summary": "Can searches be answered now?",
                     "responses": {
                         "200": _json(
-                            "Up.",
+                            "Up: the engine answers and the catalogue's index is not red.",
                             {
                                 "type": "object",
-                                "required": ["status"],
-                                "properties": {"status": STRING, "engine": STRING},
+                                "required": ["status", "engine", "catalogue"],
+                                "properties": {
+                                    "status": STRING,
+                                    "engine": {"enum": ["green", "yellow", "red"]},
+                                    "catalogue": {
+                                        "enum": ["green", "yellow", "missing"],
+                                    },
+                                },
                             },
                         ),
-                        "503": _error("The engine is not answering."),
+                        "503": _error(
+                            "The engine is not answering, or the catalogue's index is red "
+                            "(recovering after a restart)."
+                        ),
                     },
                 }
             },

@@ -25,6 +25,7 @@ from indexer.store.client import (
 )
 from indexer.store.errors import translated
 from indexer.store.names import Kind, alias, target
+from indexer.store.types import Health
 from mucluc.core.errors import EngineError
 
 BULK_TIMEOUT = 120.0
@@ -123,10 +124,22 @@ class Store:
         with translated("asking who it is"):
             return await self.client.info(request_timeout=self.timeout)
 
-    async def health(self) -> dict[str, Any]:
-        """The cluster's health (``status`` green/yellow/red); a short timeout for probes."""
+    async def health(self, name: str = "union") -> Health:
+        """The health of the cluster and of the catalogue's ``name`` index; a short timeout.
+
+        The cluster can be red for another catalogue's sake while ours answers, and green while
+        ours is still recovering after a restart (its shards not yet assigned): readers care
+        about ours. ``catalogue`` is the index's ``green``/``yellow``/``red``, or ``missing`` when
+        nothing has been loaded yet. Never waits for a status (``timeout=0s``).
+        """
         with self._calling("health", "checking its health"):
-            return await self.client.cluster.health(request_timeout=HEALTH_TIMEOUT)
+            answer = await self.client.cluster.health(
+                index=self._index(name), level="indices", timeout="0s", ignore=408,
+                request_timeout=HEALTH_TIMEOUT,
+            )  # fmt: skip  (408: the index does not exist, "timed out" waiting for it)
+            cluster = await self.client.cluster.health(request_timeout=HEALTH_TIMEOUT)
+        catalogue = answer["status"] if answer.get("indices") else "missing"
+        return {"cluster": cluster["status"], "catalogue": catalogue}
 
     async def search(
         self, name: str, body: dict[str, Any], *, timeout: float | None = None,

@@ -9,6 +9,13 @@ from __future__ import annotations
 from typing import Any, NotRequired, TypedDict
 
 
+class Health(TypedDict):
+    """What :meth:`Store.health` reports: the cluster's status and the catalogue index's."""
+
+    cluster: str
+    catalogue: str  # green, yellow, red, or missing (nothing loaded yet)
+
+
 class Derived(TypedDict):
     """What is computed from a record's MARC (see :func:`indexer.store.derived.derived`)."""
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiohttp.test_utils import TestClient
+from opensearchpy import AsyncOpenSearch
 
 from tests.catalogue import ApiClient, Catalogue
 
@@ -82,7 +83,8 @@ async def test_gzip_when_accepted(api: TestClient) -> None:
 async def test_rate_limit_gives_429_with_retry_after(
     catalogue: Catalogue, api_client: ApiClient
 ) -> None:
-    async with api_client(catalogue.prefix, catalogue.libraries, rate=0.5, burst=3) as client:
+    # A token every 1,000 s: the bucket cannot refill during the test however slow the machine.
+    async with api_client(catalogue.prefix, catalogue.libraries, rate=0.001, burst=3) as client:
         statuses = [(await client.get("/api/v1/libraries")).status for _ in range(3)]
         assert statuses == [200, 200, 200]
         limited = await client.get("/api/v1/libraries")
@@ -222,3 +224,58 @@ async def test_engine_down_gives_503_and_recovery_is_automatic(
         assert up.status == 200
         assert (await up.json())["total"] >= 1
         await proxy.stop()
+
+
+async def test_health_names_the_catalogue_index_state(api: TestClient) -> None:
+    response = await api.get("/health")
+    assert response.status == 200
+    body = await response.json()
+    assert body["status"] == "ok"
+    assert body["catalogue"] in {"green", "yellow"}
+    assert body["engine"] in {"green", "yellow", "red"}
+
+
+async def test_health_of_a_catalogue_with_nothing_loaded_is_up(
+    catalogue: Catalogue, api_client: ApiClient, index_prefix: str
+) -> None:
+    async with api_client(f"{index_prefix}-nothing", catalogue.libraries) as client:
+        response = await client.get("/health")
+        assert response.status == 200
+        assert (await response.json())["catalogue"] == "missing"
+
+
+async def test_health_is_503_while_the_catalogue_index_is_red(
+    catalogue: Catalogue, api_client: ApiClient, engine: AsyncOpenSearch, index_prefix: str
+) -> None:
+    """After an engine restart the engine answers before the catalogue's shards are back: the
+    index is red. Made real here by an index whose shard may live on no node."""
+    prefix = f"{index_prefix}-red"
+    index = f"{prefix}-union-20261202t000000000"
+    await engine.indices.create(
+        index=index,
+        body={
+            "settings": {
+                "number_of_shards": 1,
+                "number_of_replicas": 0,
+                "index.routing.allocation.require._name": "no-such-node",
+            },
+            "aliases": {f"{prefix}-union": {}},
+        },
+        params={"wait_for_active_shards": "0"},
+    )
+    try:
+        async with api_client(prefix, catalogue.libraries) as client:
+            response = await client.get("/health")
+            assert response.status == 503
+            assert (await response.json())["error"]["code"] == "engine_unavailable"
+            assert response.headers["Retry-After"] == "5"
+        await engine.indices.put_settings(
+            index=index, body={"index.routing.allocation.require._name": None}
+        )
+        await engine.cluster.health(
+            index=index, wait_for_status="yellow", timeout="30s", request_timeout=60
+        )
+        async with api_client(prefix, catalogue.libraries) as client:
+            assert (await client.get("/health")).status == 200
+    finally:
+        await engine.indices.delete(index=index)
