@@ -20,8 +20,8 @@ from indexer.store import QueryTooComplex
 from mucluc.core.errors import ApiError
 from searchapi.query_parser import MAX_QUERY_LENGTH, parse, to_dsl
 from searchapi.search import FILTERS, MAX_FILTER_VALUES, SORTS, TIEBREAK
-from searchapi.sru_response import xml_text
 from searchapi.state import LIBRARIES, STORE
+from searchapi.xml_text import xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"

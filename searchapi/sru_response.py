@@ -15,6 +15,7 @@ from typing import Any
 from lxml import etree
 
 from searchapi import dublin_core
+from searchapi.xml_text import xml_text
 
 SRU_1_NS = "http://www.loc.gov/zing/srw/"
 SRU_2_NS = "http://docs.oasis-open.org/ns/search-ws/sruResponse"
@@ -142,16 +143,6 @@ def dc_record(display: Mapping[str, Any], doc_id: str) -> etree._Element:
     for name, value in dublin_core.elements(display, doc_id):
         etree.SubElement(root, f"{{{DC_NS}}}{name}").text = xml_text(value)
     return root
-
-
-def xml_text(text: str) -> str:
-    """``text`` with characters XML 1.0 cannot carry (control characters, lone surrogates)
-    replaced by U+FFFD, so any query or record can be echoed without failing the response."""
-    return "".join(
-        c if c in "\t\n\r" or ("\x20" <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd")
-        or c >= "\U00010000" else "\ufffd"
-        for c in text
-    )
 
 
 def explain(version: str, host: str, port: int, database: str, title: str,

@@ -10,7 +10,6 @@ union id and ``003`` the repository identifier.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ import pymarc
 from lxml import etree
 
 from searchapi import dublin_core, exports
+from searchapi.xml_text import xml_text
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
@@ -26,9 +26,6 @@ OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
 @dataclass(frozen=True)
 class Format:
     prefix: str
@@ -42,17 +39,12 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def text(value: Any) -> str:
-    """``value`` as text XML can carry (characters XML 1.0 forbids are dropped)."""
-    return _NOT_XML.sub("", str(value))
-
-
 def _sub(
     parent: etree._Element, element_name: str, value: Any = None, /, **attrs: str
 ) -> etree._Element:
-    element = etree.SubElement(parent, element_name, {k: text(v) for k, v in attrs.items()})
+    element = etree.SubElement(parent, element_name, {k: xml_text(v) for k, v in attrs.items()})
     if value is not None:
-        element.text = text(value)
+        element.text = xml_text(value)
     return element
 
 
@@ -62,8 +54,8 @@ def marc21(union_id: str, document: Mapping[str, Any], marc: Mapping[str, Any] |
     record = exports.union_marc(marc or {"leader": " " * 24, "fields": []},
                                 document.get("holdings", []))
     record.remove_fields("001", "003")
-    record.add_ordered_field(pymarc.Field(tag="001", data=text(union_id)))
-    record.add_ordered_field(pymarc.Field(tag="003", data=text(repository)))
+    record.add_ordered_field(pymarc.Field(tag="001", data=xml_text(union_id)))
+    record.add_ordered_field(pymarc.Field(tag="003", data=xml_text(repository)))
     element = etree.fromstring(pymarc.record_to_xml(record, namespace=True))
     element.set(f"{{{XSI_NS}}}schemaLocation", f"{MARC_NS} {MARC_SCHEMA}")
     return element

@@ -40,6 +40,7 @@ from searchapi.oai.protocol import (
     utc,
 )
 from searchapi.state import LIBRARIES, STORE
+from searchapi.xml_text import xml_text
 
 DEFAULT_PAGE_SIZE = 100
 FORM = "application/x-www-form-urlencoded"
@@ -118,7 +119,7 @@ async def oai(request: web.Request) -> web.Response:
     try:
         verb, args = check_arguments(given)
         for name, value in [("verb", verb), *sorted(args.items())]:
-            echo.set(name, formats.text(value))
+            echo.set(name, xml_text(value))
         context = Request(request.app[STORE], request.app[REPOSITORY], request.app[LIBRARIES],
                           verb, args, echo.text)
         root.append(await VERBS[verb](context))
@@ -179,7 +180,7 @@ async def list_sets(request: Request) -> etree._Element:
     for spec, name in entries:
         entry = etree.SubElement(element, f"{OAI}set")
         etree.SubElement(entry, f"{OAI}setSpec").text = spec
-        etree.SubElement(entry, f"{OAI}setName").text = formats.text(name)
+        etree.SubElement(entry, f"{OAI}setName").text = xml_text(name)
     return element
 
 
