@@ -60,8 +60,10 @@ COLLECTIVE = frozenset(
 # folded note, cut from the note as written.
 _ORIGINAL_NOTE = re.compile(
     r"^\s*(?:dich tu|ten (?:sach|nguyen ban|ban goc)|nguyen ban|nguyen tac|ten goc|"
-    r"translation of|translated from|original title|title of original)[^:]{0,60}:\s*",
+    r"translation of|translated from|original title|title of original|titre original|"
+    r"originaltitel|titulo original|tyt\.? oryg|oryg)[^:]{0,60}:\s*",
 )
+_QUOTES = "\"'“”„«»‘’ "
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # A series numbering (490/830 $v) that names a volume ("T. 2", "Tập 2", "Vol. 3"), not a number
 # in a publisher's series ("Penguin classics ; 72", "no. 9", "Bd. 1729").
@@ -80,13 +82,20 @@ def _collective(title: str) -> bool:
 
 def original_title(record: pymarc.Record) -> str:
     """The title of the work this record translates (or is a uniform title of), or ''."""
-    for marc_field in record.get_fields("240"):
+    uniform = record.get_fields("240")
+    for marc_field in uniform[:1] if len(uniform) == 1 else []:  # several: a compilation
         title = clean(" ".join(marc_field.get_subfields("a")))
         if title and not _collective(title):
             return title
     for marc_field in record.get_fields("765"):
         title = clean(" ".join(marc_field.get_subfields("t")))
         if title:
+            return title
+    # 246 with a display text naming the original ("Tyt. oryg.:", "Tên sách tiếng Anh:").
+    for marc_field in record.get_fields("246"):
+        label = " ".join(marc_field.get_subfields("i"))
+        title = clean(" ".join(marc_field.get_subfields("a")))
+        if label and title and _ORIGINAL_NOTE.match(fold(normalise(label)).lower() + ":"):
             return title
     for marc_field in record.get_fields("500"):
         for note in marc_field.get_subfields("a"):
@@ -95,7 +104,8 @@ def original_title(record: pymarc.Record) -> str:
             folded = fold(note).lower()
             match = _ORIGINAL_NOTE.match(folded)
             if match and len(folded) == len(note):
-                title = clean(note[match.end() :].split(" / ")[0])
+                title = clean(note[match.end() :].split(" / ")[0].split('". ')[0])
+                title = clean(title.strip(_QUOTES))
                 if title:
                     return title
     return ""
