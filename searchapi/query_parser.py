@@ -55,8 +55,8 @@ __all__ = [
 # Every name a field may be typed as (see searchapi.query_tokens.FIELD_NAMES), for the message
 # that lists them.
 KNOWN = (
-    "title (nhan đề, nhande), author (tác giả, tacgia), subject (chủ đề, chude), "
-    "publisher (nxb, nhà xuất bản), isbn, year (năm, nam)"
+    "title, author, subject, publisher, isbn, year — in Vietnamese, with or without diacritics, "
+    "nhan đề (or tiêu đề), tác giả, chủ đề, nxb (or nhà xuất bản), năm"
 )
 MAX_QUERY_LENGTH = 500
 MAX_LEAVES = 32
