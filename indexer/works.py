@@ -20,7 +20,8 @@ The key is ``<title>|<main author>`` plus what no two editions of one work diffe
   tập"), 765 $t (original-language entry), or a note "Dịch từ nguyên bản tiếng Anh: …" /
   "Tên sách tiếng Anh: …" / "Translation of: …" (500). Otherwise title and author decide.
 - **main author**: the first author's full words, sorted (inverted or not, the same; dates and
-  initials-only words dropped).
+  initials-only words dropped); a book without an author takes its first other name (editor,
+  compiler), else its publisher, so anonymous books of a common title do not become one work.
 - **volume or named part** (``v=2``, ``p=…``) and the material type when it is not a book: the
   other volumes of a set are other works' parts, never editions of one another.
 
@@ -43,7 +44,7 @@ import pymarc
 from analyzers.fold import fold
 from analyzers.normalise import normalise
 from indexer.marc_document import RecordFields, clean, title_parts
-from indexer.profiles import as_fields, profile
+from indexer.profiles import as_fields, profile, words
 
 __all__ = ["original_title", "record_work_key", "union_work", "work_id", "work_key"]
 
@@ -129,6 +130,25 @@ def _author(p: Any) -> str:
     return " ".join(full)
 
 
+def _responsible(fields: RecordFields, p: Any) -> str:
+    """Who answers for the work: the first author; without one, the first other name (editor,
+    compiler) as ``@name``; without any, the publisher as ``#publisher``. Anonymous books of a
+    common title ("Báo cáo tổng kết", "Ca dao Việt Nam") by different compilers or publishers
+    are different works, not editions of one."""
+    if p.authors:
+        return _author(p)
+    for contributor in fields.contributors:
+        named = sorted(w for w in words(contributor.get("name", "")) if not w.isdigit())
+        if named:
+            return "@" + " ".join(named)
+    publisher = [w for w in words(fields.publisher) if w not in _PUBLISHER_WORDS]
+    return "#" + " ".join(publisher) if publisher else ""
+
+
+# Words of publisher names that vary between libraries' spellings of one publisher.
+_PUBLISHER_WORDS = frozenset("nha xuat ban nxb publisher publishers press ltd inc co".split())
+
+
 def work_key(fields: RecordFields | Mapping[str, Any], original: str = "") -> str:
     """The work key of a record's fields; ``original`` is the translated work's title, if any.
 
@@ -142,7 +162,7 @@ def work_key(fields: RecordFields | Mapping[str, Any], original: str = "") -> st
     named = profile(RecordFields(title=title, authors=fields.authors))
     if not named.main_title:
         return ""
-    return f"{named.main_title}|{_author(own)}{_kind(own)}"
+    return f"{named.main_title}|{_responsible(fields, own)}{_kind(own)}"
 
 
 def record_work_key(record: pymarc.Record, fields: RecordFields) -> str:
