@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from indexer import icu_plugin
 from indexer.distribution import OPENSEARCH_VERSION, find_java_home, installation
 from indexer.node_user import ensure_node_user, hand_over, running_as_root
 from mucluc.core import settings
@@ -109,6 +110,7 @@ def start(
     if existing and _alive(existing.pid) and _answers(existing.url):
         return existing
     install = installation()
+    icu_plugin.install(install)  # best effort: the node starts without it (indexer.icu_plugin)
     java_home = find_java_home()
     _prepare_directory(directory, install)
     port = port or free_port()

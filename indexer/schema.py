@@ -58,6 +58,7 @@ def union_body() -> dict[str, Any]:
                 "author_facet": KEYWORD,
                 "title_sort": KEYWORD_SORT,
                 "author_sort": KEYWORD_SORT,
+                "work": KEYWORD,  # indexer.works: editions of one work share it
                 "members": KEYWORD,
                 "member_count": INTEGER,
                 "holding_count": INTEGER,

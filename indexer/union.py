@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from analyzers.collation import sort_key
+from indexer.works import union_work
 from mucluc.core.library import KIND_PRIORITY, Library
 
 COMPLETENESS_FIELDS = (
@@ -130,6 +131,8 @@ def union_document(
         "author_facet": _distinct([a for a in shown.get("authors", [])]),
         "title_sort": sort_key(shown.get("filing_title") or display_title),
         "author_sort": sort_key(shown["authors"][0]) if shown.get("authors") else "",
+        # The work its edition belongs to (indexer.works): search groups and counts by it.
+        "work": union_work(cluster, members),
         "members": [f"{m['library']}:{m['local_id']}" for m in ordered],
         "member_count": len(members),
         "holding_count": sum(int(h["copies"] or 0) for h in holdings),

@@ -25,7 +25,7 @@ from typing import Any
 
 from analyzers.fold import fold
 from analyzers.normalise import normalise
-from searchapi.query_tokens import Token, tokenize
+from searchapi.query_tokens import Token, field_name, tokenize
 
 __all__ = [
     "FEW_RESULTS",
@@ -96,7 +96,7 @@ def free_words(q: str) -> list[Piece]:
                 depth_skipped = 1
             continue
         if token.kind in ("MINUS", "NOT") or (
-            token.kind == "FIELD" and token.text.lower() in ("isbn", "year", "nam")
+            token.kind == "FIELD" and field_name(token.text) in ("isbn", "year")
         ):
             skip_next = True
         elif token.kind == "WORD" and not any(c.isdigit() for c in token.text):

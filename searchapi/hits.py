@@ -31,6 +31,12 @@ def hit(
             for holding in source.get("holdings", [])
         ],
         "highlight": highlight or {},
+        # The work this edition belongs to; the counts are filled by searchapi.works.attach.
+        "work": {
+            "id": source.get("work", ""),
+            "editions": 1,
+            "libraries": len(source.get("holdings", [])),
+        },
     }
 
 

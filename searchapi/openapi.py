@@ -73,6 +73,14 @@ HIT = {
         "languages": STRINGS,
         "holdings": {"type": "array", "items": HOLDING},
         "highlight": {"type": "object", "additionalProperties": STRINGS},
+        "work": {
+            "type": "object",
+            "description": "The work this edition belongs to (later editions, printings and "
+            "translations share it; other volumes of a set do not): its id (for `work=`), how "
+            "many editions of it the catalogue holds and in how many libraries.",
+            "required": ["id", "editions", "libraries"],
+            "properties": {"id": STRING, "editions": INTEGER, "libraries": INTEGER},
+        },
     },
 }
 FACET = {
@@ -168,8 +176,10 @@ SEARCH_PARAMETERS = [
     _query(
         "q",
         {"type": "string", "maxLength": MAX_QUERY_LENGTH},
-        "Query: free text, `title:` `author:` `subject:` `publisher:` `isbn:` `year:A..B`, "
-        '"phrases", AND/OR/NOT, -term, parentheses.',
+        "Query: free text, `title:` `author:` `subject:` `publisher:` `isbn:` `year:A..B` "
+        "(or in Vietnamese, with or without diacritics: `nhan đề:` `tác giả:` `chủ đề:` `nxb:` "
+        '`năm:`), "phrases", AND/OR/NOT, -term, parentheses. Empty or `*`: every book (browse '
+        "with filters and `sort`).",
     ),
     _query(
         "page",
@@ -183,6 +193,17 @@ SEARCH_PARAMETERS = [
     _query("year_from", {"type": "integer", "minimum": 0, "maximum": 9999}, "Earliest year."),
     _query("year_to", {"type": "integer", "minimum": 0, "maximum": 9999}, "Latest year."),
     _query("cursor", STRING, "`next_cursor` of the previous page (same query, sort and size)."),
+    _query(
+        "group",
+        {"type": "string", "enum": ["", "edition", "work"]},
+        "`work`: one hit per work (its best edition under `sort`), `total` counts works; pages "
+        "by `page` only (no `cursor`). Empty or `edition`: one hit per edition.",
+    ),
+    _query(
+        "work",
+        {"type": "string", "pattern": "^([0-9a-f]{16})?$"},
+        "Only the editions of this work (a hit's `work.id`).",
+    ),
     _query(
         "format",
         {"type": "string", "enum": ["", "json", *EXPORTS, *EXPORT_ALIASES]},

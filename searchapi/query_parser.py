@@ -33,7 +33,7 @@ from indexer.isbn import query_isbn, to_isbn13
 from mucluc.core.errors import QueryError
 from searchapi.query_ast import And, Isbn, Node, Not, Or, Phrase, Text, YearRange, bad
 from searchapi.query_dsl import ALL_FIELDS, FIELDS, free_text, to_dsl
-from searchapi.query_tokens import Token, tokenize
+from searchapi.query_tokens import Token, field_name, tokenize
 
 __all__ = [
     "ALL_FIELDS",
@@ -52,16 +52,12 @@ __all__ = [
     "to_dsl",
 ]
 
-# Other spellings a reader may type (English short forms, Vietnamese without diacritics).
-ALIASES: dict[str, str] = {
-    "title": "title", "ti": "title", "nhande": "title", "tieude": "title",
-    "author": "author", "au": "author", "tacgia": "author",
-    "subject": "subject", "su": "subject", "chude": "subject",
-    "publisher": "publisher", "pb": "publisher", "nxb": "publisher",
-    "isbn": "isbn",
-    "year": "year", "nam": "year",
-}  # fmt: skip
-KNOWN = "title, author, subject, publisher, isbn, year"
+# Every name a field may be typed as (see searchapi.query_tokens.FIELD_NAMES), for the message
+# that lists them.
+KNOWN = (
+    "title, author, subject, publisher, isbn, year — in Vietnamese, with or without diacritics, "
+    "nhan đề (or tiêu đề), tác giả, chủ đề, nxb (or nhà xuất bản), năm"
+)
 MAX_QUERY_LENGTH = 500
 MAX_LEAVES = 32
 MAX_DEPTH = 8
@@ -178,7 +174,7 @@ class _Parser:
         raise bad(f"Unexpected `{token.text}` at character {token.position + 1}.")
 
     def parse_field(self, token: Token, outer: str | None, depth: int) -> Node:
-        name = ALIASES.get(token.text.lower())
+        name = field_name(token.text)
         if name is None:
             raise bad(
                 f"Unknown field `{token.text}:`. Use one of {KNOWN} — or put the words in "
@@ -253,7 +249,7 @@ def parse(q: str) -> Node | None:
     if _SURROGATE.search(q):
         raise bad("The query is not valid text (it holds a broken character); retype it.")
     text = q.strip()
-    if not text:
+    if not text or text == "*":  # browsing: everything, by the chosen sort
         return None
     whole = query_isbn(text)
     if whole:  # "978 604 69 1234 7" — spaces inside one ISBN

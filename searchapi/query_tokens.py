@@ -9,6 +9,14 @@ that ends at the first of its closing marks; one never closed is a 400 that says
 only closes (``”`` ``»`` ``›`` ``」`` ``』``) with no opening one, as in a title pasted from a web
 page ("… Chính Mình” Phiên Bản Mini"), is punctuation: it separates words and is otherwise
 ignored. Apostrophes and single quotes (``'`` ``‘`` ``’``) are plain text ("O'Brien").
+
+Field names. A name is letters followed by a colon and, right after it, the value
+(``title:kieu``; ``Truyện Kiều : …`` with a space after the colon is ISBD punctuation). Every
+name in ``FIELD_NAMES`` is recognised with or without diacritics, in any case, and the
+Vietnamese ones of two or three words too (``tác giả:``, ``nhan đề:``, ``nhà xuất bản:``); an
+ASCII word that is not a name still makes a FIELD token (the parser answers it with the list of
+valid names), but words with diacritics or several words are a field only when they name one
+("Kiều:" stays text).
 """
 
 from __future__ import annotations
@@ -16,9 +24,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analyzers.fold import fold
 from searchapi.query_ast import bad
 
-__all__ = ["CLOSERS", "QUOTES", "Token", "tokenize"]
+__all__ = ["CLOSERS", "FIELD_NAMES", "QUOTES", "Token", "field_name", "tokenize"]
+
+# A field name as typed (folded, lower case, spaces gone) → the field. English short forms and
+# the Vietnamese names readers and librarians use, as on a catalogue card.
+FIELD_NAMES: dict[str, str] = {
+    "title": "title", "ti": "title", "nhande": "title", "tieude": "title", "tensach": "title",
+    "ten": "title",
+    "author": "author", "au": "author", "tacgia": "author",
+    "subject": "subject", "su": "subject", "chude": "subject",
+    "publisher": "publisher", "pb": "publisher", "nxb": "publisher", "nhaxuatban": "publisher",
+    "isbn": "isbn",
+    "year": "year", "nam": "year", "namxuatban": "year", "namxb": "year",
+}  # fmt: skip
 
 # Opening mark → the marks that close it (conventions differ: „…“ in German, „…” in Polish and
 # in text pasted from word processors, «…» in French and Vietnamese typography).
@@ -34,7 +55,12 @@ QUOTES: dict[str, str] = {
 # Marks that only ever close: alone, they are punctuation between words.
 CLOSERS = frozenset("”»›」』")
 STOPS = frozenset("()") | frozenset(QUOTES) | CLOSERS
-FIELD = re.compile(r"([A-Za-z_]{1,32}):(?=[^\s”»›」』])")
+_VALUE_FOLLOWS = r":(?=[^\s”»›」』])"
+FIELD = re.compile(r"([^\W\d]{1,32})" + _VALUE_FOLLOWS)
+# Names of two and three words ("tác giả", "nhà xuất bản"), tried longest first.
+FIELD_WORDS = [
+    re.compile(rf"([^\W\d_]{{1,16}}(?: [^\W\d_]{{1,16}}){{{n}}})" + _VALUE_FOLLOWS) for n in (2, 1)
+]
 OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
 
 
@@ -69,7 +95,7 @@ def tokenize(q: str) -> list[Token]:
         elif char == "-" and i + 1 < len(q) and _starts_term(q[i + 1]):
             tokens.append(Token("MINUS", "-", i))
             i += 1
-        elif field := FIELD.match(q, i):
+        elif field := _field(q, i):
             tokens.append(Token("FIELD", field.group(1), i))
             i = field.end()
         else:
@@ -81,6 +107,23 @@ def tokenize(q: str) -> list[Token]:
             i = end
         assert i > start, "the tokenizer must consume a character on every step"
     return tokens
+
+
+def field_name(typed: str) -> str | None:
+    """The field a typed name means (``Tác giả`` → author), or None for an unknown name."""
+    return FIELD_NAMES.get("".join(fold(typed).lower().split()))
+
+
+def _field(q: str, i: int) -> re.Match[str] | None:
+    """A field name with its colon at ``i`` (see the module docstring), or None."""
+    for pattern in FIELD_WORDS:
+        match = pattern.match(q, i)
+        if match and field_name(match.group(1)):
+            return match
+    match = FIELD.match(q, i)
+    if match and (match.group(1).isascii() or field_name(match.group(1))):
+        return match
+    return None
 
 
 def _starts_term(char: str) -> bool:

@@ -23,7 +23,8 @@ from searchapi.pages_render import script_json
 from searchapi.search import MAX_WINDOW, run_search
 
 SIZE = 10  # the demo page's <mucluc-search size="10">
-STATE = ("q", "page", "sort", "year_from", "year_to", "library", "kind", "type", "lang")
+STATE = ("q", "page", "sort", "year_from", "year_to", "library", "kind", "type", "lang", "work",
+         "group")
 
 
 async def first_results(request: web.Request) -> dict[str, Any] | None:
@@ -63,10 +64,18 @@ def _hit(hit: dict[str, Any]) -> str:
         if x
     )
     held = "; ".join(escape(_holding(h)) for h in hit.get("holdings", []))
+    work = hit.get("work") or {}
+    editions = (
+        f'<p class="ssr-work"><a href="/?{escape(urlencode({"q": "*", "work": work["id"]}))}">'
+        f'{work["editions"]} ấn bản ở {work["libraries"]} thư viện</a></p>'
+        if work.get("editions", 1) > 1 and work.get("id")
+        else ""
+    )
     return (
         f'<li class="ssr-hit"><h3><a href="/records/{escape(hit["id"])}">{title}</a></h3>'
         + (f"<p>{meta}</p>" if meta else "")
         + (f"<p><strong>Có tại:</strong> {held}</p>" if held else "")
+        + editions
         + "</li>"
     )
 

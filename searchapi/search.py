@@ -16,7 +16,7 @@ from multidict import MultiMapping
 
 from indexer.store import QueryTooComplex
 from mucluc.core.errors import ApiError, QueryError
-from searchapi import cursor, didyoumean, exports
+from searchapi import cursor, didyoumean, exports, works
 from searchapi.hits import hit
 from searchapi.list_export import export_results
 from searchapi.query_parser import MAX_QUERY_LENGTH, Node, parse, to_dsl
@@ -145,7 +145,7 @@ def build_body(
         "query": query,
         "sort": SORTS[sort],
         "track_total_hits": True,
-        "_source": ["display", "holdings"],
+        "_source": ["display", "holdings", "work"],
         "aggs": aggs,
         "highlight": _highlight(),
     }
@@ -291,6 +291,10 @@ def _plan(query: Query) -> tuple[str, int, int, tuple[int | None, int | None], s
     filters = _filters(query)
     node = parse(q)
     body = build_body(node, filters, year_from, year_to, sort)
+    work = works.work_filter(query)
+    if work:
+        body["query"]["bool"]["filter"].append(work)
+        filters = {**filters, "work": [work["term"]["work"]]}  # part of the cursor's fingerprint
     return q, page, size, (year_from, year_to), sort, filters, body
 
 
@@ -301,10 +305,15 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
     server with exactly the API's semantics.
     """
     q, page, size, (year_from, year_to), sort, filters, body = _plan(query)
+    grouped = works.group(query)
     print_ = cursor.fingerprint(
         {"q": q, "filters": filters, "from": year_from, "to": year_to, "sort": sort, "size": size}
     )
     token = query.get("cursor", "").strip()
+    if grouped:
+        if token:  # the engine cannot collapse past a search_after
+            raise ApiError(400, "bad_cursor", "`group=work` reads pages by `page`, not `cursor`.")
+        works.collapse(body)
     if token:
         after, page = cursor.decode(token, print_)
         body["search_after"] = after
@@ -327,15 +336,24 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
         raise ApiError(400, "query_too_complex", TOO_COMPLEX) from exc
     total = response["hits"]["total"]["value"]
     found = response["hits"]["hits"]
+    if grouped:
+        total = works.grouped_total(response)
     next_cursor = None
-    if found and len(found) == size and (page - 1) * size + len(found) < total:
+    if not grouped and found and len(found) == size and (page - 1) * size + len(found) < total:
         next_cursor = cursor.encode(found[-1]["sort"], page + 1, print_)
     suggestion = await _suggestion(request, q, total, body, response.get("suggest"))
+    hits = [hit(h["_source"], h["_id"], highlights(h.get("highlight"))) for h in found]
+    ids = sorted({h["work"]["id"] for h in hits if h["work"]["id"]})
+    if ids:
+        counted = await request.app[STORE].search(
+            "union", works.counts_body(ids), doing="counting the editions of works"
+        )
+        works.attach(hits, works.counts(counted))
     return {
         "total": total,
         "page": page,
         "size": size,
-        "hits": [hit(h["_source"], h["_id"], highlights(h.get("highlight"))) for h in found],
+        "hits": hits,
         "facets": facets(response, request),
         "suggestion": suggestion,
         "next_cursor": next_cursor,

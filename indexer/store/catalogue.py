@@ -124,6 +124,16 @@ class Store:
         with translated("asking who it is"):
             return await self.client.info(request_timeout=self.timeout)
 
+    async def has_icu(self) -> bool:
+        """Whether every node of the cluster has the ICU analysis plugin (``analysis-icu``):
+        a cluster without it (``MUCLUC_OPENSEARCH_URL``) gets the Python-computed keys."""
+        with translated("listing its plugins"):
+            rows = await self.client.cat.plugins(format="json", request_timeout=self.timeout)
+            nodes = await self.client.cat.nodes(format="json", h="name",
+                                                request_timeout=self.timeout)
+        having = {row.get("name") for row in rows if row.get("component") == "analysis-icu"}
+        return bool(nodes) and having >= {node.get("name") for node in nodes}
+
     async def health(self, name: str = "union") -> Health:
         """The health of the cluster and of the catalogue's ``name`` index; a short timeout.
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from opensearchpy import AsyncOpenSearch
 
-from indexer.schema import records_body, tombstones_body, union_body
+from indexer.schema import KEYWORD, records_body, tombstones_body, union_body
 from indexer.store.errors import translated
 from indexer.store.names import KINDS, Kind, alias, every_index, versioned_name
 
@@ -47,6 +47,12 @@ async def ensure_indices(client: AsyncOpenSearch, prefix: str) -> dict[Kind, str
         if existing is None:
             existing = await create_versioned(client, prefix, kind)
             await swap_alias(client, prefix, kind, existing)
+        elif kind == "union":  # union indices made before works existed gain the field
+            with translated(f"adding the work field to {existing}"):
+                await client.indices.put_mapping(
+                    index=existing, body={"properties": {"work": KEYWORD}},
+                    request_timeout=ADMIN_TIMEOUT,
+                )
         result[kind] = existing
     return result
 

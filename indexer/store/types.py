@@ -100,6 +100,7 @@ class UnionDocument(TypedDict):
     author_facet: list[str]
     title_sort: str
     author_sort: str
+    work: str  # the work id (indexer.works), shared by the editions of one work
     members: list[str]
     member_count: int
     holding_count: int

@@ -53,6 +53,7 @@
       isbn: "ISBN",
       summary: "Tóm tắt",
       holdings: "Các thư viện có tài liệu",
+      editions: (n, m) => `${n} ấn bản ở ${m} thư viện`,
       call: "Ký hiệu xếp giá",
       rec: "Mã biểu ghi",
       open: "Trang của sách",
@@ -111,6 +112,7 @@
       isbn: "ISBN",
       summary: "Summary",
       holdings: "Libraries holding it",
+      editions: (n, m) => `${n} editions in ${m} libraries`,
       call: "Call number",
       rec: "Record id",
       open: "Book page",
@@ -625,6 +627,7 @@ ${link ? "" : `<div class="m" id="m" hidden><details class="f" id="fd"><summary>
             title, x.subtitle ? " : " + x.subtitle : "", x.part ? ". " + x.part : "")),
         meta && h("p", { class: "mt", text: meta }),
         hold && h("p", { class: "ho" }, h("strong", { text: t.at }), " " + hold),
+        x.work && x.work.editions > 1 && h("p", { class: "wk" }, h("a", { href: `${this.api}/?q=*&work=${encodeURIComponent(x.work.id)}`, text: t.editions(x.work.editions, x.work.libraries) })),
         h("a", { class: "pg", href: `${this.api}/records/${encodeURIComponent(x.id)}`, "aria-describedby": "b-" + x.id, text: t.open }),
         h("div", { id, class: "d", hidden: true }));
     }

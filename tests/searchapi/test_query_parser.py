@@ -187,3 +187,44 @@ def test_a_query_over_the_limit_is_refused_before_any_work() -> None:
     with pytest.raises(QueryError) as caught:
         parse("”" * (MAX_QUERY_LENGTH + 1))
     assert caught.value.code == "query_too_long"
+
+
+# Vietnamese field names next to the English ones: with or without diacritics, any case, names
+# of several words; a word with diacritics that names no field stays text.
+VIETNAMESE_FIELDS = [
+    ("tác giả:du", Text("du", "author")),
+    ("Tác Giả:du", Text("du", "author")),
+    ("tac gia:du", Text("du", "author")),
+    ("tacgia:du", Text("du", "author")),
+    ("TÁC GIẢ:du", Text("du", "author")),
+    ("tác giả:(nguyễn du)", Text("nguyễn du", "author")),
+    ('nhan đề:"truyện kiều"', Phrase("truyện kiều", "title")),
+    ("nhande:kieu", Text("kieu", "title")),
+    ("tiêu đề:kieu", Text("kieu", "title")),
+    ("chủ đề:lịch", Text("lịch", "subject")),
+    ("chude:lich", Text("lich", "subject")),
+    ("nxb:trẻ", Text("trẻ", "publisher")),
+    ("nhà xuất bản:trẻ", Text("trẻ", "publisher")),
+    ("năm:2019", YearRange(2019, 2019)),
+    ("nam:2019..2021", YearRange(2019, 2021)),
+    ("năm xuất bản:..1975", YearRange(None, 1975)),
+    ("kiều tác giả:du", And((Text("kiều"), Text("du", "author")))),
+    ("lịch sử nxb:trẻ", And((Text("lịch sử"), Text("trẻ", "publisher")))),
+    ("Kiều:abc", Text("Kiều:abc")),
+    ("tác giả: Nguyễn Du", Text("tác giả: Nguyễn Du")),  # a label with a space: text
+    ("*", None),
+    ("  *  ", None),
+]
+
+
+@pytest.mark.parametrize(("q", "ast"), VIETNAMESE_FIELDS, ids=[c[0] for c in VIETNAMESE_FIELDS])
+def test_vietnamese_field_names(q: str, ast: object) -> None:
+    assert parse(q) == ast
+
+
+def test_an_unknown_field_lists_every_valid_name() -> None:
+    with pytest.raises(QueryError) as caught:
+        parse("colour:red")
+    for name in ("title", "nhan đề", "author", "tác giả", "subject", "chủ đề", "publisher", "nxb",
+                 "isbn", "year", "năm"):
+        assert name in caught.value.message

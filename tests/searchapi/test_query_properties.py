@@ -82,3 +82,20 @@ def test_corrections_applied_to_any_query_still_parse_or_fail_cleanly(
         piece.start: (len(piece.text), word) for piece, word in zip(pieces, words, strict=False)
     }
     _parse_or_query_error(didyoumean.apply(q, replacements))
+
+
+# Pieces of Vietnamese field names (words of "tác giả", "nhà xuất bản", colons, spaces): the
+# several-word names must not let the tokenizer stand still or swallow a value.
+FIELD_PIECES = ["tác", "giả", "tac", "gia", "nhà", "xuất", "bản", "nhan", "đề", "năm", "nxb",
+                "Kiều", ":", " ", "  ", "x", '"', "(", ")", "-"]
+
+
+@given(st.lists(st.sampled_from(FIELD_PIECES), max_size=40).map("".join))
+def test_vietnamese_field_names_never_stall_the_tokenizer(q: str) -> None:
+    try:
+        tokens = tokenize(q)
+    except QueryError:
+        return
+    positions = [token.position for token in tokens]
+    assert positions == sorted(set(positions))
+    _parse_or_query_error(q)

@@ -1,0 +1,199 @@
+"""Which books are editions of one *work*: later editions, printings and translations.
+
+A union document is one *book* (a cluster of records of the same edition, see
+:mod:`indexer.clusters`). Readers also want the *work*: "Truyện Kiều" has dozens of editions
+from many publishers and years, and "Nhà giả kim" is a translation of "The alchemist". Every
+record gets a **work key** at index time (:func:`record_work_key`, called by
+``indexer.store.derived.derived``), and its union document carries the work id of its members'
+key (:func:`union_work`), so the engine groups a result list by work in one request
+(``collapse`` on the ``work`` field).
+
+The key is ``<title>|<main author>`` plus what no two editions of one work differ in:
+
+- **title**: the main title (245 $a $k without the subtitle, ISBD "Title : subtitle" cut at the
+  colon), folded (no tones, đ → d, NFC/NFD and both tone-placement styles equal), leading
+  articles and volume designations removed, bracketed statements ("(Tái bản lần thứ 3)",
+  "[Bản đặc biệt]") removed: edition and printing statements are not the work.
+- **translations**: when the record names the original it was translated from, the original's
+  title stands in for the title, so the translation joins the original and its other
+  translations: MARC 240 $a (uniform title, unless collective: "Works", "Selections", "Tuyển
+  tập"), 765 $t (original-language entry), or a note "Dịch từ nguyên bản tiếng Anh: …" /
+  "Tên sách tiếng Anh: …" / "Translation of: …" (500). Otherwise title and author decide.
+- **main author**: the first author's full words, sorted (inverted or not, the same; dates and
+  initials-only words dropped); a book without an author takes its first other name (editor,
+  compiler), else its publisher, so anonymous books of a common title do not become one work.
+- **volume or named part** (``v=2``, ``p=…``) and the material type when it is not a book: the
+  other volumes of a set are other works' parts, never editions of one another.
+
+What callers may rely on: the key depends only on the record's MARC (so load and reindex agree),
+two records whose keys are equal are shown as one work, and :func:`work_id` is a short stable id
+safe in a URL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pymarc
+
+from analyzers.fold import fold
+from analyzers.normalise import normalise
+from indexer.marc_document import RecordFields, clean, title_parts
+from indexer.profiles import as_fields, profile, words
+
+__all__ = ["original_title", "record_work_key", "union_work", "work_id", "work_key"]
+
+# Uniform titles that name a kind of collection, not one work (AACR2 25.8-25.10, and the
+# Vietnamese "Tuyển tập", "Toàn tập", "Tác phẩm"): grouping by them would join unrelated books.
+COLLECTIVE = frozenset(
+    {
+        "works", "selections", "novels", "poems", "plays", "short stories", "correspondence",
+        "essays", "speeches", "letters", "stories", "prose works", "poetry",
+        "tuyen tap", "toan tap", "tac pham", "tho", "truyen ngan", "tuyen",
+    }
+)  # fmt: skip
+# A note that names the original of a translation; the title follows the colon. Matched on the
+# folded note, cut from the note as written.
+_ORIGINAL_NOTE = re.compile(
+    r"^\s*(?:dich tu|ten (?:sach|nguyen ban|ban goc)|nguyen ban|nguyen tac|ten goc|"
+    r"translation of|translated from|original title|title of original|titre original|"
+    r"originaltitel|titulo original|tyt\.? oryg|oryg)[^:]{0,60}:\s*",
+)
+_QUOTES = "\"'“”„«»‘’ "
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# A series numbering (490/830 $v) that names a volume ("T. 2", "Tập 2", "Vol. 3"), not a number
+# in a publisher's series ("Penguin classics ; 72", "no. 9", "Bd. 1729").
+_VOLUME_NUMBERING = re.compile(r"^(?:tap|quyen|cuon|phan|vol|volume|t|q|part)\b\.?\s*\w")
+# Material types whose editions are of a text: a recording read aloud, an e-book, a microform or
+# a serial-coded printing of a novel are editions of the same work; a film, map or score is not.
+TEXT_TYPES = frozenset({"book", "audio", "electronic", "manuscript", "serial"})
+# "Pride & prejudice" and "Pride and prejudice" are one title: the English conjunction is dropped.
+_AND = re.compile(r"\s+(?:&|and)\s+", re.IGNORECASE)
+
+
+def _collective(title: str) -> bool:
+    words = " ".join(re.findall(r"[^\W_]+", fold(title).lower()))
+    return words in COLLECTIVE or words.split(" ")[0] in {"works", "selections"}
+
+
+def original_title(record: pymarc.Record) -> str:
+    """The title of the work this record translates (or is a uniform title of), or ''."""
+    uniform = record.get_fields("240")
+    for marc_field in uniform[:1] if len(uniform) == 1 else []:  # several: a compilation
+        title = clean(" ".join(marc_field.get_subfields("a")))
+        if title and not _collective(title):
+            return title
+    for marc_field in record.get_fields("765"):
+        title = clean(" ".join(marc_field.get_subfields("t")))
+        if title:
+            return title
+    # 246 with a display text naming the original ("Tyt. oryg.:", "Tên sách tiếng Anh:").
+    for marc_field in record.get_fields("246"):
+        label = " ".join(marc_field.get_subfields("i"))
+        title = clean(" ".join(marc_field.get_subfields("a")))
+        if label and title and _ORIGINAL_NOTE.match(fold(normalise(label)).lower() + ":"):
+            return title
+    for marc_field in record.get_fields("500"):
+        for note in marc_field.get_subfields("a"):
+            note = normalise(note)
+            # fold() keeps the length of NFC Vietnamese text, so the match's end cuts the note.
+            folded = fold(note).lower()
+            match = _ORIGINAL_NOTE.match(folded)
+            if match and len(folded) == len(note):
+                title = clean(note[match.end() :].split(" / ")[0].split('". ')[0])
+                title = clean(title.strip(_QUOTES))
+                if title:
+                    return title
+    return ""
+
+
+def _kind(p: Any) -> str:
+    parts = []
+    if p.type not in TEXT_TYPES:
+        parts.append(f"t={p.type}")
+    if p.volumes:
+        parts.append("v=" + ",".join(str(v) for v in sorted(p.volumes)))
+    if p.named_part:
+        parts.append(f"p={p.named_part}")
+    return "".join(f"|{part}" for part in parts)
+
+
+def _author(p: Any) -> str:
+    if not p.authors:
+        return ""
+    full = sorted(w for w in p.authors[0] if len(w) > 1) or sorted(p.authors[0])
+    return " ".join(full)
+
+
+def _responsible(fields: RecordFields, p: Any) -> str:
+    """Who answers for the work: the first author; without one, the first other name (editor,
+    compiler) as ``@name``; without any, the publisher as ``#publisher``. Anonymous books of a
+    common title ("Báo cáo tổng kết", "Ca dao Việt Nam") by different compilers or publishers
+    are different works, not editions of one."""
+    if p.authors:
+        return _author(p)
+    for contributor in fields.contributors:
+        named = sorted(w for w in words(contributor.get("name", "")) if not w.isdigit())
+        if named:
+            return "@" + " ".join(named)
+    publisher = [w for w in words(fields.publisher) if w not in _PUBLISHER_WORDS]
+    return "#" + " ".join(publisher) if publisher else ""
+
+
+# Words of publisher names that vary between libraries' spellings of one publisher.
+_PUBLISHER_WORDS = frozenset("nha xuat ban nxb publisher publishers press ltd inc co".split())
+
+
+def work_key(fields: RecordFields | Mapping[str, Any], original: str = "") -> str:
+    """The work key of a record's fields; ``original`` is the translated work's title, if any.
+
+    '' when the record has no title at all (it then forms a work of its own, see
+    :func:`union_work`).
+    """
+    fields = as_fields(fields)
+    title = _BRACKETED.sub(" ", original or fields.title).strip() or (original or fields.title)
+    title = _AND.sub(" ", title)
+    own = profile(fields)  # volumes, part, type and author come from the record itself
+    named = profile(RecordFields(title=title, authors=fields.authors))
+    if not named.main_title:
+        return ""
+    return f"{named.main_title}|{_responsible(fields, own)}{_kind(own)}"
+
+
+def record_work_key(record: pymarc.Record, fields: RecordFields) -> str:
+    """The work key of one MARC record (see the module docstring).
+
+    The volume comes from 245 $n $p, or from a series numbering only when it names a volume.
+    """
+    part = title_parts(record)[2]
+    if not part and fields.part and _VOLUME_NUMBERING.match(fold(fields.part).lower()):
+        part = fields.part
+    return work_key(dataclasses.replace(fields, part=part), original_title(record))
+
+
+def work_id(key: str) -> str:
+    """A short, stable, URL-safe id of a work key."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def union_work(cluster: str, members: Sequence[Mapping[str, Any]]) -> str:
+    """The work id of a book (cluster) from its members' keys: the most common, ties to the
+    smallest key, so the result does not depend on the members' order. Members stored before
+    work keys existed have them computed from their fields (no original title: a reindex
+    recomputes them from the MARC). A book without any key is a work of its own."""
+    keys = Counter(
+        member["fields"].get("work_key")
+        if "work_key" in member["fields"]
+        else work_key(member["fields"])
+        for member in members
+    )
+    keys.pop("", None)
+    if not keys:
+        return work_id(f"cluster:{cluster}")
+    best = min(keys, key=lambda key: (-keys[key], key))
+    return work_id(best)

@@ -1,0 +1,100 @@
+"""Works in search results: every hit's ``work`` and ``group=work`` (one hit per work).
+
+A union document is one edition (book); its ``work`` field (:mod:`indexer.works`) is shared by
+the other editions, printings and translations of the same work. Two things read it:
+
+- ``group=work``: the engine collapses the result list on ``work`` (``collapse``), so each work
+  appears once, as its best-ranked edition under the chosen sort; ``total`` counts works (a
+  ``cardinality`` aggregation in the same request, exact below ``PRECISION`` works).
+- every hit's ``"work": {"id", "editions", "libraries"}``: how many editions the catalogue holds
+  of the work and in how many libraries, whatever the query (a property of the work, so
+  "12 editions in 9 libraries" reads the same on every page). One request per result page,
+  for the works on it only (a ``terms`` aggregation, exact), and only when there are hits.
+
+``work=<id>`` lists the editions of one work (the link behind "12 editions…").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from mucluc.core.errors import ApiError
+
+GROUPS = ("work",)
+PRECISION = 40_000  # the engine's largest precision_threshold: counts are exact below it
+_WORK_ID = re.compile(r"^[0-9a-f]{16}$")
+
+
+def group(query: Any) -> str | None:
+    """The ``group`` parameter: None (one hit per edition) or "work"; 400 for anything else."""
+    raw = query.get("group", "").strip()
+    if not raw or raw == "edition":
+        return None
+    if raw not in GROUPS:
+        raise ApiError(400, "bad_group", "`group` must be `work` (one hit per work) or absent.")
+    return raw
+
+
+def work_filter(query: Any) -> dict[str, Any] | None:
+    """The filter of ``work=<id>`` (the editions of one work), or None; 400 for a bad id."""
+    raw = query.get("work", "").strip()
+    if not raw:
+        return None
+    if not _WORK_ID.match(raw):
+        raise ApiError(400, "bad_work", "`work` must be a work id as given in a hit's `work.id`.")
+    return {"term": {"work": raw}}
+
+
+def collapse(body: dict[str, Any]) -> None:
+    """Make ``body`` answer one hit per work, and count the works matched."""
+    body["collapse"] = {"field": "work"}
+    narrowing = body.get("post_filter")
+    count: dict[str, Any] = {"cardinality": {"field": "work", "precision_threshold": PRECISION}}
+    # Aggregations see the query, not the post filter: narrow them as the hits are narrowed.
+    body["aggs"]["works"] = {"filter": narrowing, "aggs": {"count": count}} if narrowing else count
+
+
+def grouped_total(response: dict[str, Any]) -> int:
+    """How many works matched (from the aggregation :func:`collapse` added)."""
+    found = response.get("aggregations", {}).get("works", {})
+    if "count" in found:
+        found = found["count"]
+    return int(found.get("value", 0))
+
+
+def counts_body(ids: list[str]) -> dict[str, Any]:
+    """The request counting editions and libraries of the works ``ids`` (catalogue-wide; at
+    least one id). ``map`` execution: the few documents of a page's works are counted directly,
+    without building the index-wide ordinals (measured: a fifth faster)."""
+    return {
+        "size": 0,
+        "query": {"terms": {"work": ids}},
+        "aggs": {
+            "works": {
+                "terms": {"field": "work", "size": len(ids), "execution_hint": "map"},
+                "aggs": {
+                    "libraries": {
+                        "terms": {"field": "libraries", "size": 1000, "execution_hint": "map"}
+                    }
+                },
+            }
+        },
+    }
+
+
+def counts(response: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """work id → (editions, libraries) from the answer to :func:`counts_body`."""
+    found: dict[str, tuple[int, int]] = {}
+    for bucket in response.get("aggregations", {}).get("works", {}).get("buckets", []):
+        found[bucket["key"]] = (bucket["doc_count"], len(bucket["libraries"]["buckets"]))
+    return found
+
+
+def attach(hits: list[dict[str, Any]], found: dict[str, tuple[int, int]]) -> None:
+    """Fill every hit's ``work`` counts from :func:`counts` (a hit without a work id, from an
+    index built before works existed, counts as a work of one edition)."""
+    for item in hits:
+        work = item["work"]
+        editions, libraries = found.get(work["id"], (1, len(item["holdings"])))
+        work["editions"], work["libraries"] = editions, libraries

@@ -1,0 +1,129 @@
+"""The work key (indexer.works): editions, printings and translations share it; other volumes,
+other authors' books of the same title and other kinds of material do not."""
+
+from __future__ import annotations
+
+import pymarc
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexer.marc_document import record_fields
+from indexer.works import original_title, record_work_key, union_work, work_id
+from tests.marc_builders import book
+
+
+def _with(record: pymarc.Record, tag: str, subfields: list[tuple[str, str]],
+          indicators: str = "  ") -> pymarc.Record:
+    record.add_field(pymarc.Field(
+        tag=tag, indicators=list(indicators),
+        subfields=[pymarc.Subfield(code, value) for code, value in subfields],
+    ))
+    return record
+
+
+def key(record: pymarc.Record) -> str:
+    return record_work_key(record, record_fields(record))
+
+
+KIEU = book("1", "Truyện Kiều", author="Nguyễn Du", year=1999, publisher="Nxb. Văn học")
+# (case, first record, second record, same work?)
+CASES = [
+    ("later edition, other publisher and year", KIEU,
+     book("2", "Truyện Kiều", author="Nguyễn Du", year=2015, publisher="Nxb. Trẻ",
+          edition="Tái bản lần thứ 5"), True),
+    ("subtitle left out", KIEU,
+     book("3", "Truyện Kiều", author="Nguyễn Du", subtitle="Đoạn trường tân thanh"), True),
+    ("ISBD colon in 245 $a", KIEU, book("4", "Truyện Kiều : bản mới", author="Nguyễn Du"), True),
+    ("inverted author, NFD, old tone style", KIEU,
+     book("5", "Truye\u0302\u0323n Kie\u0302\u0300u", author="Nguyễn, Du"), True),
+    ("edition statement in brackets in the title", KIEU,
+     book("6", "Truyện Kiều (Tái bản lần thứ 3)", author="Nguyễn Du"), True),
+    ("other author, same title", KIEU, book("7", "Truyện Kiều", author="Phạm Đan Quế"), False),
+    ("other volume of a set", book("8", "Lịch sử Việt Nam", author="Trần Văn Giàu", part="Tập 1"),
+     book("9", "Lịch sử Việt Nam", author="Trần Văn Giàu", part="Tập 2"), False),
+    ("volume in the title", book("10", "Lịch sử Việt Nam. Tập 1", author="Trần Văn Giàu"),
+     book("11", "Lịch sử Việt Nam. Tập 2", author="Trần Văn Giàu"), False),
+    ("publisher's series number is not a volume",
+     book("12", "Số đỏ", author="Vũ Trọng Phụng", series="Văn học Việt Nam", series_number="72"),
+     book("13", "Số đỏ", author="Vũ Trọng Phụng"), True),
+    ("a map is not the book", book("14", "Điện Biên Phủ", author="Võ Nguyên Giáp"),
+     book("15", "Điện Biên Phủ", author="Võ Nguyên Giáp", record_type="e"), False),
+    ("an audio book is", book("16", "Mắt biếc", author="Nguyễn Nhật Ánh"),
+     book("17", "Mắt biếc", author="Nguyễn Nhật Ánh", record_type="i"), True),
+    ("ampersand", book("18", "Pride & prejudice", author="Austen, Jane", language="eng"),
+     book("19", "Pride and prejudice", author="Austen, Jane", language="eng"), True),
+    ("translation with 240", book("20", "The alchemist", author="Coelho, Paulo", language="eng"),
+     _with(book("21", "Nhà giả kim", author="Coelho, Paulo"), "240", [("a", "The alchemist")],
+           "10"), True),
+    ("translation with a Dịch từ note",
+     book("22", "The alchemist", author="Coelho, Paulo", language="eng"),
+     _with(book("23", "Nhà giả kim", author="Paulo Coelho"), "500",
+           [("a", "Dịch từ nguyên bản tiếng Anh: The alchemist")]), True),
+    ("translation with 765", book("24", "Pride and prejudice", author="Austen, Jane"),
+     _with(book("25", "Kiêu hãnh và định kiến", author="Austen, Jane"), "765",
+           [("t", "Pride and prejudice.")], "0 "), True),
+    ("translation with 246 $i", book("26", "Sense and sensibility", author="Austen, Jane"),
+     _with(book("27", "Lý trí và tình cảm", author="Austen, Jane"), "246",
+           [("i", "Tên sách tiếng Anh:"), ("a", "Sense and sensibility")], "1 "), True),
+    ("a collective uniform title groups nothing",
+     _with(book("28", "Tuyển tập Nam Cao", author="Nam Cao"), "240", [("a", "Works")], "10"),
+     _with(book("29", "Truyện ngắn Nam Cao", author="Nam Cao"), "240", [("a", "Works")], "10"),
+     False),
+    ("two uniform titles: a compilation, not either work",
+     book("30", "Sense and sensibility", author="Austen, Jane"),
+     _with(_with(book("31", "Hai tiểu thuyết", author="Austen, Jane"), "240",
+                 [("a", "Sense and sensibility")], "10"), "240",
+           [("a", "Pride and prejudice")], "10"), False),
+    ("anonymous, same compiler, other year",
+     _with(book("34", "Ca dao Việt Nam", year=1990), "700", [("a", "Vũ Ngọc Phan"), ("e", "st")]),
+     _with(book("35", "Ca dao Việt Nam", year=2001), "700", [("a", "Vũ, Ngọc Phan"), ("e", "st")]),
+     True),
+    ("anonymous, other compilers",
+     _with(book("36", "Ca dao Việt Nam"), "700", [("a", "Vũ Ngọc Phan"), ("e", "sưu tầm")]),
+     _with(book("37", "Ca dao Việt Nam"), "700", [("a", "Nguyễn Xuân Kính"), ("e", "sưu tầm")]),
+     False),
+    ("anonymous report, other publishers",
+     book("38", "Báo cáo tổng kết", publisher="Sở Văn hóa Điện Biên"),
+     book("39", "Báo cáo tổng kết", publisher="Nxb. Kim Đồng"), False),
+    ("a translation without its original named stays apart",
+     book("32", "The alchemist", author="Coelho, Paulo"),
+     book("33", "Nhà giả kim", author="Coelho, Paulo"), False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("first", "second", "same"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_work_key(first: pymarc.Record, second: pymarc.Record, same: bool) -> None:
+    assert key(first) and key(second)
+    assert (key(first) == key(second)) is same, (key(first), key(second))
+
+
+ORIGINALS = [
+    ("240", [("a", "Pride and prejudice."), ("l", "Polish")], "Pride and prejudice"),
+    ("240", [("a", "Selections")], ""),
+    ("500", [("a", 'Tyt. oryg.: "Sense and sensibility".')], "Sense and sensibility"),
+    ("500", [("a", "Translation of: Le petit prince.")], "Le petit prince"),
+    ("500", [("a", "Dịch từ nguyên bản tiếng Nga: Thép đã tôi thế đấy")], "Thép đã tôi thế đấy"),
+    ("500", [("a", "Sách có tranh minh hoạ")], ""),
+]
+
+
+@pytest.mark.parametrize(("tag", "subfields", "title"), ORIGINALS,
+                         ids=[o[1][0][1] for o in ORIGINALS])
+def test_original_title(tag: str, subfields: list[tuple[str, str]], title: str) -> None:
+    assert original_title(_with(book("1", "X", author="Y"), tag, subfields, "10")) == title
+
+
+def test_a_book_takes_its_members_most_common_work() -> None:
+    members = [{"fields": {"work_key": k}} for k in ("b|x", "a|x", "b|x")]
+    assert union_work("c1", members) == work_id("b|x")
+    assert union_work("c1", list(reversed(members))) == work_id("b|x")
+    assert union_work("c1", [{"fields": {"work_key": ""}}]) == work_id("cluster:c1")
+
+
+@given(st.text(max_size=80), st.text(max_size=40))
+def test_any_title_and_note_give_a_key_or_nothing(title: str, note: str) -> None:
+    record = _with(book("1", title or "x", author="Nguyễn Du"), "500", [("a", note or "x")])
+    assert isinstance(key(record), str)
+    assert len(work_id(key(record))) == 16
