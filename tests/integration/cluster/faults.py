@@ -6,17 +6,104 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import sys
+import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pymarc
 from opensearchpy import AsyncOpenSearch
 
+from indexer import cluster_nodes
 from indexer.store.client import close_client, make_client
+from tests.marc_builders import book
 
 REPO = Path(__file__).resolve().parents[3]
+HEAP = "512m"
+QUERIES = ("Điện Biên", "dien bien", "sách số 7", "Nguyễn Văn A", "nguyen van a", "số 12")
+"""The fixed query list: answered identically before, during and after a fault."""
 TABLE = Path(os.environ.get("MUCLUC_FAULT_TABLE", "/tmp/mucluc-cluster-faults.jsonl"))
+
+
+@dataclass
+class Cluster:
+    """The test session's cluster: its nodes' URLs, and SIGKILL / start of one node or all."""
+
+    base: Path
+    repo: Path
+    greens: list[float] = field(default_factory=list)
+
+    @property
+    def state(self) -> cluster_nodes.ClusterState:
+        found = cluster_nodes.ClusterState.load(self.base)
+        assert found is not None
+        return found
+
+    @property
+    def names(self) -> list[str]:
+        return [member.name for member in self.state.nodes]
+
+    @property
+    def url(self) -> str:
+        """Every node, comma-separated, as MUCLUC_OPENSEARCH_URL takes them."""
+        return ",".join(self.state.urls)
+
+    def node_url(self, name: str) -> str:
+        return self.state.member(name).url
+
+    def up(self) -> list[str]:
+        return [row["name"] for row in cluster_nodes.node_rows(self.base) if row["up"]]
+
+    def kill(self, name: str) -> None:
+        cluster_nodes.kill_node(self.base, name)
+
+    def kill_all(self) -> None:
+        for name in self.names:
+            cluster_nodes.kill_node(self.base, name)
+
+    def start(self, name: str) -> None:
+        cluster_nodes.start_node(self.base, name)
+
+    def start_all(self) -> None:
+        cluster_nodes.start_cluster(self.base, len(self.names), heap=HEAP, repo=self.repo)
+
+    def restart(self, name: str) -> float:
+        """Start a killed node again; returns the seconds from the start to a green cluster."""
+        started = time.monotonic()
+        self.start(name)
+        self.green()
+        return time.monotonic() - started
+
+    def restart_all(self) -> float:
+        """Start every node again; returns the seconds from the start to a green cluster."""
+        started = time.monotonic()
+        self.start_all()
+        self.green()
+        return time.monotonic() - started
+
+    def green(self) -> float:
+        """Wait for green on a node that is up; returns (and records) the seconds waited."""
+        up = self.up()
+        assert up, "no node is up"
+        waited = cluster_nodes.wait_for_status(self.node_url(up[0]), "green", timeout=300)
+        self.greens.append(waited)
+        return waited
+
+    def wipe(self) -> None:
+        """Stop every node and destroy every node's data directory (a lost cluster)."""
+        cluster_nodes.stop_cluster(self.base)
+        for member in self.state.nodes:
+            shutil.rmtree(Path(member.directory) / "data", ignore_errors=True)
+
+
+def books(code: str, count: int, *, start: int = 0) -> list[pymarc.Record]:
+    """``count`` distinct books of library ``code`` (one holding each)."""
+    return [
+        book(f"{code}-{n}", f"Sách số {n} về Điện Biên", author="Nguyễn Văn A", copies=1)
+        for n in range(start, start + count)
+    ]
 
 
 @dataclass

@@ -14,16 +14,17 @@ import asyncio
 from collections import Counter
 from pathlib import Path
 
-import pymarc
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from indexer.store.client import close_client
 from tests.catalogue import api_app, config_toml, libraries, open_catalogue
 from tests.harvesters.oai_provider import Provider
-from tests.integration.cluster.conftest import Cluster
 from tests.integration.cluster.faults import (
+    QUERIES,
+    Cluster,
     Row,
+    books,
     client,
     content,
     count_records,
@@ -31,20 +32,9 @@ from tests.integration.cluster.faults import (
     primary_holder,
     workspace,
 )
-from tests.marc_builders import book, write_marc
+from tests.marc_builders import write_marc
 
 pytestmark = pytest.mark.cluster
-
-QUERIES = ("Điện Biên", "dien bien", "sách số 7", "Nguyễn Văn A", "nguyen van a", "số 12")
-
-
-def books(code: str, count: int, *, start: int = 0) -> list[pymarc.Record]:
-    """``count`` distinct books of library ``code`` (one holding each)."""
-    return [
-        book(f"{code}-{n}", f"Sách số {n} về Điện Biên", author="Nguyễn Văn A", copies=1)
-        for n in range(start, start + count)
-    ]
-
 
 def oai_library(code: str, url: str) -> str:
     return (f'[[library]]\ncode = "{code}"\nname = "Thư viện {code}"\nkind = "district"\n'
