@@ -180,7 +180,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "MUCLUC_OPENSEARCH_URL",
         "",
-        "Use this existing OpenSearch cluster instead of the managed local node.",
+        "Use this existing OpenSearch cluster (one node, or several comma-separated) instead of "
+        "the managed local node.",
         as_urls,
     ),
     Setting(
