@@ -20,7 +20,7 @@ test: setup-test
 # Everything that needs nothing running: no OpenSearch node, no peer server, no browser.
 test-fast: setup-test
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -m "not engine and not peers and not browser"
+	$(BIN)/pytest -q -m "not engine and not peers and not browser and not cluster"
 
 bench: setup-test
 	$(BIN)/python -m bench

@@ -92,54 +92,104 @@ def _point_jvm_files_at(directory: Path) -> None:
     options.write_text(text)
 
 
+@dataclass(frozen=True)
+class NodeSpec:
+    """Everything that makes one node of a (one- or several-node) cluster on 127.0.0.1.
+
+    ``seed_hosts`` empty means a single-node cluster (``discovery.type=single-node``); otherwise
+    the transport addresses of every node, and ``cluster_managers`` the names of the nodes
+    that may bootstrap the cluster the first time. ``repo`` is the snapshot folder
+    (``path.repo``) when backups are wanted.
+    """
+
+    directory: Path
+    http_port: int
+    transport_port: int
+    heap: str
+    name: str = "mucluc-local"
+    seed_hosts: tuple[str, ...] = ()
+    cluster_managers: tuple[str, ...] = ()
+    repo: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def options(self) -> list[str]:
+        """The ``-E`` settings of this node's command line."""
+        settings_ = {
+            "cluster.name": "mucluc",
+            "node.name": self.name,
+            "network.host": "127.0.0.1",
+            "http.port": str(self.http_port),
+            "transport.port": str(self.transport_port),
+            "path.data": str(self.directory / "data"),
+            "path.logs": str(self.directory / "logs"),
+            "cluster.routing.allocation.disk.threshold_enabled": "false",
+            "action.destructive_requires_name": "false",
+            "http.max_content_length": "200mb",
+            "indices.query.bool.max_clause_count": str(MAX_CLAUSE_COUNT),
+        }
+        if self.seed_hosts:
+            settings_["discovery.seed_hosts"] = ",".join(self.seed_hosts)
+            settings_["cluster.initial_cluster_manager_nodes"] = ",".join(self.cluster_managers)
+        else:
+            settings_["discovery.type"] = "single-node"
+        if self.repo is not None:
+            settings_["path.repo"] = str(self.repo)
+        return [part for key, val in settings_.items() for part in ("-E", f"{key}={val}")]
+
+
 def start(
     directory: Path,
     *,
     port: int | None = None,
     heap: str | None = None,
     timeout: float = START_TIMEOUT_S,
+    repo: Path | None = None,
 ) -> NodeState:
     """Start a single node on 127.0.0.1 with its files under ``directory``; wait until it answers.
 
     Returns the node's state (also saved to ``directory/node.json``). If a node started from the
-    same directory is already answering, it is reused.
+    same directory is already answering, it is reused. ``repo`` is its snapshot folder.
     """
     directory = directory.resolve()
     directory.mkdir(parents=True, exist_ok=True)
     existing = NodeState.load(directory / STATE_FILE)
     if existing and _alive(existing.pid) and _answers(existing.url):
         return existing
+    spec = NodeSpec(
+        directory, port or free_port(), free_port(), heap or settings.opensearch_heap(), repo=repo
+    )
+    process = launch(spec)
+    state = NodeState(pid=process.pid, port=spec.http_port, url=spec.url, directory=str(directory))
+    wait_until_answering(process, spec, timeout=timeout)
+    state.save(directory / STATE_FILE)
+    return state
+
+
+def launch(spec: NodeSpec) -> subprocess.Popen[bytes]:
+    """Start the node's JVM (as the node user when we are root) and return at once."""
+    directory = spec.directory
     install = installation()
     icu_plugin.install(install)  # best effort: the node starts without it (indexer.icu_plugin)
     java_home = find_java_home()
     _prepare_directory(directory, install)
-    port = port or free_port()
-    transport_port = free_port()
-    heap = heap or settings.opensearch_heap()
+    if spec.repo is not None:
+        spec.repo.mkdir(parents=True, exist_ok=True)
+        hand_over(spec.repo)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "JAVA_HOME": str(java_home),
         "OPENSEARCH_JAVA_HOME": str(java_home),
         "OPENSEARCH_PATH_CONF": str(directory / "config"),
         "OPENSEARCH_TMPDIR": str(directory / "tmp"),
-        "OPENSEARCH_JAVA_OPTS": f"-Xms{heap} -Xmx{heap} -XX:HeapDumpPath={directory / 'logs'}",
+        "OPENSEARCH_JAVA_OPTS": (
+            f"-Xms{spec.heap} -Xmx{spec.heap} -XX:HeapDumpPath={directory / 'logs'}"
+        ),
         "LANG": "C.UTF-8",
     }
-    command = [
-        str(install / "bin" / "opensearch"),
-        "-E", "cluster.name=mucluc",
-        "-E", "node.name=mucluc-local",
-        "-E", "discovery.type=single-node",
-        "-E", "network.host=127.0.0.1",
-        "-E", f"http.port={port}",
-        "-E", f"transport.port={transport_port}",
-        "-E", f"path.data={directory / 'data'}",
-        "-E", f"path.logs={directory / 'logs'}",
-        "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
-        "-E", "action.destructive_requires_name=false",
-        "-E", "http.max_content_length=200mb",
-        "-E", f"indices.query.bool.max_clause_count={MAX_CLAUSE_COUNT}",
-    ]  # fmt: skip
+    command = [str(install / "bin" / "opensearch"), *spec.options()]
     user_kwargs: dict[str, object] = {}
     if running_as_root():
         user = ensure_node_user()
@@ -147,7 +197,7 @@ def start(
         env["HOME"] = str(directory)
     console = open(directory / "logs" / "console.log", "ab")
     try:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             command,
             cwd=directory,
             env=env,
@@ -161,9 +211,14 @@ def start(
         raise NodeError(f"cannot start OpenSearch: {exc}") from exc
     finally:
         console.close()
-    state = NodeState(
-        pid=process.pid, port=port, url=f"http://127.0.0.1:{port}", directory=str(directory)
-    )
+
+
+def wait_until_answering(
+    process: subprocess.Popen[bytes], spec: NodeSpec, *, timeout: float = START_TIMEOUT_S
+) -> None:
+    """Wait until the node answers a health request (green or yellow); NodeError (and the node
+    stopped) when it exits or does not answer within ``timeout``."""
+    directory = spec.directory
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -172,9 +227,8 @@ def start(
                 f"{_last_log_line(directory)}",
                 hint=f"see {directory / 'logs'}",
             )
-        if _answers(state.url):
-            state.save(directory / STATE_FILE)
-            return state
+        if _answers(spec.url):
+            return
         time.sleep(0.5)
     _terminate(process.pid)
     raise NodeError(
@@ -216,6 +270,21 @@ def _terminate(pid: int, *, timeout: float = 60.0) -> None:
         os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+def alive(pid: int) -> bool:
+    """Whether the process ``pid`` still runs (a finished child of ours is reaped)."""
+    return _alive(pid)
+
+
+def answers(url: str) -> bool:
+    """Whether the node at ``url`` answers a health request with green or yellow."""
+    return _answers(url)
+
+
+def terminate(pid: int, *, timeout: float = 60.0) -> None:
+    """SIGTERM the node's process group, SIGKILL after ``timeout``."""
+    _terminate(pid, timeout=timeout)
 
 
 def _alive(pid: int) -> bool:

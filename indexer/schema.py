@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from analyzers.analysis import analysis_settings, text_field
+from mucluc.core import settings
 
 KEYWORD = {"type": "keyword"}
 KEYWORD_SORT = {"type": "keyword", "ignore_above": 2048}
@@ -26,16 +27,29 @@ STORED_ONLY = {"type": "object", "enabled": False}
 
 INDEX_SETTINGS_BASE: dict[str, Any] = {
     "number_of_shards": 1,
-    "number_of_replicas": 0,
     "refresh_interval": "1s",
     "max_result_window": 10_000,
 }
 
 
+def replica_settings() -> dict[str, Any]:
+    """Replicas follow the data nodes (0 on one node, 1 on two or more: the engine re-decides
+    when nodes join or leave); ``MUCLUC_REPLICAS`` fixes the number instead."""
+    fixed = settings.replicas()
+    if fixed is None:
+        return {"auto_expand_replicas": "0-1"}
+    return {"number_of_replicas": fixed, "auto_expand_replicas": "false"}
+
+
+def index_settings() -> dict[str, Any]:
+    """The ``index`` settings every index of the catalogue is created with."""
+    return {**INDEX_SETTINGS_BASE, **replica_settings()}
+
+
 def union_body() -> dict[str, Any]:
     """Settings and mappings of a union index (one document per book)."""
     return {
-        "settings": {"index": dict(INDEX_SETTINGS_BASE), "analysis": analysis_settings()},
+        "settings": {"index": index_settings(), "analysis": analysis_settings()},
         "mappings": {
             "dynamic": "strict",
             "properties": {
@@ -73,7 +87,7 @@ def union_body() -> dict[str, Any]:
 def records_body() -> dict[str, Any]:
     """Settings and mappings of the raw store (one document per source record)."""
     return {
-        "settings": {"index": dict(INDEX_SETTINGS_BASE)},
+        "settings": {"index": index_settings()},
         "mappings": {
             "dynamic": "strict",
             "properties": {
@@ -103,7 +117,7 @@ def tombstones_body() -> dict[str, Any]:
     holdings it had, for the OAI sets.
     """
     return {
-        "settings": {"index": dict(INDEX_SETTINGS_BASE)},
+        "settings": {"index": index_settings()},
         "mappings": {
             "dynamic": "strict",
             "properties": {

@@ -6,6 +6,8 @@ set -euo pipefail
 
 DEMO_PACKAGES=(maven unzip libicu-dev pkg-config python3-venv)
 TEST_PACKAGES=(yaz idzebra-2.0 chromium wrk)
+# `docker-compose config` validates docker/compose.yaml where the compose plugin is missing.
+TEST_PACKAGES+=(docker-compose)
 # The Z39.50 gateway (`mucluc z3950 start`) for libraries whose systems speak only Z39.50.
 DEMO_PACKAGES+=(libnet-z3950-simple2zoom-perl)
 

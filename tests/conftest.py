@@ -46,6 +46,7 @@ MARKER_FIXTURES: dict[str, frozenset[str]] = {
     "engine": frozenset({"opensearch_url", "engine"}),
     "peers": frozenset({"ztest", "zebra", "z3950", "yaz_client"}),
     "browser": frozenset({"browser"}),
+    "cluster": frozenset({"three_nodes", "cluster"}),
 }
 
 

@@ -19,6 +19,7 @@ from indexer.store import indices, paginate
 from indexer.store.client import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
+    close_client,
     engine_url,
     index_prefix,
     make_client,
@@ -110,7 +111,7 @@ class Store:
 
     async def close(self) -> None:
         if self._owns_client:
-            await self.client.close()
+            await close_client(self.client)
 
     def alias(self, kind: Kind) -> str:
         return alias(self.prefix, kind)

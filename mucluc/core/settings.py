@@ -126,6 +126,19 @@ def as_workers(name: str, raw: str) -> int | None:
     return count
 
 
+def as_replicas(name: str, raw: str) -> int | None:
+    """Replicas of every index, 0 to 5; empty: chosen from the data nodes (0 on one, 1 on more)."""
+    if not raw:
+        return None
+    try:
+        count = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number", hint="for example 1") from None
+    if not 0 <= count <= 5:
+        raise ConfigError(f"{name}={raw!r}: use between 0 and 5 replicas")
+    return count
+
+
 def as_port(name: str, raw: str) -> int:
     """A TCP port, 1 to 65535."""
     try:
@@ -167,7 +180,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "MUCLUC_OPENSEARCH_URL",
         "",
-        "Use this existing OpenSearch cluster instead of the managed local node.",
+        "Use this existing OpenSearch cluster (one node, or several comma-separated) instead of "
+        "the managed local node.",
         as_urls,
     ),
     Setting(
@@ -193,6 +207,18 @@ SETTINGS: tuple[Setting, ...] = (
         "512m",
         "Java heap of the managed node (keep it between 512m and 1g on small machines).",
         as_heap_size,
+    ),
+    Setting(
+        "MUCLUC_REPLICAS",
+        "",
+        "Replicas of every index; default: chosen from the data nodes (0 on one node, 1 on more).",
+        as_replicas,
+    ),
+    Setting(
+        "MUCLUC_BACKUP_DIR",
+        "",
+        "Snapshot repository (a folder every node can write); default: backups under MUCLUC_HOME.",
+        as_optional_path,
     ),
     Setting(
         "MUCLUC_CORS_ORIGINS",
@@ -311,6 +337,16 @@ def cache() -> Path:
 
 def opensearch_heap() -> str:
     return value("MUCLUC_OPENSEARCH_HEAP")
+
+
+def replicas() -> int | None:
+    """MUCLUC_REPLICAS, or None to let the engine follow the number of data nodes."""
+    return value("MUCLUC_REPLICAS")
+
+
+def backup_dir() -> Path:
+    """MUCLUC_BACKUP_DIR, else ``backups`` under :func:`home`."""
+    return value("MUCLUC_BACKUP_DIR") or home() / "backups"
 
 
 def cors_origins() -> tuple[str, ...]:
