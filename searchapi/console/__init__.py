@@ -66,7 +66,7 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
 
 def add_console_routes(app: web.Application, *, limits: Limits | None = None) -> None:
     """Register the console's pages and API routes on ``app`` (once, in the app factory)."""
-    from searchapi.console import signin
+    from searchapi.console import audit_log, reports, signin, uploads
 
     app[CONSOLE] = ConsoleState(limits=limits or Limits())
     app.middlewares.append(console_middleware)
@@ -75,7 +75,22 @@ def add_console_routes(app: web.Application, *, limits: Limits | None = None) ->
     app.router.add_get("/console/sign-in", signin.sign_in_page)
     app.router.add_post("/console/sign-in", signin.sign_in)
     app.router.add_post("/console/sign-out", signin.sign_out)
+    app.router.add_get("/console/audit", audit_log.audit_page)
+    app.router.add_get("/console/{code}/upload", uploads.upload_page)
+    app.router.add_post("/console/{code}/upload", uploads.upload_form)
+    app.router.add_get("/console/{code}/jobs", reports.jobs_page)
+    app.router.add_get("/console/{code}/jobs/{id}", reports.job_page)
+    app.router.add_get("/console/{code}/jobs/{id}/report.csv", reports.report_csv)
+    app.router.add_get("/console/{code}/jobs/{id}/report.xlsx", reports.report_xlsx)
+    app.router.add_post("/api/v1/libraries/{code}/uploads", uploads.upload_api)
+    app.router.add_get("/api/v1/jobs/{id}", reports.job_api)
+    app.on_shutdown.append(_stop_jobs)
 
 
 async def _to_home(request: web.Request) -> web.Response:
     return web.Response(status=302, headers={"Location": "/console/"})
+
+
+async def _stop_jobs(app: web.Application) -> None:
+    """Uploads still running when the service stops are marked failed ("interrupted")."""
+    await app[CONSOLE].runner().cancel()

@@ -4,7 +4,9 @@ starts: aiohttp freezes its state then), filled lazily once the store is open.""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 
@@ -35,12 +37,48 @@ class Limits:
     zip_ratio: int = MAX_ZIP_RATIO
 
 
+class Runner:
+    """The upload jobs of one serving process: bounded concurrency, cancelled on shutdown."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._slots: asyncio.Semaphore | None = None
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    def slots(self) -> asyncio.Semaphore:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.limits.running_jobs)
+        return self._slots
+
+    def spawn(self, coroutine: Any) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for the running jobs (tests, and a graceful shutdown)."""
+        while self.tasks:
+            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+
+    async def cancel(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+        await asyncio.gather(*list(self.tasks), return_exceptions=True)
+
+
 @dataclass
 class ConsoleState:
     limits: Limits = field(default_factory=Limits)
     failures: Failures = field(default_factory=Failures)
     _accounts: Accounts | None = None
     _store: Store | None = None
+    _runner: Runner | None = None
+
+    def runner(self) -> Runner:
+        """The upload jobs of this serving process."""
+        if self._runner is None:
+            self._runner = Runner(self.limits)
+        return self._runner
 
     def accounts(self, app: web.Application) -> Accounts:
         """The accounts of the app's store (made on first use, after the store opened)."""
