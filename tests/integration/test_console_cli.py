@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import io
 import re
+from dataclasses import dataclass
 
 import pytest
 from opensearchpy import AsyncOpenSearch
 
 from indexer.accounts import Accounts
 from indexer.store import Store
+from mucluc.cli.main import main
 from tests.catalogue import config_toml
 from tests.integration.console_helpers import console_catalogue
-from tests.integration.test_cli import mucluc
 
 pytestmark = pytest.mark.engine
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+async def mucluc(*args: str, env: dict[str, str]) -> Ran:
+    """The command's own entry point, in this process (a thread: it runs its own event loop)
+    with the workspace's environment."""
+    out, err = io.StringIO(), io.StringIO()
+
+    def run() -> int:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            return main(list(args))
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        code = await asyncio.to_thread(run)
+    return Ran(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +57,7 @@ async def workspace(tmp_path_factory: pytest.TempPathFactory, index_prefix: str,
 
 async def test_grant_list_revoke(workspace: tuple[dict[str, str], Accounts]) -> None:
     env, accounts = workspace
-    granted = mucluc("access", "grant", "TGI", "--role", "librarian", "--note", "chị Lan",
+    granted = await mucluc("access", "grant", "TGI", "--role", "librarian", "--note", "chị Lan",
                      "--url", "https://mucluc.example/", env=env)
     assert granted.returncode == 0, granted.stderr
     key = re.search(r"^\s+(mlk_\S+)$", granted.stdout, re.M).group(1)
@@ -39,14 +66,14 @@ async def test_grant_list_revoke(workspace: tuple[dict[str, str], Accounts]) -> 
     record = await accounts.verify(key)
     assert record is not None and (record.role, record.library) == ("librarian", "TGI")
 
-    listed = mucluc("access", "list", env=env)
+    listed = await mucluc("access", "list", env=env)
     assert listed.returncode == 0 and key_id in listed.stdout and "chị Lan" in listed.stdout
     assert key.split(".", 1)[1] not in listed.stdout  # never the key
 
-    revoked = mucluc("access", "revoke", key_id, env=env)
+    revoked = await mucluc("access", "revoke", key_id, env=env)
     assert revoked.returncode == 0, revoked.stderr
     assert await accounts.verify(key) is None
-    assert "revoked" in mucluc("access", "list", env=env).stdout
+    assert "revoked" in (await mucluc("access", "list", env=env)).stdout
 
     entries = await accounts.store.search("audit", {"query": {"term": {"target": key_id}}})
     actions = sorted(hit["_source"]["action"] for hit in entries["hits"]["hits"])
@@ -60,11 +87,11 @@ async def test_grant_list_revoke(workspace: tuple[dict[str, str], Accounts]) -> 
     (("grant", "TGI", "--role", "admin"), "belongs to no library"),
     (("revoke", "0123456789ab"), "there is no key 0123456789ab"),
 ], ids=["unknown-library", "no-library", "admin-with-library", "unknown-key"])
-def test_mistakes_are_one_line(
+async def test_mistakes_are_one_line(
     workspace: tuple[dict[str, str], Accounts], args: tuple[str, ...], message: str
 ) -> None:
     env, _ = workspace
-    result = mucluc("access", *args, env=env)
+    result = await mucluc("access", *args, env=env)
     assert result.returncode in {1, 2}
     assert message in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
