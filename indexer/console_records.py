@@ -74,3 +74,13 @@ async def audit_entries(store: Store, *, library: str | None = None, page: int =
     """One page of the audit log, newest first (of one library's entries when given)."""
     query: dict[str, Any] = {"term": {"library": library}} if library else {"match_all": {}}
     return await _listing(store, "audit", query, "at", page, size)
+
+
+async def library_records(store: Store, library: str) -> dict[str, str]:
+    """Raw-store id → local id of every record the library has stored (all of them, paged)."""
+    found: dict[str, str] = {}
+    async for hits in store.scan("records", {"term": {"library": library}}, source=["local_id"],
+                                 doing=f"listing the records of {library}"):
+        for hit in hits:
+            found[hit["_id"]] = str(hit["_source"].get("local_id", ""))
+    return found

@@ -55,6 +55,9 @@ def jobs_body() -> dict[str, Any]:
         "error": STORED_ONLY,
         "report": STORED_ONLY,
         "records": INTEGER,
+        "mode": KEYWORD,
+        "confirm": INTEGER,
+        "replace": STORED_ONLY,
     })
 
 

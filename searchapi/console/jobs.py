@@ -26,7 +26,7 @@ from harvesters.files import read_path
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport
 from indexer.accounts import now
-from indexer.console_records import new_job_id, save_job
+from indexer.console_records import library_records, new_job_id, save_job
 from indexer.load import Loader, SourceItem
 from indexer.store import Store
 from mucluc.core.errors import MuclucError
@@ -97,8 +97,13 @@ def _scrub(value: Any, folder: str) -> Any:
     return value
 
 
-def new_job(who: Principal, library: str, name: str, fmt: str, size: int) -> dict[str, Any]:
+def new_job(who: Principal, library: str, name: str, fmt: str, size: int, *,
+            replace: bool = False, confirm: int | None = None) -> dict[str, Any]:
+    """A queued job. With ``replace``, the library's records absent from the file are removed
+    after the load, but only when ``confirm`` equals how many that is (else the job fails
+    with code ``confirm_replace`` saying the number, and nothing is loaded)."""
     return {"id": new_job_id(), "library": library, "key_id": who.key_id, "state": "queued",
+            "mode": "replace" if replace else "add", "confirm": confirm, "replace": None,
             "file": name, "format": fmt, "bytes": size, "created_at": now(),
             "started_at": None, "finished_at": None, "records": 0,
             "progress": {"phase": "queued", "read": 0, "total": 0}, "error": None,
@@ -151,7 +156,9 @@ async def _finish(store: Store, who: Principal, job: dict[str, Any]) -> None:
     await save_job(store, job, refresh=True)
     report = job.get("report") or {}
     detail = {"library": job["library"], "file": job["file"], "job": job["id"],
-              "state": job["state"]}
+              "state": job["state"], "mode": job.get("mode", "add")}
+    if job.get("replace"):
+        detail["would_remove"] = job["replace"]["would_remove"]
     for name in ("read", "new", "updated", "unchanged", "skipped", "withdrawn"):
         if name in report:
             detail[name] = report[name]
@@ -174,6 +181,7 @@ async def _run(store: Store, libraries: Mapping[str, Library], limits: Limits,
         raise Refused("too_slow", f"Reading the file took longer than "
                       f"{limits.parse_seconds:.0f} seconds; split it into smaller files.") from None
     total = sum(1 for item in items if not isinstance(item, Notice))
+    gone = await _to_remove(store, job, items) if job.get("mode") == "replace" else []
     job.update(records=total, progress={"phase": "loading", "read": 0, "total": total})
     await save_job(store, job)
     report = RunReport(library=job["library"], source=job["file"], location=job["file"])
@@ -190,6 +198,48 @@ async def _run(store: Store, libraries: Mapping[str, Library], limits: Limits,
             job["progress"] = {"phase": "loading", "read": latest["read"], "total": total}
             await save_job(store, job)
     await loading
+    if gone:
+        await _withdraw(loader, job, gone, report)
     report.finish(time.perf_counter() - started)
     job.update(state="done", report=public_report(report, path.parent),
                progress={"phase": "done", "read": report.read, "total": total})
+
+
+async def _to_remove(store: Store, job: dict[str, Any], items: list[SourceItem]) -> list[str]:
+    """The local ids of the library's stored records that the file no longer holds; the job
+    is refused unless its ``confirm`` is exactly how many they are."""
+    present: set[str] = set()
+    for item in items:
+        if isinstance(item, SourceRecord):
+            present.add(item.local_id)
+        elif isinstance(item, RecordProblem) or item.kind == "merged":
+            if not item.record_id:
+                raise Refused("replace_uncertain", "The file has records whose number cannot "
+                              "be read, so it cannot say which books to remove; fix them or "
+                              "upload without replacing.")
+            present.add(item.record_id)
+    stored = await library_records(store, job["library"])
+    gone = sorted({local for local in stored.values() if local not in present})
+    job["replace"] = {"would_remove": len(gone), "stored": len(stored)}
+    if job.get("confirm") != len(gone):
+        raise Refused("confirm_replace", f"Replacing the catalogue with this file would remove "
+                      f"{len(gone)} of the library's {len(stored)} holdings (those not in the "
+                      f"file). Nothing was loaded: send the file again confirming {len(gone)}.")
+    return gone
+
+
+async def _withdraw(loader: Loader, job: dict[str, Any], gone: list[str],
+                    report: RunReport) -> None:
+    """Remove the records the file no longer holds, through the loader (the one write path),
+    each a ``withdrawn`` line in the report; outside the balance, as for ``mucluc load``."""
+    library = job["library"]
+    batch = [SourceRecord(library, job["file"], local_id, None, deleted=True)
+             for local_id in gone]
+    before = report.deleted
+    for start in range(0, len(batch), loader.batch_size):
+        await loader.load_batch(batch[start : start + loader.batch_size], report)
+    report.withdrawn += report.deleted - before
+    report.deleted = before
+    for local_id in gone:
+        report.warnings.append(Notice(job["file"], "no longer in the file: withdrawn",
+                                      record_id=local_id, kind="withdrawn", library=library))

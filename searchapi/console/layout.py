@@ -30,6 +30,10 @@ main form label{display:block;font-weight:600;margin:12px 0 4px}
 main input[type=text],main input[type=password],main select{width:100%;max-width:40rem}
 main button{border-color:#0b5cad;margin-top:12px}
 main input[type=file]{border:none;padding:6px 0}
+main input[type=radio]{min-height:auto;width:1.2rem;height:1.2rem;flex:none}
+main label.inline{display:inline;font-weight:400;margin:0 0 0 6px}
+fieldset{border:1px solid #c4c8cf;border-radius:6px;margin:12px 0;padding:8px 12px}
+legend{font-weight:600}
 .drop{border:3px dashed #6e6e6e;border-radius:8px;padding:24px;text-align:center;margin:12px 0}
 .drop.over{border-color:#0b5cad;background:#eef5fc}
 .counts{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:8px;

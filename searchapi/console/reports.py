@@ -24,7 +24,8 @@ from searchapi.console.layout import href, lang_of, page
 from searchapi.state import STORE
 
 PUBLIC_FIELDS = ("id", "library", "key_id", "state", "file", "format", "bytes", "records",
-                 "created_at", "started_at", "finished_at", "progress", "error", "report")
+                 "mode", "replace", "created_at", "started_at", "finished_at", "progress",
+                 "error", "report")
 TEXT = {
     "vi": {"job": "Kết quả gửi tệp {file}", "jobs": "Các lần gửi tệp — {library}",
            "state": "Trạng thái", "queued": "đang chờ", "running": "đang nạp",
@@ -38,7 +39,8 @@ TEXT = {
            "download": "Tải báo cáo", "none": "Không có.", "when": "Gửi lúc",
            "key": "Khoá", "upload": "Gửi tệp mới", "empty": "Chưa có lần gửi tệp nào.",
            "more": "và {n} dòng nữa (xem tệp tải về).", "page": "Trang {n}",
-           "balance": "Cân đối", "error": "Lý do"},
+           "balance": "Cân đối", "error": "Lý do",
+           "confirm": "Gửi lại tệp, chọn \"Thay toàn bộ\" và xác nhận xoá {n} bản ghi"},
     "en": {"job": "Upload of {file}", "jobs": "Uploads — {library}",
            "state": "State", "queued": "queued", "running": "loading", "done": "done",
            "failed": "failed", "progress": "Progress", "read": "Read", "new": "New",
@@ -50,7 +52,8 @@ TEXT = {
            "after": "After", "message": "Message", "download": "Download the report",
            "none": "None.", "when": "Sent at", "key": "Key", "upload": "Upload another file",
            "empty": "No uploads yet.", "more": "and {n} more rows (see the download).",
-           "page": "Page {n}", "balance": "Balance", "error": "Reason"},
+           "page": "Page {n}", "balance": "Balance", "error": "Reason",
+           "confirm": "Send the file again, choose \"Replace\" and confirm removing {n}"},
 }
 SHOWN = 500
 COUNTS = ("read", "new", "updated", "unchanged", "skipped", "merged", "withdrawn", "repaired")
@@ -143,6 +146,10 @@ async def job_page(request: web.Request) -> web.Response:
     if found.get("error"):
         parts.append(f'<p class="error" role="alert"><strong>{t["error"]}:</strong> '
                      f'{escape(found["error"]["message"])}</p>')
+        if found["error"].get("code") == "confirm_replace" and found.get("replace"):
+            count = int(found["replace"]["would_remove"])
+            again = href(f"/console/{code}/upload", lang, confirm=count)
+            parts.append(f'<p><a href="{again}">{t["confirm"].format(n=count)}</a></p>')
     report = found.get("report")
     if report:
         counts = "".join(f"<li><b>{int(report.get(name, 0))}</b>{t[name]}</li>"

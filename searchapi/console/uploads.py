@@ -38,12 +38,24 @@ TEXT = {
            "help": "MARC (ISO 2709), MARCXML, CSV hoặc Excel (.xlsx), tối đa {mb} MB và "
                    "{records} biểu ghi mỗi tệp. Kéo thả tệp vào khung dưới đây hoặc chọn tệp.",
            "drop": "Kéo thả tệp vào đây", "format": "Định dạng", "auto": "Tự nhận biết",
-           "send": "Gửi tệp", "jobs": "Các lần gửi tệp trước"},
+           "send": "Gửi tệp", "jobs": "Các lần gửi tệp trước", "mode": "Cách nạp",
+           "add": "Thêm và cập nhật biểu ghi (giữ các biểu ghi khác)",
+           "replace": "Thay toàn bộ mục lục của thư viện bằng tệp này",
+           "replace_help": "Biểu ghi đã có mà không còn trong tệp sẽ bị xoá. Lần gửi đầu "
+                           "không nạp gì mà cho biết số bản ghi sẽ bị xoá; gửi lại tệp với "
+                           "số đó ở ô dưới để xác nhận.",
+           "confirm": "Xác nhận số bản ghi sẽ bị xoá"},
     "en": {"title": "Upload records — {name}", "file": "File of records",
            "help": "MARC (ISO 2709), MARCXML, CSV or Excel (.xlsx), at most {mb} MB and "
                    "{records} records per file. Drop the file on the box below or choose it.",
            "drop": "Drop the file here", "format": "Format", "auto": "Detect",
-           "send": "Upload", "jobs": "Earlier uploads"},
+           "send": "Upload", "jobs": "Earlier uploads", "mode": "How to load",
+           "add": "Add and update records (keep the others)",
+           "replace": "Replace the library's whole catalogue with this file",
+           "replace_help": "Stored records that are not in the file are removed. The first "
+                           "upload loads nothing and says how many would go; send the file "
+                           "again with that number below to confirm.",
+           "confirm": "Confirm how many records will be removed"},
 }
 DROP_SCRIPT = """<script>
 (function(){var zone=document.getElementById('drop'),input=document.getElementById('file');
@@ -64,6 +76,8 @@ class Received:
     name: str
     size: int
     fmt: str
+    replace: bool = False
+    confirm: int | None = None
 
 
 def safe_name(name: str) -> str:
@@ -152,7 +166,7 @@ async def _receive(request: web.Request, limits: Limits, *, needs_form_token: bo
                     name = safe_name(part.filename)
                     path = folder / name
                     size = await _stream_to(path, _part_chunks(part), limits.upload_bytes)
-                elif part.name in {CSRF_FIELD, "format"}:
+                elif part.name in {CSRF_FIELD, "format", "mode", "confirm"}:
                     fields[part.name] = (await part.read(decode=True))[:500].decode(
                         "utf-8", "replace")
         else:
@@ -160,7 +174,8 @@ async def _receive(request: web.Request, limits: Limits, *, needs_form_token: bo
             path = folder / name
             size = await _stream_to(path, request.content.iter_chunked(CHUNK),
                                     limits.upload_bytes)
-            fields["format"] = request.query.get("format", "auto")
+            for field in ("format", "mode", "confirm"):
+                fields[field] = request.query.get(field, "")
         if needs_form_token:
             await check_csrf(request, fields)
         if path is None or size == 0:
@@ -168,10 +183,22 @@ async def _receive(request: web.Request, limits: Limits, *, needs_form_token: bo
         fmt = _format(path, fields.get("format", "auto") or "auto")
         if fmt == "xlsx":
             check_zip(path, limits)
-        return Received(path, name, size, fmt)
+        replace, confirm = _mode(fields)
+        return Received(path, name, size, fmt, replace, confirm)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def _mode(fields: dict[str, str]) -> tuple[bool, int | None]:
+    """``mode=replace`` (and ``confirm=N``, the holdings the caller agrees to remove)."""
+    mode = fields.get("mode", "").strip() or "add"
+    if mode not in {"add", "replace"}:
+        raise ApiError(400, "bad_mode", "mode is 'add' (the default) or 'replace'.")
+    text = fields.get("confirm", "").strip()
+    if text and not text.isdigit():
+        raise ApiError(400, "bad_confirm", "confirm is the number of holdings to remove.")
+    return mode == "replace", int(text) if text and len(text) < 10 else None
 
 
 def _disposition_name(request: web.Request) -> str:
@@ -187,7 +214,8 @@ def _library(request: web.Request) -> str:
 
 
 async def _start(request: web.Request, who: Principal, code: str, got: Received) -> dict:
-    job = new_job(who, code, got.name, got.fmt, got.size)
+    job = new_job(who, code, got.name, got.fmt, got.size, replace=got.replace,
+                  confirm=got.confirm)
     await submit(request.app, console(request).runner(), who, job, got.path)
     return job
 
@@ -241,6 +269,17 @@ async def upload_page(request: web.Request) -> web.Response:
 <p id="chosen" aria-live="polite"></p></div>
 <label for="format">{t["format"]}</label>
 <select id="format" name="format">{options}</select>
+<fieldset><legend>{t["mode"]}</legend>
+<p><input type="radio" id="mode-add" name="mode" value="add" checked>
+<label class="inline" for="mode-add">{t["add"]}</label></p>
+<p><input type="radio" id="mode-replace" name="mode" value="replace"
+ aria-describedby="replace-help">
+<label class="inline" for="mode-replace">{t["replace"]}</label></p>
+<p id="replace-help">{t["replace_help"]}</p>
+<label for="confirm">{t["confirm"]}</label>
+<input id="confirm" name="confirm" type="text" inputmode="numeric" pattern="[0-9]*"
+ value="{escape(request.query.get("confirm", ""))}" autocomplete="off">
+</fieldset>
 <button type="submit">{t["send"]}</button>
 </form>
 <p><a href="{href(f"/console/{code}/jobs", lang)}">{t["jobs"]}</a></p>{DROP_SCRIPT}"""

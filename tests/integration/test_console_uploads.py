@@ -355,3 +355,38 @@ async def test_a_slow_upload_is_not_cut_by_the_api_request_time_limit(
                                      params={"filename": "slow.mrc"}, headers=bearer(key))
         assert response.status == 408
         assert (await response.json())["error"]["code"] == "upload_too_slow"
+
+
+def small_workbook(*books: tuple[str, str]) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["Số ĐKCB", "Tên sách"])
+    for number, title in books:
+        book.active.append([number, title])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def test_replace_mode_needs_the_count_confirmed_then_withdraws(
+    console: tuple[TestClient, Accounts], engine: AsyncOpenSearch
+) -> None:
+    client, accounts = console
+    _, key = await accounts.grant("librarian", "DBP")
+    first = small_workbook(("DBP-1", "Tắt đèn"), ("DBP-2", "Số đỏ"), ("DBP-3", "Chí Phèo"))
+    queued = await (await upload(client, key, "DBP", first, "a.xlsx")).json()
+    assert (await finished(client, queued["id"], key))["state"] == "done"
+    second = small_workbook(("DBP-1", "Tắt đèn"), ("DBP-4", "Vợ nhặt"))
+    asked = await (await upload(client, key, "DBP", second, "b.xlsx", mode="replace")).json()
+    job = await finished(client, asked["id"], key)
+    assert job["state"] == "failed" and job["error"]["code"] == "confirm_replace"
+    assert job["replace"]["would_remove"] == 2 and "remove 2 of" in job["error"]["message"]
+    assert await stored(engine, accounts, "DBP") == 3  # nothing loaded, nothing removed
+    wrong = await (await upload(client, key, "DBP", second, "b.xlsx", mode="replace",
+                                confirm="1")).json()
+    assert (await finished(client, wrong["id"], key))["state"] == "failed"
+    done = await (await upload(client, key, "DBP", second, "b.xlsx", mode="replace",
+                               confirm="2")).json()
+    job = await finished(client, done["id"], key)
+    assert job["state"] == "done", job
+    assert (job["report"]["withdrawn"], job["report"]["new"]) == (2, 1)
+    assert await stored(engine, accounts, "DBP") == 2
