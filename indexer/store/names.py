@@ -11,8 +11,10 @@ from __future__ import annotations
 import time
 from typing import Literal
 
-Kind = Literal["union", "records", "tombstones"]
-KINDS: tuple[Kind, ...] = ("union", "records", "tombstones")
+Kind = Literal["union", "records", "tombstones", "access", "jobs", "audit"]
+#: ``access`` (key hashes, the session secret, used form tokens), ``jobs`` (uploads and their
+#: reports) and ``audit`` (who did what) hold the librarians' console: see indexer/accounts.py.
+KINDS: tuple[Kind, ...] = ("union", "records", "tombstones", "access", "jobs", "audit")
 
 
 def alias(prefix: str, kind: Kind) -> str:
