@@ -41,6 +41,7 @@ from searchapi.records import get_record
 from searchapi.search import search
 from searchapi.sru import sru
 from searchapi.state import LIBRARIES, STORE
+from searchapi.stats_counter import add_counting
 from searchapi.suggest import suggest
 from searchapi.widget import add_routes
 
@@ -81,6 +82,7 @@ def create_app(
     trusted_proxies: Sequence[Network] = (),
     workers: int = 1,
     oai_page_size: int = oai_provider.DEFAULT_PAGE_SIZE,
+    count_searches: bool = True,
 ) -> web.Application:
     """A ready-to-run API for the catalogue ``prefix`` on the engine at ``engine_url``.
 
@@ -89,7 +91,8 @@ def create_app(
     processes (:func:`searchapi.limits.per_worker`); ``timeout`` caps a request's time (503 with
     ``Retry-After`` past it); ``trusted_proxies`` are the reverse proxies whose
     ``X-Forwarded-For``/``Forwarded`` name the client; ``oai_page_size`` is the records per
-    OAI-PMH list response. Nothing connects until the app starts:
+    OAI-PMH list response; ``count_searches`` keeps the search statistics (in memory, flushed in
+    the background: :mod:`searchapi.stats_counter`). Nothing connects until the app starts:
     the store lives in ``cleanup_ctx``.
     """
     rate, burst = per_worker(rate, burst, workers)
@@ -120,6 +123,7 @@ def create_app(
             yield
 
     app.cleanup_ctx.append(open_store)
+    add_counting(app, enabled=count_searches)  # after the store: its last flush comes first
     app.router.add_get("/health", health)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/v1/search", search)

@@ -21,6 +21,7 @@ from searchapi.hits import hit
 from searchapi.list_export import export_results
 from searchapi.query_parser import MAX_QUERY_LENGTH, Node, parse, to_dsl
 from searchapi.state import LIBRARIES, STORE
+from searchapi.stats_counter import count_search
 
 MAX_PAGE_SIZE = 100
 MAX_WINDOW = 1_000
@@ -331,7 +332,7 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
     if found and len(found) == size and (page - 1) * size + len(found) < total:
         next_cursor = cursor.encode(found[-1]["sort"], page + 1, print_)
     suggestion = await _suggestion(request, q, total, body, response.get("suggest"))
-    return {
+    answer = {
         "total": total,
         "page": page,
         "size": size,
@@ -340,3 +341,5 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
         "suggestion": suggestion,
         "next_cursor": next_cursor,
     }
+    count_search(request, q, answer)  # in memory only (searchapi.stats_counter)
+    return answer

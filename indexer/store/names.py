@@ -11,8 +11,10 @@ from __future__ import annotations
 import time
 from typing import Literal
 
-Kind = Literal["union", "records", "tombstones"]
-KINDS: tuple[Kind, ...] = ("union", "records", "tombstones")
+Kind = Literal["union", "records", "tombstones", "stats", "leases"]
+#: ``stats``: daily search counters (indexer.statistics); ``leases``: one run per harvest source
+#: at a time, and each source's last and next scheduled run (indexer.scheduler).
+KINDS: tuple[Kind, ...] = ("union", "records", "tombstones", "stats", "leases")
 
 
 def alias(prefix: str, kind: Kind) -> str:

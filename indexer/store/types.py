@@ -35,6 +35,7 @@ class SourceDocument(TypedDict):
     local_id: str
     checksum: str
     harvested_at: str
+    first_seen: NotRequired[str]
     status: str
     cluster: str
     cluster_key: str
