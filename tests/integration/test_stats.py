@@ -7,7 +7,7 @@ searches made through the real API, counted in memory and flushed to the real en
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
