@@ -101,14 +101,17 @@ def is_due(doc: Mapping[str, Any], at: datetime) -> bool:
 
 
 def after_run(
-    doc: Mapping[str, Any], report: RunReport, planned: schedules.Schedule | None, at: datetime
+    doc: Mapping[str, Any], report: RunReport, planned: schedules.Schedule | None, at: datetime,
+    retry_base: timedelta = RETRY_BASE,
 ) -> dict[str, Any]:
     """The source's document once a run ended: idle, its result, and when it runs next."""
     failed = report.status == "failed"
     attempt = int(doc.get("attempt", 0)) + 1 if failed else 0
-    regular = planned.next_after(at) if planned else None
+    started = parse_stamp(doc.get("last_started")) or at
+    # "every 6h" counts from the run's start; clock schedules from now (strictly later)
+    regular = planned.next_after(started if planned.interval else at) if planned else None
     if failed and attempt < MAX_ATTEMPTS:
-        retry = at + RETRY_BASE * (2 ** (attempt - 1))
+        retry = at + retry_base * (2 ** (attempt - 1))
         next_run: datetime | None = min(retry, regular) if regular else retry
     else:  # done, or retried enough: the next regular run starts afresh
         next_run, attempt = regular, 0
@@ -122,10 +125,14 @@ def after_run(
 class Leases:
     """The ``leases`` documents of one catalogue: read, take, renew, give back, request."""
 
-    def __init__(self, store: Store, holder: str, ttl: timedelta = LEASE_TTL) -> None:
+    def __init__(
+        self, store: Store, holder: str, ttl: timedelta = LEASE_TTL,
+        retry_base: timedelta = RETRY_BASE,
+    ) -> None:
         self.store = store
         self.holder = holder
         self.ttl = ttl
+        self.retry_base = retry_base
 
     async def read(self, source: str) -> Versioned | None:
         return await get_versioned(self.store, "leases", source, doing="reading a harvest lease")
@@ -173,7 +180,7 @@ class Leases:
             read = await self.read(job.name)
             if read is None or read.source.get("holder") != self.holder:
                 return
-            doc = after_run(read.source, report, planned, now())
+            doc = after_run(read.source, report, planned, now(), self.retry_base)
             if await replace_if(self.store, "leases", job.name, doc, read,
                                 doing="ending a harvest lease"):
                 return
@@ -204,10 +211,11 @@ class Scheduler:
     def __init__(
         self, store: Store, jobs: Sequence[Job], run_job: RunJob, *,
         holder: str | None = None, ttl: timedelta = LEASE_TTL,
+        retry_base: timedelta = RETRY_BASE,
     ) -> None:
         self.jobs = list(jobs)
         self.run_job = run_job
-        self.leases = Leases(store, holder or f"worker-{uuid.uuid4().hex[:12]}", ttl)
+        self.leases = Leases(store, holder or f"worker-{uuid.uuid4().hex[:12]}", ttl, retry_base)
         self.running: dict[str, asyncio.Task[RunReport | None]] = {}
 
     @staticmethod
@@ -215,10 +223,11 @@ class Scheduler:
         text = job.spec.get("schedule")
         return schedules.parse(str(text)) if text else None
 
-    async def tick(self) -> list[str]:
-        """Start every due source this worker wins; the names started (they run in tasks)."""
+    async def tick(self, at: datetime | None = None) -> list[str]:
+        """Start every due source this worker wins; the names started (they run in tasks).
+        ``at`` is the time to decide by (now; tests pass a later one instead of waiting)."""
         started: list[str] = []
-        at = now()
+        at = at or now()
         for job in self.jobs:
             if job.name in self.running:
                 continue

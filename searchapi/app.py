@@ -16,6 +16,7 @@ from indexer.store import Store
 from mucluc.core.errors import EngineError
 from mucluc.core.library import Library
 from searchapi.clients import TRUSTED_PROXIES, Network
+from searchapi.console.status_harvests import Harvests, add_harvests
 from searchapi.errors import error_middleware, error_response
 from searchapi.feed import feed
 from searchapi.httpcache import cache_middleware, cors_middleware
@@ -83,6 +84,7 @@ def create_app(
     workers: int = 1,
     oai_page_size: int = oai_provider.DEFAULT_PAGE_SIZE,
     count_searches: bool = True,
+    harvests: Harvests | None = None,
 ) -> web.Application:
     """A ready-to-run API for the catalogue ``prefix`` on the engine at ``engine_url``.
 
@@ -92,7 +94,8 @@ def create_app(
     ``Retry-After`` past it); ``trusted_proxies`` are the reverse proxies whose
     ``X-Forwarded-For``/``Forwarded`` name the client; ``oai_page_size`` is the records per
     OAI-PMH list response; ``count_searches`` keeps the search statistics (in memory, flushed in
-    the background: :mod:`searchapi.stats_counter`). Nothing connects until the app starts:
+    the background: :mod:`searchapi.stats_counter`); ``harvests`` gives it the scheduled harvests
+    (:mod:`searchapi.console.status_harvests`). Nothing connects until the app starts:
     the store lives in ``cleanup_ctx``.
     """
     rate, burst = per_worker(rate, burst, workers)
@@ -124,6 +127,8 @@ def create_app(
 
     app.cleanup_ctx.append(open_store)
     add_counting(app, enabled=count_searches)  # after the store: its last flush comes first
+    if harvests is not None:
+        add_harvests(app, harvests, engine_url, prefix)
     app.router.add_get("/health", health)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/v1/search", search)
