@@ -283,8 +283,12 @@ class Scheduler:
 
     async def run_forever(self, every: float = TICK_SECONDS) -> None:
         """Tick every ``every`` seconds until cancelled; the engine being down is retried."""
+        ready = False
         while True:
             try:
+                if not ready:  # a lease written before its index exists would create it wrong
+                    await self.leases.store.ensure_indices()
+                    ready = True
                 await self.tick()
             except EngineError as exc:
                 log.warning("scheduler: %s", exc.one_line())

@@ -56,6 +56,7 @@ class SearchCounter:
     counts: Counts = field(default_factory=dict)
     dropped: int = 0
     enabled: bool = True
+    indices_checked: bool = False  # the `stats` index exists (a write must not auto-create it)
 
     def _add(self, day: str, metric: str, key: str, site: str, label: str = "") -> None:
         slot = (day, metric, key, site)
@@ -128,6 +129,9 @@ async def flush(app: web.Application) -> int:
     if not counts:
         return 0
     try:
+        if not counter.indices_checked:
+            await app[STORE].ensure_indices()
+            counter.indices_checked = True
         await add_counts(app[STORE], counts)
     except EngineError as exc:
         counter.give_back(counts)
