@@ -16,6 +16,7 @@ from indexer.store import Store
 from mucluc.core.errors import EngineError
 from mucluc.core.library import Library
 from searchapi.clients import TRUSTED_PROXIES, Network
+from searchapi.console import add_console_routes
 from searchapi.console.status_harvests import Harvests, add_harvests
 from searchapi.errors import error_middleware, error_response
 from searchapi.feed import feed
@@ -143,4 +144,6 @@ def create_app(
     add_opensearch_routes(app)
     # Widget assets (issue: widget) — the one call site: searchapi.widget.add_routes(app)
     add_routes(app)
+    # The librarians' console (issue 14): access, uploads, jobs, reports, audit.
+    add_console_routes(app)
     return app
