@@ -17,6 +17,7 @@ from mucluc.core.errors import EngineError
 from mucluc.core.library import Library
 from searchapi.clients import TRUSTED_PROXIES, Network
 from searchapi.console import add_console_routes
+from searchapi.console.stats_routes import add_stats_routes
 from searchapi.console.status_harvests import Harvests, add_harvests
 from searchapi.errors import error_middleware, error_response
 from searchapi.feed import feed
@@ -146,4 +147,5 @@ def create_app(
     add_routes(app)
     # The librarians' console (issue 14): access, uploads, jobs, reports, audit.
     add_console_routes(app)
+    add_stats_routes(app)  # statistics, status pages, harvest now (issue 14 B): after the above
     return app

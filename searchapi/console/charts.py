@@ -21,6 +21,14 @@ PAD_BOTTOM = 48
 BAR_COLOUR = "#1d4f91"  # 8.2:1 against white: non-text contrast well above 3:1
 AXIS_COLOUR = "#555555"
 _ids = itertools.count(1)
+#: The few styles charts and their tables need, on top of the console's.
+STYLE = (
+    "<style>.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;"
+    "clip:rect(0 0 0 0);white-space:nowrap}td.num{text-align:right;"
+    "font-variant-numeric:tabular-nums}.stat-chart{margin:16px 0}.stat-chart svg{max-width:"
+    "100%;height:auto;display:block}.stat-chart figcaption{font-weight:600}"
+    ".downloads{margin:4px 0 16px}</style>"
+)
 
 
 def number(value: float) -> str:

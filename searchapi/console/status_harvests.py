@@ -5,8 +5,8 @@
 several workers (or machines) are safe because they agree through the engine's lease documents
 (:mod:`indexer.scheduler`), not through the process that happens to run them. A harvest runs in
 the worker's event loop while it serves: fetching is I/O, and parsing a batch happens in a thread.
-``MUCLUC_SCHEDULER=off`` turns it off (then only ``mucluc harvest`` and "harvest now" pressed on
-a worker with the scheduler on start harvests).
+``MUCLUC_SCHEDULER=off`` turns the schedules off (then only ``mucluc harvest`` and "harvest
+now" start harvests).
 
 The scheduler has its own engine client (harvests need longer timeouts than readers' searches).
 """
@@ -79,11 +79,12 @@ def add_harvests(app: web.Application, harvests: Harvests, engine_url: str, pref
 
 
 async def harvest_now(app: web.Application, job: Job) -> bool:
-    """Mark ``job`` due at once and, when this worker schedules, look at once; False when it is
+    """Mark ``job`` due at once and start it if this worker wins its lease; False when it is
     running already."""
     scheduler = app[SCHEDULER]
     asked = await scheduler.leases.request(job)
-    if asked and app[HARVESTS].schedule:
-        task = asyncio.create_task(scheduler.tick())
-        task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
+    if asked:
+        # Start it from here rather than wait for the next tick (the run itself goes on in a
+        # task); the lease still decides, so another worker may be the one that runs it.
+        await scheduler.tick()
     return asked

@@ -16,25 +16,10 @@ from opensearchpy import AsyncOpenSearch
 from indexer import statistics
 from indexer.store import Store
 from tests.catalogue import ApiClient, Catalogue, catalogue
+from tests.integration.stats_books import BOOKS, CODES
 from tests.marc_builders import book
 
 pytestmark = pytest.mark.engine
-
-KIEU = {"author": "Nguyễn Du", "isbn": "9786042000017", "subjects": ("Văn học",)}
-BOOKS = {
-    "DBI": [
-        book("DBI-1", "Truyện Kiều", call_number="895.92 NG-D", copies=2, **KIEU),
-        book("DBI-2", "Nhật ký trong tù", author="Hồ Chí Minh", subjects=("Thơ",)),
-        book("DBI-3", "Điện Biên Phủ", author="Võ Nguyên Giáp", isbn="9786042000024",
-             call_number="959.7", copies=3),
-    ],
-    "TGI": [
-        book("TGI-1", "Truyện Kiều", call_number="895.92", copies=1, **KIEU),
-        book("TGI-2", "Dế Mèn phiêu lưu ký", author="Tô Hoài", call_number="895.9223"),
-    ],
-    "THCS": [book("THCS-1", "Toán 6", author="Bộ Giáo dục", isbn="9786040000002", copies=4)],
-}  # fmt: skip
-CODES = ("DBI", "TGI", "THCS")
 
 
 @pytest.fixture(scope="module")
