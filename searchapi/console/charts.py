@@ -27,7 +27,8 @@ STYLE = (
     "clip:rect(0 0 0 0);white-space:nowrap}td.num{text-align:right;"
     "font-variant-numeric:tabular-nums}.stat-chart{margin:16px 0}.stat-chart svg{max-width:"
     "100%;height:auto;display:block}.stat-chart figcaption{font-weight:600}"
-    ".downloads{margin:4px 0 16px}</style>"
+    ".downloads{margin:4px 0 16px}.stats-filter input,.stats-filter select{box-sizing:"
+    "border-box;max-width:100%}</style>"
 )
 
 
