@@ -24,18 +24,34 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @asynccontextmanager
-async def console_api(
-    engine: AsyncOpenSearch, api_client: ApiClient, prefix: str, **options: object
-) -> AsyncIterator[tuple[TestClient, Accounts]]:
-    """An empty catalogue (console indices included) served by the real API; dropped on exit."""
+async def console_catalogue(engine: AsyncOpenSearch, prefix: str) -> AsyncIterator[str]:
+    """An empty catalogue (console indices included) for a module's tests; dropped on exit."""
     store = Store(engine, prefix)
     await store.drop_all()
     await store.ensure_indices()
     try:
-        async with api_client(prefix, CONSOLE_LIBRARIES, **options) as client:
-            yield client, Accounts(store)
+        yield prefix
     finally:
         await store.drop_all()
+
+
+@asynccontextmanager
+async def console_api(
+    engine: AsyncOpenSearch, api_client: ApiClient, prefix: str, **options: object
+) -> AsyncIterator[tuple[TestClient, Accounts]]:
+    """A fresh API app (its own throttle, limits and jobs) over the catalogue ``prefix``;
+    on exit its uploads have ended and every stored record is removed again, so each test
+    starts from an empty catalogue without the cost of new indices."""
+    async with api_client(prefix, CONSOLE_LIBRARIES, **options) as client:
+        try:
+            yield client, Accounts(Store(engine, prefix))
+        finally:
+            from searchapi.console.state import CONSOLE
+
+            await client.server.app[CONSOLE].runner().drain()
+            await engine.delete_by_query(
+                index=",".join(f"{prefix}-{kind}" for kind in ("records", "union", "tombstones")),
+                body={"query": {"match_all": {}}}, refresh=True, conflicts="proceed")
 
 
 def csrf_of(html: str) -> str:

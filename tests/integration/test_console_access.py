@@ -9,14 +9,20 @@ from opensearchpy import AsyncOpenSearch
 from indexer.accounts import Accounts
 from searchapi.console.sessions import COOKIE
 from tests.catalogue import ApiClient
-from tests.integration.console_helpers import console_api, csrf_of, sign_in
+from tests.integration.console_helpers import console_api, console_catalogue, csrf_of, sign_in
 
 pytestmark = pytest.mark.engine
 
 
+@pytest.fixture(scope="module")
+async def prefix(engine: AsyncOpenSearch, index_prefix: str):
+    async with console_catalogue(engine, f"{index_prefix}-console-access") as name:
+        yield name
+
+
 @pytest.fixture
-async def console(engine: AsyncOpenSearch, api_client: ApiClient, index_prefix: str):
-    async with console_api(engine, api_client, f"{index_prefix}-console-access") as both:
+async def console(engine: AsyncOpenSearch, api_client: ApiClient, prefix: str):
+    async with console_api(engine, api_client, prefix) as both:
         yield both
 
 
@@ -56,11 +62,11 @@ async def test_sign_in_sets_a_protected_session_cookie(
 
 
 async def test_cookie_is_secure_behind_a_trusted_tls_proxy(
-    engine: AsyncOpenSearch, api_client: ApiClient, index_prefix: str
+    engine: AsyncOpenSearch, api_client: ApiClient, prefix: str
 ) -> None:
     from searchapi.clients import parse_networks
 
-    async with console_api(engine, api_client, f"{index_prefix}-console-tls",
+    async with console_api(engine, api_client, prefix,
                            trusted_proxies=parse_networks("127.0.0.1")) as (client, accounts):
         _, key = await accounts.grant("admin", None)
         page = await client.get("/console/sign-in")
@@ -135,11 +141,11 @@ async def test_a_revoked_key_stops_at_once_session_included(
 
 
 async def test_repeated_failures_are_slowed_then_refused(
-    engine: AsyncOpenSearch, api_client: ApiClient, index_prefix: str
+    engine: AsyncOpenSearch, api_client: ApiClient, prefix: str
 ) -> None:
     from searchapi.console.state import CONSOLE
 
-    async with console_api(engine, api_client, f"{index_prefix}-console-fail") as (client, _):
+    async with console_api(engine, api_client, prefix) as (client, _):
         failures = client.server.app[CONSOLE].failures
         failures.free, failures.limit, failures.max_delay = 2, 4, 0.01
         statuses = []

@@ -23,7 +23,7 @@ from opensearchpy import AsyncOpenSearch
 from indexer.accounts import Accounts
 from searchapi.console.state import CONSOLE
 from tests.catalogue import ApiClient
-from tests.integration.console_helpers import console_api, csrf_of, sign_in
+from tests.integration.console_helpers import console_api, console_catalogue, csrf_of, sign_in
 
 pytestmark = pytest.mark.engine
 
@@ -40,11 +40,15 @@ XXE = b"""<?xml version="1.0"?>
 <subfield code="a">&x;</subfield></datafield></record></collection>"""
 
 
+@pytest.fixture(scope="module")
+async def prefix(engine: AsyncOpenSearch, index_prefix: str):
+    async with console_catalogue(engine, f"{index_prefix}-console-uploads") as name:
+        yield name
+
+
 @pytest.fixture
-async def console(engine: AsyncOpenSearch, api_client: ApiClient, index_prefix: str,
-                  request: pytest.FixtureRequest):
-    name = request.node.name.split("[")[0].replace("test_", "")[:24].replace("_", "-")
-    async with console_api(engine, api_client, f"{index_prefix}-cu-{name}") as both:
+async def console(engine: AsyncOpenSearch, api_client: ApiClient, prefix: str):
+    async with console_api(engine, api_client, prefix) as both:
         yield both
 
 
