@@ -16,7 +16,7 @@ from typing import Any
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport
 from indexer.cluster_update import recluster_batch
-from indexer.schema import DATE, KEYWORD
+from indexer.schema import RECORDS_ADDED_FIELDS
 from indexer.source_documents import Prepared, prepare, record_document
 from indexer.store import Store
 from indexer.store.catalogue import TERMS_PER_QUERY
@@ -398,7 +398,7 @@ class Loader:
         if self._mapping_checked:
             return
         await self.store.put_mapping(
-            "records", {"keys": KEYWORD, "source_id": KEYWORD, "first_seen": DATE},
-            "adding the keys, source_id and first_seen fields to the raw store",
+            "records", RECORDS_ADDED_FIELDS,
+            "adding the keys, source_id, first_seen and facts fields to the raw store",
         )
         self._mapping_checked = True

@@ -23,6 +23,10 @@ KEYWORD_SORT = {"type": "keyword", "ignore_above": 2048}
 INTEGER = {"type": "integer"}
 DATE = {"type": "date"}
 STORED_ONLY = {"type": "object", "enabled": False}
+BOOLEAN = {"type": "boolean"}
+#: A record's counted facts (indexer.store.derived.facts), aggregated by indexer.statistics.
+FACTS = {"properties": {"copies": {"type": "integer"}, "isbn": BOOLEAN, "subject": BOOLEAN,
+                        "call_number": BOOLEAN}}
 
 INDEX_SETTINGS_BASE: dict[str, Any] = {
     "number_of_shards": 1,
@@ -87,12 +91,19 @@ def records_body() -> dict[str, Any]:
                 "cluster": KEYWORD,
                 "cluster_key": KEYWORD_SORT,
                 "keys": KEYWORD,
+                "facts": FACTS,
                 "marc": STORED_ONLY,
                 "fields": STORED_ONLY,
                 "repairs": STORED_ONLY,
             },
         },
     }
+
+
+#: Raw-store fields added after the first stores were made: put into older mappings before use.
+RECORDS_ADDED_FIELDS: dict[str, Any] = {
+    "keys": KEYWORD, "source_id": KEYWORD, "first_seen": DATE, "facts": FACTS,
+}
 
 
 def tombstones_body() -> dict[str, Any]:

@@ -56,6 +56,7 @@ def record_document(item: SourceRecord, harvested_at: str) -> SourceDocument:
         "cluster": cluster_id(record_id(item.library, item.local_id)),
         "cluster_key": computed["cluster_key"],
         "keys": computed["keys"],
+        "facts": computed["facts"],
         "marc": marc,
         "fields": computed["fields"],
         "repairs": [vars(r) for r in item.repairs],  # type: ignore[misc]

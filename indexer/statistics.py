@@ -3,9 +3,11 @@
 Holdings and quality are computed from what the catalogue holds, so they are right by
 construction: titles are books (union documents, one per cluster; per library, the books it
 holds), records are the libraries' own records (the raw store), copies are counted from items as
-the mapping counts them (``fields.copies``). Growth by month counts records by the month the
-catalogue first held them (``first_seen``; a record stored before that field existed counts at
-its last harvest). Every full read goes through the store's paginator: no silent cap.
+the mapping counts them. Both are aggregations (a record's counted ``facts`` are indexed, see
+:func:`indexer.store.derived.facts`); records stored before ``facts`` existed are read (through
+the store's paginator: no silent cap). Growth by month counts records by the month the catalogue
+first held them (``first_seen``; a record stored before that field existed counts at its last
+harvest).
 
 Search counters (the ``stats`` index) are written only by :func:`add_counts`, as scripted upserts
 that add to a day's counter, so several workers flushing at once add up; they are read by
@@ -22,6 +24,7 @@ from typing import Any
 
 from indexer.store import Store
 from indexer.store.conditional import delete_where
+from indexer.store.derived import facts
 from mucluc.core.errors import EngineError
 from mucluc.core.library import KINDS, Library
 
@@ -49,11 +52,13 @@ class Tally:
     call_number: int = 0
 
     def add_record(self, fields: Mapping[str, Any]) -> None:
+        """Count one record from its stored ``fields`` (a record without ``facts``)."""
+        counted = facts(fields)
         self.records += 1
-        self.copies += _copies(fields.get("copies"))
-        self.isbn += bool(fields.get("isbns"))
-        self.subject += bool(fields.get("subjects"))
-        self.call_number += bool(str(fields.get("call_number") or "").strip())
+        self.copies += counted["copies"]
+        self.isbn += counted["isbn"]
+        self.subject += counted["subject"]
+        self.call_number += counted["call_number"]
 
     def merge(self, other: Tally) -> None:
         for name in ("records", "copies", "isbn", "subject", "call_number"):
@@ -65,13 +70,6 @@ class Tally:
             for name in QUALITY_FIELDS
         }
         return {**asdict(self), **shares}
-
-
-def _copies(value: Any) -> int:
-    try:
-        return max(0, int(value if value is not None else 1))
-    except (TypeError, ValueError):
-        return 1
 
 
 @dataclass
@@ -122,7 +120,27 @@ async def holdings(store: Store, libraries: Mapping[str, Library]) -> Holdings:
         result.libraries.setdefault(bucket["key"], Tally()).titles = int(bucket["doc_count"])
     for bucket in aggs.get("kinds", {}).get("buckets", []):
         result.kinds.setdefault(bucket["key"], Tally()).titles = int(bucket["doc_count"])
-    async for hits in store.scan("records", source=RECORD_SOURCE, doing="counting holdings"):
+    counted = {
+        "copies": {"sum": {"field": "facts.copies"}},
+        **{name: {"filter": {"term": {f"facts.{name}": True}}} for name in QUALITY_FIELDS},
+    }
+    response = await store.search("records", {
+        "size": 0, "track_total_hits": True,
+        "query": {"exists": {"field": "facts.copies"}},
+        "aggs": {"libraries": {"terms": {"field": "library", "size": MAX_TERMS},
+                               "aggs": counted}},
+    }, doing="counting holdings")  # fmt: skip
+    for bucket in response.get("aggregations", {}).get("libraries", {}).get("buckets", []):
+        tally = Tally(
+            records=int(bucket["doc_count"]), copies=int(bucket["copies"]["value"]),
+            **{name: int(bucket[name]["doc_count"]) for name in QUALITY_FIELDS},
+        )
+        result.province.merge(tally)
+        result.libraries.setdefault(bucket["key"], Tally()).merge(tally)
+    # Records stored before `facts` existed (until a reload or `mucluc reindex`): read them.
+    legacy = {"bool": {"must_not": {"exists": {"field": "facts.copies"}}}}
+    async for hits in store.scan("records", legacy, source=RECORD_SOURCE,
+                                 doing="counting holdings of older records"):
         for hit in hits:
             source = hit.get("_source", {})
             code = str(source.get("library", ""))

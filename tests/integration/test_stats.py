@@ -94,6 +94,20 @@ async def test_growth_counts_records_by_the_month_first_held(
             ("2025-05", 1), (this_month, 1)]
 
 
+async def test_records_stored_before_facts_existed_count_the_same(
+    engine: AsyncOpenSearch, index_prefix: str, tmp_path: Path
+) -> None:
+    async with catalogue(engine, f"{index_prefix}-legacy", CODES, BOOKS, tmp_path) as built:
+        store = Store(engine, built.prefix)
+        before = (await statistics.holdings(store, built.libraries)).as_dict(built.libraries)
+        await engine.update_by_query(index=store.alias("records"), refresh=True, body={
+            "query": {"terms": {"library": ["DBI", "THCS"]}},
+            "script": {"source": "ctx._source.remove('facts')"}})  # fmt: skip
+        assert await store.count("records", {"query": {"exists": {"field": "facts"}}}) == 2
+        after = (await statistics.holdings(store, built.libraries)).as_dict(built.libraries)
+        assert after == before
+
+
 SEARCHES = [  # (params, times)
     ({"q": "truyện kiều", "library": "DBI"}, 3),  # the DBI website's widget
     ({"q": "  Truyện   KIỀU "}, 1),  # the same query, spelt otherwise
