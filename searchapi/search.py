@@ -341,5 +341,5 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
         "suggestion": suggestion,
         "next_cursor": next_cursor,
     }
-    count_search(request, q, answer)  # in memory only (searchapi.stats_counter)
+    count_search(request, query, q, answer)  # in memory only (searchapi.stats_counter)
     return answer

@@ -21,11 +21,13 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from aiohttp import web
+from multidict import MultiMapping
 
 from analyzers.normalise import normalise
 from indexer.statistics import Counts, add_counts, purge_before
@@ -107,15 +109,18 @@ class SearchCounter:
 COUNTER: web.AppKey[SearchCounter] = web.AppKey("search_counter", SearchCounter)
 
 
-def count_search(request: web.Request, q: str, answer: dict) -> None:
-    """The search handler's one-line hook: count this search (never raises, never waits)."""
+def count_search(
+    request: web.Request, query: MultiMapping[str], q: str, answer: Mapping[str, Any]
+) -> None:
+    """The search's one-line hook: count the search of parameters ``query`` (never raises,
+    never waits)."""
     counter = request.app.get(COUNTER)
     if counter is None:
         return
     hits = answer.get("hits") or []
     first = (hits[0]["id"], hits[0].get("title", "")) if hits and answer.get("page") == 1 else None
     counter.search(
-        q, request.query.getall("library", []), request.query.getall("subject", []),
+        q, query.getall("library", []), query.getall("subject", []),
         int(answer.get("total") or 0), first,
     )
 

@@ -87,6 +87,12 @@ class _Cache:
 CACHE: web.AppKey[_Cache] = web.AppKey("stats_cache", _Cache)
 
 
+def forget_holdings(app: web.Application) -> None:
+    """The catalogue changed (a harvest ended): the next holdings are computed afresh."""
+    if CACHE in app:
+        app[CACHE].forget()
+
+
 def _visible_holdings(data: dict[str, Any], scope: Scope) -> dict[str, Any]:
     if scope.library is not None:
         data["libraries"] = [row for row in data["libraries"] if row["code"] == scope.library]

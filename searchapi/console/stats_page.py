@@ -8,6 +8,7 @@ viewer sees is decided once, by :func:`searchapi.console.stats.scope_of`.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -167,6 +168,7 @@ async def stats_download(request: web.Request) -> web.Response:
     scope = await scope_of(request)
     table = build(name, await everything(request, scope), lang)
     stem = f"mucluc-{name}" + (f"-{scope.library}" if scope.library else "")
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem)  # a header value, whatever the code holds
     if fmt == "csv":
         body, kind = as_csv(table), "text/csv; charset=utf-8"
     else:

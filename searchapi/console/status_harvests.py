@@ -25,6 +25,7 @@ from harvesters.reports import RunReport
 from indexer.harvest_run import Job, Places, all_jobs, harvest_jobs
 from indexer.scheduler import LEASE_TTL, RETRY_BASE, TICK_SECONDS, Scheduler
 from indexer.store import Store
+from searchapi.console.stats import forget_holdings
 from searchapi.state import LIBRARIES
 
 
@@ -59,6 +60,7 @@ def add_harvests(app: web.Application, harvests: Harvests, engine_url: str, pref
 
             async def run_job(job: Job) -> RunReport:
                 (report,) = await harvest_jobs(store, libraries, [job], harvests.places)
+                forget_holdings(app)  # this worker's status pages show the new counts at once
                 return report
 
             scheduler = Scheduler(store, jobs_of(app), run_job, ttl=harvests.ttl,
