@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ from searchapi.observe import reject
 
 MAX_QUERY_STRING = 4096
 EXEMPT = frozenset({"/health", "/metrics"})
+#: Uploads stream a file of many megabytes over slow links: the console's own limits (size,
+#: transfer time) apply to them instead of ``timeout`` (see searchapi.console.uploads).
+UPLOADS = re.compile(r"^/(api/v1/libraries/[^/]+/uploads|console/[^/]+/upload)$")
 MAX_CLIENTS = 50_000
 
 
@@ -106,6 +110,8 @@ def request_limits_middleware(timeout: float) -> Callable[..., object]:
             return error_response(
                 414, "uri_too_long", f"The query string is longer than {MAX_QUERY_STRING} bytes."
             )
+        if request.method == "POST" and UPLOADS.match(request.path):
+            return await handler(request)
         try:
             async with asyncio.timeout(timeout):
                 return await handler(request)

@@ -18,6 +18,7 @@ from searchapi.state import STORE
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_RECORDS = 100_000
 MAX_PARSE_SECONDS = 300.0
+MAX_TRANSFER_SECONDS = 900.0
 MAX_RUNNING_JOBS = 2
 #: An XLSX is a ZIP: refused when it would inflate beyond this, or by more than this ratio.
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
@@ -26,12 +27,14 @@ MAX_ZIP_RATIO = 200
 
 @dataclass
 class Limits:
-    """What one upload may be: bytes sent, records in it, seconds to read it; and how many
-    uploads run at once in one serving process."""
+    """What one upload may be: bytes sent, seconds to send them (the API's request time limit
+    does not apply to uploads), records in it, seconds to read it; and how many uploads run at
+    once in one serving process."""
 
     upload_bytes: int = MAX_UPLOAD_BYTES
     records: int = MAX_RECORDS
     parse_seconds: float = MAX_PARSE_SECONDS
+    transfer_seconds: float = MAX_TRANSFER_SECONDS
     running_jobs: int = MAX_RUNNING_JOBS
     unzipped_bytes: int = MAX_UNZIPPED_BYTES
     zip_ratio: int = MAX_ZIP_RATIO

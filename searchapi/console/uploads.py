@@ -10,7 +10,9 @@ Forms signed in with the session cookie must carry the one-time form token.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -127,6 +129,16 @@ def _format(path: Path, wanted: str) -> str:
 async def receive(request: web.Request, limits: Limits, *, needs_form_token: bool) -> Received:
     """Stream the upload to a private folder; check its form token (if asked), size, format
     and ZIP shape. The folder is removed again when anything is refused."""
+    try:
+        async with asyncio.timeout(limits.transfer_seconds):
+            return await _receive(request, limits, needs_form_token=needs_form_token)
+    except TimeoutError:
+        raise ApiError(408, "upload_too_slow", f"Sending the file took longer than "
+                       f"{limits.transfer_seconds:.0f} seconds; try again on a better "
+                       "connection, or split the file.") from None
+
+
+async def _receive(request: web.Request, limits: Limits, *, needs_form_token: bool) -> Received:
     folder = Path(tempfile.mkdtemp(prefix="mucluc-upload-"))
     try:
         fields: dict[str, str] = {}
@@ -158,8 +170,6 @@ async def receive(request: web.Request, limits: Limits, *, needs_form_token: boo
             check_zip(path, limits)
         return Received(path, name, size, fmt)
     except BaseException:
-        import shutil
-
         shutil.rmtree(folder, ignore_errors=True)
         raise
 

@@ -136,7 +136,9 @@ async def test_a_librarian_signs_in_uploads_and_reads_the_report(
     async with tab.expect_download() as download_info:
         await tab.get_by_role("link", name="Tải báo cáo (XLSX)").click()
     download = await download_info.value
-    rows = list(openpyxl.load_workbook(await download.path()).active.iter_rows(values_only=True))
+    assert download.suggested_filename.endswith(".xlsx")
+    saved = Path(await download.path()).read_bytes()
+    rows = list(openpyxl.load_workbook(io.BytesIO(saved)).active.iter_rows(values_only=True))
     assert any(row[0] == "Biểu ghi bị từ chối" and row[1] == "danh-muc-sach.xlsx" for row in rows)
 
     await tab.goto(f"{url}/console/DBP/jobs")

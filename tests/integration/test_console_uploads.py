@@ -7,6 +7,7 @@ load nothing; keys appear in no log, report, job or audit entry.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -331,3 +332,26 @@ async def test_keys_never_appear_in_logs_reports_jobs_or_audit(
     assert job["key_id"] == key_id and key_id in audit_page
     actions = {hit["_source"]["action"] for hit in entries["hits"]["hits"]}
     assert "upload" in actions
+
+
+async def slow_body(data: bytes, pause: float):  # type: ignore[no-untyped-def]
+    """A body sent in two halves with a pause between them: a slow connection."""
+    yield data[: len(data) // 2]
+    await asyncio.sleep(pause)
+    yield data[len(data) // 2 :]
+
+
+async def test_a_slow_upload_is_not_cut_by_the_api_request_time_limit(
+    engine: AsyncOpenSearch, api_client: ApiClient, prefix: str, shared_data: Path
+) -> None:
+    async with console_api(engine, api_client, prefix, timeout=0.5) as (client, accounts):
+        _, key = await accounts.grant("librarian", "DBP")
+        marc = (shared_data / "pymarc/marc8.dat").read_bytes()
+        response = await client.post("/api/v1/libraries/DBP/uploads", data=slow_body(marc, 1.0),
+                                     params={"filename": "slow.mrc"}, headers=bearer(key))
+        assert response.status == 202, await response.text()
+        client.server.app[CONSOLE].limits.transfer_seconds = 0.5  # the upload's own limit
+        response = await client.post("/api/v1/libraries/DBP/uploads", data=slow_body(marc, 1.5),
+                                     params={"filename": "slow.mrc"}, headers=bearer(key))
+        assert response.status == 408
+        assert (await response.json())["error"]["code"] == "upload_too_slow"
