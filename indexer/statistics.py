@@ -196,6 +196,17 @@ def counter_id(day: str, metric: str, key: str, site: str) -> str:
     return f"{day}-{metric}-{hashlib.sha1(raw).hexdigest()[:20]}"
 
 
+async def ensure_stats_index(store: Store) -> bool:
+    """The ``stats`` index exists for a catalogue that exists; False when there is no catalogue
+    under the store's prefix (a write must neither auto-create an index with a guessed mapping
+    nor bring back a catalogue that was dropped)."""
+    if await store.current_index("union") is None:
+        return False
+    if await store.current_index("stats") is None:
+        await store.swap_alias("stats", await store.create_versioned("stats"))
+    return True
+
+
 async def add_counts(store: Store, counts: Counts) -> None:
     """Add a worker's counters to the engine (scripted upserts: concurrent flushes add up).
 
@@ -237,6 +248,11 @@ async def searches(
     """Searches per day (every day of the window, zeros included) and per site (the widget's
     ``library``; "" is a search without one); ``site`` keeps one site's counts only."""
     start, end = _window(days, today)
+    first = date.fromisoformat(start)
+    every_day = [(first + timedelta(days=n)).isoformat() for n in range(days)]
+    if await store.current_index("stats") is None:  # nothing counted yet in this catalogue
+        return {"from": start, "to": end, "total": 0,
+                "days": [{"day": day, "searches": 0} for day in every_day], "sites": []}
     filters: list[dict[str, Any]] = [
         {"term": {"metric": "searches"}}, {"range": {"day": {"gte": start, "lte": end}}},
     ]
@@ -253,8 +269,6 @@ async def searches(
     }, doing="reading search counters")  # fmt: skip
     aggs = response.get("aggregations", {})
     per_day = {b["key_as_string"]: int(b["n"]["value"]) for b in aggs["days"]["buckets"]}
-    first = date.fromisoformat(start)
-    every_day = [(first + timedelta(days=n)).isoformat() for n in range(days)]
     sites = sorted(
         ({"site": b["key"], "searches": int(b["n"]["value"])} for b in aggs["sites"]["buckets"]),
         key=lambda row: (-row["searches"], row["site"]),
@@ -275,6 +289,8 @@ async def ranked(
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}")
     start, end = _window(days, today)
+    if await store.current_index("stats") is None:  # nothing counted yet in this catalogue
+        return []
     response = await store.search("stats", {
         "size": 0,
         "query": {"bool": {"filter": [

@@ -30,7 +30,7 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from analyzers.normalise import normalise
-from indexer.statistics import Counts, add_counts, purge_before
+from indexer.statistics import Counts, add_counts, ensure_stats_index, purge_before
 from mucluc.core import settings
 from mucluc.core.errors import EngineError
 from searchapi.state import STORE
@@ -135,7 +135,8 @@ async def flush(app: web.Application) -> int:
         return 0
     try:
         if not counter.indices_checked:
-            await app[STORE].ensure_indices()
+            if not await ensure_stats_index(app[STORE]):
+                return 0  # no catalogue under this prefix (yet, or any more): nothing to add to
             counter.indices_checked = True
         await add_counts(app[STORE], counts)
     except EngineError as exc:

@@ -170,3 +170,23 @@ async def test_concurrent_flushes_add_up_and_old_days_are_purged(
         assert [(r["key"], r["count"]) for r in ranked] == [("sách cũ", 4)]
     finally:
         await store.drop_all()
+
+
+async def test_no_counters_yet_reads_as_nothing_and_a_dropped_catalogue_stays_dropped(
+    engine: AsyncOpenSearch, index_prefix: str
+) -> None:
+    store = Store(engine, f"{index_prefix}-nostats")
+    await store.drop_all()
+    await store.ensure_indices()
+    try:
+        await store.drop_index(await store.current_index("stats"))  # a store older than stats
+        found = await statistics.searches(store, days=3)
+        assert (found["total"], len(found["days"]), found["sites"]) == (0, 3, [])
+        assert await statistics.ranked(store, "zero") == []
+        assert await statistics.ensure_stats_index(store)
+        assert await store.current_index("stats") is not None
+        await store.drop_all()
+        assert not await statistics.ensure_stats_index(store)  # never brings a catalogue back
+        assert await store.current_index("stats") is None
+    finally:
+        await store.drop_all()
