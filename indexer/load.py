@@ -16,7 +16,7 @@ from typing import Any
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport
 from indexer.cluster_update import recluster_batch
-from indexer.schema import KEYWORD
+from indexer.schema import RECORDS_ADDED_FIELDS
 from indexer.source_documents import Prepared, prepare, record_document
 from indexer.store import Store
 from indexer.store.catalogue import TERMS_PER_QUERY
@@ -40,6 +40,14 @@ def _merged(summary: LoadSummary, item: SourceRecord) -> None:
         source=item.source, library=item.library, record_id=item.local_id,
         offset=item.offset, kind="merged",
         message="delivered twice in one batch; the later version was kept"))
+
+
+def first_seen(stored: Mapping[str, Any] | None) -> str:
+    """When the stored record was first held: ``first_seen``, else (a store older than the
+    field) its last harvest; "" for a record not stored yet."""
+    if not stored:
+        return ""
+    return str(stored.get("first_seen") or stored.get("harvested_at") or "")
 
 
 class Loader:
@@ -197,6 +205,8 @@ class Loader:
                 summary.repairs.append((doc_id, repair))
             # A file load of a harvested record keeps the OAI identifier its deletion will carry.
             document["source_id"] = document["source_id"] or (old or {}).get("source_id", "")
+            # ...and the day the catalogue first held it (older stores: its last harvest)
+            document["first_seen"] = first_seen(old) or document["first_seen"]
             if old is not None and (old.get("checksum"), old.get("source_id", "")) == (
                 document["checksum"], document["source_id"]
             ):
@@ -304,7 +314,8 @@ class Loader:
 
     async def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         return await self.store.mget(
-            "records", ids, source=["checksum", "cluster", "source_id"],
+            "records", ids, source=["checksum", "cluster", "source_id", "first_seen",
+                                    "harvested_at"],
             doing="reading stored records",
         )
 
@@ -387,7 +398,7 @@ class Loader:
         if self._mapping_checked:
             return
         await self.store.put_mapping(
-            "records", {"keys": KEYWORD, "source_id": KEYWORD},
-            "adding the keys and source_id fields to the raw store",
+            "records", RECORDS_ADDED_FIELDS,
+            "adding the keys, source_id, first_seen and facts fields to the raw store",
         )
         self._mapping_checked = True

@@ -16,7 +16,7 @@ from typing import Any
 from indexer.clusters import cluster_records
 from indexer.marc_document import marc_record
 from indexer.migrations import rekey_oai_records
-from indexer.schema import KEYWORD
+from indexer.schema import RECORDS_ADDED_FIELDS
 from indexer.store import Store
 from indexer.store.derived import derived
 from indexer.store.types import MEMBER_FIELDS
@@ -102,10 +102,9 @@ async def reindex(store: Store, libraries: Mapping[str, Library]) -> ReindexResu
     """Build a new union index from the raw store and point the alias at it."""
     started = time.perf_counter()
     await store.ensure_indices()
-    # raw stores made before candidate keys and source ids existed
+    # raw stores made before candidate keys, source ids, first_seen and facts existed
     await store.put_mapping(
-        "records", {"keys": KEYWORD, "source_id": KEYWORD},
-        "adding the keys and source_id fields to the raw store",
+        "records", RECORDS_ADDED_FIELDS, "adding the fields of newer raw stores",
     )
     await rekey_oai_records(store, libraries)
     records = await remap_records(store)

@@ -24,6 +24,10 @@ KEYWORD_SORT = {"type": "keyword", "ignore_above": 2048}
 INTEGER = {"type": "integer"}
 DATE = {"type": "date"}
 STORED_ONLY = {"type": "object", "enabled": False}
+BOOLEAN = {"type": "boolean"}
+#: A record's counted facts (indexer.store.derived.facts), aggregated by indexer.statistics.
+FACTS = {"properties": {"copies": {"type": "integer"}, "isbn": BOOLEAN, "subject": BOOLEAN,
+                        "call_number": BOOLEAN}}
 
 INDEX_SETTINGS_BASE: dict[str, Any] = {
     "number_of_shards": 1,
@@ -97,16 +101,24 @@ def records_body() -> dict[str, Any]:
                 "checksum": KEYWORD,
                 "source_id": KEYWORD,
                 "harvested_at": DATE,
+                "first_seen": DATE,
                 "status": KEYWORD,
                 "cluster": KEYWORD,
                 "cluster_key": KEYWORD_SORT,
                 "keys": KEYWORD,
+                "facts": FACTS,
                 "marc": STORED_ONLY,
                 "fields": STORED_ONLY,
                 "repairs": STORED_ONLY,
             },
         },
     }
+
+
+#: Raw-store fields added after the first stores were made: put into older mappings before use.
+RECORDS_ADDED_FIELDS: dict[str, Any] = {
+    "keys": KEYWORD, "source_id": KEYWORD, "first_seen": DATE, "facts": FACTS,
+}
 
 
 def tombstones_body() -> dict[str, Any]:
@@ -127,6 +139,59 @@ def tombstones_body() -> dict[str, Any]:
                 "merged_into": KEYWORD,
                 "libraries": KEYWORD,
                 "library_kinds": KEYWORD,
+            },
+        },
+    }
+
+
+LONG = {"type": "long"}
+UNINDEXED_TEXT = {"type": "keyword", "index": False, "doc_values": False}
+
+
+def stats_body() -> dict[str, Any]:
+    """Daily search counters, aggregated in each API worker and added here (no reader data).
+
+    One document per (``day``, ``metric``, ``key``, ``site``): ``metric`` is ``searches`` (key
+    ""), ``query``, ``zero`` (a query that found nothing), ``title`` (the book a search led to
+    first, key = its union id, ``label`` its title) or ``subject`` (a subject filter chosen);
+    ``site`` is the widget's ``library`` parameter ("" for none); ``count`` only ever grows.
+    """
+    return {
+        "settings": {"index": dict(INDEX_SETTINGS_BASE)},
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "day": DATE,
+                "metric": KEYWORD,
+                "key": KEYWORD_SORT,
+                "label": UNINDEXED_TEXT,
+                "site": KEYWORD,
+                "count": LONG,
+            },
+        },
+    }
+
+
+def leases_body() -> dict[str, Any]:
+    """One document per harvest source: who runs it until when (a lease taken with
+    ``op_type=create`` or a conditional write), and its last and next scheduled run."""
+    return {
+        "settings": {"index": dict(INDEX_SETTINGS_BASE)},
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "source": KEYWORD,
+                "library": KEYWORD,
+                "holder": KEYWORD,
+                "expires": DATE,
+                "state": KEYWORD,
+                "attempt": INTEGER,
+                "last_started": DATE,
+                "last_finished": DATE,
+                "last_status": KEYWORD,
+                "last_error": UNINDEXED_TEXT,
+                "next_run": DATE,
+                "requested": DATE,
             },
         },
     }

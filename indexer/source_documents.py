@@ -48,11 +48,15 @@ def record_document(item: SourceRecord, harvested_at: str) -> SourceDocument:
         "source_id": item.source_id,
         "checksum": checksum,
         "harvested_at": harvested_at,
+        # When the catalogue first held the record (growth by month); the Loader keeps the
+        # stored one when the record comes again.
+        "first_seen": harvested_at,
         "status": "active",
         # Provisional: the Loader sets the real cluster once it has seen the candidates.
         "cluster": cluster_id(record_id(item.library, item.local_id)),
         "cluster_key": computed["cluster_key"],
         "keys": computed["keys"],
+        "facts": computed["facts"],
         "marc": marc,
         "fields": computed["fields"],
         "repairs": [vars(r) for r in item.repairs],  # type: ignore[misc]

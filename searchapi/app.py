@@ -17,6 +17,8 @@ from mucluc.core.errors import EngineError
 from mucluc.core.library import Library
 from searchapi.clients import TRUSTED_PROXIES, Network
 from searchapi.console import add_console_routes
+from searchapi.console.stats_routes import add_stats_routes
+from searchapi.console.status_harvests import Harvests, add_harvests
 from searchapi.errors import error_middleware, error_response
 from searchapi.feed import feed
 from searchapi.httpcache import cache_middleware, cors_middleware
@@ -42,6 +44,7 @@ from searchapi.records import get_record
 from searchapi.search import search
 from searchapi.sru import sru
 from searchapi.state import LIBRARIES, STORE
+from searchapi.stats_counter import add_counting
 from searchapi.suggest import suggest
 from searchapi.widget import add_routes
 
@@ -96,6 +99,8 @@ def create_app(
     trusted_proxies: Sequence[Network] = (),
     workers: int = 1,
     oai_page_size: int = oai_provider.DEFAULT_PAGE_SIZE,
+    count_searches: bool = True,
+    harvests: Harvests | None = None,
 ) -> web.Application:
     """A ready-to-run API for the catalogue ``prefix`` on the engine at ``engine_url``.
 
@@ -104,7 +109,9 @@ def create_app(
     processes (:func:`searchapi.limits.per_worker`); ``timeout`` caps a request's time (503 with
     ``Retry-After`` past it); ``trusted_proxies`` are the reverse proxies whose
     ``X-Forwarded-For``/``Forwarded`` name the client; ``oai_page_size`` is the records per
-    OAI-PMH list response. Nothing connects until the app starts:
+    OAI-PMH list response; ``count_searches`` keeps the search statistics (in memory, flushed in
+    the background: :mod:`searchapi.stats_counter`); ``harvests`` gives it the scheduled harvests
+    (:mod:`searchapi.console.status_harvests`). Nothing connects until the app starts:
     the store lives in ``cleanup_ctx``.
     """
     rate, burst = per_worker(rate, burst, workers)
@@ -135,6 +142,9 @@ def create_app(
             yield
 
     app.cleanup_ctx.append(open_store)
+    add_counting(app, enabled=count_searches)  # after the store: its last flush comes first
+    if harvests is not None:
+        add_harvests(app, harvests, engine_url, prefix)
     app.router.add_get("/health", health)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/v1/search", search)
@@ -151,4 +161,5 @@ def create_app(
     add_routes(app)
     # The librarians' console (issue 14): access, uploads, jobs, reports, audit.
     add_console_routes(app)
+    add_stats_routes(app)  # statistics, status pages, harvest now (issue 14 B): after the above
     return app

@@ -21,6 +21,7 @@ from searchapi.hits import hit
 from searchapi.list_export import export_results
 from searchapi.query_parser import MAX_QUERY_LENGTH, Node, parse, to_dsl
 from searchapi.state import LIBRARIES, STORE
+from searchapi.stats_counter import count_search
 
 MAX_PAGE_SIZE = 100
 MAX_WINDOW = 1_000
@@ -349,7 +350,7 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
             "union", works.counts_body(ids), doing="counting the editions of works"
         )
         works.attach(hits, works.counts(counted))
-    return {
+    answer = {
         "total": total,
         "page": page,
         "size": size,
@@ -358,3 +359,5 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
         "suggestion": suggestion,
         "next_cursor": next_cursor,
     }
+    count_search(request, query, q, answer)  # in memory only (searchapi.stats_counter)
+    return answer

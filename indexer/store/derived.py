@@ -11,19 +11,41 @@ so stores made before works existed take it without a mapping change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pymarc
 
 from indexer.clusters import candidate_keys, cluster_key
 from indexer.marc_document import record_fields
-from indexer.store.types import Derived
+from indexer.store.types import Derived, Facts
 from indexer.works import record_work_key
 
 
 def derived(record: pymarc.Record) -> Derived:
-    """``fields``, ``cluster_key`` and ``keys`` of a record; raises what the mapping raises."""
+    """``fields``, ``cluster_key``, ``keys`` and ``facts`` of a record; raises what the mapping
+    raises."""
     fields = record_fields(record)
+    as_dict = fields.as_dict()
     return {
-        "fields": {**fields.as_dict(), "work_key": record_work_key(record, fields)},
+        "fields": {**as_dict, "work_key": record_work_key(record, fields)},
         "cluster_key": cluster_key(fields),
         "keys": candidate_keys(fields),
+        "facts": facts(as_dict),
+    }
+
+
+def facts(fields: Mapping[str, Any]) -> Facts:
+    """What the statistics count of a record, indexed so they are counted by aggregations
+    (``fields`` is stored, not indexed): its copies, and whether it has an ISBN, a subject and a
+    call number."""
+    try:
+        copies = max(0, int(fields.get("copies", 1) if fields.get("copies") is not None else 1))
+    except (TypeError, ValueError):
+        copies = 1
+    return {
+        "copies": copies,
+        "isbn": bool(fields.get("isbns")),
+        "subject": bool(fields.get("subjects")),
+        "call_number": bool(str(fields.get("call_number") or "").strip()),
     }

@@ -12,13 +12,21 @@ from typing import Any
 from opensearchpy import AsyncOpenSearch
 
 from indexer.console_schema import access_body, audit_body, jobs_body
-from indexer.schema import KEYWORD, records_body, tombstones_body, union_body
+from indexer.schema import (
+    KEYWORD,
+    leases_body,
+    records_body,
+    stats_body,
+    tombstones_body,
+    union_body,
+)
 from indexer.store.errors import translated
 from indexer.store.names import KINDS, Kind, alias, every_index, versioned_name
 
 BODIES: dict[Kind, Callable[[], dict[str, Any]]] = {
     "union": union_body, "records": records_body, "tombstones": tombstones_body,
     "access": access_body, "jobs": jobs_body, "audit": audit_body,
+    "stats": stats_body, "leases": leases_body,
 }
 ADMIN_TIMEOUT = 60.0
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 import time
 from typing import Literal
 
-Kind = Literal["union", "records", "tombstones", "access", "jobs", "audit"]
+Kind = Literal["union", "records", "tombstones", "access", "jobs", "audit", "stats", "leases"]
 #: ``access`` (key hashes, the session secret, used form tokens), ``jobs`` (uploads and their
 #: reports) and ``audit`` (who did what) hold the librarians' console: see indexer/accounts.py.
-KINDS: tuple[Kind, ...] = ("union", "records", "tombstones", "access", "jobs", "audit")
+#: ``stats``: daily search counters (indexer.statistics); ``leases``: one run per harvest source
+#: at a time, and each source's last and next scheduled run (indexer.scheduler).
+KINDS: tuple[Kind, ...] = (
+    "union", "records", "tombstones", "access", "jobs", "audit", "stats", "leases",
+)
 
 
 def alias(prefix: str, kind: Kind) -> str:

@@ -16,12 +16,22 @@ class Health(TypedDict):
     catalogue: str  # green, yellow, red, or missing (nothing loaded yet)
 
 
+class Facts(TypedDict):
+    """What the statistics count of a record (see :func:`indexer.store.derived.facts`)."""
+
+    copies: int
+    isbn: bool
+    subject: bool
+    call_number: bool
+
+
 class Derived(TypedDict):
     """What is computed from a record's MARC (see :func:`indexer.store.derived.derived`)."""
 
     fields: dict[str, Any]  # indexer.marc_document.RecordFields as a dict
     cluster_key: str  # readable title|author|year key, for people
     keys: list[str]  # candidate keys under which possible duplicates are looked up
+    facts: Facts  # indexed: the statistics aggregate them
 
 
 class Repair(TypedDict):
@@ -42,10 +52,12 @@ class SourceDocument(TypedDict):
     local_id: str
     checksum: str
     harvested_at: str
+    first_seen: NotRequired[str]
     status: str
     cluster: str
     cluster_key: str
     keys: list[str]
+    facts: NotRequired[Facts]
     marc: dict[str, Any]  # MARC-in-JSON as received
     fields: dict[str, Any]
     repairs: list[Repair]

@@ -7,13 +7,16 @@ import argparse
 from aiohttp import web
 
 from indexer import store
-from mucluc.cli.common import config_path
+from indexer.harvest_run import Places
+from mucluc.cli.common import config_path, reports_directory
+from mucluc.cli.harvest import state_directory
 from mucluc.core import settings
 from mucluc.core.config import Config, load_config
 from mucluc.core.errors import ConfigError
 from searchapi import server
 from searchapi.app import create_app
 from searchapi.clients import parse_networks
+from searchapi.console.status_harvests import Harvests
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -58,6 +61,9 @@ def serve(
     proxies = parse_networks(settings.get("MUCLUC_TRUSTED_PROXIES"))
     url, origins = store.engine_url(), settings.cors_origins()
     prefix = prefix or settings.index_prefix()
+    # Sources with a `schedule` are harvested by the workers themselves (MUCLUC_SCHEDULER).
+    harvests = Harvests(Places(config.base, state_directory(), reports_directory()),
+                        schedule=settings.scheduler_enabled())
 
     def make_app() -> web.Application:
         return create_app(
@@ -69,6 +75,7 @@ def serve(
             burst=burst,
             trusted_proxies=proxies,
             workers=workers,
+            harvests=harvests,
         )
 
     print(banner or f"Mục lục is serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)

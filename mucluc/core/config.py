@@ -15,6 +15,9 @@
       protocol = "files"
       path = "inbox/TGI"
 
+A source may give ``schedule`` (``"every 6h"``, ``"daily 02:30"``, ``"weekly mon 03:00"``; see
+:mod:`mucluc.core.schedule`): `mucluc serve` then harvests it by itself.
+
 A library may give ``record_url``, its own catalogue's page of one record with ``{record_id}``
 where the record number goes; holdings then link to it.
 
@@ -36,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from mucluc.core import settings
+from mucluc.core import schedule, settings
 from mucluc.core.errors import ConfigError
 from mucluc.core.library import KINDS, Library
 
@@ -45,10 +48,10 @@ PROTOCOLS = ("oai-pmh", "sru", "files")
 _CREDENTIALS = ("username", "password", "password_env")
 SOURCE_KEYS: dict[str, tuple[str, ...]] = {
     "oai-pmh": ("protocol", "name", "url", "metadata_prefix", "set", "from", "until",
-                *_CREDENTIALS),
+                "schedule", *_CREDENTIALS),
     "sru": ("protocol", "name", "url", "query", "version", "record_schema", "page_size",
-            *_CREDENTIALS),
-    "files": ("protocol", "name", "path", "format"),
+            "schedule", *_CREDENTIALS),
+    "files": ("protocol", "name", "path", "format", "schedule"),
 }  # fmt: skip
 REQUIRED_KEY = {"oai-pmh": "url", "sru": "url", "files": "path"}
 FILE_FORMATS = ("auto", "marc", "marcxml", "csv", "xlsx")
@@ -280,6 +283,12 @@ def _source(
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             check.fail(check.lines.key(line, "page_size"), where, "page_size",
                        f"{size!r} is not a positive whole number")
+    if "schedule" in spec:
+        try:
+            schedule.parse(spec["schedule"])
+        except ValueError as exc:
+            check.fail(check.lines.key(line, "schedule"), where, "schedule", str(exc),
+                       hint='e.g. schedule = "daily 02:30" (Vietnam time) or "every 6h"')
     if spec.get("format", "auto") not in FILE_FORMATS:
         check.fail(check.lines.key(line, "format"), where, "format",
                    f"{spec['format']!r} is not one of {', '.join(FILE_FORMATS)}")

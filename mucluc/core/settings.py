@@ -150,6 +150,39 @@ def as_port(name: str, raw: str) -> int:
     return port
 
 
+def as_days(name: str, raw: str) -> int:
+    """A number of days, 1 to 3660 (ten years)."""
+    try:
+        days = int(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name}={raw!r} is not a number of days", hint="for example 365"
+        ) from None
+    if not 1 <= days <= 3660:
+        raise ConfigError(f"{name}={raw!r}: use between 1 and 3660 days")
+    return days
+
+
+def as_seconds(name: str, raw: str) -> float:
+    """A number of seconds, 0.05 to 86400."""
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name}={raw!r} is not a number of seconds", hint="for example 30"
+        ) from None
+    if not 0.05 <= seconds <= 86400:  # also refuses nan
+        raise ConfigError(f"{name}={raw!r}: use between 0.05 and 86400 seconds")
+    return seconds
+
+
+def as_switch(name: str, raw: str) -> bool:
+    """``on`` or ``off``."""
+    if raw.lower() not in {"on", "off"}:
+        raise ConfigError(f"{name}={raw!r} is neither on nor off")
+    return raw.lower() == "on"
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -278,6 +311,25 @@ SETTINGS: tuple[Setting, ...] = (
         "http://127.0.0.1:8080/sru",
         "The SRU server the Z39.50 gateway fronts (the API's `/sru`).",
     ),
+    Setting(
+        "MUCLUC_STATS_RETENTION_DAYS",
+        "400",
+        "Days the search statistics (daily counters of normalised queries, no reader data) are "
+        "kept; older days are deleted.",
+        as_days,
+    ),
+    Setting(
+        "MUCLUC_STATS_FLUSH_SECONDS",
+        "30",
+        "How often each API worker writes its in-memory search counters to the engine.",
+        as_seconds,
+    ),
+    Setting(
+        "MUCLUC_SCHEDULER",
+        "on",
+        "Whether `mucluc serve` runs the harvest schedules of `mucluc.toml` (on or off).",
+        as_switch,
+    ),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -385,3 +437,15 @@ def z3950_port() -> int:
 
 def z3950_sru_url() -> str:
     return value("MUCLUC_Z3950_SRU_URL")
+
+
+def stats_retention_days() -> int:
+    return value("MUCLUC_STATS_RETENTION_DAYS")
+
+
+def stats_flush_seconds() -> float:
+    return value("MUCLUC_STATS_FLUSH_SECONDS")
+
+
+def scheduler_enabled() -> bool:
+    return value("MUCLUC_SCHEDULER")

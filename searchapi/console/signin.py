@@ -34,13 +34,15 @@ TEXT = {
            "bad": "Khoá không đúng hoặc đã bị thu hồi.",
            "blocked": "Đăng nhập sai quá nhiều lần từ địa chỉ này; hãy thử lại sau 15 phút.",
            "home": "Bàn làm việc", "upload": "Gửi tệp biểu ghi", "jobs": "Các lần gửi tệp",
-           "libraries": "Các thư viện", "audit": "Nhật ký thao tác"},
+           "libraries": "Các thư viện", "audit": "Nhật ký thao tác",
+           "status": "Tình trạng", "stats": "Thống kê"},
     "en": {"title": "Sign in", "key": "Access key", "go": "Sign in",
            "help": "Paste the access key the province administrator gave your library.",
            "bad": "The key is wrong or has been revoked.",
            "blocked": "Too many failed sign-ins from this address; try again in 15 minutes.",
            "home": "Console", "upload": "Upload a file of records", "jobs": "Uploads",
-           "libraries": "Libraries", "audit": "Audit log"},
+           "libraries": "Libraries", "audit": "Audit log",
+           "status": "Status", "stats": "Statistics"},
 }
 #: Moves ``#key=…`` from the sign-in link into the form and out of the address bar.
 FRAGMENT_SCRIPT = """<script>
@@ -145,9 +147,11 @@ async def home(request: web.Request) -> web.Response:
         rows.append(
             f'<tr><th scope="row">{escape(code)}</th><td>{name}</td>'
             f'<td><a href="{href(f"/console/{code}/upload", lang)}">{t["upload"]}</a></td>'
-            f'<td><a href="{href(f"/console/{code}/jobs", lang)}">{t["jobs"]}</a></td></tr>')
+            f'<td><a href="{href(f"/console/{code}/jobs", lang)}">{t["jobs"]}</a></td>'
+            f'<td><a href="{href(f"/console/{code}", lang)}">{t["status"]}</a></td></tr>')
     body = (f'<div class="table-wrap"><table><caption>{t["libraries"]}</caption>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
+    body += f'<p><a href="{href("/console/stats", lang)}">{t["stats"]}</a></p>'
     if who.is_admin:
         body += f'<p><a href="{href("/console/audit", lang)}">{t["audit"]}</a></p>'
     return page(request, t["home"], body, lang=lang)
