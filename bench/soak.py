@@ -45,7 +45,7 @@ from urllib.parse import quote, urlencode
 import aiohttp
 from opensearchpy import AsyncOpenSearch
 
-from bench.common import table, write_results
+from bench.common import RESULTS, table, write_results
 from harvesters.files import read_path
 from indexer import node
 from indexer.load import Loader
@@ -220,8 +220,12 @@ def _serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
            "MUCLUC_RATE_LIMIT": "1000000,1000000"}  # fmt: skip
     command = [sys.executable, "-m", "mucluc", "serve", "--port", str(port),
                "--workers", str(workers)]  # fmt: skip
-    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)  # fmt: skip
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log = (RESULTS / f"soak-serve-{workers}.log").open("wb")  # why a 503 happened, afterwards
+    try:
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    finally:
+        log.close()  # the child holds its own copy
 
 
 async def _wait_healthy(base: str, limit: float = 60.0) -> float:
@@ -319,6 +323,8 @@ def _summary(
         "rss_end_mib": rss_end / 1024,
         "rss_samples_kib": samples,
         "restart_window_s": window,
+        # When the errors outside the window were sent (seconds since the start, 10 s buckets).
+        "errors_by_10s": dict(sorted(Counter(int(a[0] // 10) * 10 for a in errors).items())),
         "during_restart": dict(Counter(a[2] for a in during)),
     }
 
