@@ -15,13 +15,21 @@ from typing import Any
 
 from analyzers.portable import tables
 
-__all__ = ["STATIC_FILES", "icon_png", "manifest", "static_text", "tables_js"]
+__all__ = ["ICON_SVG", "STATIC_FILES", "icon_png", "manifest", "static_text", "tables_js"]
 
 #: Authored files copied as they are (index.html is rendered: it names the catalogue).
-STATIC_FILES = ("vietnamese.js", "app.js", "app.css", "icon.svg")
+STATIC_FILES = ("vietnamese.js", "app.js", "app.css")
 ICON_SIZES = (192, 512)
 ACCENT = (0x7A, 0x1F, 0x1F)  # the widget's default accent, a deep red
 PAPER = (0xFF, 0xF8, 0xEE)
+#: The same open book as the PNG icons, for browsers that take a vector icon.
+ICON_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" role="img" '
+    'aria-label="Mục lục">\n<rect width="100" height="100" fill="#7a1f1f"/>\n'
+    '<path d="M20 24h28v50H20zM52 24h28v50H52z" fill="#fff8ee"/>\n'
+    '<path d="M26 34h16M26 44h16M26 54h16M26 64h16M58 34h16M58 44h16M58 54h16M58 64h16" '
+    'stroke="#7a1f1f" stroke-width="2"/>\n</svg>\n'
+)
 
 
 def static_text(name: str) -> str:
