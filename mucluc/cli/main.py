@@ -12,10 +12,11 @@ from collections.abc import Sequence
 
 from mucluc import __version__
 from mucluc.cli import demo, harvest, load, opensearch, reindex, serve, sources, z3950
+from mucluc.cli import export as export_command
 from mucluc.core.errors import ConfigError, MuclucError
 
 COMMANDS = (opensearch.register, load.register, serve.register, reindex.register, demo.register,
-            harvest.register, sources.register, z3950.register)
+            harvest.register, sources.register, z3950.register, export_command.register)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import struct
 import zlib
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -65,6 +66,7 @@ def manifest(name: str, short_name: str) -> dict[str, Any]:
     }
 
 
+@cache
 def icon_png(size: int) -> bytes:
     """A square icon: an open book (two pages) on the accent colour, as an 8-bit RGB PNG."""
     rows = []

@@ -361,7 +361,7 @@
     await renderResults(true);
     if (generation !== state.generation) return;
     document.dispatchEvent(new CustomEvent('mucluc-offline-results', {
-      detail: { query, total: filtered().length, ms: performance.now() - started },
+      detail: { query, typing, total: filtered().length, ms: performance.now() - started },
     }));
   }
 
