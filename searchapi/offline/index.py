@@ -23,6 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from analyzers import fold, folded_tokens, tokens
@@ -89,6 +90,13 @@ def _values(document: Mapping[str, Any], names: Iterable[str]) -> list[str]:
     return values
 
 
+@lru_cache(maxsize=1 << 18)
+def _terms(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The keys and exact syllables of one value (catalogue values repeat: cached)."""
+    keys = frozenset(variant_syllable(token) for token in folded_tokens(text))
+    return keys, frozenset(tokens(text))
+
+
 def _deltas(codes: set[int]) -> list[int]:
     out, previous = [], 0
     for code in sorted(codes):
@@ -127,9 +135,10 @@ def build_index(
         for at, (names, _weight) in enumerate(FIELDS):
             code = number * 4 + at
             for text in _values(document, names):
-                for token in folded_tokens(text):
-                    keyed[variant_syllable(token)].add(code)
-                for token in tokens(text):
+                keys, syllables = _terms(text)
+                for key in keys:
+                    keyed[key].add(code)
+                for token in syllables:
                     exact[token].add(code)
     built = BuiltIndex(libraries, held_by, records)
     for key, postings in keyed.items():
