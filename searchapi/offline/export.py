@@ -136,7 +136,7 @@ def write_site(
     for size in ICON_SIZES:
         files[f"icon-{size}.png"] = icon_png(size)
     version = hashlib.sha256(b"".join(files[n] for n in sorted(files))).hexdigest()[:16]
-    cached = ["./", *sorted(files)]
+    cached = sorted(files)
     files["sw.js"] = (
         static_text("sw.js")
         .replace("__VERSION__", version)

@@ -28,8 +28,7 @@
       clear: 'Xoá danh sách', found: (n, q) => `${n} cuốn sách cho «${q}»`,
       none: (q) => `Không tìm thấy sách nào cho «${q}»`, heldAt: 'Có tại',
       callNumber: 'Ký hiệu xếp giá', copies: (n) => `${n} bản`, recordId: 'Số biểu ghi',
-      subjects: 'Chủ đề', request: 'Đề nghị mang đến', requested: 'Đã đề nghị',
-      requestFor: (t) => `Đề nghị mang đến: ${t}`, remove: 'Bỏ', removeFor: (t) => `Bỏ đề nghị: ${t}`,
+      subjects: 'Chủ đề', request: 'Đề nghị mang đến', remove: 'Bỏ đề nghị',
       noRequests: 'Chưa có sách nào được đề nghị.',
       cleared: 'Đã xoá danh sách đề nghị.', confirmClear: 'Xoá toàn bộ danh sách đề nghị?',
       about: (n, d) => `${n} cuốn sách, xuất ngày ${d}. Tìm kiếm ngay trên máy, không cần mạng.`,
@@ -43,12 +42,12 @@
       requests: 'Books requested for the next visit',
       requestsNote: 'Kept on this device at once, even if the page is closed.',
       requester: 'Requested by (name, class, school)', csv: 'Download the list (CSV)',
-      clear: 'Clear the list', found: (n, q) => `${n} books for “${q}”`,
+      clear: 'Clear the list',
+      found: (n, q) => `${n} ${n === 1 ? 'book' : 'books'} for “${q}”`,
       none: (q) => `No books found for “${q}”`, heldAt: 'Held at',
       callNumber: 'Call number', copies: (n) => (n === 1 ? '1 copy' : `${n} copies`),
       recordId: 'Record no.', subjects: 'Subjects', request: 'Request this book',
-      requested: 'Requested', requestFor: (t) => `Request: ${t}`, remove: 'Remove',
-      removeFor: (t) => `Remove request: ${t}`, noRequests: 'No books requested yet.',
+      remove: 'Remove request', noRequests: 'No books requested yet.',
       cleared: 'The request list was cleared.', confirmClear: 'Clear the whole request list?',
       about: (n, d) => `${n} books, exported on ${d}. Searches on this device, no network needed.`,
       loading: 'Loading…', filterBy: (l, n) => `${l} (${n})`,
@@ -320,10 +319,9 @@
     }
     item.append(el('p', { class: 'held', text: t('heldAt') + ':' }), list);
     const asked = requests().some((q) => q.id === id);
-    const button = el('button', {
-      type: 'button', class: 'request secondary', 'aria-pressed': String(asked),
-      'aria-label': t('requestFor', full), text: asked ? t('requested') : t('request'),
-    });
+    // A toggle keeps its name; the state is aria-pressed (and a check mark drawn by CSS).
+    const button = el('button', { type: 'button', class: 'request secondary', 'aria-pressed': String(asked) },
+      t('request'), el('span', { class: 'visually-hidden', text: `: ${full}` }));
     button.addEventListener('click', () => toggleRequest(rec, button));
     item.append(button);
     return item;
@@ -382,9 +380,7 @@
       });
     }
     saveRequests(list);
-    const asked = at < 0;
-    button.setAttribute('aria-pressed', String(asked));
-    button.textContent = asked ? t('requested') : t('request');
+    button.setAttribute('aria-pressed', String(at < 0));
   }
 
   function renderRequests() {
@@ -393,13 +389,12 @@
     ul.replaceChildren();
     if (!list.length) ul.append(el('li', { text: t('noRequests') }));
     for (const q of list) {
-      const remove = el('button', {
-        type: 'button', class: 'secondary', 'aria-label': t('removeFor', q.title), text: t('remove'),
-      });
+      const remove = el('button', { type: 'button', class: 'secondary' }, t('remove'),
+        el('span', { class: 'visually-hidden', text: `: ${q.title}` }));
       remove.addEventListener('click', () => {
         saveRequests(requests().filter((x) => x.id !== q.id));
         const shown = document.querySelector(`.book[data-id="${CSS.escape(q.id)}"] .request`);
-        if (shown) { shown.setAttribute('aria-pressed', 'false'); shown.textContent = t('request'); }
+        if (shown) shown.setAttribute('aria-pressed', 'false');
       });
       const who = q.requester ? ` — ${q.requester}` : '';
       ul.append(el('li', { 'data-id': q.id }, document.createTextNode(`${q.title}${who}`), remove));
@@ -461,10 +456,7 @@
     $('clear-requests').addEventListener('click', () => {
       if (window.confirm(t('confirmClear'))) {
         saveRequests([]);
-        for (const b of document.querySelectorAll('.request')) {
-          b.setAttribute('aria-pressed', 'false');
-          b.textContent = t('request');
-        }
+        for (const b of document.querySelectorAll('.request')) b.setAttribute('aria-pressed', 'false');
         $('status').textContent = t('cleared');
       }
     });

@@ -22,7 +22,11 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET') return;
+  // The folder itself ("…/van/") is its index.html, whatever the server does with folders.
+  const url = new URL(event.request.url);
+  const request = url.pathname.endsWith('/') ? url.origin + url.pathname + 'index.html'
+    : event.request;
   event.respondWith(caches.open(CACHE)
-    .then((cache) => cache.match(event.request, { ignoreSearch: true }))
+    .then((cache) => cache.match(request, { ignoreSearch: true }))
     .then((hit) => hit || fetch(event.request)));
 });
