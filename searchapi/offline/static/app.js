@@ -184,6 +184,17 @@
     return a.length === b.length && a.every((x, i) => x === b[i]);
   }
 
+  const valueTokens = new Map();
+  function tokenised(value) {
+    let found = valueTokens.get(value);
+    if (found === undefined) {
+      if (valueTokens.size > 50000) valueTokens.clear();
+      found = [V.tokens(value), V.foldedTokens(value)];
+      valueTokens.set(value, found);
+    }
+    return found;
+  }
+
   // Phrases and whole-value equality need the text itself: scored on the best candidates only.
   function bonus(rec, alternatives) {
     const r = state.records.get(rec);
@@ -198,7 +209,7 @@
         let best = 0;
         for (const value of values) {
           if (!value) continue;
-          const ve = V.tokens(value), vf = V.foldedTokens(value);
+          const [ve, vf] = tokenised(value);
           let s = 0;
           if (contains(ve, exact)) s += PHRASE * WEIGHTS[f];
           if (contains(vf, folded)) s += FOLDED_PHRASE * WEIGHTS[f];

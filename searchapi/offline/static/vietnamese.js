@@ -9,41 +9,67 @@
 (function (root) {
   'use strict';
 
-  // Longest match at each position, output not rescanned (analyzers/mapping.py).
+  // Longest match at each position, output not rescanned (analyzers/mapping.py). Most text has
+  // no key at most positions: a key longer than one character is only tried when the next
+  // character can continue it, and unchanged runs are copied in one slice.
   function mapping(rules) {
     const table = new Map(Object.entries(rules));
     let longest = 0;
-    const firsts = new Set();
+    const seconds = new Map(); // first character → characters that follow it in some key
     for (const key of table.keys()) {
       longest = Math.max(longest, key.length);
-      firsts.add(key[0]);
+      if (!seconds.has(key[0])) seconds.set(key[0], new Set());
+      if (key.length > 1) seconds.get(key[0]).add(key[1]);
     }
     return function (text) {
       let out = '';
+      let copied = 0;
       let i = 0;
       const n = text.length;
       while (i < n) {
-        if (!firsts.has(text[i])) {
-          out += text[i];
+        const next = seconds.get(text[i]);
+        if (next === undefined) {
           i += 1;
           continue;
         }
-        let done = false;
-        for (let size = Math.min(longest, n - i); size > 0; size--) {
-          const replacement = table.get(text.substr(i, size));
-          if (replacement !== undefined) {
-            out += replacement;
-            i += size;
-            done = true;
-            break;
+        let size = 0;
+        let replacement;
+        if (i + 1 < n && next.has(text[i + 1])) {
+          for (let s = Math.min(longest, n - i); s > 1; s--) {
+            replacement = table.get(text.substr(i, s));
+            if (replacement !== undefined) {
+              size = s;
+              break;
+            }
           }
         }
-        if (!done) {
-          out += text[i];
-          i += 1;
+        if (size === 0) {
+          replacement = table.get(text[i]);
+          if (replacement !== undefined) size = 1;
         }
+        if (size === 0) {
+          i += 1;
+          continue;
+        }
+        out += text.slice(copied, i) + replacement;
+        i += size;
+        copied = i;
       }
-      return out;
+      return copied === 0 ? text : out + text.slice(copied);
+    };
+  }
+
+  // Catalogue values repeat (titles while typing, subjects, publishers): remember results.
+  function memo(fn, limit) {
+    const seen = new Map();
+    return function (text) {
+      let value = seen.get(text);
+      if (value === undefined) {
+        if (seen.size >= limit) seen.clear();
+        value = fn(text);
+        seen.set(text, value);
+      }
+      return value;
     };
   }
 
@@ -75,7 +101,9 @@
       return text.replace(SPACE_RUN, (run) => (ONLY_PLAIN.test(run) ? run : ' '));
     }
 
-    function normalise(text) {
+    const normalise = memo(normaliseText, 1 << 16);
+
+    function normaliseText(text) {
       if (PRINTABLE_ASCII.test(text)) return text;
       let previous = null;
       while (text !== previous) {
