@@ -32,6 +32,7 @@
       noRequests: 'Chưa có sách nào được đề nghị.',
       cleared: 'Đã xoá danh sách đề nghị.', confirmClear: 'Xoá toàn bộ danh sách đề nghị?',
       about: (n, d) => `${n} cuốn sách, xuất ngày ${d}. Tìm kiếm ngay trên máy, không cần mạng.`,
+      notSaved: 'Không lưu được trên máy này (bộ nhớ đầy hoặc bị tắt).',
       loading: 'Đang tải…', filterBy: (l, n) => `${l} (${n})`,
     },
     en: {
@@ -50,6 +51,7 @@
       remove: 'Remove request', noRequests: 'No books requested yet.',
       cleared: 'The request list was cleared.', confirmClear: 'Clear the whole request list?',
       about: (n, d) => `${n} books, exported on ${d}. Searches on this device, no network needed.`,
+      notSaved: 'Could not save on this device (storage full or switched off).',
       loading: 'Loading…', filterBy: (l, n) => `${l} (${n})`,
     },
   };
@@ -307,8 +309,14 @@
   }
 
   function saveRequests(list) {
-    localStorage.setItem(STORE_KEY, JSON.stringify(list));
+    try {
+      localStorage.setItem(STORE_KEY, JSON.stringify(list));
+    } catch (e) { // storage full or switched off: say so, never pretend it was kept
+      $('status').textContent = t('notSaved');
+      return false;
+    }
     renderRequests();
+    return true;
   }
 
   function book(rec) {
@@ -390,8 +398,7 @@
         requester: $('requester').value.trim(), at: new Date().toISOString(),
       });
     }
-    saveRequests(list);
-    button.setAttribute('aria-pressed', String(at < 0));
+    if (saveRequests(list)) button.setAttribute('aria-pressed', String(at < 0));
   }
 
   function renderRequests() {
