@@ -114,18 +114,22 @@
     return 0;
   }
 
-  function masks(lists, allowed) {
-    const found = new Map();
+  // Field bits per book of one syllable, in a byte per book (a province has 250 k books: typed
+  // arrays, not Maps). `touched` lists the books set, so nothing scans all of them.
+  function masks(lists, allowed, total) {
+    const bits = new Uint8Array(total);
+    const touched = [];
     for (const codes of lists) {
       if (!codes) continue;
       for (let i = 0; i < codes.length; i++) {
         const bit = 1 << (codes[i] & 3);
         if (!(bit & allowed)) continue;
         const rec = codes[i] >> 2;
-        found.set(rec, (found.get(rec) | 0) | bit);
+        if (bits[rec] === 0) touched.push(rec);
+        bits[rec] |= bit;
       }
     }
-    return found;
+    return { bits, touched };
   }
 
   function prefixKeys(prefix) {
@@ -145,32 +149,34 @@
     await loadShards([...folded, ...(paired ? exact.map((e) => V.variantSyllable(V.fold(e))) : [])]);
     const total = state.catalogue.books;
     const required = n <= 3 ? n : n - Math.floor(n * 0.25);
-    const counts = new Map();
+    const counts = new Uint8Array(total);
+    const candidates = [];
     const perToken = [];
     for (let i = 0; i < n; i++) {
       const keys = prefix && i === n - 1 ? prefixKeys(folded[i]) : [folded[i]];
-      const found = masks(keys.map((k) => postings('k', k)), allowed);
+      const found = masks(keys.map((k) => postings('k', k)), allowed, total);
       const exactFound = paired
-        ? masks([postings('x', exact[i], V.variantSyllable(V.fold(exact[i])))], allowed)
-        : new Map();
-      const idf = Math.log(1 + (total - found.size + 0.5) / (found.size + 0.5));
-      perToken.push({ found, exactFound, idf });
-      for (const rec of found.keys()) counts.set(rec, (counts.get(rec) | 0) + 1);
+        ? masks([postings('x', exact[i], V.variantSyllable(V.fold(exact[i])))], allowed, total)
+        : null;
+      const df = found.touched.length;
+      perToken.push({ found: found.bits, exactFound: exactFound && exactFound.bits,
+        idf: Math.log(1 + (total - df + 0.5) / (df + 0.5)) });
+      for (const rec of found.touched) if (counts[rec]++ === 0) candidates.push(rec);
     }
-    for (const [rec, count] of counts) {
-      if (count < required) continue;
+    for (const rec of candidates) {
+      if (counts[rec] < required) continue;
       let score = 0;
       let allExact = allowed;
       for (const { found, exactFound, idf } of perToken) {
-        const mask = found.get(rec) | 0;
-        const emask = exactFound.get(rec) | 0;
+        const mask = found[rec];
+        const emask = exactFound ? exactFound[rec] : 0;
         if (mask) score += idf * maxWeight(mask);
         for (let f = 0; f < WEIGHTS.length; f++) if (emask & (1 << f)) score += idf * WEIGHTS[f];
         allExact &= emask;
       }
       for (let f = 0; f < WEIGHTS.length; f++) if (allExact & (1 << f)) score += ALL_EXACT * WEIGHTS[f];
-      scores.set(rec, (scores.get(rec) || 0) + score * boost);
       matched.add(rec);
+      scores[rec] += score * boost;
     }
   }
 
@@ -236,20 +242,38 @@
         alternatives.push([decoded, DECODED, DECODED_FIELDS]);
       }
     }
-    const scores = new Map();
+    const scores = new Float64Array(state.catalogue.books);
     const matched = new Set();
     for (const [alt, boost, allowed] of alternatives) {
       await alternative(alt, boost, allowed, typing && boost === 1, scores, matched);
     }
-    let ranked = [...matched];
-    const order = (a, b) => scores.get(b) - scores.get(a) || a - b;
-    ranked.sort(order);
-    const head = ranked.slice(0, RERANK);
+    const order = (a, b) => scores[b] - scores[a] || a - b;
+    const ranked = [...matched];
+    const head = top(ranked, scores, RERANK);
     await loadRecords(head);
-    for (const rec of head) scores.set(rec, scores.get(rec) + bonus(rec, alternatives));
+    for (const rec of head) scores[rec] += bonus(rec, alternatives);
     head.sort(order);
-    ranked = head.concat(ranked.slice(RERANK));
-    return { query: query.trim(), ranked };
+    const inHead = new Set(head);
+    const rest = ranked.filter((rec) => !inHead.has(rec));
+    return { query: query.trim(), ranked: head.concat(rest), sorted: head.length, scores, order };
+  }
+
+  // The `count` best books, without sorting all of a common word's candidates.
+  function top(ranked, scores, count) {
+    if (ranked.length > 4 * count) {
+      const values = Float64Array.from(ranked, (rec) => scores[rec]).sort();
+      const floor = values[values.length - count];
+      ranked = ranked.filter((rec) => scores[rec] >= floor);
+    }
+    return ranked.sort((a, b) => scores[b] - scores[a] || a - b).slice(0, count);
+  }
+
+  // Pages past the re-scored head are ordered when first shown.
+  function ensureSorted(result, upTo) {
+    if (result.sorted >= Math.min(upTo, result.ranked.length)) return;
+    const tail = result.ranked.slice(result.sorted).sort(result.order);
+    result.ranked = result.ranked.slice(0, result.sorted).concat(tail);
+    result.sorted = result.ranked.length;
   }
 
   // ---------- facets and results ----------
@@ -348,11 +372,13 @@
 
   async function renderResults(reset) {
     const generation = state.generation;
+    if (reset) state.shown = 0;
+    ensureSorted(state.result, state.chosen.size ? Infinity : state.shown + PAGE);
     const list = filtered();
-    if (reset) { state.shown = 0; $('results').replaceChildren(); }
     const next = list.slice(state.shown, state.shown + PAGE);
     await loadRecords(next);
     if (generation !== state.generation) return;
+    if (reset) $('results').replaceChildren();
     for (const rec of next) $('results').append(book(rec));
     state.shown += next.length;
     $('more').hidden = state.shown >= list.length;
