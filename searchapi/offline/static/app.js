@@ -343,7 +343,7 @@
     return true;
   }
 
-  function book(rec) {
+  function book(rec, requested) {
     const r = state.records.get(rec);
     const libs = state.catalogue.libraries;
     const [id, title, subtitle, part, authors, year, publisher, subjects, , holdings] = r;
@@ -361,7 +361,7 @@
         document.createTextNode(' — ' + parts.join(' · '))));
     }
     item.append(el('p', { class: 'held', text: t('heldAt') + ':' }), list);
-    const asked = requests().some((q) => q.id === id);
+    const asked = requested.has(id);
     // A toggle keeps its name; the state is aria-pressed (and a check mark drawn by CSS).
     const button = el('button', { type: 'button', class: 'request secondary', 'aria-pressed': String(asked) },
       t('request'), el('span', { class: 'visually-hidden', text: `: ${full}` }));
@@ -379,7 +379,8 @@
     await loadRecords(next);
     if (generation !== state.generation) return;
     if (reset) $('results').replaceChildren();
-    for (const rec of next) $('results').append(book(rec));
+    const requested = new Set(requests().map((q) => q.id));
+    for (const rec of next) $('results').append(book(rec, requested));
     state.shown += next.length;
     $('more').hidden = state.shown >= list.length;
     const q = state.result.query;
