@@ -19,7 +19,7 @@ from analyzers.portable import tables
 __all__ = ["ICON_SVG", "STATIC_FILES", "icon_png", "manifest", "static_text", "tables_js"]
 
 #: Authored files copied as they are (index.html is rendered: it names the catalogue).
-STATIC_FILES = ("vietnamese.js", "app.js", "app.css")
+STATIC_FILES = ("vietnamese.js", "search.js", "app.js", "app.css")
 ICON_SIZES = (192, 512)
 ACCENT = (0x7A, 0x1F, 0x1F)  # the widget's default accent, a deep red
 PAPER = (0xFF, 0xF8, 0xEE)
