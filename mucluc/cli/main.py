@@ -23,10 +23,12 @@ from mucluc.cli import (
     sources,
     z3950,
 )
+from mucluc.cli import export as export_command
 from mucluc.core.errors import ConfigError, MuclucError
 
 COMMANDS = (opensearch.register, load.register, serve.register, reindex.register, demo.register,
-            harvest.register, sources.register, z3950.register, backup.register, access.register)
+            harvest.register, sources.register, z3950.register, backup.register, access.register,
+            export_command.register)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,191 @@
+"""The offline catalogue: export time and size, first search and search-as-you-type on a slow CPU.
+
+Two catalogues, measured in one run:
+
+- the demo catalogue (``mucluc demo``'s six libraries), loaded into a real engine by the real
+  loader and exported through the store, as ``mucluc export offline`` does;
+- a generated province-sized catalogue (``MUCLUC_BENCH_OFFLINE_BOOKS``, default 250,000 books
+  from :mod:`mucluc.demo.generate`), fed to the export builder directly as union documents
+  (one book per generated record, one library each), NOT loaded into the engine: loading
+  250 k records would measure the loader, which ``bench ingest`` already does.
+
+For each: export seconds, files, raw and gzip size (the sum of every file gzipped, what a server
+sends and close to a zip on a USB stick); then in Debian's Chromium from ``file://`` with the CPU
+throttled 4x (CDP ``Emulation.setCPUThrottlingRate``, a cheap phone): the first search after the
+page opens (cold: index shards and records loaded on demand), and per keystroke of typed queries
+the time from the key to its results painted, against a 60 Hz frame (16.7 ms) and a 100 ms
+"instant" budget. A benchmark, never a test: the numbers are printed and written to
+``bench/results/offline.json``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import engine_url, table, write_results
+
+BOOKS = int(os.environ.get("MUCLUC_BENCH_OFFLINE_BOOKS", "250000"))
+BASE = 20_000  # books generated from MARC records; the rest are recombined from them
+THROTTLE = 4
+FRAME_MS = 1000 / 60
+TYPED = ["truyen co tich", "nguyeenx du", "dien bien phu", "ky thuat trong lua", "Lịch sử"]
+FIRST = "truyen kieu"
+PROBE = """() => {
+  window.__done = [];
+  document.addEventListener('keydown', () => { window.__key = performance.now(); }, true);
+  document.addEventListener('mucluc-offline-results', (e) => {
+    const at = window.__key;
+    requestAnimationFrame(() => window.__done.push(
+      {query: e.detail.query, typing: e.detail.typing, ms: performance.now() - at}));
+  });
+}"""
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values) or [0.0]
+    return {
+        "median_ms": statistics.median(ordered),
+        "p90_ms": ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))],
+        "max_ms": ordered[-1],
+        "within_frame": sum(v <= FRAME_MS for v in ordered) / len(ordered),
+        "n": len(values),
+    }
+
+
+def generated_documents(n: int, seed: int = 18) -> list[dict[str, Any]]:
+    """``n`` union documents: up to ``BASE`` from generated MARC records (one per record, one
+    library each), the rest recombined from those (another book's title, authors, subjects and
+    publisher, a fresh year and library; a fifth held by a second library). Generating and mapping
+    250 k MARC records costs more than the export itself; the recombined books keep the
+    generator's vocabulary and field shapes, which is what the index's size depends on."""
+    from indexer.marc_document import record_fields
+    from indexer.union import union_document
+    from mucluc.core.library import Library
+    from mucluc.demo.generate import generate_records
+    from mucluc.demo.libraries import DEMO_LIBRARIES
+
+    libraries = {d.code: Library(d.code, d.name, d.kind, d.parent) for d in DEMO_LIBRARIES}
+    codes = sorted(libraries)
+    rng = random.Random(seed)
+    base = [record_fields(r).as_dict() for r in generate_records(min(n, BASE), seed=seed)]
+    documents = []
+    for i in range(n):
+        if i < len(base):
+            fields = base[i]
+        else:
+            title, people, topic = (rng.choice(base) for _ in range(3))
+            fields = {**title, "authors": people.get("authors", []),
+                      "contributors": people.get("contributors", []),
+                      "subjects": topic.get("subjects", []), "publisher": topic.get("publisher"),
+                      "year": rng.randint(1960, 2025)}
+        held = rng.sample(codes, 2 if rng.random() < 0.2 else 1)
+        members = [{"library": code, "local_id": f"G{i:07d}{code}", "fields": fields}
+                   for code in held]
+        documents.append(union_document(f"g{i:07d}", members, libraries))
+    return documents
+
+
+async def _demo_export(out: Path) -> Any:
+    from harvesters.files import read_path
+    from indexer.load import Loader
+    from indexer.store import Store
+    from mucluc.core.library import Library
+    from mucluc.demo.catalogue import write_demo_catalogue
+    from mucluc.demo.libraries import DEMO_LIBRARIES
+    from searchapi.offline.export import export_offline
+
+    libraries = {d.code: Library(d.code, d.name, d.kind, d.parent) for d in DEMO_LIBRARIES}
+    with engine_url() as url, tempfile.TemporaryDirectory() as folder:
+        files = write_demo_catalogue(Path(folder))
+        async with Store.open(url, prefix="mucluc-bench-offline") as store:
+            await store.drop_all()
+            await store.ensure_indices()
+            loader = Loader(store, libraries)
+            for code, path in sorted(files.items()):
+                await loader.load(read_path(path, library=code))
+            await store.refresh("union")
+            try:
+                return await export_offline(store, out, libraries=libraries)
+            finally:
+                await store.drop_all()
+
+
+async def _browser(site: Path) -> dict[str, Any]:
+    from playwright.async_api import async_playwright
+
+    from tests.browser.widget_site import launch
+
+    async with async_playwright() as pw:
+        chromium = await launch(pw)
+        try:
+            context = await chromium.new_context(offline=True)
+            page = await context.new_page()
+            cdp = await context.new_cdp_session(page)
+            await cdp.send("Emulation.setCPUThrottlingRate", {"rate": THROTTLE})
+            started = time.perf_counter()
+            await page.goto(site.joinpath("index.html").as_uri())
+            await page.evaluate(PROBE)
+            opened_ms = (time.perf_counter() - started) * 1000
+            await page.fill("#q", FIRST)
+            await page.press("#q", "Enter")
+            await page.wait_for_function(
+                "(q) => window.__done.some((d) => d.query === q && !d.typing)", arg=FIRST
+            )
+            first = [d["ms"] for d in await page.evaluate("window.__done") if not d["typing"]]
+            keystrokes: list[float] = []
+            for query in TYPED:
+                await page.fill("#q", "")
+                await page.evaluate("window.__done = []")
+                for at in range(1, len(query) + 1):
+                    await page.keyboard.type(query[at - 1])
+                    if query[:at].strip():
+                        await page.wait_for_function(
+                            "(q) => window.__done.some((d) => d.query === q)", arg=query[:at],
+                            timeout=120_000,
+                        )
+                keystrokes += [d["ms"] for d in await page.evaluate("window.__done")]
+            return {"open_ms": opened_ms, "first_search_ms": first[0],
+                    "keystroke": _stats(keystrokes)}
+        finally:
+            await chromium.close()
+
+
+def main() -> int:
+    from searchapi.offline.export import write_site
+
+    results: dict[str, Any] = {"throttle": THROTTLE, "books_generated": BOOKS}
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        demo_site = Path(folder) / "demo"
+        demo = asyncio.run(_demo_export(demo_site))
+        started = time.perf_counter()
+        documents = generated_documents(BOOKS)
+        generate_s = time.perf_counter() - started
+        big_site = Path(folder) / "province"
+        big = write_site(documents, big_site)
+        del documents
+        for name, summary, site in (("demo", demo, demo_site), ("generated", big, big_site)):
+            browser = asyncio.run(_browser(site))
+            results[name] = {
+                "books": summary.books, "export_s": summary.seconds, "files": summary.files,
+                "bytes": summary.bytes, "gzip_bytes": summary.gzip_bytes, **browser,
+            }
+            k = browser["keystroke"]
+            rows.append([name, summary.books, summary.seconds, summary.files,
+                         summary.bytes / 1e6, summary.gzip_bytes / 1e6,
+                         browser["first_search_ms"], k["median_ms"], k["p90_ms"], k["max_ms"],
+                         f"{k['within_frame']:.0%}"])
+        results["generate_documents_s"] = generate_s
+    print(table(["catalogue", "books", "export s", "files", "MB", "MB gzip",
+                 f"first search ms (CPU/{THROTTLE})", "keystroke median ms", "p90", "max",
+                 "within 16.7 ms"], rows))
+    print(f"(generating {BOOKS:,} union documents took {generate_s:.0f} s, not counted above)")
+    print(f"written to {write_results('offline', results)}")
+    return 0

@@ -1,0 +1,289 @@
+/* Mục lục offline: the page — results, facets by library, requests kept on the device (and
+ * their CSV), Vietnamese and English. The search itself is search.js.
+ */
+(function () {
+  'use strict';
+  const S = globalThis.MuclucSearch;
+  const data = S.data;
+  const PAGE = 20;
+  const STORE_KEY = 'mucluc.offline.requests.v1';
+  const LANG_KEY = 'mucluc.offline.lang';
+
+  const TEXT = {
+    vi: {
+      skip: 'Đến ô tìm kiếm', switch: 'English', searchForm: 'Tìm trong mục lục',
+      label: 'Tìm sách (tên sách, tác giả, chủ đề)', go: 'Tìm',
+      hint: 'Gõ có dấu hay không dấu đều được: "dien bien phu", "Điện Biên Phủ", "nguyeenx du".',
+      libraries: 'Thư viện', results: 'Kết quả', more: 'Xem thêm',
+      requests: 'Sách đề nghị mang đến lần sau',
+      requestsNote: 'Lưu ngay trên máy này, kể cả khi đóng trang.',
+      requester: 'Người đề nghị (tên, lớp, trường)', csv: 'Tải danh sách (CSV)',
+      clear: 'Xoá danh sách', found: (n, q) => `${n} cuốn sách cho «${q}»`,
+      none: (q) => `Không tìm thấy sách nào cho «${q}»`, heldAt: 'Có tại',
+      callNumber: 'Ký hiệu xếp giá', copies: (n) => `${n} bản`, recordId: 'Số biểu ghi',
+      subjects: 'Chủ đề', request: 'Đề nghị mang đến', remove: 'Bỏ đề nghị',
+      noRequests: 'Chưa có sách nào được đề nghị.',
+      cleared: 'Đã xoá danh sách đề nghị.', confirmClear: 'Xoá toàn bộ danh sách đề nghị?',
+      about: (n, d) => `${n} cuốn sách, xuất ngày ${d}. Tìm kiếm ngay trên máy, không cần mạng.`,
+      notSaved: 'Không lưu được trên máy này (bộ nhớ đầy hoặc bị tắt).',
+      loading: 'Đang tải…', filterBy: (l, n) => `${l} (${n})`,
+    },
+    en: {
+      skip: 'Skip to search', switch: 'Tiếng Việt', searchForm: 'Search the catalogue',
+      label: 'Search books (title, author, subject)', go: 'Search',
+      hint: 'With or without diacritics: "dien bien phu", "Điện Biên Phủ", "nguyeenx du".',
+      libraries: 'Libraries', results: 'Results', more: 'Show more',
+      requests: 'Books requested for the next visit',
+      requestsNote: 'Kept on this device at once, even if the page is closed.',
+      requester: 'Requested by (name, class, school)', csv: 'Download the list (CSV)',
+      clear: 'Clear the list',
+      found: (n, q) => `${n} ${n === 1 ? 'book' : 'books'} for “${q}”`,
+      none: (q) => `No books found for “${q}”`, heldAt: 'Held at',
+      callNumber: 'Call number', copies: (n) => (n === 1 ? '1 copy' : `${n} copies`),
+      recordId: 'Record no.', subjects: 'Subjects', request: 'Request this book',
+      remove: 'Remove request', noRequests: 'No books requested yet.',
+      cleared: 'The request list was cleared.', confirmClear: 'Clear the whole request list?',
+      about: (n, d) => `${n} books, exported on ${d}. Searches on this device, no network needed.`,
+      notSaved: 'Could not save on this device (storage full or switched off).',
+      loading: 'Loading…', filterBy: (l, n) => `${l} (${n})`,
+    },
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const state = { lang: 'vi', result: null, shown: 0, chosen: new Set(), generation: 0 };
+
+  // ---------- facets and results ----------
+  const heldBy = S.heldBy;
+
+  function filtered() {
+    const { ranked } = state.result;
+    if (!state.chosen.size) return ranked;
+    return ranked.filter((rec) => heldBy(rec).some((l) => state.chosen.has(l)));
+  }
+
+  function t(key, ...args) {
+    const value = TEXT[state.lang][key];
+    return typeof value === 'function' ? value(...args) : value;
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'text') node.textContent = v;
+      else node.setAttribute(k, v);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  function renderFacets() {
+    const list = $('facet-list');
+    list.replaceChildren();
+    const counts = new Map();
+    for (const rec of state.result.ranked) {
+      for (const l of heldBy(rec)) counts.set(l, (counts.get(l) || 0) + 1);
+    }
+    const libs = data.catalogue.libraries;
+    const order = [...counts].sort((a, b) => b[1] - a[1] || libs[a[0]][1].localeCompare(libs[b[0]][1], 'vi'));
+    for (const [l, count] of order) {
+      const box = el('input', { type: 'checkbox', id: `lib-${l}`, value: libs[l][0] });
+      box.checked = state.chosen.has(l);
+      box.addEventListener('change', () => {
+        if (box.checked) state.chosen.add(l); else state.chosen.delete(l);
+        renderResults(true);
+      });
+      list.append(el('li', {}, el('label', { for: `lib-${l}` }, box, t('filterBy', libs[l][1], count))));
+    }
+    $('facets').hidden = order.length === 0;
+  }
+
+  function requests() {
+    try {
+      return JSON.parse(localStorage.getItem(STORE_KEY) || '[]');
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function saveRequests(list) {
+    try {
+      localStorage.setItem(STORE_KEY, JSON.stringify(list));
+    } catch (e) { // storage full or switched off: say so, never pretend it was kept
+      $('status').textContent = t('notSaved');
+      return false;
+    }
+    renderRequests();
+    return true;
+  }
+
+  function book(rec, requested) {
+    const r = data.records.get(rec);
+    const libs = data.catalogue.libraries;
+    const [id, title, subtitle, part, authors, year, publisher, subjects, , holdings] = r;
+    const full = [title, subtitle].filter(Boolean).join(' : ') + (part ? ` ${part}` : '');
+    const item = el('li', { class: 'book', 'data-id': id, 'data-rec': String(rec) });
+    item.append(el('h3', { text: full }));
+    const meta = [authors.join('; '), [publisher, year].filter(Boolean).join(', ')].filter(Boolean);
+    if (meta.length) item.append(el('p', { class: 'meta', text: meta.join(' · ') }));
+    if (subjects.length) item.append(el('p', { class: 'subjects', text: `${t('subjects')}: ${subjects.join('; ')}` }));
+    const list = el('ul', { class: 'holdings', 'aria-label': `${t('heldAt')}: ${full}` });
+    for (const [l, recordId, callNumber, copies] of holdings) {
+      const parts = [callNumber && `${t('callNumber')} ${callNumber}`, t('copies', copies),
+        recordId && `${t('recordId')} ${recordId}`].filter(Boolean);
+      list.append(el('li', { 'data-library': libs[l][0] }, el('strong', { text: libs[l][1] }),
+        document.createTextNode(' — ' + parts.join(' · '))));
+    }
+    item.append(el('p', { class: 'held', text: t('heldAt') + ':' }), list);
+    const asked = requested.has(id);
+    // A toggle keeps its name; the state is aria-pressed (and a check mark drawn by CSS).
+    const button = el('button', { type: 'button', class: 'request secondary', 'aria-pressed': String(asked) },
+      t('request'), el('span', { class: 'visually-hidden', text: `: ${full}` }));
+    button.addEventListener('click', () => toggleRequest(rec, button));
+    item.append(button);
+    return item;
+  }
+
+  async function renderResults(reset) {
+    const generation = state.generation;
+    if (reset) state.shown = 0;
+    S.ensureSorted(state.result, state.chosen.size ? Infinity : state.shown + PAGE);
+    const list = filtered();
+    const next = list.slice(state.shown, state.shown + PAGE);
+    await S.loadRecords(next);
+    if (generation !== state.generation) return;
+    if (reset) $('results').replaceChildren();
+    const requested = new Set(requests().map((q) => q.id));
+    for (const rec of next) $('results').append(book(rec, requested));
+    state.shown += next.length;
+    $('more').hidden = state.shown >= list.length;
+    const q = state.result.query;
+    $('status').textContent = list.length ? t('found', list.length, q) : t('none', q);
+  }
+
+  async function run(query, typing) {
+    const generation = ++state.generation;
+    const started = performance.now();
+    if (!query.trim()) {
+      state.result = null;
+      $('results').replaceChildren();
+      $('status').textContent = '';
+      $('facets').hidden = true;
+      $('more').hidden = true;
+      return;
+    }
+    const result = await S.search(query, typing);
+    if (generation !== state.generation || !result) return;
+    state.result = result;
+    renderFacets();
+    await renderResults(true);
+    if (generation !== state.generation) return;
+    document.dispatchEvent(new CustomEvent('mucluc-offline-results', {
+      detail: { query, typing, total: filtered().length, ms: performance.now() - started },
+    }));
+  }
+
+  // ---------- requests ----------
+  function toggleRequest(rec, button) {
+    const r = data.records.get(rec);
+    const list = requests();
+    const at = list.findIndex((q) => q.id === r[0]);
+    if (at >= 0) {
+      list.splice(at, 1);
+    } else {
+      const libs = data.catalogue.libraries;
+      list.push({
+        id: r[0], title: [r[1], r[2]].filter(Boolean).join(' : ') + (r[3] ? ` ${r[3]}` : ''),
+        authors: r[4].join('; '), year: r[5] == null ? '' : String(r[5]),
+        held: r[9].map(([l, , callNumber]) => `${libs[l][1]}${callNumber ? ' ' + callNumber : ''}`).join('; '),
+        requester: $('requester').value.trim(), at: new Date().toISOString(),
+      });
+    }
+    if (saveRequests(list)) button.setAttribute('aria-pressed', String(at < 0));
+  }
+
+  function renderRequests() {
+    const list = requests();
+    const ul = $('request-list');
+    ul.replaceChildren();
+    if (!list.length) ul.append(el('li', { text: t('noRequests') }));
+    for (const q of list) {
+      const remove = el('button', { type: 'button', class: 'secondary' }, t('remove'),
+        el('span', { class: 'visually-hidden', text: `: ${q.title}` }));
+      remove.addEventListener('click', () => {
+        saveRequests(requests().filter((x) => x.id !== q.id));
+        const shown = document.querySelector(`.book[data-id="${CSS.escape(q.id)}"] .request`);
+        if (shown) shown.setAttribute('aria-pressed', 'false');
+      });
+      const who = q.requester ? ` — ${q.requester}` : '';
+      ul.append(el('li', { 'data-id': q.id }, document.createTextNode(`${q.title}${who}`), remove));
+    }
+    $('export-csv').disabled = !list.length;
+    $('clear-requests').disabled = !list.length;
+  }
+
+  function csvCell(value) {
+    const text = String(value == null ? '' : value);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  }
+
+  function exportCsv() {
+    const head = ['requested_at', 'book_id', 'title', 'authors', 'year', 'held_at', 'requester'];
+    const rows = requests().map((q) => [q.at, q.id, q.title, q.authors, q.year, q.held, q.requester]);
+    const text = '\ufeff' + [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+    const link = el('a', { href: url, download: `de-nghi-${new Date().toISOString().slice(0, 10)}.csv` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  // ---------- language ----------
+  function applyLanguage(lang) {
+    state.lang = lang;
+    document.documentElement.lang = lang;
+    for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
+    for (const node of document.querySelectorAll('[data-t-label]')) {
+      node.setAttribute('aria-label', t(node.dataset.tLabel));
+    }
+    $('lang').setAttribute('lang', lang === 'vi' ? 'en' : 'vi');
+    const c = data.catalogue;
+    $('about').textContent = t('about', c.books, c.built);
+    renderRequests();
+    if (state.result) { renderFacets(); renderResults(true); }
+  }
+
+  // ---------- start ----------
+  function start() {
+    const params = new URLSearchParams(location.search);
+    let lang = params.get('lang') || localStorage.getItem(LANG_KEY) || 'vi';
+    if (!TEXT[lang]) lang = 'vi';
+    applyLanguage(lang);
+    $('lang').addEventListener('click', () => {
+      const next = state.lang === 'vi' ? 'en' : 'vi';
+      localStorage.setItem(LANG_KEY, next);
+      applyLanguage(next);
+    });
+    $('search').addEventListener('submit', (e) => { e.preventDefault(); run($('q').value, false); });
+    $('q').addEventListener('input', () => {
+      const value = $('q').value;
+      run(value, !/\s$/.test(value));
+    });
+    $('more').addEventListener('click', () => renderResults(false));
+    $('export-csv').addEventListener('click', exportCsv);
+    $('clear-requests').addEventListener('click', () => {
+      if (window.confirm(t('confirmClear'))) {
+        saveRequests([]);
+        for (const b of document.querySelectorAll('.request')) b.setAttribute('aria-pressed', 'false');
+        $('status').textContent = t('cleared');
+      }
+    });
+    window.addEventListener('storage', (e) => { if (e.key === STORE_KEY) renderRequests(); });
+    if (params.get('q')) { $('q').value = params.get('q'); run(params.get('q'), false); }
+    if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
+      navigator.serviceWorker.register('sw.js').catch(() => {});
+    }
+  }
+
+  globalThis.MuclucApp = { start };
+})();

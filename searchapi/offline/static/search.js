@@ -1,0 +1,249 @@
+/* Mục lục offline: the search engine, in the reader's browser with no server.
+ *
+ * Data arrive as scripts calling MuclucOffline.catalogue/records/index (Chrome runs
+ * <script src> under file:// but refuses fetch() there). Ranking follows analyzers/query.py:
+ * every folded (i/y-merged) syllable must match (a quarter may be missing past three), exact
+ * diacritics and phrases score above folded matches, Telex/VNI decodings are lower-weighted
+ * alternatives, and a whole title or author equal to the query ranks first. The page itself
+ * (results, facets, requests, languages) is app.js.
+ */
+(function () {
+  'use strict';
+  const V = globalThis.MuclucVi;
+  const WEIGHTS = [4, 3, 2, 1.5]; // title, authors, subtitle+series, subjects+publisher
+  const DECODED_FIELDS = 0b0111; // decodings search the three heaviest fields, as the API does
+  const ALL_EXACT = 4, PHRASE = 2, FOLDED_PHRASE = 1, EQUAL = 8, DECODED = 0.2;
+  const MAX_WORDS = 40, RERANK = 60, PREFIX_KEYS = 64;
+  const state = {
+    catalogue: null, records: new Map(), shards: new Map(), loading: new Map(), decoded: new Map(),
+  };
+
+  // ---------- data loading ----------
+  function load(src) {
+    if (!state.loading.has(src)) {
+      state.loading.set(src, new Promise((resolve, reject) => {
+        const script = document.createElement('script');
+        script.src = src;
+        script.onload = () => resolve();
+        script.onerror = () => { state.loading.delete(src); reject(new Error('cannot load ' + src)); };
+        document.head.appendChild(script);
+      }));
+    }
+    return state.loading.get(src);
+  }
+
+  function shardOf(key) {
+    const head = key.slice(0, 2);
+    return /^[a-z0-9]{1,2}$/.test(head) ? head : '_';
+  }
+
+  async function loadShards(keys) {
+    const wanted = new Set(keys.map(shardOf));
+    await Promise.all([...wanted].filter((s) => state.catalogue.shards.includes(s))
+      .map((s) => load(`ix-${s}.js`)));
+  }
+
+  async function loadRecords(numbers) {
+    const per = state.catalogue.perShard;
+    const wanted = new Set(numbers.map((n) => Math.floor(n / per)));
+    await Promise.all([...wanted].map((s) => load(`rec-${String(s).padStart(4, '0')}.js`)));
+  }
+
+  function postings(kind, key, shardKey) {
+    const shard = state.shards.get(shardOf(shardKey === undefined ? key : shardKey));
+    if (!shard) return null;
+    const cacheKey = kind + key;
+    if (state.decoded.has(cacheKey)) return state.decoded.get(cacheKey);
+    let deltas = shard[kind][key];
+    if (deltas === undefined) return null;
+    if (deltas === 1) return postings('k', V.variantSyllable(V.fold(key)));
+    const codes = new Int32Array(deltas.length);
+    let at = 0;
+    for (let i = 0; i < deltas.length; i++) { at += deltas[i]; codes[i] = at; }
+    state.decoded.set(cacheKey, codes);
+    return codes;
+  }
+
+  // ---------- search ----------
+  function maxWeight(mask) {
+    for (let f = 0; f < WEIGHTS.length; f++) if (mask & (1 << f)) return WEIGHTS[f];
+    return 0;
+  }
+
+  // Field bits per book of one syllable, in a byte per book (a province has 250 k books: typed
+  // arrays, not Maps). `touched` lists the books set, so nothing scans all of them.
+  function masks(lists, allowed, total) {
+    const bits = new Uint8Array(total);
+    const touched = [];
+    for (const codes of lists) {
+      if (!codes) continue;
+      for (let i = 0; i < codes.length; i++) {
+        const bit = 1 << (codes[i] & 3);
+        if (!(bit & allowed)) continue;
+        const rec = codes[i] >> 2;
+        if (bits[rec] === 0) touched.push(rec);
+        bits[rec] |= bit;
+      }
+    }
+    return { bits, touched };
+  }
+
+  function prefixKeys(prefix) {
+    const shard = state.shards.get(shardOf(prefix));
+    if (!shard || prefix.length < 2) return [prefix];
+    const keys = Object.keys(shard.k).filter((k) => k.startsWith(prefix));
+    keys.sort((a, b) => shard.k[b].length - shard.k[a].length);
+    return [prefix, ...keys.slice(0, PREFIX_KEYS)];
+  }
+
+  async function alternative(text, boost, allowed, prefix, scores, matched) {
+    const folded = V.foldedTokens(text).map(V.variantSyllable);
+    const exact = V.tokens(text);
+    const n = folded.length;
+    if (!n) return;
+    const paired = exact.length === n;
+    await loadShards([...folded, ...(paired ? exact.map((e) => V.variantSyllable(V.fold(e))) : [])]);
+    const total = state.catalogue.books;
+    const required = n <= 3 ? n : n - Math.floor(n * 0.25);
+    const counts = new Uint8Array(total);
+    const candidates = [];
+    const perToken = [];
+    for (let i = 0; i < n; i++) {
+      const keys = prefix && i === n - 1 ? prefixKeys(folded[i]) : [folded[i]];
+      const found = masks(keys.map((k) => postings('k', k)), allowed, total);
+      const exactFound = paired
+        ? masks([postings('x', exact[i], V.variantSyllable(V.fold(exact[i])))], allowed, total)
+        : null;
+      const df = found.touched.length;
+      perToken.push({ found: found.bits, exactFound: exactFound && exactFound.bits,
+        idf: Math.log(1 + (total - df + 0.5) / (df + 0.5)) });
+      for (const rec of found.touched) if (counts[rec]++ === 0) candidates.push(rec);
+    }
+    for (const rec of candidates) {
+      if (counts[rec] < required) continue;
+      let score = 0;
+      let allExact = allowed;
+      for (const { found, exactFound, idf } of perToken) {
+        const mask = found[rec];
+        const emask = exactFound ? exactFound[rec] : 0;
+        if (mask) score += idf * maxWeight(mask);
+        for (let f = 0; f < WEIGHTS.length; f++) if (emask & (1 << f)) score += idf * WEIGHTS[f];
+        allExact &= emask;
+      }
+      for (let f = 0; f < WEIGHTS.length; f++) if (allExact & (1 << f)) score += ALL_EXACT * WEIGHTS[f];
+      matched.add(rec);
+      scores[rec] += score * boost;
+    }
+  }
+
+  function contains(hay, needle) {
+    outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+      for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+      return true;
+    }
+    return false;
+  }
+
+  function same(a, b) {
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  }
+
+  const valueTokens = new Map();
+  function tokenised(value) {
+    let found = valueTokens.get(value);
+    if (found === undefined) {
+      if (valueTokens.size > 50000) valueTokens.clear();
+      found = [V.tokens(value), V.foldedTokens(value)];
+      valueTokens.set(value, found);
+    }
+    return found;
+  }
+
+  // Phrases and whole-value equality need the text itself: scored on the best candidates only.
+  function bonus(rec, alternatives) {
+    const r = state.records.get(rec);
+    if (!r) return 0;
+    const fields = [[r[1]], r[4], [r[2]]];
+    let score = 0;
+    for (const [text, boost] of alternatives) {
+      const exact = V.tokens(text);
+      const folded = V.foldedTokens(text);
+      if (!exact.length) continue;
+      fields.forEach((values, f) => {
+        let best = 0;
+        for (const value of values) {
+          if (!value) continue;
+          const [ve, vf] = tokenised(value);
+          let s = 0;
+          if (contains(ve, exact)) s += PHRASE * WEIGHTS[f];
+          if (contains(vf, folded)) s += FOLDED_PHRASE * WEIGHTS[f];
+          if (same(ve, exact)) s += EQUAL * WEIGHTS[f];
+          else if (same(vf, folded)) s += (EQUAL / 4) * WEIGHTS[f];
+          best = Math.max(best, s);
+        }
+        score += best * boost;
+      });
+    }
+    return score;
+  }
+
+  async function search(query, typing) {
+    const text = V.words(V.normalise(query)).slice(0, MAX_WORDS).join(' ');
+    if (!text) return null;
+    const alternatives = [[text, 1, 0b1111]];
+    const seen = new Set([text.toLowerCase()]);
+    for (const decoded of [V.decodeTelex(text), V.decodeVni(text)]) {
+      if (decoded && !seen.has(decoded.toLowerCase())) {
+        seen.add(decoded.toLowerCase());
+        alternatives.push([decoded, DECODED, DECODED_FIELDS]);
+      }
+    }
+    const scores = new Float64Array(state.catalogue.books);
+    const matched = new Set();
+    for (const [alt, boost, allowed] of alternatives) {
+      await alternative(alt, boost, allowed, typing && boost === 1, scores, matched);
+    }
+    const order = (a, b) => scores[b] - scores[a] || a - b;
+    const ranked = [...matched];
+    const head = top(ranked, scores, RERANK);
+    await loadRecords(head);
+    for (const rec of head) scores[rec] += bonus(rec, alternatives);
+    head.sort(order);
+    const inHead = new Set(head);
+    const rest = ranked.filter((rec) => !inHead.has(rec));
+    return { query: query.trim(), ranked: head.concat(rest), sorted: head.length, scores, order };
+  }
+
+  // The `count` best books, without sorting all of a common word's candidates.
+  function top(ranked, scores, count) {
+    if (ranked.length > 4 * count) {
+      const values = Float64Array.from(ranked, (rec) => scores[rec]).sort();
+      const floor = values[values.length - count];
+      ranked = ranked.filter((rec) => scores[rec] >= floor);
+    }
+    return ranked.sort((a, b) => scores[b] - scores[a] || a - b).slice(0, count);
+  }
+
+  // Pages past the re-scored head are ordered when first shown.
+  function ensureSorted(result, upTo) {
+    if (result.sorted >= Math.min(upTo, result.ranked.length)) return;
+    const tail = result.ranked.slice(result.sorted).sort(result.order);
+    result.ranked = result.ranked.slice(0, result.sorted).concat(tail);
+    result.sorted = result.ranked.length;
+  }
+
+  function heldBy(rec) {
+    const held = state.catalogue.heldBy[rec];
+    return typeof held === 'number' ? [held] : held;
+  }
+
+  globalThis.MuclucSearch = { data: state, search, loadRecords, ensureSorted, heldBy };
+  globalThis.MuclucOffline = {
+    catalogue(c) { state.catalogue = c; globalThis.MuclucApp.start(); },
+    records(number, rows) {
+      const first = number * state.catalogue.perShard;
+      rows.forEach((row, i) => state.records.set(first + i, row));
+    },
+    index(shard, content) { state.shards.set(shard, content); },
+  };
+})();
