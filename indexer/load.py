@@ -8,7 +8,9 @@ loading the same file twice adds nothing (and a resumed harvest never duplicates
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections import Counter
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -60,6 +62,18 @@ class Loader:
         self.records_alias = store.alias("records")
         self.union_alias = store.alias("union")
         self._mapping_checked = False
+        #: Seconds spent per phase of `load_batch` ("lookup", "cluster", "store", "refresh",
+        #: "union"), summed over every batch: the benchmark reports the clustering share.
+        self.timings: Counter[str] = Counter()
+        self._union: asyncio.Future[None] | None = None  # the previous batch's union writes
+
+    @contextlib.contextmanager
+    def _timed(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[phase] += time.perf_counter() - started
 
     async def load(
         self,
@@ -70,14 +84,21 @@ class Loader:
 
         For a plain iterable (files), reading, parsing and mapping the next batch happen in a
         worker thread while the engine stores the current one, so Python and the engine work
-        at the same time.
+        at the same time. A batch's union documents are written while the next batch is
+        looked up and clustered (that needs only the raw store); every union write has finished
+        when this returns.
         """
         summary = summary if summary is not None else LoadSummary()
         started = time.perf_counter()
-        if hasattr(items, "__aiter__"):
-            await self._load_async(items, summary)  # type: ignore[arg-type]
-        else:
-            await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
+        try:
+            if hasattr(items, "__aiter__"):
+                await self._load_async(items, summary)  # type: ignore[arg-type]
+            else:
+                await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
+            await self._finish_union()
+        except BaseException:
+            await self._finish_union(quietly=True)
+            raise
         await self.store.refresh("union")
         summary.seconds = time.perf_counter() - started
         if self.progress:
@@ -89,7 +110,7 @@ class Loader:
         async for item in items:
             batch += summary.intake([item])
             if len(batch) >= self.batch_size:
-                await self.load_batch(batch, summary)
+                await self.load_batch(batch, summary, defer_union=True)
                 batch = []
                 if self.progress:
                     self.progress(summary)
@@ -118,7 +139,7 @@ class Loader:
             summary.intake(batch)
             pending = asyncio.ensure_future(asyncio.to_thread(take))
             try:
-                await self.load_batch(batch, summary, prepared=prepared)
+                await self.load_batch(batch, summary, prepared=prepared, defer_union=True)
             except BaseException:
                 pending.cancel()
                 raise
@@ -131,8 +152,14 @@ class Loader:
         summary: LoadSummary,
         *,
         prepared: Mapping[str, Prepared] | None = None,
+        defer_union: bool = False,
     ) -> None:
         """Store a batch, re-cluster what it touches, and rebuild the affected union documents.
+
+        When this returns the batch's records are stored and visible to searches; with
+        ``defer_union`` its union documents may still be being written (`load` waits for
+        them), otherwise they are written too. A previous batch's deferred union writes always
+        finish before this batch's begin, so union documents are written in batch order.
 
         Clusters are maintained incrementally: `recluster_batch` finds the batch's neighbourhood
         (terms queries on `keys` and `cluster`) and decides it as a rebuild would. A record that
@@ -153,8 +180,10 @@ class Loader:
             if doc_id in unique:
                 _merged(summary, unique[doc_id])
             unique[doc_id] = item
-        existing = await self._existing(list(unique))
-        by_source_id = await self.stored_by_source_id(list(unique.values()))
+        with self._timed("lookup"):
+            existing, by_source_id = await asyncio.gather(
+                self._existing(list(unique)), self.stored_by_source_id(list(unique.values()))
+            )
         documents: dict[str, dict[str, Any]] = {}
         existed: dict[str, bool] = {}
         deleted: dict[str, str] = {}
@@ -210,8 +239,10 @@ class Loader:
             existed[doc_id] = old is not None
         if not documents and not deleted:
             return
-        affected, actions, members = await self._recluster(documents, deleted, existing)
-        refused = await self.store.bulk(actions, "storing records")
+        with self._timed("cluster"):
+            affected, actions, members = await self._recluster(documents, deleted, existing)
+        with self._timed("store"):
+            refused = await self.store.bulk(actions, "storing records")
         for doc_id, reason in refused.items():
             if doc_id not in unique:
                 continue
@@ -233,12 +264,41 @@ class Loader:
                 ),
                 counted=True,
             )
-        await self.store.refresh("records")
+        with self._timed("refresh"):
+            await self.store.refresh("records")
         if affected:
             # The pool held every member of every affected cluster; if the engine refused some
             # records, ask it what it actually stored instead.
-            await self.rebuild_clusters(affected, None if refused else members)
+            await self._finish_union()
+            writing = self._write_union(affected, None if refused else members)
+            if defer_union:
+                self._union = asyncio.ensure_future(writing)
+            else:
+                await writing
             summary.clusters_touched += len(affected)
+
+    async def _write_union(
+        self, clusters: set[str], members: Mapping[str, list[dict[str, Any]]] | None
+    ) -> None:
+        with self._timed("union"):
+            await self.rebuild_clusters(clusters, members)
+
+    async def finish_union(self) -> None:
+        """Wait for union documents still being written by a batch loaded with
+        ``defer_union`` (their error is raised here)."""
+        await self._finish_union()
+
+    async def _finish_union(self, *, quietly: bool = False) -> None:
+        """Wait for the previous batch's union writes (their error is raised unless
+        ``quietly``: a load already failing keeps its own error)."""
+        pending, self._union = self._union, None
+        if pending is None:
+            return
+        if quietly:
+            with contextlib.suppress(Exception):
+                await pending
+        else:
+            await pending
 
     async def _recluster(
         self,
@@ -315,12 +375,14 @@ class Loader:
         return grouped
 
     async def key_counts(self, keys: list[str]) -> dict[str, int]:
-        """How many stored records carry each of these keys (for `recluster_batch`)."""
-        counts: dict[str, int] = {}
+        """How many stored records carry each of these keys (for `recluster_batch`): one
+        multi-search for all of them."""
+        bodies = []
         for start in range(0, len(keys), TERMS_PER_QUERY):
             chunk = keys[start : start + TERMS_PER_QUERY]
-            body = {
+            bodies.append({
                 "size": 0,
+                "track_total_hits": False,
                 "query": {"terms": {"keys": chunk}},
                 "aggs": {
                     "keys": {
@@ -334,8 +396,11 @@ class Loader:
                         }
                     }
                 },
-            }
-            response = await self.store.search("records", body, doing="counting candidate keys")
+            })
+        counts: dict[str, int] = {}
+        for response in await self.store.msearch(
+            "records", bodies, doing="counting candidate keys"
+        ):
             for bucket in response["aggregations"]["keys"]["buckets"]:
                 counts[bucket["key"]] = bucket["doc_count"]
         return counts

@@ -11,6 +11,7 @@ from pathlib import Path
 from opensearchpy import AsyncOpenSearch
 
 from indexer import node
+from indexer.store.serializer import OrjsonSerializer
 from mucluc.core import settings
 from mucluc.core.errors import EngineError
 
@@ -50,4 +51,5 @@ def make_client(
         max_retries=retries,
         retry_on_timeout=retries > 0,
         http_compress=False,
+        serializer=OrjsonSerializer(),
     )
