@@ -165,6 +165,7 @@ async def harvest_all(
                                              full=full, batch_size=batch_size)
 
             reports = await asyncio.gather(*(bounded(job) for job in jobs))
+            await store.drain()
         for report in reports:
             await asyncio.to_thread(write_run_report, reports_dir, report)
         await catalogue.refresh("union")
