@@ -114,7 +114,11 @@ def profile_keys(p: Profile) -> list[str]:
 
 def cluster_key(fields: RecordFields | Mapping[str, Any]) -> str:
     """A readable title|author|year key of the record (kept on raw-store records for people)."""
-    p = profile(fields)
+    return profile_cluster_key(profile(fields))
+
+
+def profile_cluster_key(p: Profile) -> str:
+    """`cluster_key` of a profile already made (a record's keys come from the same one)."""
     return f"{_title_key(p)}|{_author_key(p)}|{p.year or ''}"
 
 
