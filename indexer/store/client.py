@@ -17,6 +17,7 @@ from mucluc.core.errors import EngineError
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 2
+POOL_SIZE = 64  # kept-alive connections per node: the API's concurrent searches (default 10)
 
 
 def node_directory() -> Path:
@@ -52,4 +53,5 @@ def make_client(
         retry_on_timeout=retries > 0,
         http_compress=False,
         serializer=OrjsonSerializer(),
+        maxsize=POOL_SIZE,
     )
