@@ -1,4 +1,4 @@
-"""Profiles of the three hot paths, as text: ``python -m bench.profile ingest|harvest|search``.
+"""Profiles of the hot paths, as text: ``python -m bench.profile ingest|harvest``.
 
 Not part of ``make bench`` (the profiler's overhead would distort the ratios); it prints what
 ``docs/performance.md`` quotes: the engine's share of the wall time (every store call timed
@@ -95,8 +95,29 @@ def ingest() -> None:
             asyncio.run(_ingest(url, marc))
 
 
+def harvest() -> None:
+    """The harvester alone (fetch, parse, map; no engine) over the benchmark's local provider."""
+    from bench.harvest import _start_provider
+    from bench.harvest import harvest as run_harvest
+
+    provider, base = _start_provider()
+    try:
+        profile = cProfile.Profile()
+        started = time.perf_counter()
+        profile.enable()
+        records, _ = asyncio.run(run_harvest(base, RECORDS, mapped=True))
+        profile.disable()
+        wall = time.perf_counter() - started
+    finally:
+        provider.terminate()
+        provider.wait(timeout=30)
+    print(f"\n### harvest + map: {records:,} records in {wall:.1f} s "
+          f"({records / wall:,.0f} records/s)")
+    print(_stats(profile))
+
+
 def main(argv: list[str]) -> int:
-    targets: dict[str, Any] = {"ingest": ingest}
+    targets: dict[str, Any] = {"ingest": ingest, "harvest": harvest}
     for name in argv or list(targets):
         targets[name]()
     return 0

@@ -4,6 +4,7 @@ serializer writing what the standard one writes, and a reload's unchanged record
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from opensearchpy.serializer import JSONSerializer
 
 from harvesters.records import SourceRecord
+from indexer.marc_document import RecordFields
 from indexer.source_documents import Unmapped, marc_checksum, prepare
 from indexer.store.catalogue import _operations
 from indexer.store.serializer import OrjsonSerializer
@@ -88,3 +90,22 @@ def test_a_reload_maps_only_what_changed() -> None:
     assert prepared["DBI:D2"]["fields"]["title"] == "Lục Vân Tiên"
     assert prepared["DBI:D3"]["checksum"] == marc_checksum(new.record.as_dict())
     assert all(not isinstance(p, Unmapped) for p in prepare([same, changed, new]).values())
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param(RecordFields(title="Truyện Kiều"), id="bare"),
+        pytest.param(RecordFields(
+            title="Truyện Kiều", authors=["Nguyễn Du"], year=1820, pages=300,
+            contributors=[{"name": "Đào Duy Anh", "role": "chú giải"}], isbns=["9786046912347"],
+            subjects=["Văn học Việt Nam"], copies=3), id="full"),
+    ],
+)
+def test_record_fields_as_dict_is_asdict_with_fresh_containers(fields) -> None:
+    made = fields.as_dict()
+    assert made == dataclasses.asdict(fields)
+    made["authors"].append("someone")  # type: ignore[attr-defined]
+    for contributor in made["contributors"]:  # type: ignore[attr-defined]
+        contributor["name"] = "changed"
+    assert fields.as_dict() == dataclasses.asdict(fields)
