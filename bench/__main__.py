@@ -12,7 +12,7 @@ import time
 
 BENCHMARKS = (
     "ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "record_page",
-    "soak", "oai_provider", "sru", "works", "zero_downtime", "stats", "offline",
+    "soak", "oai_provider", "sru", "works", "zero_downtime", "stats", "offline", "scale",
 )
 
 

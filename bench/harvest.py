@@ -7,6 +7,12 @@ the Loader computes before storing), against simply downloading the same pages w
 following their resumptionTokens. The ratio is what parsing, mapping and checkpoints cost over
 the network transfer itself.
 
+Into the catalogue (same run, a node of its own, ``MUCLUC_BENCH_HARVEST_LOAD_RECORDS`` distinct
+records, default 5,000): the harvest command's own code (:func:`mucluc.cli.harvest.harvest_all`:
+fetch, parse, store, cluster, union, checkpoint per page) against the slower of plainly
+downloading the same pages and `mucluc load` of the same records from an ISO 2709 file (the
+same generator and seed as the provider's pool). The issue's target is ≥ 0.9.
+
 Memory: peak RSS (``VmHWM``) of a fresh process streaming 10,000 / 100,000 / 1,000,000 records
 through harvest + map. A streaming harvester's peak must not grow with the count. The largest
 size is capped by ``MUCLUC_BENCH_HARVEST_MAX`` (default 1,000,000); the throughput run's size is
@@ -32,6 +38,7 @@ import aiohttp
 from bench.common import table, write_results
 from indexer.node import free_port
 
+LOAD_RECORDS = int(os.environ.get("MUCLUC_BENCH_HARVEST_LOAD_RECORDS", "5000"))
 THROUGHPUT_RECORDS = int(os.environ.get("MUCLUC_BENCH_HARVEST_RECORDS", "20000"))
 MAX_RECORDS = int(os.environ.get("MUCLUC_BENCH_HARVEST_MAX", "1000000"))
 SIZES = tuple(n for n in (10_000, 100_000, 1_000_000) if n <= MAX_RECORDS) or (MAX_RECORDS,)
@@ -40,9 +47,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 
-def _start_provider() -> tuple[subprocess.Popen[bytes], str]:
+def _start_provider(pool: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "bench.oai_server", str(port)], cwd=REPO)
+    extra = [str(pool)] if pool else []
+    proc = subprocess.Popen([sys.executable, "-m", "bench.oai_server", str(port), *extra],
+                            cwd=REPO)
     for _ in range(600):
         if proc.poll() is not None:
             raise RuntimeError("the benchmark OAI-PMH provider exited")
@@ -94,6 +103,72 @@ async def harvest(base: str, total: int, *, mapped: bool) -> tuple[int, float]:
         return records, time.perf_counter() - started
 
 
+async def into_catalogue(url: str, base: str, total: int, work: Path) -> dict[str, Any]:
+    """Seconds of: downloading the pages, loading the same records from a file, and the
+    harvest command harvesting them, each into a fresh catalogue on the same node."""
+    from bench.oai_server import POOL_SEED
+    from mucluc.core.config import load_config
+    from mucluc.demo.generate import write_marc_file
+
+    _, _, download_seconds = await download(base, total)
+    marc = write_marc_file(work / "same.mrc", total, seed=POOL_SEED)
+    (work / "mucluc.toml").write_text(
+        '[[library]]\ncode = "BENCH"\nname = "Thư viện thử nghiệm"\nkind = "provincial"\n'
+        f'[[library.sources]]\nprotocol = "oai-pmh"\nurl = "{base}/{total}"\n',
+        encoding="utf-8",
+    )
+    config = load_config(work / "mucluc.toml")
+    names = ("MUCLUC_OPENSEARCH_URL", "MUCLUC_INDEX_PREFIX")
+    saved = {name: os.environ.get(name) for name in names}
+    try:
+        os.environ["MUCLUC_OPENSEARCH_URL"] = url
+        seconds = await _timed_loads(config, marc, work, total)
+    finally:  # the next benchmarks of this process must not see this node (it gets stopped)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    slower = max(download_seconds, seconds["bench-harvest-file"])
+    return {
+        "records": total,
+        "download_seconds": download_seconds,
+        "file_load_seconds": seconds["bench-harvest-file"],
+        "harvest_seconds": seconds["bench-harvest-oai"],
+        "ratio": slower / seconds["bench-harvest-oai"],
+    }
+
+
+async def _timed_loads(config: Any, marc: Path, work: Path, total: int) -> dict[str, float]:
+    """Seconds of the file load and of the harvest command, each into a fresh catalogue."""
+    from harvesters.files import read_path
+    from indexer.load import Loader
+    from indexer.store import Store
+    from mucluc.cli.harvest import harvest_all, select_jobs
+
+    seconds: dict[str, float] = {}
+    for prefix in ("bench-harvest-file", "bench-harvest-oai"):
+        os.environ["MUCLUC_INDEX_PREFIX"] = prefix
+        async with Store.open() as store:
+            await store.drop_all()
+            await store.ensure_indices()
+            started = time.perf_counter()
+            if prefix.endswith("file"):
+                summary = await Loader(store, config.libraries).load(
+                    read_path(marc, library="BENCH"))
+                loaded = summary.loaded
+            else:
+                (report,) = await harvest_all(
+                    config, select_jobs(config, []), full=True, state_dir=work / "state",
+                    reports_dir=work / "reports")
+                loaded = report.loaded
+            seconds[prefix] = time.perf_counter() - started
+            if loaded != total:
+                raise RuntimeError(f"{prefix}: {loaded} records stored of {total}")
+            await store.drop_all()
+    return seconds
+
+
 def _status_kb(name: str) -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(name + ":"):
@@ -122,6 +197,27 @@ def _stream_in_subprocess(base: str, total: int) -> dict[str, Any]:
 
 
 def main() -> int:
+    from bench.common import engine_url
+
+    provider, base = _start_provider(LOAD_RECORDS)
+    try:
+        with tempfile.TemporaryDirectory(prefix="mucluc-bench-harvest-") as tmp, \
+                engine_url() as url:
+            catalogue = asyncio.run(into_catalogue(url, base, LOAD_RECORDS, Path(tmp)))
+    finally:
+        provider.terminate()
+        provider.wait(timeout=30)
+    print(table(
+        ["into the catalogue", "records", "seconds", "records/s", "vs slower of the two"],
+        [
+            ["download the pages", LOAD_RECORDS, catalogue["download_seconds"],
+             LOAD_RECORDS / catalogue["download_seconds"], ""],
+            ["mucluc load of the same records (file)", LOAD_RECORDS,
+             catalogue["file_load_seconds"], LOAD_RECORDS / catalogue["file_load_seconds"], ""],
+            ["mucluc harvest (OAI-PMH → catalogue)", LOAD_RECORDS, catalogue["harvest_seconds"],
+             LOAD_RECORDS / catalogue["harvest_seconds"], catalogue["ratio"]],
+        ],
+    ), flush=True)
     provider, base = _start_provider()
     try:
         pages, size, download_seconds = asyncio.run(download(base, THROUGHPUT_RECORDS))
@@ -150,6 +246,7 @@ def main() -> int:
             "harvest_map_records_per_s": mapped / mapped_seconds,
         },
         "memory": memory,
+        "into_catalogue": catalogue,
         "max_records": MAX_RECORDS,
     }
     t = results["throughput"]

@@ -20,6 +20,7 @@ from mucluc.demo.generate import generate_records
 
 PAGE_SIZE = 100
 POOL = 500
+POOL_SEED = 7  # the generator's seed of the pool (a file of the same records uses it too)
 RESPONSE_DATE = "2026-03-04T05:06:07Z"
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -40,7 +41,7 @@ def render_pool(size: int = POOL) -> list[str]:
     """MARCXML (slim namespace, no XML declaration) of ``size`` generated records."""
     return [
         pymarc.record_to_xml(record, namespace=True).decode("utf-8")
-        for record in generate_records(size, seed=7)
+        for record in generate_records(size, seed=POOL_SEED)
     ]
 
 
@@ -83,8 +84,9 @@ def app(pool: list[str] | None = None) -> web.Application:
 
 
 def main(argv: list[str]) -> None:
+    """``PORT [POOL]``: a pool of POOL distinct records (default ``POOL``)."""
     port = int(argv[0])
-    application = app()
+    application = app(render_pool(int(argv[1])) if len(argv) > 1 else None)
     web.run_app(application, host="127.0.0.1", port=port, print=None, access_log=None)
 
 

@@ -127,8 +127,8 @@ async def recluster_batch(
     for record in documents:
         for key in search.keys[record]:
             search.counts[key] += 1
-    was_hot = hot_keys(before)
-    turned = [key for key in touched if (key in was_hot) != (key in search.hot())]
+    was_hot, now_hot = hot_keys(before), search.hot()
+    turned = [key for key in touched if (key in was_hot) != (key in now_hot)]
     frontier = set(search.pool) | set(search.gone)
     frontier |= await _take(search, stored, await stored.with_keys(turned))
     outside: dict[str, Member] = {}
@@ -147,7 +147,8 @@ async def recluster_batch(
             del outside[record]
         frontier = await _take(search, stored, joined)
     assignment = cluster_records(
-        {record: member["fields"] for record, member in search.pool.items()}, hot=search.hot()
+        {record: member["fields"] for record, member in search.pool.items()}, hot=search.hot(),
+        profiles=search.profiles,
     )
     return Reclustered(search.pool, assignment)
 

@@ -114,7 +114,11 @@ def profile_keys(p: Profile) -> list[str]:
 
 def cluster_key(fields: RecordFields | Mapping[str, Any]) -> str:
     """A readable title|author|year key of the record (kept on raw-store records for people)."""
-    p = profile(fields)
+    return profile_cluster_key(profile(fields))
+
+
+def profile_cluster_key(p: Profile) -> str:
+    """`cluster_key` of a profile already made (a record's keys come from the same one)."""
     return f"{_title_key(p)}|{_author_key(p)}|{p.year or ''}"
 
 
@@ -129,18 +133,24 @@ def cluster_id(anchor: str) -> str:
 
 
 def cluster_records(
-    records: Mapping[str, RecordFields | Mapping[str, Any]], hot: Collection[str] | None = None
+    records: Mapping[str, RecordFields | Mapping[str, Any]],
+    hot: Collection[str] | None = None,
+    *,
+    profiles: Mapping[str, Profile] | None = None,
 ) -> dict[str, str]:
     """record id → cluster id for every record given (see the module docstring).
 
     `hot` are the keys that propose no pairs; by default those carried by more than
     `MAX_KEY_GROUP` of the records given, which is right when they are the whole catalogue. A
-    caller deciding part of the catalogue passes the catalogue's hot keys instead.
+    caller deciding part of the catalogue passes the catalogue's hot keys instead. `profiles`
+    may hold records' profiles the caller already computed (the profile of a record's fields;
+    any record missing there is profiled here).
     """
     ids = sorted(records)
-    profiles = [profile(as_fields(records[i])) for i in ids]
+    known = profiles or {}
+    profiled = [known.get(i) or profile(as_fields(records[i])) for i in ids]
     by_key: dict[str, list[int]] = defaultdict(list)
-    for index, record_profile in enumerate(profiles):
+    for index, record_profile in enumerate(profiled):
         for key in profile_keys(record_profile):
             by_key[key].append(index)
     if hot is None:
@@ -153,7 +163,7 @@ def cluster_records(
                     pairs.add((first, second) if first < second else (second, first))
     edges: list[tuple[int, int, int]] = []
     for first, second in pairs:
-        verdict = verify(profiles[first], profiles[second])
+        verdict = verify(profiled[first], profiled[second])
         if verdict.same:
             edges.append((-verdict.strength, first, second))
     edges.sort()
@@ -164,7 +174,7 @@ def cluster_records(
         a, b = group_of[first], group_of[second]
         if a == b:
             continue
-        if any(conflict(profiles[x], profiles[y]) for x in groups[a] for y in groups[b]):
+        if any(conflict(profiled[x], profiled[y]) for x in groups[a] for y in groups[b]):
             continue
         keep, gone = (a, b) if a < b else (b, a)
         for member in groups[gone]:

@@ -112,6 +112,7 @@ async def harvest_jobs(
                                      batch_size=batch_size)
 
     reports = await asyncio.gather(*(bounded(job) for job in jobs))
+    await store.drain()  # the last pages' union writes (they overlap the next fetch)
     for report in reports:
         await asyncio.to_thread(write_run_report, places.reports, report)
     await catalogue.refresh("union")

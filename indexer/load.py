@@ -8,7 +8,9 @@ loading the same file twice adds nothing (and a resumed harvest never duplicates
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections import Counter
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -16,12 +18,11 @@ from typing import Any
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport
 from indexer.cluster_update import recluster_batch
+from indexer.raw_records import RawRecords
 from indexer.schema import RECORDS_ADDED_FIELDS
-from indexer.source_documents import Prepared, prepare, record_document
+from indexer.source_documents import Prepared, Unmapped, prepare, record_document
 from indexer.store import Store
-from indexer.store.catalogue import TERMS_PER_QUERY
 from indexer.store.names import record_id
-from indexer.store.types import MEMBER_FIELDS
 from indexer.tombstones import union_actions
 from indexer.union import union_document
 from mucluc.core.library import Library
@@ -50,6 +51,15 @@ def first_seen(stored: Mapping[str, Any] | None) -> str:
     return str(stored.get("first_seen") or stored.get("harvested_at") or "")
 
 
+def _unchanged(old: Mapping[str, Any] | None, checksum: str, source_id: str) -> bool:
+    """Is the stored record (``old``) this one: same MARC and same OAI identifier? (A file
+    load of a harvested record keeps the stored identifier.)"""
+    if old is None:
+        return False
+    kept = old.get("source_id", "")
+    return (old.get("checksum"), kept) == (checksum, source_id or kept)
+
+
 class Loader:
     """Loads batches of source items into the raw store and the union index of one catalogue."""
 
@@ -68,6 +78,19 @@ class Loader:
         self.records_alias = store.alias("records")
         self.union_alias = store.alias("union")
         self._mapping_checked = False
+        self.raw = RawRecords(store)
+        #: Seconds spent per phase of `load_batch` ("lookup", "cluster", "store", "refresh",
+        #: "union"), summed over every batch: the benchmark reports the clustering share.
+        self.timings: Counter[str] = Counter()
+        self._union: asyncio.Future[None] | None = None  # the previous batch's union writes
+
+    @contextlib.contextmanager
+    def _timed(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[phase] += time.perf_counter() - started
 
     async def load(
         self,
@@ -78,14 +101,21 @@ class Loader:
 
         For a plain iterable (files), reading, parsing and mapping the next batch happen in a
         worker thread while the engine stores the current one, so Python and the engine work
-        at the same time.
+        at the same time. A batch's union documents are written while the next batch is
+        looked up and clustered (that needs only the raw store); every union write has finished
+        when this returns.
         """
         summary = summary if summary is not None else LoadSummary()
         started = time.perf_counter()
-        if hasattr(items, "__aiter__"):
-            await self._load_async(items, summary)  # type: ignore[arg-type]
-        else:
-            await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
+        try:
+            if hasattr(items, "__aiter__"):
+                await self._load_async(items, summary)  # type: ignore[arg-type]
+            else:
+                await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
+            await self._finish_union()
+        except BaseException:
+            await self._finish_union(quietly=True)
+            raise
         await self.store.refresh("union")
         summary.seconds = time.perf_counter() - started
         if self.progress:
@@ -97,7 +127,7 @@ class Loader:
         async for item in items:
             batch += summary.intake([item])
             if len(batch) >= self.batch_size:
-                await self.load_batch(batch, summary)
+                await self.load_batch(batch, summary, defer_union=True)
                 batch = []
                 if self.progress:
                     self.progress(summary)
@@ -105,7 +135,7 @@ class Loader:
             await self.load_batch(batch, summary)
 
     async def _load_pipelined(self, items: Iterator[SourceItem], summary: LoadSummary) -> None:
-        def take() -> tuple[list[SourceRecord], list[SourceItem], dict[str, Prepared]]:
+        def take() -> tuple[list[SourceRecord], list[SourceItem]]:
             batch: list[SourceRecord] = []
             others: list[SourceItem] = []
             for item in items:
@@ -115,18 +145,29 @@ class Loader:
                 batch.append(item)
                 if len(batch) >= self.batch_size:
                     break
-            return batch, others, prepare(batch)
+            return batch, others
 
-        pending = asyncio.ensure_future(asyncio.to_thread(take))
+        async def next_batch() -> tuple[
+            list[SourceRecord], list[SourceItem], dict[str, Prepared]
+        ]:
+            # Read and parse; ask the store for the stored checksums (records that have not
+            # changed are then not mapped at all: a reload is mostly parsing); map the rest.
+            batch, others = await asyncio.to_thread(take)
+            stored = await self._existing(
+                [record_id(i.library, i.local_id) for i in batch if not i.deleted]
+            )
+            return batch, others, await asyncio.to_thread(prepare, batch, stored)
+
+        pending = asyncio.ensure_future(next_batch())
         while True:
             batch, others, prepared = await pending
             summary.intake(others)
             if not batch:
                 return
             summary.intake(batch)
-            pending = asyncio.ensure_future(asyncio.to_thread(take))
+            pending = asyncio.ensure_future(next_batch())
             try:
-                await self.load_batch(batch, summary, prepared=prepared)
+                await self.load_batch(batch, summary, prepared=prepared, defer_union=True)
             except BaseException:
                 pending.cancel()
                 raise
@@ -139,8 +180,14 @@ class Loader:
         summary: LoadSummary,
         *,
         prepared: Mapping[str, Prepared] | None = None,
+        defer_union: bool = False,
     ) -> None:
         """Store a batch, re-cluster what it touches, and rebuild the affected union documents.
+
+        When this returns the batch's records are stored and visible to searches; with
+        ``defer_union`` its union documents may still be being written (`load` waits for
+        them), otherwise they are written too. A previous batch's deferred union writes always
+        finish before this batch's begin, so union documents are written in batch order.
 
         Clusters are maintained incrementally: `recluster_batch` finds the batch's neighbourhood
         (terms queries on `keys` and `cluster`) and decides it as a rebuild would. A record that
@@ -161,8 +208,10 @@ class Loader:
             if doc_id in unique:
                 _merged(summary, unique[doc_id])
             unique[doc_id] = item
-        existing = await self._existing(list(unique))
-        by_source_id = await self.stored_by_source_id(list(unique.values()))
+        with self._timed("lookup"):
+            existing, by_source_id = await asyncio.gather(
+                self._existing(list(unique)), self.stored_by_source_id(list(unique.values()))
+            )
         documents: dict[str, dict[str, Any]] = {}
         existed: dict[str, bool] = {}
         deleted: dict[str, str] = {}
@@ -184,6 +233,12 @@ class Loader:
             deleted.update(elsewhere)
             try:
                 ready = prepared.get(doc_id) if prepared else None
+                if isinstance(ready, Unmapped):
+                    if _unchanged(old, ready.checksum, item.source_id):
+                        summary.unchanged += 1
+                        summary.repairs += [(doc_id, repair) for repair in item.repairs]
+                        continue
+                    ready = None  # the stored record changed since it was prepared
                 if ready is None:
                     ready = record_document(item, harvested_at)
                 if isinstance(ready, Exception):
@@ -207,9 +262,7 @@ class Loader:
             document["source_id"] = document["source_id"] or (old or {}).get("source_id", "")
             # ...and the day the catalogue first held it (older stores: its last harvest)
             document["first_seen"] = first_seen(old) or document["first_seen"]
-            if old is not None and (old.get("checksum"), old.get("source_id", "")) == (
-                document["checksum"], document["source_id"]
-            ):
+            if _unchanged(old, document["checksum"], document["source_id"]):
                 summary.unchanged += 1
                 continue
             if old is None and not elsewhere:
@@ -220,8 +273,10 @@ class Loader:
             existed[doc_id] = old is not None
         if not documents and not deleted:
             return
-        affected, actions, members = await self._recluster(documents, deleted, existing)
-        refused = await self.store.bulk(actions, "storing records")
+        with self._timed("cluster"):
+            affected, actions, members = await self._recluster(documents, deleted, existing)
+        with self._timed("store"):
+            refused = await self.store.bulk(actions, "storing records")
         for doc_id, reason in refused.items():
             if doc_id not in unique:
                 continue
@@ -243,12 +298,41 @@ class Loader:
                 ),
                 counted=True,
             )
-        await self.store.refresh("records")
+        with self._timed("refresh"):
+            await self.store.refresh("records")
         if affected:
             # The pool held every member of every affected cluster; if the engine refused some
             # records, ask it what it actually stored instead.
-            await self.rebuild_clusters(affected, None if refused else members)
+            await self._finish_union()
+            writing = self._write_union(affected, None if refused else members)
+            if defer_union:
+                self._union = asyncio.ensure_future(writing)
+            else:
+                await writing
             summary.clusters_touched += len(affected)
+
+    async def _write_union(
+        self, clusters: set[str], members: Mapping[str, list[dict[str, Any]]] | None
+    ) -> None:
+        with self._timed("union"):
+            await self.rebuild_clusters(clusters, members)
+
+    async def finish_union(self) -> None:
+        """Wait for union documents still being written by a batch loaded with
+        ``defer_union`` (their error is raised here)."""
+        await self._finish_union()
+
+    async def _finish_union(self, *, quietly: bool = False) -> None:
+        """Wait for the previous batch's union writes (their error is raised unless
+        ``quietly``: a load already failing keeps its own error)."""
+        pending, self._union = self._union, None
+        if pending is None:
+            return
+        if quietly:
+            with contextlib.suppress(Exception):
+                await pending
+        else:
+            await pending
 
     async def _recluster(
         self,
@@ -264,7 +348,7 @@ class Loader:
         """
         removed = dict(deleted)
         removed.update({i: existing[i]["cluster"] for i in documents if i in existing})
-        reclustered = await recluster_batch(self, documents, removed)
+        reclustered = await recluster_batch(self.raw, documents, removed)
         pool, assignment = reclustered.pool, reclustered.assignment
         affected = set(removed.values())
         actions: list[dict[str, Any]] = []
@@ -295,7 +379,7 @@ class Loader:
         """Recompute the union documents of these clusters from their current members (read
         from the raw store unless the caller already knows them)."""
         if members is None:
-            members = await self._members(sorted(clusters))
+            members = await self.raw.members(sorted(clusters))
         documents = {
             cluster: union_document(cluster, members[cluster], self.libraries)
             if members.get(cluster) else None
@@ -308,90 +392,16 @@ class Loader:
     async def stored_from(self, library: str, sources: list[str]) -> dict[str, str]:
         """Record id → local id of the records of ``library`` last loaded from ``sources``
         (file paths): what a re-load of those files should find again."""
-        found = await self._records_where("source", sources)
-        return {doc_id: str(doc["local_id"]) for doc_id, doc in found.items()
-                if doc.get("library") == library}
-
-    async def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        return await self.store.mget(
-            "records", ids, source=["checksum", "cluster", "source_id", "first_seen",
-                                    "harvested_at"],
-            doing="reading stored records",
-        )
-
-    async def _members(self, clusters: list[str]) -> dict[str, list[dict[str, Any]]]:
-        grouped: dict[str, list[dict[str, Any]]] = {}
-        for source in (await self._records_where("cluster", clusters)).values():
-            grouped.setdefault(source["cluster"], []).append(source)
-        return grouped
-
-    async def key_counts(self, keys: list[str]) -> dict[str, int]:
-        """How many stored records carry each of these keys (for `recluster_batch`)."""
-        counts: dict[str, int] = {}
-        for start in range(0, len(keys), TERMS_PER_QUERY):
-            chunk = keys[start : start + TERMS_PER_QUERY]
-            body = {
-                "size": 0,
-                "query": {"terms": {"keys": chunk}},
-                "aggs": {
-                    "keys": {
-                        "terms": {
-                            "field": "keys",
-                            "include": chunk,
-                            "size": len(chunk),
-                            # count only the matching documents: no global ordinals to rebuild
-                            # over every key in the store after each refresh
-                            "execution_hint": "map",
-                        }
-                    }
-                },
-            }
-            response = await self.store.search("records", body, doing="counting candidate keys")
-            for bucket in response["aggregations"]["keys"]["buckets"]:
-                counts[bucket["key"]] = bucket["doc_count"]
-        return counts
-
-    async def with_keys(self, keys: list[str]) -> dict[str, dict[str, Any]]:
-        return await self._records_where("keys", keys)
-
-    async def in_clusters(self, clusters: list[str]) -> dict[str, dict[str, Any]]:
-        return await self._records_where("cluster", clusters)
-
-    async def _records_where(self, name: str, values: list[str]) -> dict[str, dict[str, Any]]:
-        """Stored records (id → member fields) whose `name` is one of `values`: every one."""
-        return await self.store.where(
-            "records", name, values, source=MEMBER_FIELDS, doing=f"reading stored records by {name}"
-        )
+        return await self.raw.stored_from(library, sources)
 
     async def stored_by_source_id(
         self, items: list[SourceRecord]
     ) -> dict[tuple[str, str], dict[str, str]]:
-        """(library, OAI identifier) → {raw-store id: cluster} of the stored records of these
-        items' protocol identifiers (``source_id``).
+        """See :meth:`indexer.raw_records.RawRecords.stored_by_source_id`."""
+        return await self.raw.stored_by_source_id(items)
 
-        A record stored before ``source_id`` existed is found by its ``local_id``, which was the
-        OAI identifier then (see :mod:`indexer.migrations`).
-        """
-        wanted = {(item.library, item.source_id) for item in items if item.source_id}
-        if not wanted:
-            return {}
-        ids = sorted({source_id for _, source_id in wanted})
-        query = {"bool": {
-            "filter": [{"terms": {"library": sorted({library for library, _ in wanted})}}],
-            "should": [{"terms": {"source_id": ids}}, {"terms": {"local_id": ids}}],
-            "minimum_should_match": 1,
-        }}  # fmt: skip
-        found: dict[tuple[str, str], dict[str, str]] = {}
-        async for hits in self.store.scan(
-            "records", query, source=["library", "local_id", "source_id", "cluster"],
-            doing="finding stored records by OAI identifier",
-        ):
-            for hit in hits:
-                source = hit["_source"]
-                key = (source["library"], source.get("source_id") or source["local_id"])
-                if key in wanted:
-                    found.setdefault(key, {})[hit["_id"]] = source["cluster"]
-        return found
+    async def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        return await self.raw.existing(ids)
 
     async def _ensure_mapping(self) -> None:
         """Raw stores created before candidate keys and source ids existed get those fields."""

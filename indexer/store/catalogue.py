@@ -8,6 +8,7 @@ rebuild). Every call carries an explicit timeout, and every opensearch-py except
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -30,6 +31,8 @@ from indexer.store.types import Health
 from mucluc.core.errors import EngineError
 
 BULK_TIMEOUT = 120.0
+BUSY_RETRIES = 5  # resends of documents the engine turned away with 429 (too busy)
+BUSY_PAUSE = 0.5  # seconds before the first resend; doubles each time
 HEALTH_TIMEOUT = 3.0
 TERMS_PER_QUERY = 1000  # values per terms query (the engine's default limit is 65,536)
 Action = dict[str, Any]
@@ -212,20 +215,64 @@ class Store:
             timeout=max(self.timeout, 60.0), doing=doing,
         )
 
+    async def msearch(
+        self, name: str, bodies: Sequence[dict[str, Any]], *, timeout: float | None = None,
+        doing: str = "searching",
+    ) -> list[dict[str, Any]]:
+        """The engine's responses to ``bodies`` on ``name``, in order, in one round trip.
+
+        A body the engine refuses makes the whole call an EngineError (as :meth:`search`
+        would), so callers never read a half answer.
+        """
+        if not bodies:
+            return []
+        lines: list[dict[str, Any]] = []
+        for body in bodies:
+            lines += [{}, body]
+        with self._calling("msearch", doing):
+            response = await self.client.msearch(
+                index=self._index(name), body=lines, request_timeout=timeout or self.timeout
+            )
+        answers: list[dict[str, Any]] = response["responses"]
+        for answer in answers:
+            if "error" in answer:
+                error = answer["error"]
+                reason = error.get("reason", str(error)) if isinstance(error, dict) else error
+                raise EngineError(f"OpenSearch refused {doing}: {str(reason)[:300]}", hint="")
+        return answers
+
     async def where(
         self, name: str, field: str, values: Sequence[str], *,
         source: Sequence[str] | bool = True, doing: str = "",
     ) -> dict[str, Source]:
         """id → source of every document whose ``field`` is one of ``values``: all of them,
-        however many documents each value matches."""
+        however many documents each value matches.
+
+        One multi-search asks every chunk of values for its first page; only a chunk whose
+        first page came back full is read on through the paginator, so the usual lookup (a
+        batch's neighbourhood) costs one round trip.
+        """
         found: dict[str, Source] = {}
         unique = sorted(set(values))
-        for start in range(0, len(unique), TERMS_PER_QUERY):
-            query = {"terms": {field: unique[start : start + TERMS_PER_QUERY]}}
-            async for hits in self.scan(
-                name, query, source=source, doing=doing or f"reading {name} by {field}"
-            ):
+        doing = doing or f"reading {name} by {field}"
+        queries = [
+            {"terms": {field: unique[start : start + TERMS_PER_QUERY]}}
+            for start in range(0, len(unique), TERMS_PER_QUERY)
+        ]
+        bodies = [
+            {"query": query, "size": self.page_size, "track_total_hits": False,
+             "_source": source if isinstance(source, bool) else list(source)}
+            for query in queries
+        ]
+        answers = await self.msearch(name, bodies, timeout=max(self.timeout, 60.0), doing=doing)
+        for query, answer in zip(queries, answers, strict=True):
+            hits = answer["hits"]["hits"]
+            if len(hits) < self.page_size:
                 for hit in hits:
+                    found[hit["_id"]] = hit.get("_source", {})
+                continue
+            async for page in self.scan(name, query, source=source, doing=doing):
+                for hit in page:
                     found[hit["_id"]] = hit.get("_source", {})
         return found
 
@@ -234,22 +281,35 @@ class Store:
     async def bulk(self, actions: list[Action], doing: str) -> dict[str, str]:
         """Send one bulk request; returns id → reason for each document the engine refused.
 
-        A delete of a document that is already gone is not a refusal. The request as a whole
-        failing (engine down, bad request) raises EngineError.
+        A delete of a document that is already gone is not a refusal. Documents the engine
+        turns away because it is busy (429, its write queue full) are sent again, alone, after
+        a growing pause (at most ``BUSY_RETRIES`` times): that is the engine's back-pressure,
+        not a refusal of the record. The request as a whole failing (engine down, bad
+        request) raises EngineError.
         """
-        if not actions:
-            return {}
-        with self._calling("bulk", doing):
-            response = await self.client.bulk(body=actions, request_timeout=BULK_TIMEOUT)
         refused: dict[str, str] = {}
-        if response.get("errors"):
-            for entry in response["items"]:
-                ((operation, result),) = entry.items()
-                status = result.get("status", 200)
-                if status >= 300 and not (operation == "delete" and status == 404):
-                    error = result.get("error", {})
-                    reason = error.get("reason", str(error)) if isinstance(error, dict) else error
-                    refused[result.get("_id", "")] = str(reason)[:300]
+        pending = actions
+        for attempt in range(BUSY_RETRIES + 1):
+            if not pending:
+                break
+            if attempt:
+                await asyncio.sleep(BUSY_PAUSE * 2 ** (attempt - 1))
+            with self._calling("bulk", doing):
+                response = await self.client.bulk(body=pending, request_timeout=BULK_TIMEOUT)
+            busy: list[Action] = []
+            if response.get("errors"):
+                last = attempt == BUSY_RETRIES
+                for entry, lines in zip(response["items"], _operations(pending), strict=True):
+                    ((operation, result),) = entry.items()
+                    status = result.get("status", 200)
+                    if status == 429 and not last:
+                        busy += lines
+                    elif status >= 300 and not (operation == "delete" and status == 404):
+                        error = result.get("error", {})
+                        reason = (error.get("reason", str(error)) if isinstance(error, dict)
+                                  else error)
+                        refused[result.get("_id", "")] = str(reason)[:300]
+            pending = busy
         return refused
 
     async def bulk_all(self, actions: list[Action], doing: str) -> None:
@@ -298,3 +358,12 @@ class Store:
     async def drop_all(self) -> None:
         """Delete every index of this catalogue (tests and `make demo` re-runs use it)."""
         await indices.drop_all(self.client, self.prefix)
+
+
+def _operations(actions: list[Action]) -> Iterator[list[Action]]:
+    """The bulk body's lines grouped per operation (a delete is one line, others two)."""
+    at = 0
+    while at < len(actions):
+        width = 1 if "delete" in actions[at] else 2
+        yield actions[at : at + width]
+        at += width

@@ -18,6 +18,7 @@ from pathlib import Path
 from opensearchpy import AsyncOpenSearch
 
 from indexer import cluster_nodes, node
+from indexer.store.serializer import OrjsonSerializer
 from mucluc.core import settings
 from mucluc.core.errors import EngineError
 
@@ -27,6 +28,7 @@ RETRY_ON_STATUS = (502, 503, 504)
 """A node answering these is busy or cut off from the cluster: another node may serve."""
 DEAD_TIMEOUT = 5.0
 """Seconds a node that failed is left aside before it is tried again (it may be back)."""
+POOL_SIZE = 64  # kept-alive connections per node: the API's concurrent searches (default 10)
 
 
 def node_directory() -> Path:
@@ -72,6 +74,8 @@ def make_client(
         dead_timeout=DEAD_TIMEOUT,
         randomize_hosts=len(hosts) > 1,
         http_compress=False,
+        serializer=OrjsonSerializer(),
+        maxsize=POOL_SIZE,
     )
 
 

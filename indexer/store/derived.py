@@ -16,8 +16,9 @@ from typing import Any
 
 import pymarc
 
-from indexer.clusters import candidate_keys, cluster_key
+from indexer.clusters import profile_cluster_key, profile_keys
 from indexer.marc_document import record_fields
+from indexer.profiles import profile
 from indexer.store.types import Derived, Facts
 from indexer.works import record_work_key
 
@@ -27,10 +28,11 @@ def derived(record: pymarc.Record) -> Derived:
     raises."""
     fields = record_fields(record)
     as_dict = fields.as_dict()
+    matched = profile(fields)  # one profile for both keys (the costliest step of mapping)
     return {
         "fields": {**as_dict, "work_key": record_work_key(record, fields)},
-        "cluster_key": cluster_key(fields),
-        "keys": candidate_keys(fields),
+        "cluster_key": profile_cluster_key(matched),
+        "keys": profile_keys(matched),
         "facts": facts(as_dict),
     }
 

@@ -29,7 +29,11 @@ class BatchLoader(Protocol):
     """What recovery needs of :class:`indexer.load.Loader` (kept as a protocol: the loader sits
     above the store)."""
 
-    async def load_batch(self, batch: list[SourceRecord], summary: Any) -> None: ...
+    async def load_batch(
+        self, batch: list[SourceRecord], summary: Any, *, defer_union: bool = False
+    ) -> None: ...
+
+    async def finish_union(self) -> None: ...
 
     async def rebuild_clusters(self, clusters: set[str]) -> None: ...
 
@@ -41,7 +45,10 @@ class BatchLoader(Protocol):
 class HarvestStore:
     """One loader shared by every source, storing one batch at a time, with in-flight markers.
 
-    ``markers`` is the folder of marker files, one per source.
+    ``markers`` is the folder of marker files, one per source. A batch's union documents are
+    written while the harvest fetches its next page (the checkpoint only needs the records
+    stored): its marker stays until they are written, so a kill meanwhile is repaired by the
+    next run like any half-stored batch. Call :meth:`drain` before closing the store.
     """
 
     def __init__(self, store: Store, loader: BatchLoader, markers: Path) -> None:
@@ -49,6 +56,7 @@ class HarvestStore:
         self.loader = loader
         self.markers = markers
         self.lock = asyncio.Lock()
+        self._settled: set[str] = set()  # sources whose marker goes once their union is written
 
     def marker(self, source: str) -> Path:
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in source)
@@ -59,6 +67,7 @@ class HarvestStore:
         if not batch:
             return
         async with self.lock:
+            await self._finish()
             # where deletions and renumbered records point (they carry only their OAI identifier)
             found = await self.loader.stored_by_source_id(batch)
             unique = sorted({record_id(r.library, r.local_id) for r in batch}
@@ -66,11 +75,23 @@ class HarvestStore:
             clusters = sorted(set((await self.clusters_of(unique)).values()))
             await asyncio.to_thread(self._write_marker, source,
                                     {"ids": unique, "clusters": clusters})
-            await self.loader.load_batch(batch, summary)
+            await self.loader.load_batch(batch, summary, defer_union=True)
 
     async def settle(self, source: str) -> None:
-        """The batch is stored and committed: forget its marker."""
-        self.marker(source).unlink(missing_ok=True)
+        """The batch is stored and committed: its marker goes once its union documents are
+        written (at the next batch of any source, or at :meth:`drain`)."""
+        self._settled.add(source)
+
+    async def drain(self) -> None:
+        """Wait for the last batch's union documents and forget the settled markers."""
+        async with self.lock:
+            await self._finish()
+
+    async def _finish(self) -> None:
+        settled, self._settled = self._settled, set()
+        await self.loader.finish_union()  # its error is raised and the markers stay
+        for source in sorted(settled):
+            self.marker(source).unlink(missing_ok=True)
 
     async def repair(self, source: str) -> set[str]:
         """Rebuild the union documents a killed run may have left stale; returns the clusters

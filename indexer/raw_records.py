@@ -1,0 +1,115 @@
+"""The raw store's answers the Loader needs: stored checksums, candidate keys, clusters.
+
+:class:`RawRecords` is the :class:`indexer.cluster_update.StoredRecords` of a real catalogue:
+each lookup is one round trip for a whole batch (multi-searches over chunks of terms, see
+:meth:`indexer.store.Store.where`), never one query per record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harvesters.records import SourceRecord
+from indexer.store import Store
+from indexer.store.catalogue import TERMS_PER_QUERY
+from indexer.store.types import MEMBER_FIELDS
+
+
+class RawRecords:
+    """Lookups in the raw store (``records``) of one catalogue."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def stored_from(self, library: str, sources: list[str]) -> dict[str, str]:
+        """Record id → local id of the records of ``library`` last loaded from ``sources``
+        (file paths): what a re-load of those files should find again."""
+        found = await self.where("source", sources)
+        return {doc_id: str(doc["local_id"]) for doc_id, doc in found.items()
+                if doc.get("library") == library}
+
+    async def existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        return await self.store.mget(
+            "records", ids, source=["checksum", "cluster", "source_id", "first_seen",
+                                    "harvested_at"],
+            doing="reading stored records",
+        )
+
+    async def members(self, clusters: list[str]) -> dict[str, list[dict[str, Any]]]:
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for source in (await self.where("cluster", clusters)).values():
+            grouped.setdefault(source["cluster"], []).append(source)
+        return grouped
+
+    async def key_counts(self, keys: list[str]) -> dict[str, int]:
+        """How many stored records carry each of these keys (for `recluster_batch`): one
+        multi-search for all of them."""
+        bodies = []
+        for start in range(0, len(keys), TERMS_PER_QUERY):
+            chunk = keys[start : start + TERMS_PER_QUERY]
+            bodies.append({
+                "size": 0,
+                "track_total_hits": False,
+                "query": {"terms": {"keys": chunk}},
+                "aggs": {
+                    "keys": {
+                        "terms": {
+                            "field": "keys",
+                            "include": chunk,
+                            "size": len(chunk),
+                            # count only the matching documents: no global ordinals to rebuild
+                            # over every key in the store after each refresh
+                            "execution_hint": "map",
+                        }
+                    }
+                },
+            })
+        counts: dict[str, int] = {}
+        for response in await self.store.msearch(
+            "records", bodies, doing="counting candidate keys"
+        ):
+            for bucket in response["aggregations"]["keys"]["buckets"]:
+                counts[bucket["key"]] = bucket["doc_count"]
+        return counts
+
+    async def with_keys(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        return await self.where("keys", keys)
+
+    async def in_clusters(self, clusters: list[str]) -> dict[str, dict[str, Any]]:
+        return await self.where("cluster", clusters)
+
+    async def where(self, name: str, values: list[str]) -> dict[str, dict[str, Any]]:
+        """Stored records (id → member fields) whose `name` is one of `values`: every one."""
+        return await self.store.where(
+            "records", name, values, source=MEMBER_FIELDS, doing=f"reading stored records by {name}"
+        )
+
+    async def stored_by_source_id(
+        self, items: list[SourceRecord]
+    ) -> dict[tuple[str, str], dict[str, str]]:
+        """(library, OAI identifier) → {raw-store id: cluster} of the stored records of these
+        items' protocol identifiers (``source_id``).
+
+        A record stored before ``source_id`` existed is found by its ``local_id``, which was the
+        OAI identifier then (see :mod:`indexer.migrations`).
+        """
+        wanted = {(item.library, item.source_id) for item in items if item.source_id}
+        if not wanted:
+            return {}
+        ids = sorted({source_id for _, source_id in wanted})
+        query = {"bool": {
+            "filter": [{"terms": {"library": sorted({library for library, _ in wanted})}}],
+            "should": [{"terms": {"source_id": ids}}, {"terms": {"local_id": ids}}],
+            "minimum_should_match": 1,
+        }}  # fmt: skip
+        found: dict[tuple[str, str], dict[str, str]] = {}
+        async for hits in self.store.scan(
+            "records", query, source=["library", "local_id", "source_id", "cluster"],
+            doing="finding stored records by OAI identifier",
+        ):
+            for hit in hits:
+                source = hit["_source"]
+                key = (source["library"], source.get("source_id") or source["local_id"])
+                if key in wanted:
+                    found.setdefault(key, {})[hit["_id"]] = source["cluster"]
+        return found

@@ -1,0 +1,111 @@
+"""The pure parts of issue #16's ingest work: bulk bodies grouped per operation, the orjson
+serializer writing what the standard one writes, and a reload's unchanged records left unmapped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import uuid
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from opensearchpy.serializer import JSONSerializer
+
+from harvesters.records import SourceRecord
+from indexer.marc_document import RecordFields
+from indexer.source_documents import Unmapped, marc_checksum, prepare
+from indexer.store.catalogue import _operations
+from indexer.store.serializer import OrjsonSerializer
+from tests.marc_builders import book
+
+INDEX = {"index": {"_index": "x", "_id": "1"}}
+DELETE = {"delete": {"_index": "x", "_id": "2"}}
+UPDATE = {"update": {"_index": "x", "_id": "3"}}
+DOC = {"title": "Truyện Kiều"}
+
+
+@pytest.mark.parametrize(
+    ("actions", "groups"),
+    [
+        pytest.param([], [], id="empty"),
+        pytest.param([INDEX, DOC], [[INDEX, DOC]], id="one-index"),
+        pytest.param([DELETE], [[DELETE]], id="one-delete"),
+        pytest.param([DELETE, INDEX, DOC, DELETE], [[DELETE], [INDEX, DOC], [DELETE]],
+                     id="delete-index-delete"),
+        pytest.param([UPDATE, {"doc": {"cluster": "c"}}, INDEX, DOC],
+                     [[UPDATE, {"doc": {"cluster": "c"}}], [INDEX, DOC]], id="update-index"),
+    ],
+)
+def test_bulk_lines_are_grouped_per_operation(actions, groups) -> None:
+    """A 429 resend takes the refused operation's lines: one for a delete, two otherwise."""
+    assert list(_operations(actions)) == groups
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param({"title": "Truyện Kiều", "year": 1820, "ok": True, "x": None}, id="plain"),
+        pytest.param({"at": dt.datetime(2026, 1, 2, 3, 4, 5)}, id="datetime"),
+        pytest.param({"at": dt.date(2026, 1, 2)}, id="date"),
+        pytest.param({"id": uuid.UUID(int=7)}, id="uuid"),
+        pytest.param([{"index": {"_id": "DBI:1"}}, {"keys": ["ta:kieu|du"]}], id="list"),
+    ],
+)
+def test_orjson_writes_what_the_standard_serializer_writes(value) -> None:
+    ours, theirs = OrjsonSerializer().dumps(value), JSONSerializer().dumps(value)
+    assert json.loads(ours) == json.loads(theirs)
+    assert isinstance(ours, str)
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)))  # engines hold no lone surrogates
+
+
+@given(st.dictionaries(TEXT, st.recursive(
+    st.none() | st.booleans() | st.integers(-2**62, 2**62) | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=20,
+)))
+def test_orjson_round_trips_any_json_body(value) -> None:
+    """(A body is an object; a string passes through untouched, as with the stock one.)"""
+    serializer = OrjsonSerializer()
+    assert serializer.loads(serializer.dumps(value)) == value
+
+
+def _item(local_id: str, title: str) -> SourceRecord:
+    return SourceRecord(library="DBI", source="test", local_id=local_id,
+                        record=book(local_id, title, author="Nguyễn Du", year=2015))
+
+
+def test_a_reload_maps_only_what_changed() -> None:
+    same, changed, new = _item("D1", "Truyện Kiều"), _item("D2", "Lục Vân Tiên"), _item("D3", "X")
+    stored = {
+        "DBI:D1": {"checksum": marc_checksum(same.record.as_dict())},
+        "DBI:D2": {"checksum": "an older version"},
+    }
+    prepared = prepare([same, changed, new], stored)
+    assert prepared["DBI:D1"] == Unmapped(marc_checksum(same.record.as_dict()))
+    assert prepared["DBI:D2"]["fields"]["title"] == "Lục Vân Tiên"
+    assert prepared["DBI:D3"]["checksum"] == marc_checksum(new.record.as_dict())
+    assert all(not isinstance(p, Unmapped) for p in prepare([same, changed, new]).values())
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param(RecordFields(title="Truyện Kiều"), id="bare"),
+        pytest.param(RecordFields(
+            title="Truyện Kiều", authors=["Nguyễn Du"], year=1820, pages=300,
+            contributors=[{"name": "Đào Duy Anh", "role": "chú giải"}], isbns=["9786046912347"],
+            subjects=["Văn học Việt Nam"], copies=3), id="full"),
+    ],
+)
+def test_record_fields_as_dict_is_asdict_with_fresh_containers(fields) -> None:
+    made = fields.as_dict()
+    assert made == dataclasses.asdict(fields)
+    made["authors"].append("someone")  # type: ignore[attr-defined]
+    for contributor in made["contributors"]:  # type: ignore[attr-defined]
+        contributor["name"] = "changed"
+    assert fields.as_dict() == dataclasses.asdict(fields)
