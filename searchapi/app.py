@@ -47,6 +47,7 @@ from searchapi.state import LIBRARIES, STORE
 from searchapi.stats_counter import add_counting
 from searchapi.suggest import suggest
 from searchapi.widget import add_routes
+from searchapi.works import WORK_COUNTS, WorkCounts
 
 MAX_REQUEST_BYTES = 64 * 1024
 REQUEST_TIMEOUT = 20.0
@@ -130,6 +131,7 @@ def create_app(
     app[LIBRARIES] = dict(libraries)
     app[METRICS] = Metrics.create()
     app[OPENAPI] = document()
+    app[WORK_COUNTS] = WorkCounts()  # every hit's edition counts, reused for a minute
 
     async def open_store(app: web.Application) -> AsyncIterator[None]:
         # One retry at most: when the engine is down the reader gets a 503 at once, and the

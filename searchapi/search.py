@@ -353,12 +353,15 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
         next_cursor = cursor.encode(found[-1]["sort"], page + 1, print_)
     suggestion = await _suggestion(request, q, total, body, response.get("suggest"))
     hits = [hit(h["_source"], h["_id"], highlights(h.get("highlight"))) for h in found]
-    ids = sorted({h["work"]["id"] for h in hits if h["work"]["id"]})
-    if ids:
+    ids = [h["work"]["id"] for h in hits if h["work"]["id"]]
+    kept = request.app[works.WORK_COUNTS]
+    missing = kept.missing(ids)
+    if missing:
         counted = await request.app[STORE].search(
-            "union", works.counts_body(ids), doing="counting the editions of works"
+            "union", works.counts_body(missing), doing="counting the editions of works"
         )
-        works.attach(hits, works.counts(counted))
+        kept.remember(works.counts(counted))
+    works.attach(hits, kept.known(ids))
     answer = {
         "total": total,
         "page": page,

@@ -9,7 +9,9 @@ the other editions, printings and translations of the same work. Two things read
 - every hit's ``"work": {"id", "editions", "libraries"}``: how many editions the catalogue holds
   of the work and in how many libraries, whatever the query (a property of the work, so
   "12 editions in 9 libraries" reads the same on every page). One request per result page,
-  for the works on it only (a ``terms`` aggregation, exact), and only when there are hits.
+  for the works on it only (a ``terms`` aggregation, exact), and only when there are hits; the
+  counts are then kept for ``COUNTS_SECONDS`` (:class:`WorkCounts`), so a page whose works were
+  all counted lately costs no second request (a load shows in the counts within that time).
 
 ``work=<id>`` lists the editions of one work (the link behind "12 editions…").
 """
@@ -17,13 +19,20 @@ the other editions, printings and translations of the same work. Two things read
 from __future__ import annotations
 
 import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from aiohttp import web
 
 from mucluc.core.errors import ApiError
 
 GROUPS = ("work",)
 PRECISION = 40_000  # the engine's largest precision_threshold: counts are exact below it
 _WORK_ID = re.compile(r"^[0-9a-f]{16}$")
+COUNTS_SECONDS = 60.0  # how long a work's counts are reused
+COUNTS_KEPT = 50_000  # works whose counts are kept (least recently used go first): a few MB
 
 
 def group(query: Any) -> str | None:
@@ -98,3 +107,35 @@ def attach(hits: list[dict[str, Any]], found: dict[str, tuple[int, int]]) -> Non
         work = item["work"]
         editions, libraries = found.get(work["id"], (1, len(item["holdings"])))
         work["editions"], work["libraries"] = editions, libraries
+
+
+class WorkCounts:
+    """Recently counted works: work id → (editions, libraries), each kept ``seconds``, at most
+    ``size`` of them (bounded memory whatever readers ask)."""
+
+    def __init__(
+        self, seconds: float = COUNTS_SECONDS, size: int = COUNTS_KEPT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.seconds, self.size, self.clock = seconds, size, clock
+        self._kept: OrderedDict[str, tuple[float, tuple[int, int]]] = OrderedDict()
+
+    def missing(self, ids: Iterable[str]) -> list[str]:
+        """The ids among ``ids`` with no fresh counts (sorted, unique)."""
+        now = self.clock()
+        return sorted({i for i in ids if i not in self._kept or self._kept[i][0] <= now})
+
+    def remember(self, found: dict[str, tuple[int, int]]) -> None:
+        expires = self.clock() + self.seconds
+        for work_id, value in found.items():
+            self._kept[work_id] = (expires, value)
+            self._kept.move_to_end(work_id)
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+
+    def known(self, ids: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """The kept counts of ``ids`` (fresh or not: call after :meth:`missing` was filled)."""
+        return {i: self._kept[i][1] for i in ids if i in self._kept}
+
+
+WORK_COUNTS: web.AppKey[WorkCounts] = web.AppKey("work_counts", WorkCounts)
