@@ -43,11 +43,20 @@ DECODED_WEIGHT = 0.2
 # ranks above a book where one field holds the words many times.
 BOTH_FIELDS = 6.0
 AUTHOR_FIELDS = frozenset({"authors"})
+BOTH_MAX_WORDS = 6  # longer queries are titles (and the clause is costly on many words)
 # A title that starts with the query's first words (a reader types a title from its start): a
 # constant bonus per unit of field weight, from the first START_WORDS syllables, folded.
-TITLE_START = 1.0
+TITLE_START = 5.0
 START_WORDS = 3
 START_FIELDS = frozenset({"title"})
+# A long query (a title pasted with a bookshop's notes, a run of words from a long title) is cut
+# into runs of RUN_WORDS syllables; each run found as a phrase in a title field adds a constant,
+# so the book that holds the query's words in order outranks one that only shares many words
+# (or holds them twice, in two libraries' spellings). Up to MAX_RUNS runs.
+RUN_BONUS = 4.0
+RUN_WORDS = 3
+RUN_MIN_WORDS = 5
+MAX_RUNS = 8
 TITLE_FIELDS = frozenset({"title", "subtitle", "series"})
 
 # Up to three syllables all must match; up to seven a quarter may be missing; beyond that 40 %
@@ -119,7 +128,27 @@ def _alternative(text: str, fields: dict[str, float], boost: float) -> dict[str,
     if both is not None:
         boosts.append(both)
     boosts += _title_start(text, fields)
+    boosts += _runs(text, fields)
     return {"bool": {"must": [gate], "should": boosts, "boost": boost}}
+
+
+def _runs(text: str, fields: dict[str, float]) -> list[dict[str, Any]]:
+    """Phrase bonuses for consecutive runs of the query's words in the title fields."""
+    words = text.split()
+    titles = {name: weight for name, weight in fields.items() if name in TITLE_FIELDS}
+    if len(words) < RUN_MIN_WORDS or not titles:
+        return []
+    weight = max(titles.values())
+    names = [f"{name}.folded" for name in titles]
+    runs = [" ".join(words[i : i + RUN_WORDS]) for i in range(0, len(words), RUN_WORDS)]
+    return [
+        _constant(
+            {"multi_match": {"query": run, "type": "phrase", "fields": names}},
+            weight * RUN_BONUS,
+        )
+        for run in runs[:MAX_RUNS]
+        if len(run.split()) > 1
+    ]
 
 
 def _title_start(text: str, fields: dict[str, float]) -> list[dict[str, Any]]:
@@ -144,11 +173,11 @@ def _title_start(text: str, fields: dict[str, float]) -> list[dict[str, Any]]:
 
 
 def _both_fields(text: str, fields: dict[str, float]) -> dict[str, Any] | None:
-    """The author-and-title bonus clause, or None for a one-word query or without both kinds
-    of field."""
+    """The author-and-title bonus clause, or None for a one-word or long query or without both
+    kinds of field."""
     authors = [f"{name}.folded" for name in fields if name in AUTHOR_FIELDS]
     titles = [f"{name}.folded" for name in fields if name in TITLE_FIELDS]
-    if len(text.split()) < 2 or not authors or not titles:
+    if not 2 <= len(text.split()) <= BOTH_MAX_WORDS or not authors or not titles:
         return None
 
     def any_of(names: list[str]) -> dict[str, Any]:

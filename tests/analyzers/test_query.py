@@ -77,6 +77,7 @@ def both_fields_bonuses(query: dict) -> list[dict]:
     [
         pytest.param("anh ngoi", BOOK_FIELDS, 1, id="two-words-author-and-title"),
         pytest.param("nguyen nhat anh mat biec", BOOK_FIELDS, 1, id="five-words"),
+        pytest.param("mot hai ba bon nam sau bay", BOOK_FIELDS, 0, id="long-query-is-a-title"),
         pytest.param("ngoi", BOOK_FIELDS, 0, id="one-word"),
         pytest.param("anh ngoi", {"title": 4.0, "subtitle": 2.0}, 0, id="title-fields-only"),
         pytest.param("anh ngoi", {"authors": 1.0}, 0, id="author-field-only"),
@@ -119,3 +120,27 @@ def test_exclusion_of_nothing_excludes_nothing() -> None:
     from analyzers.query import exclusion_query
 
     assert exclusion_query("  ", {"title": 1.0}) == {"match_none": {}}
+
+
+def phrase_runs(query: dict) -> list[str]:
+    return [
+        c["filter"]["multi_match"]["query"]
+        for c in constants(query)
+        if c["filter"].get("multi_match", {}).get("type") == "phrase"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("q", "runs"),
+    [
+        pytest.param(
+            "Bộ Vở Bài Tập Toán 1 Tập 1",
+            ["Bộ Vở Bài", "Tập Toán 1", "Tập 1"],
+            id="runs-of-three-last-shorter",
+        ),
+        pytest.param("Ngắm Hoa Kèn Hồng", [], id="short-query-whole-phrase-only"),
+        pytest.param("a b c d e f g", ["a b c", "d e f"], id="one-word-tail-dropped"),
+    ],
+)
+def test_long_queries_score_runs_of_words_as_phrases(q: str, runs: list[str]) -> None:
+    assert phrase_runs(text_query(q, BOOK_FIELDS)) == runs
