@@ -99,19 +99,22 @@ def telex_syllable(word: str) -> str | None:
     if tone_at:
         tone = _TELEX_TONES[body[tone_at[0]]]
         body = body[: tone_at[0]] + body[tone_at[0] + 1 :]
-    changed = tone is not None
     trailing = _trailing_mark(body)
+    readings = [body]
     if trailing is not None and (tone or trailing[-1] not in _STOPS or body[-1] == "w"):
-        body, changed = trailing, True
-    for keys, letter in _TELEX_LETTERS:
-        if keys in body:
-            body, changed = body.replace(keys, letter), True
-    if not changed:
-        return None
-    try:
-        return _syllable(body, tone)
-    except _NotVietnamese:
-        return None
+        readings.append(trailing)  # tried second: keys next to their letter come first
+    for reading in readings:
+        changed = tone is not None or reading is trailing
+        for keys, letter in _TELEX_LETTERS:
+            if keys in reading:
+                reading, changed = reading.replace(keys, letter), True
+        if not changed:
+            continue
+        try:
+            return _syllable(reading, tone)
+        except _NotVietnamese:
+            continue
+    return None
 
 
 _TRAILING_W = (("uo", "ươ"), ("o", "ơ"), ("u", "ư"), ("a", "ă"))
@@ -120,7 +123,7 @@ _TRAILING_W = (("uo", "ươ"), ("o", "ơ"), ("u", "ư"), ("a", "ă"))
 def _trailing_mark(body: str) -> str | None:
     """`body` with a vowel-mark key typed after its final consonant applied to the nucleus
     (`viete` → `viêt`, `duongw` → `dương`), or None when it ends otherwise."""
-    if len(body) < 3 or body[-2] in _TELEX_VOWELS or body[-2] == "w":
+    if len(body) < 3 or body[-2] in (body[-1], "w"):
         return None
     key, stem = body[-1], body[:-1]
     if key == "w":
