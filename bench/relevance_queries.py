@@ -4,8 +4,9 @@ Every sampled book gives one query of each kind of `bench.query_kinds`, with a r
 seeded by the book and the kind. A query that another book fits just as well (the same title
 after folding, a partial title or a run of words shared by two titles, an author's word and a
 title word that another book of a same-named author also has) is left out as ambiguous and
-counted, since no engine could know which book is meant. Pure functions: nothing here needs the
-engine.
+counted, since no engine could know which book is meant (two books whose titles differ only by
+a bookshop's notes, `(Tái Bản 2020)`, are the same title). Runs of words are taken from the title
+without such notes. Pure functions: nothing here needs the engine.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bench.query_kinds import AUTHOR_KINDS, KINDS, title_words, unaccented
-from bench.relevance_corpus import Book, fold_key
+from bench.relevance_corpus import Book, core_title, fold_key
 
 WINDOW_KINDS = frozenset({"partial title", "middle words", "other tone style"})
 # Kinds that only some titles can give (an oa/oe/uy syllable): asked of every book of the split.
@@ -63,8 +64,8 @@ def is_ambiguous(kind: str, text: str, target: Book, books: tuple[Book, ...]) ->
         return any(_folded_words(b.title)[: len(query)] == query for b in others)
     if kind in WINDOW_KINDS:
         return any(_contains(_folded_words(b.title), query) for b in others)
-    title = _folded_words(target.title)
-    return any(_folded_words(b.title) == title for b in others)
+    title = _folded_words(core_title(target.title))
+    return any(_folded_words(core_title(b.title)) == title for b in others)
 
 
 def make_queries(
@@ -80,7 +81,9 @@ def make_queries(
     for kind, make in KINDS.items():
         for book in split_books if kind in EVERY_BOOK_KINDS else sample:
             rng = random.Random(f"{kind}:{book.key}")
-            text = make(book.title, book.author_text, frequency, rng)
+            # Words a reader remembers come from the title itself, not a bookshop's notes.
+            title = core_title(book.title) if kind in WINDOW_KINDS else book.title
+            text = make(title, book.author_text, frequency, rng)
             if text is None or not re.search(r"\w", text):
                 continue
             if is_ambiguous(kind, text, book, books):
