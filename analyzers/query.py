@@ -38,9 +38,9 @@ FOLDED_SHINGLE_WEIGHT = 0.5
 FOLDED_WEIGHT = 1.0
 VARIANT_WEIGHT = 0.3
 DECODED_WEIGHT = 0.2
-# A query that mixes author and title words ("anh biec"): a book where both its authors and its
-# title hold query words, and the two together hold every word, gets this constant bonus, so it
-# ranks above a book where one field holds the words many times.
+# A query that mixes author and title words ("anh biec"): a book whose authors and titles together
+# hold every word gets this constant bonus, so it ranks above a book where one field holds some
+# of the words many times (or where the rest are only in a summary or a subject).
 BOTH_FIELDS = 6.0
 AUTHOR_FIELDS = frozenset({"authors"})
 BOTH_MAX_WORDS = 6  # longer queries are titles (and the clause is costly on many words)
@@ -173,16 +173,16 @@ def _title_start(text: str, fields: dict[str, float]) -> list[dict[str, Any]]:
 
 
 def _both_fields(text: str, fields: dict[str, float]) -> dict[str, Any] | None:
-    """The author-and-title bonus clause, or None for a one-word or long query or without both
-    kinds of field."""
+    """The author-and-title bonus clause (every word in the authors and titles taken together),
+    or None for a one-word or long query or without both kinds of field.
+
+    Words may sit in either field or both: `anh ngoi` (author's name, title word) and `nguyen
+    du` (the whole name in the authors field) both earn it; a book that holds only some of the
+    words, however often, does not."""
     authors = [f"{name}.folded" for name in fields if name in AUTHOR_FIELDS]
     titles = [f"{name}.folded" for name in fields if name in TITLE_FIELDS]
     if not 2 <= len(text.split()) <= BOTH_MAX_WORDS or not authors or not titles:
         return None
-
-    def any_of(names: list[str]) -> dict[str, Any]:
-        return {"multi_match": {"query": text, "fields": names, "operator": "or"}}
-
     every_word = {
         "multi_match": {
             "query": text,
@@ -191,7 +191,7 @@ def _both_fields(text: str, fields: dict[str, float]) -> dict[str, Any] | None:
             "operator": "and",
         }
     }
-    return _constant({"bool": {"must": [every_word, any_of(authors), any_of(titles)]}}, BOTH_FIELDS)
+    return _constant(every_word, BOTH_FIELDS)
 
 
 def text_query(q: str, fields: dict[str, float]) -> dict[str, Any]:

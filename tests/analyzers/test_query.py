@@ -63,12 +63,12 @@ def constants(query: object) -> list[dict]:
 
 
 def both_fields_bonuses(query: dict) -> list[dict]:
-    """The constant clauses that need every word across authors and titles plus a word in each."""
+    """The constant clauses that need every word across the authors and title fields."""
     return [
         c
         for c in constants(query)
-        if len(c["filter"].get("bool", {}).get("must", [])) == 3
-        and c["filter"]["bool"]["must"][0]["multi_match"]["operator"] == "and"
+        if c["filter"].get("multi_match", {}).get("operator") == "and"
+        and "authors.folded" in c["filter"]["multi_match"]["fields"]
     ]
 
 
