@@ -20,7 +20,7 @@ from analyzers.syllables import place_tone
 from analyzers.tables import marks
 from analyzers.tables.syllables import VOWELS
 
-__all__ = ["decode_telex", "decode_vni", "fold_telex"]
+__all__ = ["MAX_READINGS", "decode_telex", "decode_vni", "fold_telex", "readings", "telex_syllable"]
 
 _TELEX_TONES = {
     "s": marks.ACUTE,
@@ -51,6 +51,8 @@ _VNI_TONES = {
 _VNI_MARKS = {"6": ("aeo", marks.CIRCUMFLEX), "7": ("ou", marks.HORN), "8": ("a", marks.BREVE)}
 
 _ASCII_WORD = re.compile(r"[A-Za-z]+")
+# Whole words (a Telex word next to an accented letter is no Telex: `Diều` stays as typed).
+_WORD = re.compile(r"[^\W\d_]+")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -67,17 +69,80 @@ def _syllable(letters: str, tone: str | None) -> str:
 
 def _telex_word(match: re.Match[str]) -> str:
     word = match.group()
+    decoded = telex_syllable(word)
+    return word if decoded is None else decoded
+
+
+_TELEX_VOWELS = "aeiouy"
+
+
+def telex_syllable(word: str) -> str | None:
+    """One word of Telex keys → its Vietnamese syllable (lowercase), or None when the word has no
+    Telex key or does not give a Vietnamese syllable.
+
+    Accepts what input methods accept: the tone key at the end (`vieetj`) or anywhere after the
+    first vowel (`vieejt`, `tieesng`), and the vowel-mark key right after its letter (`vieet`,
+    `dduwowngf`) or after the whole word (`viete`, `dduongwf`: the mark goes on the nucleus). No
+    Vietnamese final contains s, f, r, x or j, so such a letter after the first vowel can only be
+    a tone key.
+    """
     body = word.lower()
+    if len(body) < 2 or not body.isascii() or not body.isalpha():
+        return None
+    first = next((i for i, c in enumerate(body) if c in _TELEX_VOWELS), None)
+    if first is None:
+        return None
+    tone_at = [i for i in range(first + 1, len(body)) if body[i] in _TELEX_TONES]
     tone = None
-    if len(body) > 1 and body[-1] in _TELEX_TONES:
-        tone, body = _TELEX_TONES[body[-1]], body[:-1]
-    changed = tone is not None
-    for keys, letter in _TELEX_LETTERS:
-        if keys in body:
-            body, changed = body.replace(keys, letter), True
-    if not changed:
-        return word
-    return _syllable(body, tone)
+    if len(tone_at) > 1:
+        return None
+    if tone_at:
+        tone = _TELEX_TONES[body[tone_at[0]]]
+        body = body[: tone_at[0]] + body[tone_at[0] + 1 :]
+    trailing = _trailing_mark(body)
+    readings = [body]
+    if trailing is not None and (tone or trailing[-1] not in _STOPS or body[-1] == "w"):
+        readings.append(trailing)  # tried second: keys next to their letter come first
+    for reading in readings:
+        changed = tone is not None or reading is trailing
+        for keys, letter in _TELEX_LETTERS:
+            if keys in reading:
+                reading, changed = reading.replace(keys, letter), True
+        if not changed:
+            continue
+        try:
+            return _syllable(reading, tone)
+        except _NotVietnamese:
+            continue
+    return None
+
+
+_TRAILING_W = (("uo", "ươ"), ("o", "ơ"), ("u", "ư"), ("a", "ă"))
+
+
+def _trailing_mark(body: str) -> str | None:
+    """`body` with a vowel-mark key typed after its final consonant applied to the nucleus
+    (`viete` → `viêt`, `duongw` → `dương`), or None when it ends otherwise."""
+    if len(body) < 3 or body[-2] in (body[-1], "w"):
+        return None
+    key, stem = body[-1], body[:-1]
+    if key == "w":
+        for plain, marked in _TRAILING_W:
+            at = stem.rfind(plain)
+            if at >= 0 and "w" not in stem:
+                return stem[:at] + marked + stem[at + len(plain) :]
+        return None
+    if key in "aeo":
+        at = stem.rfind(key)
+        if at >= 0 and stem[at + 1 : at + 2] != key:
+            return stem[:at] + _CIRCUMFLEX[key] + stem[at + 1 :]
+    return None
+
+
+_CIRCUMFLEX = {"a": "â", "e": "ê", "o": "ô"}
+# A syllable ending in a stop (c, ch, p, t) always carries a tone: `dât` is no word, so `data`
+# is not read as a trailing circumflex (`dâta`) unless a tone key says it is Telex (`datas`).
+_STOPS = "cpth"
 
 
 def _vni_word(match: re.Match[str]) -> str:
@@ -138,7 +203,7 @@ def decode_telex(query: str) -> str | None:
     back lowercase, words that are no Vietnamese syllable stay as typed (`Marx`, `Bookmark`). None
     when nothing decodes.
     """
-    return _decode(query, _ASCII_WORD, _telex_word)
+    return _decode(query, _WORD, _telex_word)
 
 
 def decode_vni(query: str) -> str | None:
@@ -148,6 +213,25 @@ def decode_vni(query: str) -> str | None:
     words that are no Vietnamese syllable are kept as typed; None when nothing decodes.
     """
     return _decode(query, _ASCII_ALNUM, _vni_word)
+
+
+MAX_READINGS = 2
+
+
+def readings(text: str) -> list[str]:
+    """What `text` may stand for besides itself when typed without an input method: its Telex
+    decoding and its VNI decoding (each word decoded on its own, accented and foreign words kept),
+    distinct, never the text itself, at most `MAX_READINGS`.
+
+    A word such as `dda` (`đa`, or the letters themselves) is ambiguous: callers search the text
+    and every reading side by side, so each reading adds its own evidence (`analyzers.query`)."""
+    found: list[str] = []
+    seen = {text.lower()}
+    for decoded in (decode_telex(text), decode_vni(text)):
+        if decoded and decoded.lower() not in seen:
+            seen.add(decoded.lower())
+            found.append(decoded)
+    return found[:MAX_READINGS]
 
 
 # A Telex tone key ends a syllable that ends in a vowel or one of these finals.

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from analyzers.keyboard import decode_telex, decode_vni
+from analyzers.fold import fold
+from analyzers.keyboard import readings
 from analyzers.normalise import normalise
+from analyzers.tokens import folded_tokens
 
-__all__ = ["text_query"]
+__all__ = ["exclusion_query", "text_query"]
 
 # Constant bonuses (independent of term statistics, so a sparse field or a rare folded form
 # cannot outweigh them): every syllable matches with its diacritics; the syllables match as a
@@ -36,9 +38,31 @@ FOLDED_SHINGLE_WEIGHT = 0.5
 FOLDED_WEIGHT = 1.0
 VARIANT_WEIGHT = 0.3
 DECODED_WEIGHT = 0.2
+# A query that mixes author and title words ("anh biec"): a book whose authors and titles together
+# hold every word gets this constant bonus, so it ranks above a book where one field holds some
+# of the words many times (or where the rest are only in a summary or a subject).
+BOTH_FIELDS = 6.0
+AUTHOR_FIELDS = frozenset({"authors"})
+BOTH_MAX_WORDS = 6  # longer queries are titles (and the clause is costly on many words)
+# A title that starts with the query's first words (a reader types a title from its start): a
+# constant bonus per unit of field weight, from the first START_WORDS syllables, folded.
+TITLE_START = 5.0
+START_WORDS = 3
+START_FIELDS = frozenset({"title"})
+# A long query (a title pasted with a bookshop's notes, a run of words from a long title) is cut
+# into runs of RUN_WORDS syllables; each run found as a phrase in a title field adds a constant,
+# so the book that holds the query's words in order outranks one that only shares many words
+# (or holds them twice, in two libraries' spellings). Up to MAX_RUNS runs.
+RUN_BONUS = 4.0
+RUN_WORDS = 3
+RUN_MIN_WORDS = 5
+MAX_RUNS = 8
+TITLE_FIELDS = frozenset({"title", "subtitle", "series"})
 
-# Up to three syllables all must match; beyond that a quarter may be missing.
-MINIMUM_SHOULD_MATCH = "3<-25%"
+# Up to three syllables all must match; up to six a third may be missing; beyond that half (a
+# title pasted from a bookshop carries notes such as "(Phiên bản sách năm 2018)" or "(Tặng Kèm
+# Bookmark)" that a library leaves out; the ranking clauses still put full matches first).
+MINIMUM_SHOULD_MATCH = "3<-34% 6<-50%"
 
 # The engine caps the clauses of one query (`indices.query.bool.max_clause_count`; the managed
 # node sets 4096). Clauses grow with words × fields × alternatives, so a query is cut to its
@@ -100,7 +124,74 @@ def _alternative(text: str, fields: dict[str, float], boost: float) -> dict[str,
                 }
             },
         ]
+    both = _both_fields(text, fields)
+    if both is not None:
+        boosts.append(both)
+    boosts += _title_start(text, fields)
+    boosts += _runs(text, fields)
     return {"bool": {"must": [gate], "should": boosts, "boost": boost}}
+
+
+def _runs(text: str, fields: dict[str, float]) -> list[dict[str, Any]]:
+    """Phrase bonuses for consecutive runs of the query's words in the title fields."""
+    words = text.split()
+    titles = {name: weight for name, weight in fields.items() if name in TITLE_FIELDS}
+    if len(words) < RUN_MIN_WORDS or not titles:
+        return []
+    weight = max(titles.values())
+    names = [f"{name}.folded" for name in titles]
+    runs = [" ".join(words[i : i + RUN_WORDS]) for i in range(0, len(words), RUN_WORDS)]
+    return [
+        _constant(
+            {"multi_match": {"query": run, "type": "phrase", "fields": names}},
+            weight * RUN_BONUS,
+        )
+        for run in runs[:MAX_RUNS]
+        if len(run.split()) > 1
+    ]
+
+
+def _title_start(text: str, fields: dict[str, float]) -> list[dict[str, Any]]:
+    """Bonus clauses for a title whose first syllables are the query's first ones, in order."""
+    words = folded_tokens(text)[:START_WORDS]
+    if len(words) < 2:
+        return []
+    clauses = []
+    for name, weight in fields.items():
+        if name not in START_FIELDS:
+            continue
+        near = {
+            "span_near": {
+                "clauses": [{"span_term": {f"{name}.folded": word}} for word in words],
+                "slop": 0,
+                "in_order": True,
+            }
+        }
+        first = {"span_first": {"match": near, "end": len(words)}}
+        clauses.append(_constant(first, weight * TITLE_START))
+    return clauses
+
+
+def _both_fields(text: str, fields: dict[str, float]) -> dict[str, Any] | None:
+    """The author-and-title bonus clause (every word in the authors and titles taken together),
+    or None for a one-word or long query or without both kinds of field.
+
+    Words may sit in either field or both: `anh ngoi` (author's name, title word) and `nguyen
+    du` (the whole name in the authors field) both earn it; a book that holds only some of the
+    words, however often, does not."""
+    authors = [f"{name}.folded" for name in fields if name in AUTHOR_FIELDS]
+    titles = [f"{name}.folded" for name in fields if name in TITLE_FIELDS]
+    if not 2 <= len(text.split()) <= BOTH_MAX_WORDS or not authors or not titles:
+        return None
+    every_word = {
+        "multi_match": {
+            "query": text,
+            "type": "cross_fields",
+            "fields": authors + titles,
+            "operator": "and",
+        }
+    }
+    return _constant(every_word, BOTH_FIELDS)
 
 
 def text_query(q: str, fields: dict[str, float]) -> dict[str, Any]:
@@ -117,9 +208,27 @@ def text_query(q: str, fields: dict[str, float]) -> dict[str, Any]:
         return {"match_none": {}}
     alternatives = [_alternative(text, fields, 1.0)]
     heaviest = dict(sorted(fields.items(), key=lambda item: -item[1])[:DECODED_FIELDS])
-    seen = {text.lower()}
-    for decoded in (decode_telex(text), decode_vni(text)):
-        if decoded and decoded.lower() not in seen:
-            seen.add(decoded.lower())
-            alternatives.append(_alternative(decoded, heaviest, DECODED_WEIGHT))
+    for reading in readings(text):
+        alternatives.append(_alternative(reading, heaviest, DECODED_WEIGHT))
     return {"bool": {"should": alternatives, "minimum_should_match": 1}}
+
+
+def exclusion_query(q: str, fields: dict[str, float]) -> dict[str, Any]:
+    """What a `-word` exclusion leaves out: documents holding every excluded word in one field,
+    with its diacritics when the reader typed any (`-hoà` keeps `Hóa học`), folded otherwise.
+
+    No keyboard readings, no i/y variants and no partial matches: an exclusion must never drop
+    a book for a reason the reader did not type (`-bans` is not `-bán`)."""
+    text = " ".join(normalise(q).split()[:MAX_WORDS])
+    if not text:
+        return {"match_none": {}}
+    suffix = "" if fold(text) != text.lower() else ".folded"
+    return {
+        "bool": {
+            "should": [
+                {"match": {f"{name}{suffix}": {"query": text, "operator": "and"}}}
+                for name in fields
+            ],
+            "minimum_should_match": 1,
+        }
+    }

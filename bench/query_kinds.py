@@ -13,6 +13,7 @@ two-word title).
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -20,11 +21,15 @@ from collections.abc import Callable, Mapping
 __all__ = [
     "KINDS",
     "author_and_word",
+    "author_word_and_title_word",
     "exact",
+    "lower_nfd",
+    "middle_words",
     "nfd",
     "other_tone_style",
     "partial",
     "telex",
+    "telex_typed",
     "title_words",
     "unaccented",
     "upper",
@@ -192,17 +197,117 @@ def nfd(title: str) -> str:
     return unicodedata.normalize("NFD", title)
 
 
-# Kind name → generator over (title, authors, word frequency); the benchmark's row order.
-KINDS: dict[str, Callable[[str, str, Mapping[str, int]], str | None]] = {
-    "exact title": lambda t, a, f: exact(t),
-    "unaccented title": lambda t, a, f: unaccented(t),
-    "partial title": lambda t, a, f: partial(t),
-    "author + title word": author_and_word,
-    "Telex keystrokes": lambda t, a, f: telex(t),
-    "VNI keystrokes": lambda t, a, f: vni(t),
-    "other tone style": lambda t, a, f: other_tone_window(t),
-    "upper case": lambda t, a, f: upper(t),
-    "NFD": lambda t, a, f: nfd(t),
+def lower_nfd(title: str) -> str:
+    """The title lower-cased and decomposed, as a phone keyboard or a Mac clipboard gives it."""
+    return unicodedata.normalize("NFD", title.lower())
+
+
+def author_word_and_title_word(
+    title: str, authors: str, frequency: Mapping[str, int], rng: random.Random
+) -> str | None:
+    """One word of the author's name (the first or the last: surname or given name, whichever
+    order the name is in) and the title's most distinctive word, both without diacritics, in
+    either order: `anh biec`, `biec nguyen`. None without an author or title words."""
+    names = title_words(authors)
+    words = title_words(title)
+    if not names or not words:
+        return None
+    name = unaccented(rng.choice((names[0], names[-1]))).lower()
+    word = unaccented(min(words, key=lambda w: frequency.get(unaccented(w).lower(), 0))).lower()
+    return f"{name} {word}" if rng.random() < 0.5 else f"{word} {name}"
+
+
+MIDDLE_MIN_WORDS = 6
+
+
+def middle_words(title: str, rng: random.Random) -> str | None:
+    """Three or four consecutive words from inside a long title (at least `MIDDLE_MIN_WORDS`
+    words), neither its first nor its last word, as written: what a reader remembers of it."""
+    words = title_words(title)
+    if len(words) < MIDDLE_MIN_WORDS:
+        return None
+    size = rng.choice((3, 4))
+    start = rng.randint(1, len(words) - 1 - size)
+    return " ".join(words[start : start + size])
+
+
+# How a reader without an input method types each word, with the share of words typed so.
+TELEX_STYLES = (
+    ("tone at the end", 0.35),  # vieetj
+    ("tone after the vowel", 0.2),  # vieejt
+    ("marks at the end", 0.15),  # vietej, duongwf
+    ("no tone key", 0.15),  # vieet
+    ("accented", 0.15),  # the word typed correctly (the reader fixed it, or copied it)
+)
+
+
+def _telex_word(word: str, style: str) -> str:
+    nfc = unicodedata.normalize("NFC", word)
+    if style == "accented":
+        return nfc
+    decomposed = unicodedata.normalize("NFD", nfc)
+    tone_mark = next((c for c in decomposed if c in TONES), "")
+    plain = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONES))
+    keys = _syllable_keys(plain, vni_style=False)  # vowel marks after their letter, no tone
+    tone = TELEX_TONE_KEYS.get(tone_mark, "") if style != "no tone key" else ""
+    if style == "marks at the end":
+        moved = _marks_at_end(plain)
+        return (keys if moved is None else moved) + tone
+    if style == "tone after the vowel" and tone:
+        vowels = [i for i, c in enumerate(keys.lower()) if c in "aeiouyw"]
+        if vowels:
+            at = vowels[-1] + 1
+            return keys[:at] + tone + keys[at:]
+    return keys + tone
+
+
+def _marks_at_end(plain: str) -> str | None:
+    """The word with its one vowel-mark key typed after the whole word (`viêt` → `viete`,
+    `đương` → `dduongw`); None when the word has two different marks (`ươ` counts as one)."""
+    letters: list[str] = []
+    trailing: list[str] = []
+    for char in plain:
+        base, *marks = unicodedata.normalize("NFD", char)
+        if base in STROKED:
+            letters.append(STROKED[base] * 2)
+            continue
+        letters.append(base)
+        for mark in marks:
+            if mark == CIRCUMFLEX:
+                trailing.append(base.lower())
+            elif mark in (BREVE, HORN):
+                trailing.append("w")
+    if len(set(trailing)) > 1 or (len(trailing) > 1 and trailing[0] != "w"):
+        return None
+    return "".join(letters) + "".join(trailing[:1])
+
+
+def telex_typed(title: str, rng: random.Random) -> str | None:
+    """The title as Telex keystrokes typed without an input method, each word in one of the
+    `TELEX_STYLES` (tone key at the end or right after the vowel, vowel-mark keys at the end,
+    no tone key, or the word accented). None when no word carries a key."""
+    styles = [name for name, _ in TELEX_STYLES]
+    weights = [share for _, share in TELEX_STYLES]
+
+    def one(match: re.Match[str]) -> str:
+        return _telex_word(match.group(), rng.choices(styles, weights)[0])
+
+    typed = _SYLLABLE.sub(one, unicodedata.normalize("NFC", title))
+    return typed if typed != unaccented(title) and typed != title else None
+
+
+# Kind name → generator over (title, authors, word frequency, random source); the row order.
+Generator = Callable[[str, str, Mapping[str, int], random.Random], "str | None"]
+KINDS: dict[str, Generator] = {
+    "exact title": lambda t, a, f, r: exact(t),
+    "lower-case NFD": lambda t, a, f, r: lower_nfd(t),
+    "unaccented title": lambda t, a, f, r: unaccented(t),
+    "partial title": lambda t, a, f, r: partial(t),
+    "middle words": lambda t, a, f, r: middle_words(t, r),
+    "author word + title word": author_word_and_title_word,
+    "Telex keystrokes": lambda t, a, f, r: telex_typed(t, r),
+    "VNI keystrokes": lambda t, a, f, r: vni(t) if vni(t) != t else None,
+    "other tone style": lambda t, a, f, r: other_tone_window(t),
 }
 
-AUTHOR_KINDS = frozenset({"author + title word"})
+AUTHOR_KINDS = frozenset({"author word + title word"})

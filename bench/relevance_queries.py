@@ -1,44 +1,28 @@
-"""The known-item queries of the relevance benchmark (bench/relevance.py), made from a book list.
+"""The known-item queries of the relevance benchmark (bench/relevance.py), made from its books.
 
-Every sampled book gives one query of each kind of `bench.query_kinds`; a query another title
-fits just as well (a partial title shared by two books, an author's word found in their other
-title) is left out as ambiguous and counted, since no engine could know which book is meant.
-Pure functions: nothing here needs the engine.
+Every sampled book gives one query of each kind of `bench.query_kinds`, with a random source
+seeded by the book and the kind. A query that another book fits just as well (the same title
+after folding, a partial title or a run of words shared by two titles, an author's word and a
+title word that another book of a same-named author also has) is left out as ambiguous and
+counted, since no engine could know which book is meant (two books whose titles differ only by
+a bookshop's notes, `(Tái Bản 2020)`, are the same title). Runs of words are taken from the title
+without such notes. Pure functions: nothing here needs the engine.
 """
 
 from __future__ import annotations
 
-import csv
+import random
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-from analyzers.normalise import normalise
-from bench.common import SHARED_DATA
 from bench.query_kinds import AUTHOR_KINDS, KINDS, title_words, unaccented
+from bench.relevance_corpus import Book, core_title, fold_key
 
-BOOKS = SHARED_DATA / "tiki-bmd1905" / "book_data.csv"
-
-_SPACES = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class Book:
-    id: str
-    title: str
-    authors: str
-    publisher: str
-    category: str
-
-    @property
-    def title_key(self) -> str:
-        return key(self.title)
-
-    @property
-    def author_key(self) -> str:
-        return key(self.authors)
+WINDOW_KINDS = frozenset({"partial title", "middle words", "other tone style"})
+# Kinds that only some titles can give (an oa/oe/uy syllable): asked of every book of the split.
+EVERY_BOOK_KINDS = frozenset({"other tone style"})
 
 
 @dataclass(frozen=True)
@@ -48,64 +32,18 @@ class Query:
     target: Book
 
 
-@cache
-def key(text: str) -> str:
-    """The identity of a title or an author list: normalised, lowercased, spaces collapsed."""
-    return _SPACES.sub(" ", normalise(text).lower()).strip()
-
-
-def read_books(path: Path = BOOKS) -> list[Book]:
-    with path.open(encoding="utf-8", newline="") as rows:
-        return [
-            Book(
-                id=str(i),
-                title=row["title"],
-                authors=row["authors"],
-                publisher=row["manufacturer"],
-                category=row["catagory"],  # sic: the file's heading
-            )
-            for i, row in enumerate(csv.DictReader(rows))
-            if row["title"].strip()
-        ]
-
-
 def _word_key(word: str) -> str:
     return unaccented(word).lower()
 
 
-def word_frequency(books: list[Book]) -> Counter[str]:
-    """In how many distinct titles each (unaccented, lowercased) word occurs."""
-    titles = {book.title_key: book.title for book in books}
-    return Counter(w for t in titles.values() for w in {_word_key(w) for w in title_words(t)})
+def word_frequency(books: tuple[Book, ...] | list[Book]) -> Counter[str]:
+    """In how many books' titles each (unaccented, lowercased) word occurs."""
+    return Counter(w for b in books for w in {_word_key(w) for w in title_words(b.title)})
 
 
 @cache
-def _keyed_words(title: str) -> tuple[str, ...]:
-    return tuple(key(w) for w in title_words(title))
-
-
-def _is_ambiguous(kind: str, text: str, target: Book, books: list[Book]) -> bool:
-    """Another title fits the query just as well, so no engine could know which one is meant."""
-    if kind not in AUTHOR_KINDS and kind not in WORD_WINDOW_KINDS:
-        return False
-    others = [b for b in books if b.title_key != target.title_key]
-    if kind == "partial title":
-        prefix = _keyed_words(text)
-        return any(_keyed_words(b.title)[: len(prefix)] == prefix for b in others)
-    if kind == "other tone style":
-        window = _keyed_words(text)
-        return any(_contains(_keyed_words(b.title), window) for b in others)
-    if kind in AUTHOR_KINDS:
-        word = key(text.split()[-1])
-        return any(
-            b.author_key == target.author_key and word in _keyed_words(b.title) for b in others
-        )
-    return False
-
-
-WORD_WINDOW_KINDS = frozenset({"partial title", "other tone style"})
-# Kinds that only some titles can give (an oa/oe/uy syllable): asked of every book, not the sample.
-EVERY_BOOK_KINDS = frozenset({"other tone style"})
+def _folded_words(text: str) -> tuple[str, ...]:
+    return tuple(fold_key(text).split())
 
 
 def _contains(words: tuple[str, ...], window: tuple[str, ...]) -> bool:
@@ -113,18 +51,42 @@ def _contains(words: tuple[str, ...], window: tuple[str, ...]) -> bool:
     return any(words[i : i + size] == window for i in range(len(words) - size + 1))
 
 
-def make_queries(books: list[Book], sample: list[Book]) -> tuple[list[Query], Counter[str]]:
-    """The queries of every kind for the sampled books, and per kind how many were ambiguous."""
+def is_ambiguous(kind: str, text: str, target: Book, books: tuple[Book, ...]) -> bool:
+    """Another book fits the query just as well (compared folded, the most lenient reading)."""
+    others = [b for b in books if b.key != target.key]
+    query = _folded_words(text)
+    if kind in AUTHOR_KINDS:
+        return any(
+            set(query) <= set(_folded_words(b.title)) | set(_folded_words(b.author_text))
+            for b in others
+        )
+    if kind == "partial title":
+        return any(_folded_words(b.title)[: len(query)] == query for b in others)
+    if kind in WINDOW_KINDS:
+        return any(_contains(_folded_words(b.title), query) for b in others)
+    title = _folded_words(core_title(target.title))
+    return any(_folded_words(core_title(b.title)) == title for b in others)
+
+
+def make_queries(
+    books: tuple[Book, ...], sample: list[Book], split_books: list[Book]
+) -> tuple[list[Query], Counter[str]]:
+    """The queries of every kind for the sampled books, and per kind how many were ambiguous.
+
+    `books` is the whole catalogue (ambiguity is judged against all of it); kinds that only some
+    titles can give are asked of every book of `split_books` instead of the sample."""
     frequency = word_frequency(books)
     queries: list[Query] = []
     ambiguous: Counter[str] = Counter()
-    every_title = list({book.title_key: book for book in books}.values())
     for kind, make in KINDS.items():
-        for book in every_title if kind in EVERY_BOOK_KINDS else sample:
-            text = make(book.title, book.authors, frequency)
-            if text is None:
+        for book in split_books if kind in EVERY_BOOK_KINDS else sample:
+            rng = random.Random(f"{kind}:{book.key}")
+            # Words a reader remembers come from the title itself, not a bookshop's notes.
+            title = core_title(book.title) if kind in WINDOW_KINDS else book.title
+            text = make(title, book.author_text, frequency, rng)
+            if text is None or not re.search(r"\w", text):
                 continue
-            if _is_ambiguous(kind, text, book, books):
+            if is_ambiguous(kind, text, book, books):
                 ambiguous[kind] += 1
                 continue
             queries.append(Query(kind, text, book))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analyzers.query import text_query
+from analyzers.query import exclusion_query, text_query
 from searchapi.query_ast import And, Isbn, Node, Not, Or, Phrase, Text, YearRange
 
 __all__ = ["ALL_FIELDS", "FIELDS", "free_text", "to_dsl"]
@@ -67,14 +67,22 @@ def to_dsl(node: Node | None) -> dict[str, Any]:
             span["lte"] = node.high
         return {"range": {"year": span}}
     if isinstance(node, Not):
-        return {"bool": {"must": [{"match_all": {}}], "must_not": [to_dsl(node.child)]}}
+        return {"bool": {"must": [{"match_all": {}}], "must_not": [_excluded(node.child)]}}
     if isinstance(node, And):
         must = [to_dsl(c) for c in node.children if not isinstance(c, Not)]
-        must_not = [to_dsl(c.child) for c in node.children if isinstance(c, Not)]
+        must_not = [_excluded(c.child) for c in node.children if isinstance(c, Not)]
         return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
     if isinstance(node, Or):
         return {"bool": {"should": [to_dsl(c) for c in node.children], "minimum_should_match": 1}}
     raise TypeError(f"not a query node: {node!r}")  # pragma: no cover
+
+
+def _excluded(node: Node) -> dict[str, Any]:
+    """What `-x` leaves out: free text only by its own words (`analyzers.query.exclusion_query`),
+    so no keyboard reading or partial match of it drops an unrelated book."""
+    if isinstance(node, Text):
+        return exclusion_query(node.text, _fields(node.field))
+    return to_dsl(node)
 
 
 def free_text(node: Node | None) -> list[str]:

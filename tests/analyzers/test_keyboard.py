@@ -5,7 +5,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analyzers.fold import fold
-from analyzers.keyboard import decode_telex, decode_vni, fold_telex
+from analyzers.keyboard import (
+    MAX_READINGS,
+    decode_telex,
+    decode_vni,
+    fold_telex,
+    readings,
+    telex_syllable,
+)
 from analyzers.syllables import is_syllable, place_tone
 
 
@@ -116,3 +123,56 @@ def _unambiguous(text: str) -> bool:
     return not any(k in plain for k in doubled) and not any(
         w[-1] in "sfrxj" for w in plain.split() if len(w) > 1
     ) and not any(k in text for k in ("ơw", "ưw", "ăw", "ôw", "ww"))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("vieejt nam", "việt nam", id="tone-after-vowel"),
+        pytest.param("tieesng", "tiếng", id="tone-before-final-ng"),
+        pytest.param("vietej", "việt", id="circumflex-after-final"),
+        pytest.param("nguyenex", "nguyễn", id="circumflex-after-final-then-tone"),
+        pytest.param("dduongwf", "đường", id="horn-after-final"),
+        pytest.param("truongw", "trương", id="horn-after-final-no-tone"),
+        pytest.param("tiene", "tiên", id="circumflex-after-final-level-tone"),
+        pytest.param("vieet nam", "viêt nam", id="no-tone-key"),
+        pytest.param("dda", "đa", id="dd-alone"),
+        pytest.param("Nguwowif DDua Diều", "người đua Diều", id="mixed-with-accented"),
+        pytest.param("Bafn Co Năm Choox", "bàn Co Năm chỗ", id="accented-word-kept-whole"),
+    ],
+)
+def test_decode_telex_as_input_methods_accept_it(query: str, expected: str) -> None:
+    assert decode_telex(query) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("data", id="stop-final-needs-a-tone"),
+        pytest.param("toto", id="toto"),
+        pytest.param("books", id="english-plural"),
+        pytest.param("Diều", id="accented-word"),
+        pytest.param("vieejts", id="two-tone-keys"),
+    ],
+)
+def test_telex_keeps_words_no_input_method_reads(query: str) -> None:
+    assert decode_telex(query) is None
+
+
+@given(st.text(max_size=60))
+def test_telex_syllable_any_word_is_a_syllable_or_none(word: str) -> None:
+    decoded = telex_syllable(word)
+    assert decoded is None or is_syllable(decoded)
+
+
+@given(st.text(max_size=200))
+def test_readings_are_bounded_distinct_and_not_the_query(text: str) -> None:
+    found = readings(text)
+    assert len(found) <= MAX_READINGS
+    assert len({r.lower() for r in found}) == len(found)
+    assert text.lower() not in {r.lower() for r in found}
+
+
+@given(st.text(alphabet="adeiouwnghtcsfrxj ", max_size=40))
+def test_readings_of_telex_like_text_are_bounded(text: str) -> None:
+    assert len(readings(text)) <= MAX_READINGS

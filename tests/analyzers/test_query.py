@@ -47,3 +47,100 @@ def test_empty_query_matches_nothing() -> None:
 def test_fields_required() -> None:
     with pytest.raises(ValueError):
         text_query("x", {})
+
+
+BOOK_FIELDS = {"title": 4.0, "subtitle": 2.0, "authors": 3.0, "series": 1.0}
+
+
+def constants(query: object) -> list[dict]:
+    """Every constant_score clause in the query tree."""
+    if isinstance(query, dict):
+        own = [query["constant_score"]] if "constant_score" in query else []
+        return own + [c for v in query.values() for c in constants(v)]
+    if isinstance(query, list):
+        return [c for v in query for c in constants(v)]
+    return []
+
+
+def both_fields_bonuses(query: dict) -> list[dict]:
+    """The constant clauses that need every word across the authors and title fields."""
+    return [
+        c
+        for c in constants(query)
+        if c["filter"].get("multi_match", {}).get("operator") == "and"
+        and "authors.folded" in c["filter"]["multi_match"]["fields"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("q", "fields", "bonuses"),
+    [
+        pytest.param("anh ngoi", BOOK_FIELDS, 1, id="two-words-author-and-title"),
+        pytest.param("nguyen nhat anh mat biec", BOOK_FIELDS, 1, id="five-words"),
+        pytest.param("mot hai ba bon nam sau bay", BOOK_FIELDS, 0, id="long-query-is-a-title"),
+        pytest.param("ngoi", BOOK_FIELDS, 0, id="one-word"),
+        pytest.param("anh ngoi", {"title": 4.0, "subtitle": 2.0}, 0, id="title-fields-only"),
+        pytest.param("anh ngoi", {"authors": 1.0}, 0, id="author-field-only"),
+    ],
+)
+def test_author_and_title_bonus(q: str, fields: dict[str, float], bonuses: int) -> None:
+    assert len(both_fields_bonuses(text_query(q, fields))) == bonuses
+
+
+def test_title_start_bonus_reads_the_first_folded_syllables() -> None:
+    starts = [
+        c
+        for c in constants(text_query("Bộ Vở Bài Tập Toán", BOOK_FIELDS))
+        if "span_first" in c["filter"]
+    ]
+    assert len(starts) == 1
+    near = starts[0]["filter"]["span_first"]["match"]["span_near"]["clauses"]
+    assert [c["span_term"]["title.folded"] for c in near] == ["bo", "vo", "bai"]
+
+
+@pytest.mark.parametrize(
+    ("q", "field"),
+    [
+        pytest.param("hoà", "title", id="accented-excludes-exact-only"),
+        pytest.param("Hoa", "title.folded", id="unaccented-excludes-folded"),
+        pytest.param("bans", "title.folded", id="telex-like-word-excludes-itself"),
+    ],
+)
+def test_exclusion_is_the_word_itself(q: str, field: str) -> None:
+    from analyzers.query import exclusion_query
+
+    query = exclusion_query(q, {"title": 4.0, "authors": 3.0})
+    matches = query["bool"]["should"]
+    assert [next(iter(m["match"])) for m in matches] == [field, field.replace("title", "authors")]
+    assert all(next(iter(m["match"].values()))["operator"] == "and" for m in matches)
+    assert "bán" not in json.dumps(query, ensure_ascii=False)
+
+
+def test_exclusion_of_nothing_excludes_nothing() -> None:
+    from analyzers.query import exclusion_query
+
+    assert exclusion_query("  ", {"title": 1.0}) == {"match_none": {}}
+
+
+def phrase_runs(query: dict) -> list[str]:
+    return [
+        c["filter"]["multi_match"]["query"]
+        for c in constants(query)
+        if c["filter"].get("multi_match", {}).get("type") == "phrase"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("q", "runs"),
+    [
+        pytest.param(
+            "Bộ Vở Bài Tập Toán 1 Tập 1",
+            ["Bộ Vở Bài", "Tập Toán 1", "Tập 1"],
+            id="runs-of-three-last-shorter",
+        ),
+        pytest.param("Ngắm Hoa Kèn Hồng", [], id="short-query-whole-phrase-only"),
+        pytest.param("a b c d e f g", ["a b c", "d e f"], id="one-word-tail-dropped"),
+    ],
+)
+def test_long_queries_score_runs_of_words_as_phrases(q: str, runs: list[str]) -> None:
+    assert phrase_runs(text_query(q, BOOK_FIELDS)) == runs

@@ -1,5 +1,6 @@
 """The benchmark's query generators turn a title into what a reader types."""
 
+import random
 import unicodedata
 
 import pytest
@@ -149,8 +150,8 @@ def test_upper_and_nfd() -> None:
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_kind_is_pure_and_deterministic(kind: str) -> None:
     make = KINDS[kind]
-    args = ("Điều Kỳ Diệu Của Tiệm Tạp Hóa", "Higashino Keigo", {"tiem": 1})
-    assert make(*args) == make(*args)
+    args = ("Điều Kỳ Diệu Của Tiệm Tạp Hóa Namiya", "Higashino Keigo", {"tiem": 1})
+    assert make(*args, random.Random(1)) == make(*args, random.Random(1))
 
 
 @pytest.mark.parametrize(
@@ -177,3 +178,48 @@ def test_keystrokes_are_what_an_input_method_reads(text: str) -> None:
 )
 def test_other_tone_window(title: str, expected: str | None) -> None:
     assert other_tone_window(title) == expected
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_telex_typed_reads_back_to_the_title(seed: int) -> None:
+    """Every way of typing a word that the generator uses is one the decoder reads back."""
+    from analyzers.fold import fold
+    from analyzers.keyboard import decode_telex
+    from bench.query_kinds import telex_typed
+
+    title = "Đường Xưa Mây Trắng Tiếng Việt Nguyễn Trường"
+    typed = telex_typed(title, random.Random(seed))
+    assert typed is not None
+    assert fold(decode_telex(typed) or typed) == fold(title)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        pytest.param("Một Hai Ba Bốn Năm Sáu", {"Hai Ba Bốn", "Ba Bốn Năm", "Hai Ba Bốn Năm"}),
+        pytest.param("Một Hai Ba Bốn Năm", None, id="too-short"),
+    ],
+)
+def test_middle_words_are_inside_the_title(title: str, expected: set[str] | None) -> None:
+    from bench.query_kinds import middle_words
+
+    found = {middle_words(title, random.Random(seed)) for seed in range(30)}
+    assert found == ({None} if expected is None else expected)
+
+
+def test_author_word_and_title_word_is_unaccented_and_short() -> None:
+    from bench.query_kinds import author_word_and_title_word
+
+    found = {
+        author_word_and_title_word(
+            "Mắt Biếc", "Nguyễn Nhật Ánh", {"mat": 9, "biec": 1}, random.Random(s)
+        )
+        for s in range(30)
+    }
+    assert found == {"nguyen biec", "biec nguyen", "anh biec", "biec anh"}
+
+
+def test_lower_nfd() -> None:
+    from bench.query_kinds import lower_nfd
+
+    assert lower_nfd("Điện Biên") == unicodedata.normalize("NFD", "điện biên")
