@@ -203,22 +203,81 @@
     const ASCII_WORD = /[A-Za-z]+/g;
     const ASCII_ALNUM = /[A-Za-z0-9]+/g;
 
-    function telexWord(word) {
-      let body = word.toLowerCase();
-      let toneMark = null;
-      if (body.length > 1 && T.telex_tones[body[body.length - 1]] !== undefined) {
-        toneMark = T.telex_tones[body[body.length - 1]];
-        body = body.slice(0, -1);
+    // Python's `[^\W\d_]+`: letters (and numerals that are not digits), so a Telex word next
+    // to an accented letter is no Telex word.
+    const WORD = /[\p{L}\p{Nl}\p{No}]+/gu;
+
+    function trailingMark(body) {
+      // analyzers.keyboard._trailing_mark: a vowel-mark key typed after the final consonant.
+      const n = body.length;
+      if (n < 3 || body[n - 2] === body[n - 1] || body[n - 2] === 'w') return null;
+      const key = body[n - 1];
+      const stem = body.slice(0, -1);
+      if (key === 'w') {
+        for (const [plain, marked] of T.telex_trailing_w) {
+          const at = stem.lastIndexOf(plain);
+          if (at >= 0 && !stem.includes('w')) {
+            return stem.slice(0, at) + marked + stem.slice(at + plain.length);
+          }
+        }
+        return null;
       }
-      let changed = toneMark !== null;
-      for (const [keys, letter] of T.telex_letters) {
-        if (body.includes(keys)) {
-          body = body.split(keys).join(letter);
-          changed = true;
+      if ('aeo'.includes(key)) {
+        const at = stem.lastIndexOf(key);
+        if (at >= 0 && stem.slice(at + 1, at + 2) !== key) {
+          return stem.slice(0, at) + T.telex_circumflex[key] + stem.slice(at + 1);
         }
       }
-      if (!changed) return word;
-      return placeTone(body, toneMark);
+      return null;
+    }
+
+    function telexSyllable(word) {
+      // analyzers.keyboard.telex_syllable: the syllable, or null.
+      let body = word.toLowerCase();
+      if (body.length < 2 || !/^[a-z]+$/.test(body)) return null;
+      let first = -1;
+      for (let i = 0; i < body.length; i++) {
+        if (T.telex_vowels.includes(body[i])) { first = i; break; }
+      }
+      if (first < 0) return null;
+      const toneAt = [];
+      for (let i = first + 1; i < body.length; i++) {
+        if (T.telex_tones[body[i]] !== undefined) toneAt.push(i);
+      }
+      if (toneAt.length > 1) return null;
+      let toneMark = null;
+      if (toneAt.length === 1) {
+        toneMark = T.telex_tones[body[toneAt[0]]];
+        body = body.slice(0, toneAt[0]) + body.slice(toneAt[0] + 1);
+      }
+      const trailing = trailingMark(body);
+      const readings = [body];
+      if (trailing !== null && (toneMark || !T.telex_stops.includes(trailing[trailing.length - 1]) ||
+          body[body.length - 1] === 'w')) {
+        readings.push(trailing); // tried second: keys next to their letter come first
+      }
+      for (let r = 0; r < readings.length; r++) {
+        let reading = readings[r];
+        let changed = toneMark !== null || r === 1;
+        for (const [keys, letter] of T.telex_letters) {
+          if (reading.includes(keys)) {
+            reading = reading.split(keys).join(letter);
+            changed = true;
+          }
+        }
+        if (!changed) continue;
+        try {
+          return placeTone(reading, toneMark);
+        } catch (e) {
+          if (!(e instanceof NotVietnamese)) throw e;
+        }
+      }
+      return null;
+    }
+
+    function telexWord(word) {
+      const decoded = telexSyllable(word);
+      return decoded === null ? word : decoded;
     }
 
     function addMark(letters, targets, mark) {
@@ -276,7 +335,7 @@
     }
 
     function decodeTelex(query) {
-      return decode(query, ASCII_WORD, telexWord);
+      return decode(query, WORD, telexWord);
     }
 
     function decodeVni(query) {
