@@ -62,14 +62,6 @@ async def console_url(
     await store.drop_all()
 
 
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Any]:
-    async with playwright_api.async_playwright() as pw:
-        chromium = await site.launch(pw)
-        yield chromium
-        await chromium.close()
-
-
 async def grant_with_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opensearch_url: str, prefix: str, url: str
 ) -> str:

@@ -93,14 +93,6 @@ async def static_server(exported: Path) -> AsyncIterator[str]:
     await runner.cleanup()
 
 
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Any]:
-    async with playwright_api.async_playwright() as pw:
-        chromium = await site.launch(pw)
-        yield chromium
-        await chromium.close()
-
-
 @pytest.fixture
 async def offline_page(browser, exported: Path) -> AsyncIterator[Any]:
     """The exported site opened from file:// in a context with the network disabled."""

@@ -54,14 +54,6 @@ async def api_url(
     await Store(engine, prefix).drop_all()
 
 
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Any]:
-    async with playwright_api.async_playwright() as pw:
-        chromium = await site.launch(pw)
-        yield chromium
-        await chromium.close()
-
-
 @pytest.fixture
 async def page(browser) -> AsyncIterator[Any]:
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")

@@ -86,14 +86,6 @@ async def served(
         await Store(engine, prefix).drop_all()
 
 
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Any]:
-    async with playwright_api.async_playwright() as pw:
-        chromium = await site.launch(pw)
-        yield chromium
-        await chromium.close()
-
-
 async def axe(page: Any) -> list:
     assert AXE.exists(), "axe-core is missing: make setup-test installs it"
     await page.add_script_tag(path=str(AXE))
