@@ -61,6 +61,9 @@ WORKERS = tuple(
 RESTART = os.environ.get("MUCLUC_SOAK_RESTART", "1") not in ("0", "", "no")
 RESTART_ONLY = os.environ.get("MUCLUC_SOAK_RESTART", "") == "only"  # skip the steady runs
 DOWN_SECONDS = float(os.environ.get("MUCLUC_SOAK_DOWN_SECONDS", "15"))
+# The node is started again with the same heap: a smaller default heap trips the engine's
+# memory circuit breaker under 64 clients, which is not what the restart run measures.
+HEAP = os.environ.get("MUCLUC_BENCH_HEAP", "768m")
 WARM_UP_SECONDS = 5.0
 REQUEST_TIMEOUT = 30.0
 PREFIX = "bench-soak"
@@ -268,7 +271,7 @@ async def _run_one(
             down_at = time.monotonic() - started
             await asyncio.to_thread(node.stop, directory)
             await asyncio.sleep(DOWN_SECONDS)
-            await asyncio.to_thread(node.start, directory, port=engine_port)
+            await asyncio.to_thread(node.start, directory, port=engine_port, heap=HEAP)
             back_at = time.monotonic() - started
             recovered = await _wait_healthy(base)
             window = (down_at, back_at + recovered + REQUEST_TIMEOUT)
@@ -333,7 +336,7 @@ async def _main() -> list[dict[str, Any]]:
     results = []
     with tempfile.TemporaryDirectory(prefix="mucluc-soak-") as work:
         directory = Path(work) / "node"
-        state = node.start(directory, heap=os.environ.get("MUCLUC_BENCH_HEAP", "768m"))
+        state = node.start(directory, heap=HEAP)
         try:
             books = await _load_demo(state.url, Path(work))
             for workers in [] if RESTART_ONLY else WORKERS:
