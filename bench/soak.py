@@ -21,7 +21,9 @@ Engine restart (``MUCLUC_SOAK_RESTART``, default on; ``only`` for the restart ru
 run is repeated with the node stopped
 at a third of the duration and started again after ``MUCLUC_SOAK_DOWN_SECONDS`` (default 15)
 on the same port: every answer while it is away must be a JSON 503, and the API must answer
-200 again by itself afterwards (errors outside the restart window must be 0).
+200 again by itself afterwards (errors outside the restart window must be 0). The window runs
+from the stop to 30 s after /health answers 200 again; a request belongs to it when it was in
+flight at any moment of it.
 
 JSON in ``bench/results/soak.json``.
 """
@@ -301,11 +303,14 @@ def _summary(
 ) -> dict[str, Any]:
     answers = driven["answers"]
 
-    def inside(at: float) -> bool:
-        return window is not None and window[0] <= at <= window[1]
+    def inside(answer: tuple[float, str, int | str, float]) -> bool:
+        """Was the request in flight at any moment of the window (sent before its end, answered
+        after its start)? A search under way when the engine is killed is answered 503 too."""
+        sent, answered = answer[0], answer[0] + answer[3] / 1000
+        return window is not None and sent <= window[1] and answered >= window[0]
 
-    outside = [a for a in answers if not inside(a[0])]
-    during = [a for a in answers if inside(a[0])]
+    outside = [a for a in answers if not inside(a)]
+    during = [a for a in answers if inside(a)]
     errors = [a for a in outside if isinstance(a[2], str)]
     ok_ms = [a[3] for a in outside if isinstance(a[2], int)]
     return {
