@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import aiohttp
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -47,3 +52,24 @@ def _format(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def latency_summary(values: list[float]) -> dict[str, float]:
+    """p50, p90, min and max (ms) of request timings, and how many there were."""
+    ordered = sorted(values)
+    return {
+        "p50_ms": statistics.median(ordered),
+        "p90_ms": ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))],
+        "min_ms": ordered[0],
+        "max_ms": ordered[-1],
+        "n": len(ordered),
+    }
+
+
+async def timed_get(http: aiohttp.ClientSession, url: str, **params: Any) -> float:
+    """Milliseconds to GET ``url`` and read the whole answer (which must be a 200)."""
+    started = time.perf_counter()
+    async with http.get(url, params=params) as response:
+        await response.read()
+        assert response.status == 200, (url, response.status)
+    return (time.perf_counter() - started) * 1000

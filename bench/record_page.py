@@ -18,7 +18,6 @@ Results are printed and written to ``bench/results/record_page.json``.
 from __future__ import annotations
 
 import asyncio
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -28,7 +27,7 @@ from urllib.parse import urlencode
 import aiohttp
 from opensearchpy import AsyncOpenSearch
 
-from bench.common import engine_url, table, write_results
+from bench.common import engine_url, latency_summary, table, timed_get, write_results
 
 QUERIES = ["dien bien phu", "truyen kieu", "truyen co dan toc thai", "hoa hoc", "tat den",
            "to hoai", "lich su dang bo", "ca phe", "tieng viet 5", "nguyen du"]  # fmt: skip
@@ -52,23 +51,6 @@ FIRST_RESULT = """() => {
 }"""
 
 
-def _stats(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    return {
-        "p50_ms": statistics.median(ordered),
-        "p90_ms": ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))],
-        "min_ms": ordered[0],
-        "max_ms": ordered[-1],
-        "n": len(ordered),
-    }
-
-
-async def _timed(http: aiohttp.ClientSession, url: str, **params: Any) -> float:
-    started = time.perf_counter()
-    async with http.get(url, params=params) as response:
-        await response.read()
-        assert response.status == 200, (url, response.status)
-    return (time.perf_counter() - started) * 1000
 
 
 async def _server(api: str) -> dict[str, list[float]]:
@@ -80,12 +62,13 @@ async def _server(api: str) -> dict[str, list[float]]:
                 ids.append((await response.json())["hits"][0]["id"])
         for _ in range(2):  # warm-up
             for q, doc_id in zip(QUERIES, ids, strict=True):
-                await _timed(http, f"{api}/records/{doc_id}")
-                await _timed(http, f"{api}/api/v1/search", q=q, size=10)
+                await timed_get(http, f"{api}/records/{doc_id}")
+                await timed_get(http, f"{api}/api/v1/search", q=q, size=10)
         for _ in range(ROUNDS):
             for q, doc_id in zip(QUERIES, ids, strict=True):
-                timings["record_page"].append(await _timed(http, f"{api}/records/{doc_id}"))
-                timings["search"].append(await _timed(http, f"{api}/api/v1/search", q=q, size=10))
+                timings["record_page"].append(await timed_get(http, f"{api}/records/{doc_id}"))
+                search = await timed_get(http, f"{api}/api/v1/search", q=q, size=10)
+                timings["search"].append(search)
     return timings
 
 
@@ -151,9 +134,9 @@ async def run(url: str) -> dict[str, Any]:
         await engine.close()
     results: dict[str, Any] = {
         "queries": QUERIES,
-        "record_page": _stats(server["record_page"]),
-        "search": _stats(server["search"]),
-        "first_result": {key: _stats(values) for key, values in browser.items()},
+        "record_page": latency_summary(server["record_page"]),
+        "search": latency_summary(server["search"]),
+        "first_result": {key: latency_summary(values) for key, values in browser.items()},
         "samples_ms": {**server, **browser},
         "slow_3g": SLOW_3G,
         "cpu_slowdown": CPU_SLOWDOWN,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 import aiohttp
 from opensearchpy import AsyncOpenSearch
 
-from bench.common import engine_url, table, write_results
+from bench.common import engine_url, latency_summary, table, timed_get, write_results
 
 QUERIES = ["dien bien phu", "truyen kieu", "truyen co dan toc thai", "hoa hoc", "tat den",
            "to hoai", "lich su dang bo", "ca phe", "tieng viet 5", "nguyen du",
@@ -34,21 +33,6 @@ FLUSH_SECONDS = "1"
 COUNTS = 100_000
 
 
-def _stats(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    return {
-        "p50_ms": statistics.median(ordered),
-        "p90_ms": ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))],
-        "n": len(ordered),
-    }
-
-
-async def _timed(http: aiohttp.ClientSession, url: str, **params: Any) -> float:
-    started = time.perf_counter()
-    async with http.get(url, params=params) as response:
-        await response.read()
-        assert response.status == 200, (url, response.status)
-    return (time.perf_counter() - started) * 1000
 
 
 async def _measure(with_stats: str, without: str) -> dict[str, list[float]]:
@@ -61,7 +45,7 @@ async def _measure(with_stats: str, without: str) -> dict[str, list[float]]:
                 if (round_ + n) % 2:
                     order.reverse()  # neither instance always goes first
                 for key, api in order:
-                    took = await _timed(http, f"{api}/api/v1/search", **params)
+                    took = await timed_get(http, f"{api}/api/v1/search", **params)
                     if round_ >= 2:
                         timings[key].append(took)
     return timings
@@ -109,8 +93,8 @@ async def run(url: str) -> dict[str, Any]:
         "queries": QUERIES,
         "rounds": ROUNDS,
         "flush_seconds": float(FLUSH_SECONDS),
-        "with_counting": _stats(timings["with"]),
-        "without_counting": _stats(timings["without"]),
+        "with_counting": latency_summary(timings["with"]),
+        "without_counting": latency_summary(timings["without"]),
         "count_cost_us": _count_cost(),
         "counters_pending_at_end": pending,
         "samples_ms": timings,
