@@ -228,7 +228,8 @@ SEARCH_PARAMETERS = [
 
 def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of API v1."""
-    from searchapi.openapi_sru import PATHS as INTERCONNECTION_PATHS  # it uses this module's parts
+    from searchapi.openapi_console import SECURITY_SCHEMES, paths  # they use this module's parts
+    from searchapi.openapi_sru import PATHS as INTERCONNECTION_PATHS
 
     return {
         "openapi": "3.1.0",
@@ -411,5 +412,7 @@ def document() -> dict[str, Any]:
                 }
             },
             **INTERCONNECTION_PATHS,
+            **paths(COMMON_ERRORS, _error, _json, _query),
         },
+        "components": {"securitySchemes": SECURITY_SCHEMES},
     }

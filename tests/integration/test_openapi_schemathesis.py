@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from indexer.accounts import Accounts
+from indexer.store import Store
 from searchapi.server import serving
 from tests.catalogue import Catalogue, api_app
 
@@ -47,40 +49,65 @@ def _cli() -> list[str]:
     return [found]
 
 
-async def test_api_matches_its_openapi_document(catalogue: Catalogue, opensearch_url: str) -> None:
-    app = api_app(opensearch_url, catalogue.prefix, catalogue.libraries, rate=10_000, burst=10_000)
-    async with serving(app) as base:
-        process = await asyncio.create_subprocess_exec(
-            *_cli(),
-            "run",
-            f"{base}/api/v1/openapi.json",
-            "--url",
-            base,
-            "--checks",
-            CHECKS,
-            "--mode",
-            "all",
-            "--phases",
-            "examples,coverage,fuzzing,stateful",
-            "--max-examples",
-            str(MAX_EXAMPLES),
-            "--request-timeout",
-            str(REQUEST_TIMEOUT),
-            "--max-response-time",
-            str(REQUEST_TIMEOUT),
-            "--seed",
-            "20251126",
-            "--workers",
-            "2",
-            "--no-color",
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        try:
-            output, _ = await asyncio.wait_for(process.communicate(), timeout=1500)
-        except TimeoutError:
-            process.kill()  # never leave a stray run behind; fail with what it printed
-            output, _ = await process.communicate()
-            raise AssertionError(output.decode("utf-8", "replace")[-6000:]) from None
+async def _schemathesis(base: str, *options: str) -> None:
+    process = await asyncio.create_subprocess_exec(
+        *_cli(),
+        "run",
+        f"{base}/api/v1/openapi.json",
+        "--url",
+        base,
+        "--checks",
+        CHECKS,
+        "--mode",
+        "all",
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--request-timeout",
+        str(REQUEST_TIMEOUT),
+        "--max-response-time",
+        str(REQUEST_TIMEOUT),
+        "--seed",
+        "20251126",
+        "--workers",
+        "2",
+        "--no-color",
+        *options,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=1500)
+    except TimeoutError:
+        process.kill()  # never leave a stray run behind; fail with what it printed
+        output, _ = await process.communicate()
+        raise AssertionError(output.decode("utf-8", "replace")[-6000:]) from None
     report = output.decode("utf-8", "replace")
     assert process.returncode == 0, report[-6000:]
+
+
+async def test_api_matches_its_openapi_document(catalogue: Catalogue, opensearch_url: str) -> None:
+    """Every operation, anonymously: the key-protected ones must answer the documented 401."""
+    app = api_app(opensearch_url, catalogue.prefix, catalogue.libraries, rate=10_000, burst=10_000)
+    async with serving(app) as base:
+        await _schemathesis(base, "--max-examples", str(MAX_EXAMPLES))
+
+
+async def test_key_protected_reads_match_the_document(
+    catalogue: Catalogue, opensearch_url: str
+) -> None:
+    """Statistics and jobs read with an administrator's key: real answers checked against their
+    schemas (uploads are not fuzzed with a key: they would change the suite's catalogue)."""
+    _, key = await Accounts(Store(catalogue.engine, catalogue.prefix)).grant("admin", None)
+    app = api_app(opensearch_url, catalogue.prefix, catalogue.libraries, rate=10_000, burst=10_000)
+    async with serving(app) as base:
+        await _schemathesis(
+            base,
+            "--max-examples",
+            str(max(25, MAX_EXAMPLES // 8)),
+            "--include-method",
+            "GET",
+            "--include-path-regex",
+            "^/api/v1/(stats|jobs)",
+            "--header",
+            f"Authorization: Bearer {key}",
+        )
