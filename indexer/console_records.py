@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from indexer.accounts import now
 from indexer.store import Store
 
 MAX_PAGE = 100
+# A queued or running job is re-saved at least every HEARTBEAT_SECONDS by the process running it;
+# one not saved for STALE_SECONDS lost its process (killed, machine restarted) and is shown as
+# failed, so a librarian never waits on a job that nothing runs any more.
+HEARTBEAT_SECONDS = 30.0
+STALE_SECONDS = 120.0
+INTERRUPTED = {
+    "code": "interrupted",
+    "message": "The service stopped while this file was being loaded; send the file again "
+    "(records already loaded are not loaded twice).",
+}
 
 
 @dataclass(frozen=True)
@@ -31,17 +42,34 @@ def new_job_id() -> str:
 
 
 async def save_job(store: Store, job: dict[str, Any], *, refresh: bool = False) -> None:
-    """Write the whole job document (its ``id`` is the document id)."""
+    """Write the whole job document (its ``id`` is the document id), stamped ``updated_at``."""
+    job["updated_at"] = now()
     await store.bulk_all([{"index": {"_index": store.alias("jobs"), "_id": job["id"]}}, job],
                          "storing an upload job")
     if refresh:
         await store.refresh("jobs")
 
 
+def as_seen(job: dict[str, Any], at: datetime | None = None) -> dict[str, Any]:
+    """The job as a reader should see it at ``at``: a queued or running job that its process
+    stopped saving ``STALE_SECONDS`` ago is failed (``interrupted``)."""
+    if job.get("state") not in {"queued", "running"}:
+        return job
+    stamp = job.get("updated_at") or job.get("created_at")
+    try:
+        saved = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return job
+    if ((at or datetime.now(UTC)) - saved).total_seconds() <= STALE_SECONDS:
+        return job
+    return {**job, "state": "failed", "error": INTERRUPTED}
+
+
 async def job(store: Store, job_id: str) -> dict[str, Any] | None:
     if not job_id or len(job_id) > 64:
         return None
-    return await store.get("jobs", job_id, doing="reading an upload job")
+    found = await store.get("jobs", job_id, doing="reading an upload job")
+    return None if found is None else as_seen(found)
 
 
 async def _listing(store: Store, kind: str, query: dict[str, Any], sort_field: str,
@@ -52,8 +80,8 @@ async def _listing(store: Store, kind: str, query: dict[str, Any], sort_field: s
             "size": size, "track_total_hits": True, "_source": source}
     response = await store.search(kind, body, doing=f"listing {kind}")
     hits = response["hits"]
-    return Listing([hit["_source"] for hit in hits["hits"]], int(hits["total"]["value"]),
-                   page, size)
+    return Listing([as_seen(hit["_source"]) for hit in hits["hits"]],
+                   int(hits["total"]["value"]), page, size)
 
 
 async def jobs_of(store: Store, library: str, *, page: int = 1, size: int = 20) -> Listing:

@@ -51,6 +51,7 @@ def jobs_body() -> dict[str, Any]:
         "created_at": DATE,
         "started_at": DATE,
         "finished_at": DATE,
+        "updated_at": DATE,
         "progress": STORED_ONLY,
         "error": STORED_ONLY,
         "report": STORED_ONLY,

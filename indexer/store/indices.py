@@ -13,6 +13,7 @@ from opensearchpy import AsyncOpenSearch
 
 from indexer.console_schema import access_body, audit_body, jobs_body
 from indexer.schema import (
+    DATE,
     KEYWORD,
     leases_body,
     records_body,
@@ -29,6 +30,12 @@ BODIES: dict[Kind, Callable[[], dict[str, Any]]] = {
     "stats": stats_body, "leases": leases_body,
 }
 ADMIN_TIMEOUT = 60.0
+# Fields added to a kind's mapping after indices of it were first made: an existing index gains
+# them when the store opens (adding a field is allowed in place; nothing is reindexed).
+ADDED_FIELDS: dict[Kind, dict[str, Any]] = {
+    "union": {"work": KEYWORD},  # works (issue 15)
+    "jobs": {"updated_at": DATE},  # the upload job's heartbeat
+}
 
 
 async def create_versioned(client: AsyncOpenSearch, prefix: str, kind: Kind) -> str:
@@ -57,10 +64,10 @@ async def ensure_indices(client: AsyncOpenSearch, prefix: str) -> dict[Kind, str
         if existing is None:
             existing = await create_versioned(client, prefix, kind)
             await swap_alias(client, prefix, kind, existing)
-        elif kind == "union":  # union indices made before works existed gain the field
-            with translated(f"adding the work field to {existing}"):
+        elif kind in ADDED_FIELDS:
+            with translated(f"adding {', '.join(ADDED_FIELDS[kind])} to {existing}"):
                 await client.indices.put_mapping(
-                    index=existing, body={"properties": {"work": KEYWORD}},
+                    index=existing, body={"properties": ADDED_FIELDS[kind]},
                     request_timeout=ADMIN_TIMEOUT,
                 )
         result[kind] = existing

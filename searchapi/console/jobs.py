@@ -12,6 +12,7 @@ unreadable or refused file: the job fails with the reason), then the records are
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import shutil
 import threading
@@ -26,7 +27,7 @@ from harvesters.files import read_path
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport
 from indexer.accounts import now
-from indexer.console_records import library_records, new_job_id, save_job
+from indexer.console_records import HEARTBEAT_SECONDS, library_records, new_job_id, save_job
 from indexer.load import Loader, SourceItem
 from indexer.store import Store
 from mucluc.core.errors import MuclucError
@@ -122,6 +123,7 @@ async def submit(app: web.Application, runner: Runner, who: Principal, job: dict
 async def run(store: Store, libraries: Mapping[str, Library], runner: Runner, who: Principal,
               job: dict[str, Any], path: Path) -> None:
     limits = runner.limits
+    beat = asyncio.ensure_future(_heartbeat(store, job))
     try:
         async with runner.slots():
             job.update(state="running", started_at=now(),
@@ -133,6 +135,7 @@ async def run(store: Store, libraries: Mapping[str, Library], runner: Runner, wh
     except asyncio.CancelledError:
         job.update(state="failed", error={"code": "interrupted",
                                           "message": "The service stopped during the upload."})
+        await _stop(beat)
         await _finish(store, who, job)
         raise
     except MuclucError as exc:
@@ -144,7 +147,25 @@ async def run(store: Store, libraries: Mapping[str, Library], runner: Runner, wh
                                           "message": "Something went wrong on our side."})
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
+    await _stop(beat)
     await _finish(store, who, job)
+
+
+async def _heartbeat(store: Store, job: dict[str, Any]) -> None:
+    """Save the job every HEARTBEAT_SECONDS while it waits or runs: readers take a job that
+    stopped being saved for a dead one (``indexer.console_records.as_seen``)."""
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        try:
+            await save_job(store, job)
+        except MuclucError as exc:  # the engine is away: the next beat tries again
+            log.warning("upload job %s: heartbeat not saved: %s", job["id"], exc.one_line())
+
+
+async def _stop(beat: asyncio.Future[None]) -> None:
+    beat.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await beat
 
 
 def _safe(exc: MuclucError, path: Path) -> str:

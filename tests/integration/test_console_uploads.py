@@ -22,6 +22,7 @@ from aiohttp.test_utils import TestClient
 from opensearchpy import AsyncOpenSearch
 
 from indexer.accounts import Accounts
+from indexer.console_records import save_job
 from searchapi.console.state import CONSOLE
 from tests.catalogue import ApiClient
 from tests.integration.console_helpers import console_api, console_catalogue, csrf_of, sign_in
@@ -390,3 +391,28 @@ async def test_replace_mode_needs_the_count_confirmed_then_withdraws(
     assert job["state"] == "done", job
     assert (job["report"]["withdrawn"], job["report"]["new"]) == (2, 1)
     assert await stored(engine, accounts, "DBP") == 2
+
+
+async def test_a_job_whose_process_died_is_shown_failed_not_running_forever(
+    console: tuple[TestClient, Accounts],
+) -> None:
+    """A job document left ``running`` by a killed process (nothing saves it any more) is
+    read as failed ``interrupted`` once its heartbeat is older than STALE_SECONDS; a job
+    whose process still saves it stays running."""
+    client, accounts = console
+    _, key = await accounts.grant("librarian", "DBP")
+    store = accounts.store
+    base = {"library": "DBP", "key_id": "k", "file": "sach.mrc", "format": "marc",
+            "bytes": 10, "mode": "add", "created_at": "2026-01-01T00:00:00+00:00",
+            "progress": {"phase": "loading", "read": 5, "total": 10}, "report": None}
+    dead = {**base, "id": "dead-job", "state": "running"}
+    await store.bulk_all([{"index": {"_index": store.alias("jobs"), "_id": dead["id"]}},
+                          {**dead, "updated_at": "2026-01-01T00:00:30+00:00"}], "test job")
+    alive = {**base, "id": "alive-job", "state": "running"}
+    await save_job(store, alive, refresh=True)  # stamped now, as the heartbeat does
+    seen = await (await client.get("/api/v1/jobs/dead-job", headers=bearer(key))).json()
+    assert seen["state"] == "failed" and seen["error"]["code"] == "interrupted"
+    running = await (await client.get("/api/v1/jobs/alive-job", headers=bearer(key))).json()
+    assert running["state"] == "running" and running["error"] is None
+    listing = await client.get("/console/DBP/jobs", headers=bearer(key))
+    assert listing.status == 200

@@ -148,3 +148,29 @@ async def test_recovery_rebuilds_clusters_held_by_more_than_10000_records(
     assert {doc_id: doc["member_count"] for doc_id, doc in union.items()} == {
         cluster: BIG // CLUSTERS for cluster in clusters
     }
+
+
+@pytest.mark.parametrize("kind", ["union", "jobs"])
+async def test_indices_made_before_a_field_existed_gain_it_when_the_store_opens(
+    engine: AsyncOpenSearch, index_prefix: str, kind: str
+) -> None:
+    """An index made by an older version (without the fields of ADDED_FIELDS) gains them in
+    place, so strict mappings accept the new fields and nothing is reindexed."""
+    from indexer.store.indices import ADDED_FIELDS, BODIES
+    from indexer.store.names import alias, versioned_name
+
+    prefix = f"{index_prefix}-store-added-{kind}"
+    old_body = BODIES[kind]()  # type: ignore[index]
+    for name in ADDED_FIELDS[kind]:  # type: ignore[index]
+        del old_body["mappings"]["properties"][name]
+    index = versioned_name(prefix, kind)  # type: ignore[arg-type]
+    await engine.indices.create(index=index, body=old_body)
+    await engine.indices.put_alias(index=index, name=alias(prefix, kind))  # type: ignore[arg-type]
+    store = Store(engine, prefix)
+    try:
+        await store.ensure_indices()
+        mapping = await engine.indices.get_mapping(index=index)
+        properties = mapping[index]["mappings"]["properties"]
+        assert set(ADDED_FIELDS[kind]) <= set(properties)  # type: ignore[index]
+    finally:
+        await store.drop_all()
