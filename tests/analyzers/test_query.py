@@ -168,3 +168,24 @@ def phrase_runs(query: dict) -> list[str]:
 )
 def test_long_queries_score_runs_of_words_as_phrases(q: str, runs: list[str]) -> None:
     assert phrase_runs(text_query(q, BOOK_FIELDS)) == runs
+
+
+@pytest.mark.parametrize(
+    ("q", "phrases"),
+    [
+        pytest.param("Đổi Đen Thay Trắng", ["Đổi Đen Thay Trắng"], id="accented-phrase-alone"),
+        pytest.param(
+            "DDoior DDen Thay Trawngs",
+            ["DDoior DDen Thay Trawngs", "đổi đen Thay trắng"],
+            id="telex-phrase-and-its-reading",
+        ),
+    ],
+)
+def test_phrase_matches_its_keyboard_readings_as_phrases(q: str, phrases: list[str]) -> None:
+    from analyzers.query import DECODED_WEIGHT, phrase_query
+
+    query = phrase_query(q, {"title": 4.0})
+    clauses = query["bool"]["should"] if "bool" in query else [query]
+    assert [c["multi_match"]["query"] for c in clauses] == phrases
+    assert all(c["multi_match"]["type"] == "phrase" for c in clauses)
+    assert [c["multi_match"]["boost"] for c in clauses] == [1.0, DECODED_WEIGHT][: len(phrases)]
