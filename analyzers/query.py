@@ -23,7 +23,7 @@ from analyzers.keyboard import readings
 from analyzers.normalise import normalise
 from analyzers.tokens import folded_tokens
 
-__all__ = ["exclusion_query", "text_query"]
+__all__ = ["exclusion_query", "phrase_query", "text_query"]
 
 # Constant bonuses (independent of term statistics, so a sparse field or a rare folded form
 # cannot outweigh them): every syllable matches with its diacritics; the syllables match as a
@@ -49,6 +49,13 @@ BOTH_MAX_WORDS = 6  # longer queries are titles (and the clause is costly on man
 TITLE_START = 5.0
 START_WORDS = 3
 START_FIELDS = frozenset({"title"})
+# A long query (RUN_MIN_WORDS words or more) is usually a whole title pasted from a bookshop or a
+# citation, while libraries often catalogue only its main title (`B2B Tinh Gọn` for `B2B Tinh Gọn
+# - Xây Dựng Sản Phẩm Mà Các Doanh Nghiệp Muốn`, `Hạ đỏ` for `Hạ đỏ (Tái Bản 2022)`): too few of
+# the query's words for the minimum-should-match gate. A title that starts with the query's first
+# SHORT_START_WORDS syllables also passes the gate, with this constant per unit of field weight.
+SHORT_START = 5.0
+SHORT_START_WORDS = 2
 # A long query (a title pasted with a bookshop's notes, a run of words from a long title) is cut
 # into runs of RUN_WORDS syllables; each run found as a phrase in a title field adds a constant,
 # so the book that holds the query's words in order outranks one that only shares many words
@@ -103,6 +110,7 @@ def _alternative(text: str, fields: dict[str, float], boost: float) -> dict[str,
                         "minimum_should_match": MINIMUM_SHOULD_MATCH,
                     }
                 },
+                *_short_start(text, fields),
             ],
             "minimum_should_match": 1,
         }
@@ -133,14 +141,21 @@ def _alternative(text: str, fields: dict[str, float], boost: float) -> dict[str,
 
 
 def _runs(text: str, fields: dict[str, float]) -> list[dict[str, Any]]:
-    """Phrase bonuses for consecutive runs of the query's words in the title fields."""
+    """Phrase bonuses for consecutive runs of the query's words in the title fields.
+
+    A shorter query is one run: its words in order anywhere in the title fields earn the same
+    bonus whichever field holds them, since libraries split one title differently (`Tư Duy Khác
+    Biệt Và …` is the title in one record and the subtitle in another)."""
     words = text.split()
     titles = {name: weight for name, weight in fields.items() if name in TITLE_FIELDS}
-    if len(words) < RUN_MIN_WORDS or not titles:
+    if not titles:
         return []
     weight = max(titles.values())
     names = [f"{name}.folded" for name in titles]
-    runs = [" ".join(words[i : i + RUN_WORDS]) for i in range(0, len(words), RUN_WORDS)]
+    if len(words) < RUN_MIN_WORDS:
+        runs = [text]
+    else:
+        runs = [" ".join(words[i : i + RUN_WORDS]) for i in range(0, len(words), RUN_WORDS)]
     return [
         _constant(
             {"multi_match": {"query": run, "type": "phrase", "fields": names}},
@@ -151,9 +166,20 @@ def _runs(text: str, fields: dict[str, float]) -> list[dict[str, Any]]:
     ]
 
 
-def _title_start(text: str, fields: dict[str, float]) -> list[dict[str, Any]]:
-    """Bonus clauses for a title whose first syllables are the query's first ones, in order."""
-    words = folded_tokens(text)[:START_WORDS]
+def _short_start(text: str, fields: dict[str, float]) -> list[dict[str, Any]]:
+    """Gate clauses for a long query: titles that start with its first syllables (the main title
+    a library kept of a whole title the reader pasted). None for shorter queries."""
+    if len(text.split()) < RUN_MIN_WORDS:
+        return []
+    return _title_start(text, fields, SHORT_START_WORDS, SHORT_START)
+
+
+def _title_start(
+    text: str, fields: dict[str, float], size: int = START_WORDS, bonus: float = TITLE_START
+) -> list[dict[str, Any]]:
+    """Bonus clauses for a title whose first `size` syllables are the query's first ones, in
+    order."""
+    words = folded_tokens(text)[:size]
     if len(words) < 2:
         return []
     clauses = []
@@ -168,7 +194,7 @@ def _title_start(text: str, fields: dict[str, float]) -> list[dict[str, Any]]:
             }
         }
         first = {"span_first": {"match": near, "end": len(words)}}
-        clauses.append(_constant(first, weight * TITLE_START))
+        clauses.append(_constant(first, weight * bonus))
     return clauses
 
 
@@ -210,6 +236,33 @@ def text_query(q: str, fields: dict[str, float]) -> dict[str, Any]:
     heaviest = dict(sorted(fields.items(), key=lambda item: -item[1])[:DECODED_FIELDS])
     for reading in readings(text):
         alternatives.append(_alternative(reading, heaviest, DECODED_WEIGHT))
+    return {"bool": {"should": alternatives, "minimum_should_match": 1}}
+
+
+def phrase_query(q: str, fields: dict[str, float]) -> dict[str, Any]:
+    """A quoted phrase: its words adjacent and in order in one field, exact diacritics scoring
+    above a folded-only match; or, at a lower weight, one of its keyboard readings as a phrase
+    (a title pasted with its quotation marks and typed without an input method: `"DDoior DDen
+    Thay Trawngs"` is `Đổi Đen Thay Trắng`). A phrase never matches scattered words."""
+    text = " ".join(normalise(q).split()[:MAX_WORDS])
+    if not text:
+        return {"match_none": {}}
+
+    def phrase(words: str, boost: float) -> dict[str, Any]:
+        return {
+            "multi_match": {
+                "query": words,
+                "type": "phrase",
+                "fields": [f"{name}^{weight * 2:g}" for name, weight in fields.items()]
+                + [f"{name}.folded^{weight:g}" for name, weight in fields.items()],
+                "boost": boost,
+            }
+        }
+
+    alternatives = [phrase(text, 1.0)]
+    alternatives += [phrase(reading, DECODED_WEIGHT) for reading in readings(text)]
+    if len(alternatives) == 1:
+        return alternatives[0]
     return {"bool": {"should": alternatives, "minimum_should_match": 1}}
 
 

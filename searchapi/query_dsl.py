@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analyzers.query import exclusion_query, text_query
+from analyzers.query import exclusion_query, phrase_query, text_query
 from searchapi.query_ast import And, Isbn, Node, Not, Or, Phrase, Text, YearRange
 
 __all__ = ["ALL_FIELDS", "FIELDS", "free_text", "to_dsl"]
@@ -37,16 +37,9 @@ def _fields(field: str | None) -> dict[str, float]:
 
 
 def _phrase(text: str, field: str | None) -> dict[str, Any]:
-    """Adjacent words in order; exact diacritics score above a folded-only match."""
-    fields = _fields(field)
-    return {
-        "multi_match": {
-            "query": text,
-            "type": "phrase",
-            "fields": [f"{name}^{weight * 2:g}" for name, weight in fields.items()]
-            + [f"{name}.folded^{weight:g}" for name, weight in fields.items()],
-        }
-    }
+    """Adjacent words in order; exact diacritics score above a folded-only match; keyboard
+    readings as phrases at a lower weight (`analyzers.query.phrase_query`)."""
+    return phrase_query(text, _fields(field))
 
 
 def to_dsl(node: Node | None) -> dict[str, Any]:

@@ -87,15 +87,36 @@ def test_author_and_title_bonus(q: str, fields: dict[str, float], bonuses: int) 
     assert len(both_fields_bonuses(text_query(q, fields))) == bonuses
 
 
-def test_title_start_bonus_reads_the_first_folded_syllables() -> None:
-    starts = [
-        c
-        for c in constants(text_query("Bộ Vở Bài Tập Toán", BOOK_FIELDS))
+def start_spans(query: dict) -> list[list[str]]:
+    """The folded syllables of every title-start clause (span_first), in query order."""
+    return [
+        [
+            t["span_term"]["title.folded"]
+            for t in c["filter"]["span_first"]["match"]["span_near"]["clauses"]
+        ]
+        for c in constants(query)
         if "span_first" in c["filter"]
     ]
-    assert len(starts) == 1
-    near = starts[0]["filter"]["span_first"]["match"]["span_near"]["clauses"]
-    assert [c["span_term"]["title.folded"] for c in near] == ["bo", "vo", "bai"]
+
+
+@pytest.mark.parametrize(
+    ("q", "spans"),
+    [
+        pytest.param("Bộ Vở Bài Tập", [["bo", "vo", "bai"]], id="short-query-bonus-only"),
+        # Five words or more: a pasted whole title; a title holding only its first two
+        # syllables (the main title a library kept) passes the gate as well.
+        pytest.param(
+            "Bộ Vở Bài Tập Toán", [["bo", "vo"], ["bo", "vo", "bai"]], id="long-query-start-gate"
+        ),
+        pytest.param("Bộ", [], id="one-word-no-start"),
+    ],
+)
+def test_title_start_reads_the_first_folded_syllables(q: str, spans: list[list[str]]) -> None:
+    query = text_query(q, BOOK_FIELDS)
+    assert start_spans(query) == spans
+    alternative = query["bool"]["should"][0]["bool"]
+    gate = alternative["must"][0]["bool"]["should"]
+    assert start_spans({"should": gate}) == spans[:-1]
 
 
 @pytest.mark.parametrize(
@@ -138,9 +159,33 @@ def phrase_runs(query: dict) -> list[str]:
             ["Bộ Vở Bài", "Tập Toán 1", "Tập 1"],
             id="runs-of-three-last-shorter",
         ),
-        pytest.param("Ngắm Hoa Kèn Hồng", [], id="short-query-whole-phrase-only"),
+        pytest.param(
+            "Ngắm Hoa Kèn Hồng", ["Ngắm Hoa Kèn Hồng"], id="short-query-one-run-any-title-field"
+        ),
+        pytest.param("Ngắm", [], id="one-word-no-run"),
         pytest.param("a b c d e f g", ["a b c", "d e f"], id="one-word-tail-dropped"),
     ],
 )
 def test_long_queries_score_runs_of_words_as_phrases(q: str, runs: list[str]) -> None:
     assert phrase_runs(text_query(q, BOOK_FIELDS)) == runs
+
+
+@pytest.mark.parametrize(
+    ("q", "phrases"),
+    [
+        pytest.param("Đổi Đen Thay Trắng", ["Đổi Đen Thay Trắng"], id="accented-phrase-alone"),
+        pytest.param(
+            "DDoior DDen Thay Trawngs",
+            ["DDoior DDen Thay Trawngs", "đổi đen Thay trắng"],
+            id="telex-phrase-and-its-reading",
+        ),
+    ],
+)
+def test_phrase_matches_its_keyboard_readings_as_phrases(q: str, phrases: list[str]) -> None:
+    from analyzers.query import DECODED_WEIGHT, phrase_query
+
+    query = phrase_query(q, {"title": 4.0})
+    clauses = query["bool"]["should"] if "bool" in query else [query]
+    assert [c["multi_match"]["query"] for c in clauses] == phrases
+    assert all(c["multi_match"]["type"] == "phrase" for c in clauses)
+    assert [c["multi_match"]["boost"] for c in clauses] == [1.0, DECODED_WEIGHT][: len(phrases)]

@@ -84,6 +84,14 @@ def book_titled(start: str) -> str:
         pytest.param("Từng Bước Nowr Hoa Sen", "Từng Bước Nở Hoa Sen", id="telex-mixed-accented"),
         # VNI, and the other tone style.
         pytest.param("Tra5i Hoa Va2ng", "Trại Hoa Vàng", id="vni"),
+        # A whole title pasted (subtitle, bookshop notes) where every library kept only the
+        # main title: the title that starts with the query's first words passes the gate.
+        pytest.param(
+            "B2B Tinh Gọn - Xây Dựng Sản Phẩm Mà Các Doanh Nghiệp Muốn",
+            "B2B Tinh Gọn",
+            id="pasted-title-catalogued-short",
+        ),
+        pytest.param("Ehon - Cây Sooif (Tái Banr 2020)", "Ehon - Cây Sồi", id="telex-with-notes"),
         # Exclusion: only the excluded word itself, with its diacritics, leaves a book out.
         pytest.param("sợ hãi -hoà", "Fear - Sợ Hãi", id="exclusion-keeps-other-diacritics"),
     ],
