@@ -15,7 +15,9 @@ measures the API, not the limiter.
 Errors: a 5xx, a transport failure or a client timeout (``REQUEST_TIMEOUT``). 4xx answers to
 hostile requests are expected and counted apart; 5xx are listed by their JSON error code.
 Memory: the summed RSS of the serve process and its workers after warm-up and at the end
-(with samples in between, in the JSON).
+(with samples in between, in the JSON). The engine's side is sampled at the same moments
+(``engine_samples``: heap used %, the parent breaker's estimate, each breaker's trips since the
+node started) and the node's own log is kept as ``soak-node.log``: why the engine refused.
 
 Engine restart (``MUCLUC_SOAK_RESTART``, default on; ``only`` for the restart runs alone): the
 run is repeated with the node stopped
@@ -98,6 +100,23 @@ def _rss_kib(pid: int) -> int:
         except FileNotFoundError:
             continue
     return total
+
+
+async def _engine_sample(url: str) -> dict[str, Any] | None:
+    """The engine's heap and circuit breakers now (None while it is away)."""
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+            async with http.get(f"{url}/_nodes/stats/breaker,jvm") as response:
+                stats = await response.json()
+    except (aiohttp.ClientError, TimeoutError, ValueError):
+        return None
+    (one,) = stats["nodes"].values()
+    breakers = one["breakers"]
+    return {
+        "heap_used_percent": one["jvm"]["mem"]["heap_used_percent"],
+        "parent_estimate_mib": round(breakers["parent"]["estimated_size_in_bytes"] / 2**20, 1),
+        "tripped": {name: b["tripped"] for name, b in breakers.items() if b["tripped"]},
+    }
 
 
 async def _load_demo(url: str, work: Path) -> list[dict[str, Any]]:
@@ -261,6 +280,7 @@ async def _run_one(
         await _for(WARM_UP_SECONDS, base, requests, min(8, CLIENTS))
         rss_start = _rss_kib(process.pid)
         samples: list[tuple[float, int]] = []
+        engine: list[tuple[float, dict[str, Any] | None]] = []
         stop = asyncio.Event()
         load = asyncio.create_task(_drive(base, requests, CLIENTS, stop))
         started = time.monotonic()
@@ -281,16 +301,20 @@ async def _run_one(
             asyncio.get_running_loop().call_later(end - (time.monotonic() - started), stop.set)
         while not load.done():
             samples.append((round(time.monotonic() - started), _rss_kib(process.pid)))
+            engine.append((samples[-1][0], await _engine_sample(url)))
             await asyncio.wait({load}, timeout=max(1.0, SECONDS / 20))
         driven = load.result()
         rss_end = _rss_kib(process.pid)
+        engine.append((round(time.monotonic() - started), await _engine_sample(url)))
     finally:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-    return _summary(workers, driven, rss_start, rss_end, samples, window)
+    summary = _summary(workers, driven, rss_start, rss_end, samples, window)
+    summary["engine_samples"] = engine
+    return summary
 
 
 def _summary(
@@ -353,6 +377,9 @@ async def _main() -> list[dict[str, Any]]:
                     print(_table(results[-1:]), flush=True)
         finally:
             node.stop(directory)
+            log = directory / "logs" / "mucluc.log"
+            if log.exists():
+                (RESULTS / "soak-node.log").write_bytes(log.read_bytes())
     return results
 
 
