@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
-from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, RequestError
+from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, RequestError, TransportError
 
 from harvesters.records import SourceRecord
 from indexer.load import record_document
 from indexer.node import free_port
 from indexer.store import Store
 from indexer.store.derived import derived
-from indexer.store.errors import QueryTooComplex, translate, translated
+from indexer.store.errors import EngineBusy, QueryTooComplex, translate, translated
 from indexer.store.names import alias, record_id, target, versioned_name
 from mucluc.core.errors import EngineError
 from tests.marc_builders import book
@@ -20,6 +20,14 @@ from tests.marc_builders import book
 def refusal(kind: str, reason: str, status: int = 400) -> RequestError:
     info = {"error": {"root_cause": [{"type": kind, "reason": reason}], "type": kind}}
     return RequestError(status, kind, info)
+
+
+def all_shards_failed(status: int, kind: str, reason: str) -> TransportError:
+    """A search whose every shard failed: no root cause of its own, the cause per shard."""
+    error = {"root_cause": [], "type": "search_phase_execution_exception",
+             "reason": "all shards failed", "failed_shards": [
+                 {"shard": 0, "reason": {"type": kind, "reason": reason}}]}  # fmt: skip
+    return TransportError(status, "search_phase_execution_exception", {"error": error})
 
 
 @pytest.mark.parametrize(
@@ -37,9 +45,17 @@ def refusal(kind: str, reason: str, status: int = 400) -> RequestError:
          "OpenSearch refused searching: illegal_argument_exception: maxClauseCount"),
         (NotFoundError(404, "index_not_found_exception", "no such index"), EngineError,
          "OpenSearch refused searching: 404 index_not_found_exception"),
+        (refusal("circuit_breaking_exception", "[parent] Data too large", 429), EngineBusy,
+         "OpenSearch is too busy for searching: circuit_breaking_exception: [parent] Data"),
+        (refusal("es_rejected_execution_exception", "rejected execution", 429), EngineBusy,
+         "OpenSearch is too busy for searching: es_rejected_execution_exception: rejected"),
+        (all_shards_failed(503, "circuit_breaking_exception", "[request] Data too large"),
+         EngineBusy, "OpenSearch is too busy for searching: circuit_breaking_exception: [req"),
+        (all_shards_failed(503, "no_shard_available_action_exception", "No shard available"),
+         EngineError, "OpenSearch refused searching: no_shard_available_action_exception: No"),
     ],
     ids=["refused-connection", "timeout", "bad-query", "nested-clauses", "max-clause-count",
-         "no-index"],
+         "no-index", "breaker-429", "queue-full-429", "shards-tripped", "shards-unassigned"],
 )
 def test_engine_errors_translate_to_ours(exc: Exception, kind: type, message: str) -> None:
     translated_error = translate(exc, "searching")
