@@ -68,6 +68,9 @@ DOWN_SECONDS = float(os.environ.get("MUCLUC_SOAK_DOWN_SECONDS", "15"))
 # The node is started again with the same heap: a smaller default heap trips the engine's
 # memory circuit breaker under 64 clients, which is not what the restart run measures.
 HEAP = os.environ.get("MUCLUC_BENCH_HEAP", "768m")
+# Seconds the restarted node has to answer green/yellow: node.start's default (180 s) was too
+# short on the shared machine (load ~20 on 2 cores, 64 clients hammering the starting node).
+RESTART_TIMEOUT = 600.0
 WARM_UP_SECONDS = 5.0
 REQUEST_TIMEOUT = 30.0
 PREFIX = "bench-soak"
@@ -293,7 +296,9 @@ async def _run_one(
             down_at = time.monotonic() - started
             await asyncio.to_thread(node.stop, directory)
             await asyncio.sleep(DOWN_SECONDS)
-            await asyncio.to_thread(node.start, directory, port=engine_port, heap=HEAP)
+            await asyncio.to_thread(
+                node.start, directory, port=engine_port, heap=HEAP, timeout=RESTART_TIMEOUT
+            )
             back_at = time.monotonic() - started
             recovered = await _wait_healthy(base)
             window = (down_at, back_at + recovered + REQUEST_TIMEOUT)
