@@ -390,7 +390,8 @@ async def _main() -> list[dict[str, Any]]:
 
 def _table(results: list[dict[str, Any]]) -> str:
     headers = ["workers", "restart", "clients", "seconds", "requests", "req/s", "errors",
-               "503 in window", "p50 ms", "p99 ms", "RSS start MiB", "RSS end MiB"]  # fmt: skip
+               "503 in window", "p50 ms", "p99 ms", "RSS start MiB", "RSS end MiB",
+               "breaker trips", "errors by code"]  # fmt: skip
     rows = [
         [
             r["workers"],
@@ -407,10 +408,19 @@ def _table(results: list[dict[str, Any]]) -> str:
             round(r["p99_ms"], 1),
             round(r["rss_start_mib"], 1),
             round(r["rss_end_mib"], 1),
+            _breaker_trips(r.get("engine_samples", [])),
+            ", ".join(f"{code}: {n}" for code, n in sorted(r["error_statuses"].items())) or "-",
         ]
         for r in results
     ]
     return table(headers, rows)
+
+
+def _breaker_trips(samples: list[tuple[float, dict[str, Any] | None]]) -> int | str:
+    """The engine's circuit-breaker trips at the last sample that answered (counted since the
+    node last started: after the restart, in a restart run)."""
+    answered = [sample for _, sample in samples if sample is not None]
+    return sum(answered[-1]["tripped"].values()) if answered else "?"
 
 
 def main() -> int:
