@@ -93,15 +93,19 @@ def _reason(exc: TransportError) -> str:
 
 def error_reason(error: dict) -> str:
     """"<root-cause type>: <reason>" of an engine error object (a response's ``error``, or one
-    multi-search answer's), at most 300 characters."""
-    root = (error.get("root_cause") or _shard_causes(error) or [error])[0]
+    multi-search answer's), at most 300 characters; whatever the body's shape."""
+    roots = error.get("root_cause")
+    causes = [root for root in roots if isinstance(root, dict)] if isinstance(roots, list) else []
+    root = (causes or _shard_causes(error) or [error])[0]
     return f"{root.get('type', 'error')}: {root.get('reason', '')}"[:300]
 
 
 def _shard_causes(error: dict) -> list[dict]:
     """The causes in a search's shard failures ("all shards failed" has no root cause of its
     own, so the log said only ``search_phase_execution_exception:``)."""
-    failures = error.get("failed_shards") or []
+    failures = error.get("failed_shards")
+    if not isinstance(failures, list):
+        return []
     return [
         failure["reason"]
         for failure in failures

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, RequestError, TransportError
 
@@ -11,7 +13,14 @@ from indexer.load import record_document
 from indexer.node import free_port
 from indexer.store import Store
 from indexer.store.derived import derived
-from indexer.store.errors import EngineBusy, QueryTooComplex, translate, translated
+from indexer.store.errors import (
+    EngineBusy,
+    QueryTooComplex,
+    error_reason,
+    is_busy,
+    translate,
+    translated,
+)
 from indexer.store.names import alias, record_id, target, versioned_name
 from mucluc.core.errors import EngineError
 from tests.marc_builders import book
@@ -61,6 +70,34 @@ def test_engine_errors_translate_to_ours(exc: Exception, kind: type, message: st
     translated_error = translate(exc, "searching")
     assert type(translated_error) is kind
     assert translated_error.message.startswith(message)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner,
+                                                                max_size=4),
+    max_leaves=12,
+)
+ERROR_KEYS = st.sampled_from(["root_cause", "failed_shards", "type", "reason", "status"])
+
+
+@given(st.dictionaries(ERROR_KEYS | st.text(max_size=8), JSON, max_size=5))
+def test_any_error_body_reads_as_a_short_reason_and_a_busy_verdict(error: dict) -> None:
+    reason = error_reason(error)
+    assert isinstance(reason, str) and len(reason) <= 300
+    assert isinstance(is_busy(error), bool)
+
+
+@given(st.sampled_from(["circuit_breaking_exception", "es_rejected_execution_exception"]),
+       st.text(max_size=40), st.booleans())
+def test_a_busy_cause_is_busy_wherever_the_engine_names_it(
+    kind: str, reason: str, in_shards: bool
+) -> None:
+    cause = {"type": kind, "reason": reason}
+    error = ({"root_cause": [], "failed_shards": [{"shard": 0, "reason": cause}]} if in_shards
+             else {"root_cause": [cause]})
+    assert is_busy({"error": error}) and is_busy(error)
+    assert error_reason(error) == f"{kind}: {reason}"[:300]
 
 
 def test_unreachable_keeps_the_start_the_node_hint_and_refusals_drop_it() -> None:
