@@ -376,10 +376,12 @@ async def _main() -> list[dict[str, Any]]:
             for workers in [] if RESTART_ONLY else WORKERS:
                 results.append(await _run_one(directory, state.url, books, workers, False))
                 print(_table(results[-1:]), flush=True)
+                write_results("soak", {"runs": results})  # kept if a later run fails
             if RESTART:
                 for workers in WORKERS:
                     results.append(await _run_one(directory, state.url, books, workers, True))
                     print(_table(results[-1:]), flush=True)
+                    write_results("soak", {"runs": results})
         finally:
             node.stop(directory)
             log = directory / "logs" / "mucluc.log"
