@@ -15,7 +15,9 @@ measures the API, not the limiter.
 Errors: a 5xx, a transport failure or a client timeout (``REQUEST_TIMEOUT``). 4xx answers to
 hostile requests are expected and counted apart; 5xx are listed by their JSON error code.
 Memory: the summed RSS of the serve process and its workers after warm-up and at the end
-(with samples in between, in the JSON).
+(with samples in between, in the JSON). The engine's side is sampled at the same moments
+(``engine_samples``: heap used %, the parent breaker's estimate, each breaker's trips since the
+node started) and the node's own log is kept as ``soak-node.log``: why the engine refused.
 
 Engine restart (``MUCLUC_SOAK_RESTART``, default on; ``only`` for the restart runs alone): the
 run is repeated with the node stopped
@@ -66,6 +68,9 @@ DOWN_SECONDS = float(os.environ.get("MUCLUC_SOAK_DOWN_SECONDS", "15"))
 # The node is started again with the same heap: a smaller default heap trips the engine's
 # memory circuit breaker under 64 clients, which is not what the restart run measures.
 HEAP = os.environ.get("MUCLUC_BENCH_HEAP", "768m")
+# Seconds the restarted node has to answer green/yellow: node.start's default (180 s) was too
+# short on the shared machine (load ~20 on 2 cores, 64 clients hammering the starting node).
+RESTART_TIMEOUT = 600.0
 WARM_UP_SECONDS = 5.0
 REQUEST_TIMEOUT = 30.0
 PREFIX = "bench-soak"
@@ -98,6 +103,23 @@ def _rss_kib(pid: int) -> int:
         except FileNotFoundError:
             continue
     return total
+
+
+async def _engine_sample(url: str) -> dict[str, Any] | None:
+    """The engine's heap and circuit breakers now (None while it is away)."""
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+            async with http.get(f"{url}/_nodes/stats/breaker,jvm") as response:
+                stats = await response.json()
+    except (aiohttp.ClientError, TimeoutError, ValueError):
+        return None
+    (one,) = stats["nodes"].values()
+    breakers = one["breakers"]
+    return {
+        "heap_used_percent": one["jvm"]["mem"]["heap_used_percent"],
+        "parent_estimate_mib": round(breakers["parent"]["estimated_size_in_bytes"] / 2**20, 1),
+        "tripped": {name: b["tripped"] for name, b in breakers.items() if b["tripped"]},
+    }
 
 
 async def _load_demo(url: str, work: Path) -> list[dict[str, Any]]:
@@ -261,6 +283,7 @@ async def _run_one(
         await _for(WARM_UP_SECONDS, base, requests, min(8, CLIENTS))
         rss_start = _rss_kib(process.pid)
         samples: list[tuple[float, int]] = []
+        engine: list[tuple[float, dict[str, Any] | None]] = []
         stop = asyncio.Event()
         load = asyncio.create_task(_drive(base, requests, CLIENTS, stop))
         started = time.monotonic()
@@ -273,7 +296,9 @@ async def _run_one(
             down_at = time.monotonic() - started
             await asyncio.to_thread(node.stop, directory)
             await asyncio.sleep(DOWN_SECONDS)
-            await asyncio.to_thread(node.start, directory, port=engine_port, heap=HEAP)
+            await asyncio.to_thread(
+                node.start, directory, port=engine_port, heap=HEAP, timeout=RESTART_TIMEOUT
+            )
             back_at = time.monotonic() - started
             recovered = await _wait_healthy(base)
             window = (down_at, back_at + recovered + REQUEST_TIMEOUT)
@@ -281,16 +306,20 @@ async def _run_one(
             asyncio.get_running_loop().call_later(end - (time.monotonic() - started), stop.set)
         while not load.done():
             samples.append((round(time.monotonic() - started), _rss_kib(process.pid)))
+            engine.append((samples[-1][0], await _engine_sample(url)))
             await asyncio.wait({load}, timeout=max(1.0, SECONDS / 20))
         driven = load.result()
         rss_end = _rss_kib(process.pid)
+        engine.append((round(time.monotonic() - started), await _engine_sample(url)))
     finally:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-    return _summary(workers, driven, rss_start, rss_end, samples, window)
+    summary = _summary(workers, driven, rss_start, rss_end, samples, window)
+    summary["engine_samples"] = engine
+    return summary
 
 
 def _summary(
@@ -347,18 +376,24 @@ async def _main() -> list[dict[str, Any]]:
             for workers in [] if RESTART_ONLY else WORKERS:
                 results.append(await _run_one(directory, state.url, books, workers, False))
                 print(_table(results[-1:]), flush=True)
+                write_results("soak", {"runs": results})  # kept if a later run fails
             if RESTART:
                 for workers in WORKERS:
                     results.append(await _run_one(directory, state.url, books, workers, True))
                     print(_table(results[-1:]), flush=True)
+                    write_results("soak", {"runs": results})
         finally:
             node.stop(directory)
+            log = directory / "logs" / "mucluc.log"
+            if log.exists():
+                (RESULTS / "soak-node.log").write_bytes(log.read_bytes())
     return results
 
 
 def _table(results: list[dict[str, Any]]) -> str:
     headers = ["workers", "restart", "clients", "seconds", "requests", "req/s", "errors",
-               "503 in window", "p50 ms", "p99 ms", "RSS start MiB", "RSS end MiB"]  # fmt: skip
+               "503 in window", "p50 ms", "p99 ms", "RSS start MiB", "RSS end MiB",
+               "breaker trips", "errors by code"]  # fmt: skip
     rows = [
         [
             r["workers"],
@@ -375,10 +410,19 @@ def _table(results: list[dict[str, Any]]) -> str:
             round(r["p99_ms"], 1),
             round(r["rss_start_mib"], 1),
             round(r["rss_end_mib"], 1),
+            _breaker_trips(r.get("engine_samples", [])),
+            ", ".join(f"{code}: {n}" for code, n in sorted(r["error_statuses"].items())) or "-",
         ]
         for r in results
     ]
     return table(headers, rows)
+
+
+def _breaker_trips(samples: list[tuple[float, dict[str, Any] | None]]) -> int | str:
+    """The engine's circuit-breaker trips at the last sample that answered (counted since the
+    node last started: after the restart, in a restart run)."""
+    answered = [sample for _, sample in samples if sample is not None]
+    return sum(answered[-1]["tripped"].values()) if answered else "?"
 
 
 def main() -> int:

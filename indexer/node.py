@@ -31,6 +31,13 @@ from mucluc.core.errors import NodeError
 
 MAX_CLAUSE_COUNT = 4096
 """Reader queries over Vietnamese multi-fields need more clauses than the default 1024."""
+REAL_MEMORY_BREAKER = "false"
+"""``indices.breaker.total.use_real_memory`` of the managed nodes. With the real-memory parent
+breaker (the engine's default) a small heap (512m-1g) under many concurrent searches trips it on
+collectable garbage: the soak saw ``[parent] Data too large`` at 990 MB "real usage" of a 1 GiB
+heap while the breakers' reservations summed to about 100 KB, and every search failed with a
+429 for tens of seconds. Off, the parent limit is 70 % of the reservations (request, fielddata,
+in-flight requests), which still refuses what would really exhaust the heap."""
 STATE_FILE = "node.json"
 START_TIMEOUT_S = 180.0
 
@@ -129,6 +136,7 @@ class NodeSpec:
             "action.destructive_requires_name": "false",
             "http.max_content_length": "200mb",
             "indices.query.bool.max_clause_count": str(MAX_CLAUSE_COUNT),
+            "indices.breaker.total.use_real_memory": REAL_MEMORY_BREAKER,
         }
         if self.seed_hosts:
             settings_["discovery.seed_hosts"] = ",".join(self.seed_hosts)

@@ -9,10 +9,11 @@ rebuild). Every call carries an explicit timeout, and every opensearch-py except
 from __future__ import annotations
 
 import asyncio
+import random
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from opensearchpy import AsyncOpenSearch
 
@@ -25,7 +26,7 @@ from indexer.store.client import (
     index_prefix,
     make_client,
 )
-from indexer.store.errors import translated
+from indexer.store.errors import EngineBusy, error_reason, is_busy, translated
 from indexer.store.names import Kind, alias, target
 from indexer.store.types import Health
 from mucluc.core.errors import EngineError
@@ -33,12 +34,14 @@ from mucluc.core.errors import EngineError
 BULK_TIMEOUT = 120.0
 BUSY_RETRIES = 5  # resends of documents the engine turned away with 429 (too busy)
 BUSY_PAUSE = 0.5  # seconds before the first resend; doubles each time
+BUSY_READ_PAUSE = 0.25  # seconds (to twice that, spread) before a busy read's one more try
 HEALTH_TIMEOUT = 3.0
 TERMS_PER_QUERY = 1000  # values per terms query (the engine's default limit is 65,536)
 Action = dict[str, Any]
 Source = dict[str, Any]
 #: Told of every read and write call: (operation, seconds, succeeded). The API counts them.
 Observer = Callable[[str, float, bool], None]
+T = TypeVar("T")
 
 
 class Store:
@@ -76,6 +79,19 @@ class Store:
         finally:
             if self.observer is not None:
                 self.observer(operation, time.perf_counter() - started, ok)
+
+    async def _read(self, operation: str, doing: str, call: Callable[[], Awaitable[T]]) -> T:
+        """One read call; refused for the engine's load (:class:`EngineBusy`: a memory circuit
+        breaker, a full search queue) it is made once more after a short spread pause, then the
+        refusal stands. One retry only, so a reader waits at most a pause and a call more; the
+        API's request deadline still cuts it short. Each try is told to the observer."""
+        try:
+            with self._calling(operation, doing):
+                return await call()
+        except EngineBusy:
+            await asyncio.sleep(BUSY_READ_PAUSE * (1 + random.random()))
+        with self._calling(operation, doing):
+            return await call()
 
     @classmethod
     @asynccontextmanager
@@ -160,19 +176,17 @@ class Store:
         doing: str = "searching",
     ) -> dict[str, Any]:
         """The engine's search response for ``body`` on ``name`` (a kind or an index)."""
-        with self._calling("search", doing):
-            return await self.client.search(
-                index=self._index(name), body=body, request_timeout=timeout or self.timeout
-            )
+        return await self._read("search", doing, lambda: self.client.search(
+            index=self._index(name), body=body, request_timeout=timeout or self.timeout
+        ))  # fmt: skip
 
     async def count(
         self, name: str, body: dict[str, Any] | None = None, *, timeout: float | None = None,
         doing: str = "counting",
     ) -> int:
-        with self._calling("count", doing):
-            response = await self.client.count(
-                index=self._index(name), body=body, request_timeout=timeout or self.timeout
-            )
+        response = await self._read("count", doing, lambda: self.client.count(
+            index=self._index(name), body=body, request_timeout=timeout or self.timeout
+        ))  # fmt: skip
         return int(response["count"])
 
     async def get(
@@ -181,11 +195,10 @@ class Store:
     ) -> Source | None:
         """The document's source, or None when there is no such document (or index)."""
         params = {"_source_includes": ",".join(source)} if source else None
-        with self._calling("get", doing):
-            found = await self.client.get(
-                index=self._index(name), id=doc_id, params=params, ignore=404,
-                request_timeout=self.timeout,
-            )
+        found = await self._read("get", doing, lambda: self.client.get(
+            index=self._index(name), id=doc_id, params=params, ignore=404,
+            request_timeout=self.timeout,
+        ))  # fmt: skip
         return found.get("_source") if found.get("found") else None
 
     async def mget(
@@ -196,11 +209,10 @@ class Store:
         if not ids:
             return {}
         params = {"_source_includes": ",".join(source)} if source else None
-        with self._calling("mget", doing):
-            response = await self.client.mget(
-                index=self._index(name), body={"ids": list(ids)}, params=params,
-                request_timeout=self.timeout,
-            )
+        response = await self._read("mget", doing, lambda: self.client.mget(
+            index=self._index(name), body={"ids": list(ids)}, params=params,
+            request_timeout=self.timeout,
+        ))  # fmt: skip
         return {doc["_id"]: doc.get("_source", {}) for doc in response["docs"] if doc.get("found")}
 
     def scan(
@@ -222,24 +234,31 @@ class Store:
         """The engine's responses to ``bodies`` on ``name``, in order, in one round trip.
 
         A body the engine refuses makes the whole call an EngineError (as :meth:`search`
-        would), so callers never read a half answer.
+        would), so callers never read a half answer; refused for load (a busy answer), the
+        whole call is made once more (:meth:`_read`).
         """
         if not bodies:
             return []
         lines: list[dict[str, Any]] = []
         for body in bodies:
             lines += [{}, body]
-        with self._calling("msearch", doing):
+
+        async def call() -> list[dict[str, Any]]:
             response = await self.client.msearch(
                 index=self._index(name), body=lines, request_timeout=timeout or self.timeout
             )
-        answers: list[dict[str, Any]] = response["responses"]
-        for answer in answers:
-            if "error" in answer:
-                error = answer["error"]
-                reason = error.get("reason", str(error)) if isinstance(error, dict) else error
-                raise EngineError(f"OpenSearch refused {doing}: {str(reason)[:300]}", hint="")
-        return answers
+            answers: list[dict[str, Any]] = response["responses"]
+            for answer in answers:
+                if "error" in answer:
+                    error = answer["error"]
+                    reason = error_reason(error) if isinstance(error, dict) else error
+                    message = f"OpenSearch refused {doing}: {str(reason)[:300]}"
+                    if is_busy(answer):
+                        raise EngineBusy(message, hint="")
+                    raise EngineError(message, hint="")
+            return answers
+
+        return await self._read("msearch", doing, call)
 
     async def where(
         self, name: str, field: str, values: Sequence[str], *,

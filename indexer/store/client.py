@@ -25,7 +25,9 @@ from mucluc.core.errors import EngineError
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 2
 RETRY_ON_STATUS = (502, 503, 504)
-"""A node answering these is busy or cut off from the cluster: another node may serve."""
+"""A node answering these is busy or cut off from the cluster: another node may serve. Not 429
+(a memory circuit breaker, a full queue): the transport would resend at once and mark the node
+dead; the store's reads retry it once after a pause instead (``Store._read``, ``EngineBusy``)."""
 DEAD_TIMEOUT = 5.0
 """Seconds a node that failed is left aside before it is tried again (it may be back)."""
 POOL_SIZE = 64  # kept-alive connections per node: the API's concurrent searches (default 10)
