@@ -73,6 +73,8 @@ _VOLUME_NUMBERING = re.compile(r"^(?:tap|quyen|cuon|phan|vol|volume|t|q|part)\b\
 # a serial-coded printing of a novel are editions of the same work; a film, map or score is not.
 TEXT_TYPES = frozenset({"book", "audio", "electronic", "manuscript", "serial"})
 # "Pride & prejudice" and "Pride and prejudice" are one title: the English conjunction is dropped.
+# ISBD's parallel-title mark: " = " (a title ending in "=" has its parallel title in $b).
+_PARALLEL = re.compile(r"\s=(?:\s|$)")
 _AND = re.compile(r"\s+(?:&|and)\s+", re.IGNORECASE)
 
 
@@ -88,7 +90,9 @@ def original_title(record: pymarc.Record) -> str:
         title = clean(" ".join(marc_field.get_subfields("a")))
         if title and not _collective(title):
             return title
-    for marc_field in record.get_fields("765"):
+    # 765 $t (original-language entry) and 534 $t (original version note: "Pride and
+    # prejudice." on a Japanese translation) name the original's title.
+    for marc_field in record.get_fields("765", "534"):
         title = clean(" ".join(marc_field.get_subfields("t")))
         if title:
             return title
@@ -123,30 +127,56 @@ def _kind(p: Any) -> str:
     return "".join(f"|{part}" for part in parts)
 
 
-def _author(p: Any) -> str:
-    if not p.authors:
-        return ""
-    full = sorted(w for w in p.authors[0] if len(w) > 1) or sorted(p.authors[0])
+def _name(name_words: Sequence[str]) -> str:
+    """A name's folded words, sorted (inverted or not, the same), without dates and without
+    initials when it has full words: a single Latin letter is an initial, a single Chinese or
+    Korean character is a whole name part (the surname 신 of 신 현준)."""
+    named = [w for w in name_words if not w.isdigit()]
+    full = sorted(w for w in named if not (len(w) == 1 and w.isascii())) or sorted(named)
     return " ".join(full)
 
 
 def _responsible(fields: RecordFields, p: Any) -> str:
     """Who answers for the work: the first author; without one, the first other name (editor,
-    compiler) as ``@name``; without any, the publisher as ``#publisher``. Anonymous books of a
-    common title ("Báo cáo tổng kết", "Ca dao Việt Nam") by different compilers or publishers
-    are different works, not editions of one."""
+    compiler, or a name whose role the record does not state, as in a 700 with a relator code
+    of its own); without any, the publisher as ``#publisher``. Anonymous books of a common
+    title ("Báo cáo tổng kết", "Ca dao Việt Nam") by different compilers or publishers are
+    different works, not editions of one. A first other name is not marked as such: one
+    library's 700 is another's 100 for the same book (a compiler as main entry, an author
+    entered only under 700)."""
     if p.authors:
-        return _author(p)
+        return _name(p.authors[0])
     for contributor in fields.contributors:
-        named = sorted(w for w in words(contributor.get("name", "")) if not w.isdigit())
+        named = _name(words(contributor.get("name", "")))
         if named:
-            return "@" + " ".join(named)
+            return named
     publisher = [w for w in words(fields.publisher) if w not in _PUBLISHER_WORDS]
     return "#" + " ".join(publisher) if publisher else ""
 
 
 # Words of publisher names that vary between libraries' spellings of one publisher.
 _PUBLISHER_WORDS = frozenset("nha xuat ban nxb publisher publishers press ltd inc co".split())
+
+
+def _filing(fields: RecordFields) -> str:
+    """The title without the non-filing characters 245's second indicator counts, when they
+    end at a word's edge ("The ", "L'", "Een ", "Det "): a wrong indicator ("Pride and
+    prejudice" with 4) would cut a word, and is ignored."""
+    skipped = fields.title[: len(fields.title) - len(fields.filing_title)]
+    if fields.filing_title and skipped and not skipped[-1].isalnum():
+        return fields.filing_title
+    return fields.title
+
+
+def _title(fields: RecordFields, original: str) -> str:
+    """The title the work is known by, before folding: the original's when the record names
+    it, else its own filing title; without bracketed statements and parallel titles ("Truyện
+    Kiều = The tale of Kieu": the same title in another language, which other editions leave
+    out), and with "&" read as "and"."""
+    title = original or _filing(fields)
+    title = _BRACKETED.sub(" ", title).strip() or title
+    title = _PARALLEL.split(title)[0].strip() or title
+    return _AND.sub(" ", title)
 
 
 def work_key(fields: RecordFields | Mapping[str, Any], original: str = "") -> str:
@@ -156,8 +186,7 @@ def work_key(fields: RecordFields | Mapping[str, Any], original: str = "") -> st
     :func:`union_work`).
     """
     fields = as_fields(fields)
-    title = _BRACKETED.sub(" ", original or fields.title).strip() or (original or fields.title)
-    title = _AND.sub(" ", title)
+    title = _title(fields, original)
     own = profile(fields)  # volumes, part, type and author come from the record itself
     named = profile(RecordFields(title=title, authors=fields.authors))
     if not named.main_title:
