@@ -11,16 +11,23 @@ key (:func:`union_work`), so the engine groups a result list by work in one requ
 The key is ``<title>|<main author>`` plus what no two editions of one work differ in:
 
 - **title**: the main title (245 $a $k without the subtitle, ISBD "Title : subtitle" cut at the
-  colon), folded (no tones, đ → d, NFC/NFD and both tone-placement styles equal), leading
-  articles and volume designations removed, bracketed statements ("(Tái bản lần thứ 3)",
-  "[Bản đặc biệt]") removed: edition and printing statements are not the work.
+  colon, "Title = Parallel title" cut at the equals sign), folded (no tones, đ → d, NFC/NFD and
+  both tone-placement styles equal), without the non-filing characters 245's second indicator
+  counts ("Een ", "Det ", "L'") and the common leading articles, volume designations removed,
+  bracketed statements ("(Tái bản lần thứ 3)", "[Bản đặc biệt]") removed: edition and printing
+  statements are not the work.
 - **translations**: when the record names the original it was translated from, the original's
   title stands in for the title, so the translation joins the original and its other
   translations: MARC 240 $a (uniform title, unless collective: "Works", "Selections", "Tuyển
-  tập"), 765 $t (original-language entry), or a note "Dịch từ nguyên bản tiếng Anh: …" /
-  "Tên sách tiếng Anh: …" / "Translation of: …" (500). Otherwise title and author decide.
+  tập"), 765 $t (original-language entry), 534 $t (original version), 246 with a label
+  naming the original, or a note "Dịch từ nguyên bản tiếng Anh: …" / "Tên sách tiếng Anh: …" /
+  "Translation of: …" (500). Otherwise title and author decide: a translation whose record
+  never names its original ("Orgueil et préjugé", translated from English) stays a work of its
+  own, as nothing in the record says which work it translates.
+- **anonymous works** entered under a uniform title (130, no author: "Arabian nights") are that
+  work whoever compiled, translated or published the edition.
 - **main author**: the first author's full words, sorted (inverted or not, the same; dates and
-  initials-only words dropped); a book without an author takes its first other name (editor,
+  Latin initials dropped); a book without an author takes its first other name (editor,
   compiler), else its publisher, so anonymous books of a common title do not become one work.
 - **volume or named part** (``v=2``, ``p=…``) and the material type when it is not a book: the
   other volumes of a set are other works' parts, never editions of one another.
@@ -46,7 +53,9 @@ from analyzers.normalise import normalise
 from indexer.marc_document import RecordFields, clean, title_parts
 from indexer.profiles import as_fields, profile, words
 
-__all__ = ["original_title", "record_work_key", "union_work", "work_id", "work_key"]
+__all__ = [
+    "anonymous_title", "original_title", "record_work_key", "union_work", "work_id", "work_key",
+]
 
 # Uniform titles that name a kind of collection, not one work (AACR2 25.8-25.10, and the
 # Vietnamese "Tuyển tập", "Toàn tập", "Tác phẩm"): grouping by them would join unrelated books.
@@ -127,11 +136,15 @@ def _kind(p: Any) -> str:
     return "".join(f"|{part}" for part in parts)
 
 
+# Chinese and Japanese role words cataloguers leave in a name ("Austen, Jane :著").
+_CJK_ROLES = frozenset("著 编 編 译 訳 譯 撰 主编 编著 編著 著者 等".split())
+
+
 def _name(name_words: Sequence[str]) -> str:
     """A name's folded words, sorted (inverted or not, the same), without dates and without
     initials when it has full words: a single Latin letter is an initial, a single Chinese or
     Korean character is a whole name part (the surname 신 of 신 현준)."""
-    named = [w for w in name_words if not w.isdigit()]
+    named = [w for w in name_words if not w.isdigit() and w not in _CJK_ROLES]
     full = sorted(w for w in named if not (len(w) == 1 and w.isascii())) or sorted(named)
     return " ".join(full)
 
@@ -194,15 +207,31 @@ def work_key(fields: RecordFields | Mapping[str, Any], original: str = "") -> st
     return f"{named.main_title}|{_responsible(fields, own)}{_kind(own)}"
 
 
+def anonymous_title(record: pymarc.Record) -> str:
+    """The uniform title a work without an author is entered under (130 $a $n $p: "Arabian
+    nights", "Bible. N.T."), or '' (none, or a collective one: "Selections" in $a or $k)."""
+    for marc_field in record.get_fields("130")[:1]:
+        title = clean(" ".join(marc_field.get_subfields("a", "n", "p")))
+        if title and not marc_field.get_subfields("k") and not _collective(title):
+            return title
+    return ""
+
+
 def record_work_key(record: pymarc.Record, fields: RecordFields) -> str:
     """The work key of one MARC record (see the module docstring).
 
     The volume comes from 245 $n $p, or from a series numbering only when it names a volume.
+    A record entered under a uniform title (130, no author) is that work whoever compiled,
+    translated or published it: the key then names no one.
     """
     part = title_parts(record)[2]
     if not part and fields.part and _VOLUME_NUMBERING.match(fold(fields.part).lower()):
         part = fields.part
-    return work_key(dataclasses.replace(fields, part=part), original_title(record))
+    fields = dataclasses.replace(fields, part=part)
+    anonymous = "" if fields.authors else anonymous_title(record)
+    if anonymous:
+        return work_key(dataclasses.replace(fields, contributors=[], publisher=""), anonymous)
+    return work_key(fields, original_title(record))
 
 
 def work_id(key: str) -> str:
