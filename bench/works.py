@@ -44,6 +44,8 @@ import pymarc
 from bench.common import SHARED_DATA, table, write_results
 from bench.dedup import Score
 from bench.vietnamese_dedup_set import records as vietnamese_records
+from bench.works_misses import Item
+from bench.works_misses import rows as miss_rows
 from indexer.clusters import cluster_records
 from indexer.profiles import words
 from indexer.store.derived import derived
@@ -119,30 +121,35 @@ def pride_and_prejudice_label(record: pymarc.Record, fields: dict[str, Any]) -> 
     return f"{title}|{author}"
 
 
-def shown_works(items: Sequence[tuple[str, pymarc.Record]]) -> tuple[list[str], list[str]]:
-    """(truth, the work id the catalogue shows) of every record, clustered as the Loader does."""
-    truths: list[str] = []
+def shown_works(items: Sequence[tuple[str, pymarc.Record]]) -> list[Item]:
+    """Every record with its truth and the work id the catalogue shows it under, clustered as
+    the Loader does."""
     fields: dict[str, dict[str, Any]] = {}
-    for index, (truth, record) in enumerate(items):
-        truths.append(truth)
+    for index, (_, record) in enumerate(items):
         fields[f"R:{index:05d}"] = derived(record)["fields"]
     clusters = cluster_records(fields)
     members: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record_id, cluster in clusters.items():
         members[cluster].append({"fields": fields[record_id]})
     work_of = {cluster: union_work(cluster, group) for cluster, group in members.items()}
-    return truths, [work_of[clusters[f"R:{index:05d}"]] for index in range(len(items))]
+    shown: list[Item] = []
+    for index, (truth, record) in enumerate(items):
+        record_id = f"R:{index:05d}"
+        own = fields[record_id]
+        shown.append(Item(truth, work_of[clusters[record_id]], own["work_key"], own["title"],
+                          (own.get("authors") or [""])[0], record))
+    return shown
 
 
-def pairwise(truths: Sequence[str], shown: Sequence[str]) -> Score:
+def pairwise(items: Sequence[Item]) -> Score:
     score = Score()
-    for i, j in itertools.combinations(range(len(truths)), 2):
-        score.add(truths[i] == truths[j], shown[i] == shown[j])
+    for first, second in itertools.combinations(items, 2):
+        score.add(first.truth == second.truth, first.shown == second.shown)
     return score
 
 
-def pride_and_prejudice(data: Path) -> tuple[Score, int, int]:
-    """Set (a): (score, records labelled, records left out)."""
+def pride_and_prejudice(data: Path) -> tuple[list[Item], int]:
+    """Set (a): (records labelled, as shown; records left out)."""
     items: list[tuple[str, pymarc.Record]] = []
     left_out = 0
     with (data / "marc4j" / "pride-and-prejudice-fixed.mrc").open("rb") as handle:
@@ -155,23 +162,29 @@ def pride_and_prejudice(data: Path) -> tuple[Score, int, int]:
                 left_out += 1
             else:
                 items.append((label, record))
-    truths, shown = shown_works(items)
-    return pairwise(truths, shown), len(items), left_out
+    return shown_works(items), left_out
 
 
-def _training_key(row: dict[str, Any]) -> str:
-    return work_key({"title": row.get("title") or "",
-                     "authors": [row["author"]] if row.get("author") else []})
+def _training_item(pair: int, row: dict[str, Any]) -> Item:
+    key = work_key({"title": row.get("title") or "",
+                    "authors": [row["author"]] if row.get("author") else []})
+    return Item(f"match {pair}", work_id(key), key, row.get("title") or "", row.get("author") or "")
 
 
-def pymarc_dedupe_matches(data: Path) -> Score:
-    """Set (b): the labelled "match" pairs, each one work (recall only)."""
+def pymarc_dedupe_matches(data: Path) -> list[Item]:
+    """Set (b): the records of the labelled "match" pairs, each pair one work (recall only:
+    pairs across two labelled pairs are not labelled, so only same-truth pairs are scored)."""
     path = data / "pymarc_dedupe" / "data_matching_training.json"
     training = json.loads(path.read_text(encoding="utf-8"))
+    return [_training_item(index, row)
+            for index, pair in enumerate(training["match"]) for row in pair["__value__"]]
+
+
+def matches_score(items: Sequence[Item]) -> Score:
     score = Score()
-    for pair in training["match"]:
-        first, second = pair["__value__"]
-        score.add(True, work_id(_training_key(first)) == work_id(_training_key(second)))
+    for first, second in itertools.combinations(items, 2):
+        if first.truth == second.truth:
+            score.add(True, first.shown == second.shown)
     return score
 
 
@@ -179,11 +192,9 @@ def _vietnamese_work(truth: str) -> str:
     return re.sub(r"-(?:ed|yr)$", "", truth)
 
 
-def vietnamese() -> tuple[Score, int, int]:
-    """Set (c): (score, records, works)."""
-    items = [(_vietnamese_work(truth), record) for truth, record in vietnamese_records()]
-    truths, shown = shown_works(items)
-    return pairwise(truths, shown), len(items), len(set(truths))
+def vietnamese() -> list[Item]:
+    """Set (c): every record, as shown."""
+    return shown_works([(_vietnamese_work(t), record) for t, record in vietnamese_records()])
 
 
 def _row(name: str, score: Score, extra: str) -> list[object]:
@@ -192,14 +203,16 @@ def _row(name: str, score: Score, extra: str) -> list[object]:
 
 def main() -> int:
     started = time.perf_counter()
-    pp, labelled, left_out = pride_and_prejudice(SHARED_DATA)
-    matches = pymarc_dedupe_matches(SHARED_DATA)
-    vi, vi_records, vi_works = vietnamese()
+    pp_items, left_out = pride_and_prejudice(SHARED_DATA)
+    match_items = pymarc_dedupe_matches(SHARED_DATA)
+    vi_items = vietnamese()
+    pp, matches, vi = pairwise(pp_items), matches_score(match_items), pairwise(vi_items)
+    names = ("marc4j pride-and-prejudice (hand labels)", "pymarc_dedupe labelled matches",
+             "Vietnamese multi-library set")
     rows = [
-        _row("marc4j pride-and-prejudice (hand labels)", pp,
-             f"{labelled} records ({left_out} without 245 left out)"),
-        _row("pymarc_dedupe labelled matches", matches, "21 pairs; recall only"),
-        _row("Vietnamese multi-library set", vi, f"{vi_records} records, {vi_works} works"),
+        _row(names[0], pp, f"{len(pp_items)} records ({left_out} without 245 left out)"),
+        _row(names[1], matches, f"{len(match_items) // 2} pairs; recall only"),
+        _row(names[2], vi, f"{len(vi_items)} records, {len({i.truth for i in vi_items})} works"),
     ]  # fmt: skip
     print(table(["set", "same-work pairs", "pairs grouped", "precision", "recall", "size"], rows))
     met = all(
@@ -207,10 +220,17 @@ def main() -> int:
     )
     print(f"targets: precision ≥ {TARGET_PRECISION}, recall ≥ {TARGET_RECALL}: "
           f"{'met' if met else 'NOT met'} ({time.perf_counter() - started:.1f} s)")
+    misses = [row for name, items in zip(names, (pp_items, match_items, vi_items), strict=True)
+              for row in miss_rows(name, items)]
+    print("\nrecall misses (pairs labelled one work, shown apart), by what kept them apart "
+          "(bench/works_misses.py):")
+    print(table(["set", "class", "missed pairs", "records apart", "example"], misses))
     results: dict[str, Any] = {
         "pride_and_prejudice": pp.as_dict(),
         "pymarc_dedupe_matches": matches.as_dict(),
         "vietnamese": vi.as_dict(),
+        "misses": [dict(zip(("set", "class", "pairs", "records", "example"), row, strict=True))
+                   for row in misses],
         "targets_met": met,
     }
     path = write_results("works", results)
