@@ -24,6 +24,8 @@ The key is ``<title>|<main author>`` plus what no two editions of one work diffe
   "Translation of: …" (500). Otherwise title and author decide: a translation whose record
   never names its original ("Orgueil et préjugé", translated from English) stays a work of its
   own, as nothing in the record says which work it translates.
+- **a title proper in another script** than the text's ("傲慢与偏见" on an English text): its
+  Latin-script parallel title (246 second indicator 1, 245 $b after "=") stands in for it.
 - **anonymous works** entered under a uniform title (130, no author: "Arabian nights") are that
   work whoever compiled, translated or published the edition.
 - **main author**: the first author's full words, sorted (inverted or not, the same; dates and
@@ -50,11 +52,12 @@ import pymarc
 
 from analyzers.fold import fold
 from analyzers.normalise import normalise
-from indexer.marc_document import RecordFields, clean, title_parts
+from indexer.marc_document import RecordFields, clean, languages, title_parts
 from indexer.profiles import as_fields, profile, words
 
 __all__ = [
-    "anonymous_title", "original_title", "record_work_key", "union_work", "work_id", "work_key",
+    "anonymous_title", "original_title", "parallel_title", "record_work_key", "union_work",
+    "work_id", "work_key",
 ]
 
 # Uniform titles that name a kind of collection, not one work (AACR2 25.8-25.10, and the
@@ -207,6 +210,40 @@ def work_key(fields: RecordFields | Mapping[str, Any], original: str = "") -> st
     return f"{named.main_title}|{_responsible(fields, own)}{_kind(own)}"
 
 
+# Languages written in Latin script (MARC codes): a record whose text is in one of them but
+# whose title proper has no Latin letter carries its readers' title as a parallel title.
+_LATIN_SCRIPT = frozenset(
+    "eng fre ger spa ita por vie dut swe dan nor nob nno fin pol cze slo hun rum tur ind may lat "
+    "cat hrv slv est lav lit alb ice wel gle baq glg afr swa tgl".split()
+)
+
+
+def _latin(text: str) -> bool:
+    return any("a" <= char <= "z" for char in fold(text).lower())
+
+
+def parallel_title(record: pymarc.Record) -> str:
+    """The Latin-script parallel title of a record whose title proper has no Latin letter while
+    its text is (also) in a Latin-script language, or ''.
+
+    "傲慢与偏见 = Pride and prejudice", an English text with a Chinese title page, is known to
+    other libraries by the parallel title (246 second indicator 1, or 245 $b after "="); so is
+    a Vietnamese text whose title proper is in Hán-Nôm."""
+    title_field = record.get("245")
+    own = title_parts(record)[0]
+    if title_field is None or not own or _latin(own):
+        return ""
+    if not _LATIN_SCRIPT & set(languages(record)):
+        return ""
+    candidates = []
+    if " ".join(title_field.get_subfields("a")).rstrip().endswith("="):
+        candidates += title_field.get_subfields("b")
+    for marc_field in record.get_fields("246"):
+        if marc_field.indicator2 == "1":
+            candidates += marc_field.get_subfields("a")
+    return next((clean(c) for c in candidates if _latin(c) and clean(c)), "")
+
+
 def anonymous_title(record: pymarc.Record) -> str:
     """The uniform title a work without an author is entered under (130 $a $n $p: "Arabian
     nights", "Bible. N.T."), or '' (none, or a collective one: "Selections" in $a or $k)."""
@@ -231,7 +268,7 @@ def record_work_key(record: pymarc.Record, fields: RecordFields) -> str:
     anonymous = "" if fields.authors else anonymous_title(record)
     if anonymous:
         return work_key(dataclasses.replace(fields, contributors=[], publisher=""), anonymous)
-    return work_key(fields, original_title(record))
+    return work_key(fields, original_title(record) or parallel_title(record))
 
 
 def work_id(key: str) -> str:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer.marc_document import record_fields
-from indexer.works import original_title, record_work_key, union_work, work_id
+from indexer.works import original_title, parallel_title, record_work_key, union_work, work_id
 from tests.marc_builders import book
 
 
@@ -126,6 +126,14 @@ CASES = [
            [("a", "Kinder- und Hausmärchen."), ("k", "Selections.")], "0 "),
      _with(book("59", "Truyện cổ Grimm", publisher="Nxb. Trẻ"), "130",
            [("a", "Kinder- und Hausmärchen."), ("k", "Selections.")], "0 "), False),
+    ("an English text with a Chinese title proper and the English parallel title",
+     book("62", "Pride and prejudice", author="Austen, Jane", language="eng"),
+     _with(_with(book("63", "傲慢与偏见", author="Austen, Jane :著", language="chi"), "041",
+                 [("a", "eng")], "0 "), "246", [("a", "Pride and Prejudice.")], "31"), True),
+    ("a Vietnamese title proper keeps its own title beside an English parallel title",
+     book("64", "Văn hóa truyền thống dân tộc Xinh Mun", author="Hoàng Thanh Sinh"),
+     _with(book("65", "Văn hóa truyền thống dân tộc Xinh Mun", author="Hoàng, Thanh Sinh"), "246",
+           [("a", "Traditional culture of the Xinh Mun")], "31"), True),
     ("same title, other authors, one with only a 700",
      book("60", "Lịch sử Việt Nam", author="Trần Văn Giàu"),
      _with(book("61", "Lịch sử Việt Nam"), "700", [("a", "Phan Huy Lê"), ("e", "chủ biên")]),
@@ -150,6 +158,23 @@ ORIGINALS = [
     ("534", [("t", "Pride and prejudice.")], "Pride and prejudice"),
     ("534", [("a", "Oorspr. uitg.: 1813.")], ""),
 ]
+
+
+PARALLELS = [
+    ("傲慢与偏见", "eng", [("a", "Pride and Prejudice.")], "31", "Pride and Prejudice"),
+    ("傲慢与偏见", "chi", [("a", "Pride and Prejudice.")], "31", ""),
+    ("傲慢与偏见", "eng", [("a", "Ao man yu pian jian")], "33", ""),
+    ("Truyện Kiều", "vie", [("a", "The tale of Kieu")], "31", ""),
+]
+
+
+@pytest.mark.parametrize(("title", "language", "subfields", "indicators", "expected"), PARALLELS,
+                         ids=["text in English", "text in Chinese", "not a parallel title",
+                              "a Latin title proper"])
+def test_parallel_title(title: str, language: str, subfields: list[tuple[str, str]],
+                        indicators: str, expected: str) -> None:
+    record = _with(book("1", title, author="Y", language=language), "246", subfields, indicators)
+    assert parallel_title(record) == expected
 
 
 @pytest.mark.parametrize(("tag", "subfields", "title"), ORIGINALS,
