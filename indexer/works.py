@@ -29,7 +29,9 @@ The key is ``<title>|<main author>`` plus what no two editions of one work diffe
 - **anonymous works** entered under a uniform title (130, no author: "Arabian nights") are that
   work whoever compiled, translated or published the edition.
 - **main author**: the first author's full words, sorted (inverted or not, the same; dates and
-  Latin initials dropped); a book without an author takes its first other name (editor,
+  Latin initials dropped; a foreign word without its inner vowels, so "Austen" and "Austin",
+  "Tolstoy" and "Tolstoi" agree, while words that could be Vietnamese syllables, typed with
+  marks or not, stay whole); a book without an author takes its first other name (editor,
   compiler), else its publisher, so anonymous books of a common title do not become one work.
 - **volume or named part** (``v=2``, ``p=…``) and the material type when it is not a book: the
   other volumes of a set are other works' parts, never editions of one another.
@@ -148,8 +150,24 @@ def _name(name_words: Sequence[str]) -> str:
     initials when it has full words: a single Latin letter is an initial, a single Chinese or
     Korean character is a whole name part (the surname 신 of 신 현준)."""
     named = [w for w in name_words if not w.isdigit() and w not in _CJK_ROLES]
-    full = sorted(w for w in named if not (len(w) == 1 and w.isascii())) or sorted(named)
-    return " ".join(full)
+    full = [w for w in named if not (len(w) == 1 and w.isascii())] or named
+    return " ".join(sorted(_spelling(w) for w in full))
+
+
+# A folded word that could be a Vietnamese syllable: onset, vowels, final consonant.
+_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}"
+                       r"(?:ch|ng|nh|[cmnpt])?$")
+
+
+def _spelling(word: str) -> str:
+    """A foreign name word without its inner vowels ("austen" and "austin" → "astn",
+    "tolstoy" and "tolstoi" → "tlst"): libraries spell and transliterate foreign names
+    differently. Words that could be Vietnamese syllables, typed with or without marks, and
+    short or non-Latin words are kept whole: there the vowels tell people apart."""
+    if len(word) < 4 or not word.isascii() or not word.isalpha() or _SYLLABLE.match(word):
+        return word
+    skeleton = word[0] + re.sub(r"[aeiouy]", "", word[1:])
+    return re.sub(r"(.)\1+", r"\1", skeleton)
 
 
 def _responsible(fields: RecordFields, p: Any) -> str:

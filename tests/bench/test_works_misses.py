@@ -6,9 +6,16 @@ from __future__ import annotations
 import pymarc
 import pytest
 
-from bench.works_misses import Item, classify, missed_pairs, rows, translation
+from bench.works_misses import (
+    Item,
+    classify,
+    missed_pairs,
+    rows,
+    translation,
+    with_learned_aliases,
+)
 from indexer.marc_document import record_fields
-from indexer.works import record_work_key
+from indexer.works import record_work_key, work_key
 from tests.marc_builders import book
 
 
@@ -36,8 +43,9 @@ CASES = [
     ("a Swedish edition, nothing but its language says it is translated", PRIDE,
      book("3", "Förnuft och känsla", author="Austen, Jane", language="swe"),
      "translation, original not named"),
-    ("an author's name misspelt", PRIDE,
-     book("4", "Pride and prejudice", author="Austin, Jane", language="eng"),
+    ("an author's name misspelt",
+     book("4", "Truyền thống cách mạng của nhân dân Mường Ảng", author="Trần, Thị Đức"),
+     book("5", "Truyền thống cách mạng của nhân dân Mường Ảng", author="Tần Thị Đức"),
      "author form or spelling"),
     ("an audio book without any name", PRIDE,
      book("5", "Pride and prejudice", publisher="Naxos AudioBooks", language="eng"),
@@ -82,3 +90,13 @@ def test_only_pairs_of_one_label_shown_apart_are_misses() -> None:
         "translation, original not named": 2
     }
     assert rows("set", [*together, apart, other])[0][2:4] == [2, 1]
+
+
+def test_a_learned_alias_joins_a_translation_only_through_a_record_naming_its_original() -> None:
+    named = _with(book("2", "Stolz und Vorurteil", author="Austen, Jane", language="ger"), "240",
+                  [("a", "Pride and prejudice.")], "10")
+    unnamed = book("3", "Stolz und Vorurteil", author="Austen, Jane", language="ger")
+    items = [item(PRIDE, "p"), item(named, "p"), item(unnamed, "p")]
+    own = [work_key(record_fields(record)) for record in (PRIDE, named, unnamed)]
+    assert with_learned_aliases(items, own).recall == 1.0
+    assert with_learned_aliases(items[::2], own[::2]).recall == 0.0

@@ -8,8 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from analyzers.fold import fold
 from indexer.marc_document import record_fields
-from indexer.works import original_title, parallel_title, record_work_key, union_work, work_id
+from indexer.works import (
+    _spelling,
+    original_title,
+    parallel_title,
+    record_work_key,
+    union_work,
+    work_id,
+)
 from tests.marc_builders import book
 
 
@@ -134,6 +142,19 @@ CASES = [
      book("64", "Văn hóa truyền thống dân tộc Xinh Mun", author="Hoàng Thanh Sinh"),
      _with(book("65", "Văn hóa truyền thống dân tộc Xinh Mun", author="Hoàng, Thanh Sinh"), "246",
            [("a", "Traditional culture of the Xinh Mun")], "31"), True),
+    ("a foreign author's name spelt differently (765 names the original)",
+     book("66", "Pride and prejudice", author="Austen, Jane", language="eng"),
+     _with(book("67", "Ghurur va taassub", author="Austin, Jane", language="per"), "765",
+           [("t", "Pride and prejudice.")], "0 "), True),
+    ("a transliteration, same given name",
+     book("70", "Anna Karenina", author="Tolstoy, Leo", language="eng"),
+     book("71", "Anna Karenina", author="Tolstoi, Leo", language="eng"), True),
+    ("Vietnamese names differing in a vowel are other people",
+     book("72", "Lịch sử Điện Biên", author="Nguyễn Văn Thanh"),
+     book("73", "Lịch sử Điện Biên", author="Nguyễn Văn Thịnh"), False),
+    ("a Vietnamese name typed without marks",
+     book("74", "Mắt biếc", author="Nguyễn Nhật Ánh"),
+     book("75", "Mắt biếc", author="Nguyen Nhat Anh"), True),
     ("same title, other authors, one with only a 700",
      book("60", "Lịch sử Việt Nam", author="Trần Văn Giàu"),
      _with(book("61", "Lịch sử Việt Nam"), "700", [("a", "Phan Huy Lê"), ("e", "chủ biên")]),
@@ -212,3 +233,18 @@ def test_a_non_filing_count_that_cuts_a_word_is_ignored(title: str, count: int) 
     if count < len(title) and " " not in title[count - 1 : count + 1]:  # inside a word
         same = key(book("1", title, author="Austen, Jane", nonfiling=count))
         assert same == key(book("2", title, author="Austen, Jane"))
+
+
+_ONSETS = ["", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng",
+           "ngh", "nh", "p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x"]
+_RHYMES = ["a", "anh", "ăn", "âm", "e", "ênh", "i", "iêm", "o", "oa", "oai", "oang", "ôi", "ơn",
+           "u", "uân", "uê", "uy", "uyên", "uyết", "ư", "ươi", "ường", "ương", "ưu", "y", "yến",
+           "ach", "ich", "ôc", "ap", "ut", "ơm"]
+_SYLLABLES = st.builds(lambda onset, rhyme: onset + rhyme, st.sampled_from(_ONSETS),
+                       st.sampled_from(_RHYMES))
+
+
+@given(st.lists(_SYLLABLES, min_size=2, max_size=4))
+def test_vietnamese_name_words_are_kept_whole(syllables: list[str]) -> None:
+    for syllable in syllables:
+        assert _spelling(fold(syllable)) == fold(syllable)
