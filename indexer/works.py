@@ -86,9 +86,9 @@ _VOLUME_NUMBERING = re.compile(r"^(?:tap|quyen|cuon|phan|vol|volume|t|q|part)\b\
 # Material types whose editions are of a text: a recording read aloud, an e-book, a microform or
 # a serial-coded printing of a novel are editions of the same work; a film, map or score is not.
 TEXT_TYPES = frozenset({"book", "audio", "electronic", "manuscript", "serial"})
-# "Pride & prejudice" and "Pride and prejudice" are one title: the English conjunction is dropped.
 # ISBD's parallel-title mark: " = " (a title ending in "=" has its parallel title in $b).
 _PARALLEL = re.compile(r"\s=(?:\s|$)")
+# "Pride & prejudice" and "Pride and prejudice" are one title: the English conjunction is dropped.
 _AND = re.compile(r"\s+(?:&|and)\s+", re.IGNORECASE)
 
 
