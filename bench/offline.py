@@ -46,15 +46,20 @@ FIRST = "truyen kieu"
 #   frame (otherwise): a timer posted from a frame runs after that frame's style, layout and
 #   paint, so painted - t0 is "from the key to its results painted" (it includes waiting for
 #   the frame, up to 16.7 ms at 60 Hz);
+# - "loaded": the page gained a script element (an index or record file) since the key;
 # - "work" = painted - (results time - ms): from the start of the search to the paint, the main
 #   thread's work for that keystroke's frame.
 PROBE = """() => {
   window.__done = [];
-  document.addEventListener('keydown', (e) => { window.__key = e.timeStamp; }, true);
+  const scripts = () => document.scripts.length;
+  document.addEventListener('keydown', (e) => {
+    window.__key = e.timeStamp; window.__scripts = scripts();
+  }, true);
   document.addEventListener('mucluc-offline-results', (e) => {
     const at = window.__key, d = e.detail, handled = performance.now();
+    const loaded = scripts() > window.__scripts;
     const done = () => window.__done.push({query: d.query, typing: d.typing,
-      loaded: Boolean(d.loaded), painted: performance.now() - at,
+      loaded, painted: performance.now() - at,
       work: performance.now() - handled + d.ms});
     if (d.frame) setTimeout(done, 0); else requestAnimationFrame(() => setTimeout(done, 0));
   });
@@ -163,22 +168,28 @@ async def _browser(site: Path) -> dict[str, Any]:
                 "(q) => window.__done.some((d) => d.query === q && !d.typing)", arg=FIRST
             )
             first = [d["painted"] for d in await page.evaluate("window.__done") if not d["typing"]]
-            keystrokes: list[dict[str, Any]] = []
-            for query in TYPED:
-                await page.fill("#q", "")
-                await page.evaluate("window.__done = []")
-                for at in range(1, len(query) + 1):
-                    await page.keyboard.type(query[at - 1])
-                    if query[:at].strip():
-                        await page.wait_for_function(
-                            "(q) => window.__done.some((d) => d.query === q)", arg=query[:at],
-                            timeout=120_000,
-                        )
-                keystrokes += await page.evaluate("window.__done")
+            keystrokes = await _type(page)
             return {"open_ms": opened_ms, "first_search_ms": first[0],
                     "keystroke": keystroke_summary(keystrokes)}
         finally:
             await chromium.close()
+
+
+async def _type(page: Any) -> list[dict[str, Any]]:
+    """Type TYPED a key at a time, each key waiting for its results: what the probe saw."""
+    keystrokes: list[dict[str, Any]] = []
+    for query in TYPED:
+        await page.fill("#q", "")
+        await page.evaluate("window.__done = []")
+        for at in range(1, len(query) + 1):
+            await page.keyboard.type(query[at - 1])
+            if query[:at].strip():
+                await page.wait_for_function(
+                    "(q) => window.__done.some((d) => d.query === q)", arg=query[:at],
+                    timeout=120_000,
+                )
+        keystrokes += await page.evaluate("window.__done")
+    return keystrokes
 
 
 def main() -> int:

@@ -107,10 +107,8 @@
   // no layout here.
   function renderFacets() {
     const list = $('facet-list');
-    const counts = new Map();
-    for (const rec of state.result.ranked) {
-      for (const l of heldBy(rec)) counts.set(l, (counts.get(l) || 0) + 1);
-    }
+    const counts = [];
+    S.libraryCounts(state.result.ranked).forEach((count, l) => { if (count) counts.push([l, count]); });
     const libs = data.catalogue.libraries;
     const order = [...counts].sort((a, b) => b[1] - a[1] || libs[a[0]][1].localeCompare(libs[b[0]][1], 'vi'));
     place(list, order.map(([l, count]) => {

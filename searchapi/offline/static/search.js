@@ -165,7 +165,7 @@
         allExact &= emask;
       }
       for (let f = 0; f < WEIGHTS.length; f++) if (allExact & (1 << f)) score += ALL_EXACT * WEIGHTS[f];
-      matched.add(rec);
+      if (!matched.flags[rec]) { matched.flags[rec] = 1; matched.list.push(rec); }
       scores[rec] += score * boost;
     }
   }
@@ -233,18 +233,20 @@
       }
     }
     const scores = new Float64Array(state.catalogue.books);
-    const matched = new Set();
+    // Books matched by any alternative: a flag per book and their list (a Set of 100 k books
+    // costs more than the scoring itself).
+    const matched = { flags: new Uint8Array(state.catalogue.books), list: [] };
     for (const [alt, boost, allowed] of alternatives) {
       await alternative(alt, boost, allowed, typing && boost === 1, scores, matched);
     }
     const order = (a, b) => scores[b] - scores[a] || a - b;
-    const ranked = [...matched];
+    const ranked = matched.list;
     const head = top(ranked, scores, RERANK);
     await loadRecords(head);
     for (const rec of head) scores[rec] += bonus(rec, alternatives);
     head.sort(order);
-    const inHead = new Set(head);
-    const rest = ranked.filter((rec) => !inHead.has(rec));
+    for (const rec of head) matched.flags[rec] = 2;
+    const rest = ranked.filter((rec) => matched.flags[rec] !== 2);
     return { query: query.trim(), ranked: head.concat(rest), sorted: head.length, scores, order };
   }
 
@@ -286,13 +288,26 @@
     result.sorted = result.ranked.length;
   }
 
+  // Books per library among `ranked` (an array indexed by library number).
+  function libraryCounts(ranked) {
+    const counts = new Int32Array(state.catalogue.libraries.length);
+    const held = state.catalogue.heldBy;
+    for (let i = 0; i < ranked.length; i++) {
+      const h = held[ranked[i]];
+      if (typeof h === 'number') counts[h]++;
+      else for (let j = 0; j < h.length; j++) counts[h[j]]++;
+    }
+    return counts;
+  }
+
   function heldBy(rec) {
     const held = state.catalogue.heldBy[rec];
     return typeof held === 'number' ? [held] : held;
   }
 
   globalThis.MuclucSearch = {
-    data: state, search, loadRecords, ensureSorted, heldBy, loads: () => state.loads,
+    data: state, search, loadRecords, ensureSorted, heldBy, libraryCounts,
+    loads: () => state.loads,
   };
   globalThis.MuclucOffline = {
     catalogue(c) { state.catalogue = c; globalThis.MuclucApp.start(); },
