@@ -307,7 +307,7 @@
 
   globalThis.MuclucSearch = {
     data: state, search, loadRecords, ensureSorted, heldBy, libraryCounts,
-    loads: () => state.loads,
+    loads: () => state.loads, prefixKeys, select, // (the last two for tests)
   };
   globalThis.MuclucOffline = {
     catalogue(c) { state.catalogue = c; globalThis.MuclucApp.start(); },
