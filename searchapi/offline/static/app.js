@@ -227,13 +227,13 @@
     state.pending = { query, typing };
     if (state.frame) return;
     state.frame = true;
-    const go = () => {
+    const go = (inFrame) => {
       state.frame = false;
       const job = state.pending;
       state.pending = null;
-      if (job) run(job.query, job.typing, true);
+      if (job) run(job.query, job.typing, inFrame);
     };
-    if (document.hidden) setTimeout(go, 0); else requestAnimationFrame(go);
+    if (document.hidden) setTimeout(() => go(false), 0); else requestAnimationFrame(() => go(true));
   }
 
   // `inFrame`: called at the start of an animation frame. The results event says whether they
