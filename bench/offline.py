@@ -13,9 +13,11 @@ For each: export seconds, files, raw and gzip size (the sum of every file gzippe
 sends and close to a zip on a USB stick); then in Debian's Chromium from ``file://`` with the CPU
 throttled 4x (CDP ``Emulation.setCPUThrottlingRate``, a cheap phone): the first search after the
 page opens (cold: index shards and records loaded on demand), and per keystroke of typed queries
-the time from the key to its results painted, against a 60 Hz frame (16.7 ms) and a 100 ms
-"instant" budget. A benchmark, never a test: the numbers are printed and written to
-``bench/results/offline.json``.
+two times (see PROBE): *to paint*, from the key's event to its results painted; and *frame
+work*, the main thread's work for the frame that shows them (search, DOM update, style, layout,
+paint), which is what must fit the 16.7 ms of a 60 Hz frame. Keystrokes that had to load an
+index or record file first are counted apart ("loading"). A benchmark, never a test: the numbers
+are printed and written to ``bench/results/offline.json``.
 """
 
 from __future__ import annotations
@@ -37,13 +39,29 @@ THROTTLE = 4
 FRAME_MS = 1000 / 60
 TYPED = ["truyen co tich", "nguyeenx du", "dien bien phu", "ky thuat trong lua", "Lịch sử"]
 FIRST = "truyen kieu"
+# What is measured, per keystroke (``keydown`` event timestamp = t0, all in the page's clock):
+# - the app's results event carries ``ms`` (its search and DOM update) and ``frame`` (true when
+#   the update ran inside an animation-frame callback, so this same frame renders it);
+# - "painted" is a zero-delay timer posted then (when ``frame``), or from the next animation
+#   frame (otherwise): a timer posted from a frame runs after that frame's style, layout and
+#   paint, so painted - t0 is "from the key to its results painted" (it includes waiting for
+#   the frame, up to 16.7 ms at 60 Hz);
+# - "loaded": the page gained a script element (an index or record file) since the key;
+# - "work" = painted - (results time - ms): from the start of the search to the paint, the main
+#   thread's work for that keystroke's frame.
 PROBE = """() => {
   window.__done = [];
-  document.addEventListener('keydown', () => { window.__key = performance.now(); }, true);
+  const scripts = () => document.scripts.length;
+  document.addEventListener('keydown', (e) => {
+    window.__key = e.timeStamp; window.__scripts = scripts();
+  }, true);
   document.addEventListener('mucluc-offline-results', (e) => {
-    const at = window.__key;
-    requestAnimationFrame(() => window.__done.push(
-      {query: e.detail.query, typing: e.detail.typing, ms: performance.now() - at}));
+    const at = window.__key, d = e.detail, handled = performance.now();
+    const loaded = scripts() > window.__scripts;
+    const done = () => window.__done.push({query: d.query, typing: d.typing,
+      loaded, painted: performance.now() - at,
+      work: performance.now() - handled + d.ms});
+    if (d.frame) setTimeout(done, 0); else requestAnimationFrame(() => setTimeout(done, 0));
   });
 }"""
 
@@ -52,10 +70,21 @@ def _stats(values: list[float]) -> dict[str, float]:
     ordered = sorted(values) or [0.0]
     return {
         "median_ms": statistics.median(ordered),
-        "p90_ms": ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))],
+        "p95_ms": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
         "max_ms": ordered[-1],
         "within_frame": sum(v <= FRAME_MS for v in ordered) / len(ordered),
         "n": len(values),
+    }
+
+
+def keystroke_summary(done: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per keystroke: to-paint and frame-work times, apart for those that loaded a file."""
+    warm = [d for d in done if not d["loaded"]]
+    loading = [d for d in done if d["loaded"]]
+    return {
+        "painted": _stats([d["painted"] for d in warm]),
+        "work": _stats([d["work"] for d in warm]),
+        "loading_painted": _stats([d["painted"] for d in loading]),
     }
 
 
@@ -138,23 +167,29 @@ async def _browser(site: Path) -> dict[str, Any]:
             await page.wait_for_function(
                 "(q) => window.__done.some((d) => d.query === q && !d.typing)", arg=FIRST
             )
-            first = [d["ms"] for d in await page.evaluate("window.__done") if not d["typing"]]
-            keystrokes: list[float] = []
-            for query in TYPED:
-                await page.fill("#q", "")
-                await page.evaluate("window.__done = []")
-                for at in range(1, len(query) + 1):
-                    await page.keyboard.type(query[at - 1])
-                    if query[:at].strip():
-                        await page.wait_for_function(
-                            "(q) => window.__done.some((d) => d.query === q)", arg=query[:at],
-                            timeout=120_000,
-                        )
-                keystrokes += [d["ms"] for d in await page.evaluate("window.__done")]
+            first = [d["painted"] for d in await page.evaluate("window.__done") if not d["typing"]]
+            keystrokes = await _type(page)
             return {"open_ms": opened_ms, "first_search_ms": first[0],
-                    "keystroke": _stats(keystrokes)}
+                    "keystroke": keystroke_summary(keystrokes)}
         finally:
             await chromium.close()
+
+
+async def _type(page: Any) -> list[dict[str, Any]]:
+    """Type TYPED a key at a time, each key waiting for its results: what the probe saw."""
+    keystrokes: list[dict[str, Any]] = []
+    for query in TYPED:
+        await page.fill("#q", "")
+        await page.evaluate("window.__done = []")
+        for at in range(1, len(query) + 1):
+            await page.keyboard.type(query[at - 1])
+            if query[:at].strip():
+                await page.wait_for_function(
+                    "(q) => window.__done.some((d) => d.query === q)", arg=query[:at],
+                    timeout=120_000,
+                )
+        keystrokes += await page.evaluate("window.__done")
+    return keystrokes
 
 
 def main() -> int:
@@ -178,14 +213,19 @@ def main() -> int:
                 "bytes": summary.bytes, "gzip_bytes": summary.gzip_bytes, **browser,
             }
             k = browser["keystroke"]
+            painted, work, loading = k["painted"], k["work"], k["loading_painted"]
             rows.append([name, summary.books, summary.seconds, summary.files,
                          summary.bytes / 1e6, summary.gzip_bytes / 1e6,
-                         browser["first_search_ms"], k["median_ms"], k["p90_ms"], k["max_ms"],
-                         f"{k['within_frame']:.0%}"])
+                         browser["first_search_ms"], painted["median_ms"], painted["p95_ms"],
+                         work["median_ms"], work["p95_ms"], f"{work['within_frame']:.0%}",
+                         f"{loading['n']} / {loading['median_ms']:.0f}"])
         results["generate_documents_s"] = generate_s
     print(table(["catalogue", "books", "export s", "files", "MB", "MB gzip",
-                 f"first search ms (CPU/{THROTTLE})", "keystroke median ms", "p90", "max",
-                 "within 16.7 ms"], rows))
+                 f"first search ms (CPU/{THROTTLE})", "to paint median ms", "p95",
+                 "frame work median ms", "p95", "work within 16.7 ms",
+                 "loading keystrokes n / median ms"], rows))
+    print(f"load average: {os.getloadavg()}")
+    results["load_average"] = os.getloadavg()
     print(f"(generating {BOOKS:,} union documents took {generate_s:.0f} s, not counted above)")
     print(f"written to {write_results('offline', results)}")
     return 0

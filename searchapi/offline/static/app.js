@@ -1,5 +1,11 @@
 /* Mục lục offline: the page — results, facets by library, requests kept on the device (and
  * their CSV), Vietnamese and English. The search itself is search.js.
+ *
+ * Search as you type fits a frame: the input handler only notes the query; the search and the
+ * DOM update run in the next animation frame (keystrokes typed meanwhile are coalesced into one
+ * search), so a keystroke's results are painted in the frame that computed them. Rendering
+ * reuses each book's node (the first page only; "more" adds pages) and touches the DOM only where
+ * the list or a facet count changed, so layout work stays proportional to what changed.
  */
 (function () {
   'use strict';
@@ -50,7 +56,11 @@
   };
 
   const $ = (id) => document.getElementById(id);
-  const state = { lang: 'vi', result: null, shown: 0, chosen: new Set(), generation: 0 };
+  const state = {
+    lang: 'vi', result: null, shown: 0, chosen: new Set(), generation: 0,
+    nodes: new Map(), facetNodes: new Map(), requested: null, pending: null, frame: false,
+  };
+  const NODE_CACHE = 400; // book nodes kept for reuse while typing (cleared past this)
 
   // ---------- facets and results ----------
   const heldBy = S.heldBy;
@@ -76,25 +86,40 @@
     return node;
   }
 
-  function renderFacets() {
-    const list = $('facet-list');
-    list.replaceChildren();
-    const counts = new Map();
-    for (const rec of state.result.ranked) {
-      for (const l of heldBy(rec)) counts.set(l, (counts.get(l) || 0) + 1);
-    }
-    const libs = data.catalogue.libraries;
-    const order = [...counts].sort((a, b) => b[1] - a[1] || libs[a[0]][1].localeCompare(libs[b[0]][1], 'vi'));
-    for (const [l, count] of order) {
+  function facetNode(l) {
+    let node = state.facetNodes.get(l);
+    if (!node) {
+      const libs = data.catalogue.libraries;
       const box = el('input', { type: 'checkbox', id: `lib-${l}`, value: libs[l][0] });
-      box.checked = state.chosen.has(l);
       box.addEventListener('change', () => {
         if (box.checked) state.chosen.add(l); else state.chosen.delete(l);
         renderResults(true);
       });
-      list.append(el('li', {}, el('label', { for: `lib-${l}` }, box, t('filterBy', libs[l][1], count))));
+      const text = document.createTextNode('');
+      node = el('li', {}, el('label', { for: `lib-${l}` }, box, text));
+      node.mucluc = { box, text };
+      state.facetNodes.set(l, node);
     }
-    $('facets').hidden = order.length === 0;
+    return node;
+  }
+
+  // Only what changed is written: a keystroke that keeps the same libraries and counts costs
+  // no layout here.
+  function renderFacets() {
+    const list = $('facet-list');
+    const counts = [];
+    S.libraryCounts(state.result.ranked).forEach((count, l) => { if (count) counts.push([l, count]); });
+    const libs = data.catalogue.libraries;
+    const order = [...counts].sort((a, b) => b[1] - a[1] || libs[a[0]][1].localeCompare(libs[b[0]][1], 'vi'));
+    place(list, order.map(([l, count]) => {
+      const node = facetNode(l);
+      const { box, text } = node.mucluc;
+      if (box.checked !== state.chosen.has(l)) box.checked = state.chosen.has(l);
+      const label = t('filterBy', libs[l][1], count);
+      if (text.data !== label) text.data = label;
+      return node;
+    }));
+    if ($('facets').hidden !== (order.length === 0)) $('facets').hidden = order.length === 0;
   }
 
   function requests() {
@@ -105,7 +130,24 @@
     }
   }
 
+  // The ids requested, read from storage once per change (not once per keystroke).
+  function requestedIds() {
+    if (!state.requested) state.requested = new Set(requests().map((q) => q.id));
+    return state.requested;
+  }
+
+  // Make `parent`'s children exactly `nodes`, moving or inserting only where they differ.
+  function place(parent, nodes) {
+    let at = parent.firstChild;
+    for (const node of nodes) {
+      if (node === at) { at = at.nextSibling; continue; }
+      parent.insertBefore(node, at);
+    }
+    while (at) { const next = at.nextSibling; at.remove(); at = next; }
+  }
+
   function saveRequests(list) {
+    state.requested = null;
     try {
       localStorage.setItem(STORE_KEY, JSON.stringify(list));
     } catch (e) { // storage full or switched off: say so, never pretend it was kept
@@ -114,6 +156,22 @@
     }
     renderRequests();
     return true;
+  }
+
+  // A book's node, built once and reused while the query changes; its request toggle is kept
+  // in step with the requests on the device.
+  function bookNode(rec, requested) {
+    let node = state.nodes.get(rec);
+    if (!node) {
+      if (state.nodes.size > NODE_CACHE) state.nodes.clear();
+      node = book(rec, requested);
+      state.nodes.set(rec, node);
+      return node;
+    }
+    const pressed = String(requested.has(node.dataset.id));
+    const button = node.querySelector('.request');
+    if (button.getAttribute('aria-pressed') !== pressed) button.setAttribute('aria-pressed', pressed);
+    return node;
   }
 
   function book(rec, requested) {
@@ -151,18 +209,42 @@
     const next = list.slice(state.shown, state.shown + PAGE);
     await S.loadRecords(next);
     if (generation !== state.generation) return;
-    if (reset) $('results').replaceChildren();
-    const requested = new Set(requests().map((q) => q.id));
-    for (const rec of next) $('results').append(book(rec, requested));
+    const requested = requestedIds();
+    const nodes = next.map((rec) => bookNode(rec, requested));
+    if (reset) place($('results'), nodes);
+    else $('results').append(...nodes);
     state.shown += next.length;
-    $('more').hidden = state.shown >= list.length;
+    const done = state.shown >= list.length;
+    if ($('more').hidden !== done) $('more').hidden = done;
     const q = state.result.query;
-    $('status').textContent = list.length ? t('found', list.length, q) : t('none', q);
+    const status = list.length ? t('found', list.length, q) : t('none', q);
+    if ($('status').textContent !== status) $('status').textContent = status;
   }
 
-  async function run(query, typing) {
+  // Typing: note the query; the next animation frame searches and renders it (see the top).
+  // A page in the background gets no frames: there a task does.
+  function schedule(query, typing) {
+    state.pending = { query, typing };
+    if (state.frame) return;
+    state.frame = true;
+    const go = (inFrame) => {
+      state.frame = false;
+      const job = state.pending;
+      state.pending = null;
+      if (job) run(job.query, job.typing, inFrame);
+    };
+    if (document.hidden) setTimeout(() => go(false), 0); else requestAnimationFrame(() => go(true));
+  }
+
+  // `inFrame`: called at the start of an animation frame. The results event says whether they
+  // were rendered in that same frame (nothing to load, so only microtasks ran in between) and
+  // whether this search had to load index or record files first.
+  async function run(query, typing, inFrame) {
     const generation = ++state.generation;
     const started = performance.now();
+    const loads = S.loads();
+    let sameTask = true;
+    setTimeout(() => { sameTask = false; }, 0);
     if (!query.trim()) {
       state.result = null;
       $('results').replaceChildren();
@@ -178,7 +260,10 @@
     await renderResults(true);
     if (generation !== state.generation) return;
     document.dispatchEvent(new CustomEvent('mucluc-offline-results', {
-      detail: { query, typing, total: filtered().length, ms: performance.now() - started },
+      detail: {
+        query, typing, total: filtered().length, ms: performance.now() - started,
+        frame: Boolean(inFrame && sameTask), loaded: S.loads() > loads,
+      },
     }));
   }
 
@@ -242,6 +327,10 @@
   function applyLanguage(lang) {
     state.lang = lang;
     document.documentElement.lang = lang;
+    state.nodes.clear();
+    state.facetNodes.clear();
+    $('results').replaceChildren();
+    $('facet-list').replaceChildren();
     for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
     for (const node of document.querySelectorAll('[data-t-label]')) {
       node.setAttribute('aria-label', t(node.dataset.tLabel));
@@ -264,10 +353,14 @@
       localStorage.setItem(LANG_KEY, next);
       applyLanguage(next);
     });
-    $('search').addEventListener('submit', (e) => { e.preventDefault(); run($('q').value, false); });
+    $('search').addEventListener('submit', (e) => {
+      e.preventDefault();
+      state.pending = null; // a typed search still waiting for its frame would replace this one
+      run($('q').value, false);
+    });
     $('q').addEventListener('input', () => {
       const value = $('q').value;
-      run(value, !/\s$/.test(value));
+      schedule(value, !/\s$/.test(value));
     });
     $('more').addEventListener('click', () => renderResults(false));
     $('export-csv').addEventListener('click', exportCsv);
@@ -278,7 +371,9 @@
         $('status').textContent = t('cleared');
       }
     });
-    window.addEventListener('storage', (e) => { if (e.key === STORE_KEY) renderRequests(); });
+    window.addEventListener('storage', (e) => {
+      if (e.key === STORE_KEY) { state.requested = null; renderRequests(); }
+    });
     if (params.get('q')) { $('q').value = params.get('q'); run(params.get('q'), false); }
     if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
       navigator.serviceWorker.register('sw.js').catch(() => {});

@@ -16,11 +16,13 @@
   const MAX_WORDS = 40, RERANK = 60, PREFIX_KEYS = 64;
   const state = {
     catalogue: null, records: new Map(), shards: new Map(), loading: new Map(), decoded: new Map(),
+    sortedKeys: new Map(), prefixes: new Map(), loads: 0,
   };
 
   // ---------- data loading ----------
   function load(src) {
     if (!state.loading.has(src)) {
+      state.loads += 1;
       state.loading.set(src, new Promise((resolve, reject) => {
         const script = document.createElement('script');
         script.src = src;
@@ -88,12 +90,38 @@
     return { bits, touched };
   }
 
+  // A shard's keys in code-unit order, built once per shard: a prefix's keys are then one
+  // binary search away, instead of a scan of every key of the shard at each keystroke.
+  function sortedKeys(name, shard) {
+    let keys = state.sortedKeys.get(name);
+    if (!keys) {
+      keys = Object.keys(shard.k).sort();
+      state.sortedKeys.set(name, keys);
+    }
+    return keys;
+  }
+
+  // The prefix itself and its PREFIX_KEYS commonest completions (the longest posting lists;
+  // ties in key order). Answers are kept per prefix (a few hundred, then dropped).
   function prefixKeys(prefix) {
-    const shard = state.shards.get(shardOf(prefix));
+    const name = shardOf(prefix);
+    const shard = state.shards.get(name);
     if (!shard || prefix.length < 2) return [prefix];
-    const keys = Object.keys(shard.k).filter((k) => k.startsWith(prefix));
-    keys.sort((a, b) => shard.k[b].length - shard.k[a].length);
-    return [prefix, ...keys.slice(0, PREFIX_KEYS)];
+    let found = state.prefixes.get(prefix);
+    if (found) return found;
+    const keys = sortedKeys(name, shard);
+    let lo = 0, hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid] < prefix) lo = mid + 1; else hi = mid;
+    }
+    const all = [];
+    for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) all.push(keys[i]);
+    all.sort((a, b) => shard.k[b].length - shard.k[a].length || (a < b ? -1 : 1));
+    found = [prefix, ...all.slice(0, PREFIX_KEYS)];
+    if (state.prefixes.size > 500) state.prefixes.clear();
+    state.prefixes.set(prefix, found);
+    return found;
   }
 
   async function alternative(text, boost, allowed, prefix, scores, matched) {
@@ -115,23 +143,29 @@
         ? masks([postings('x', exact[i], V.variantSyllable(V.fold(exact[i])))], allowed, total)
         : null;
       const df = found.touched.length;
-      perToken.push({ found: found.bits, exactFound: exactFound && exactFound.bits,
-        idf: Math.log(1 + (total - df + 0.5) / (df + 0.5)) });
+      const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
+      // idf times the heaviest field of each of the 16 field masks: one lookup per book.
+      const weighted = new Float64Array(16);
+      for (let mask = 1; mask < 16; mask++) weighted[mask] = idf * maxWeight(mask);
+      perToken.push({ found: found.bits, exactFound: exactFound && exactFound.bits, idf, weighted });
       for (const rec of found.touched) if (counts[rec]++ === 0) candidates.push(rec);
     }
     for (const rec of candidates) {
       if (counts[rec] < required) continue;
       let score = 0;
       let allExact = allowed;
-      for (const { found, exactFound, idf } of perToken) {
+      for (let t = 0; t < perToken.length; t++) {
+        const { found, exactFound, idf, weighted } = perToken[t];
         const mask = found[rec];
         const emask = exactFound ? exactFound[rec] : 0;
-        if (mask) score += idf * maxWeight(mask);
-        for (let f = 0; f < WEIGHTS.length; f++) if (emask & (1 << f)) score += idf * WEIGHTS[f];
+        if (mask) score += weighted[mask];
+        if (emask) {
+          for (let f = 0; f < WEIGHTS.length; f++) if (emask & (1 << f)) score += idf * WEIGHTS[f];
+        }
         allExact &= emask;
       }
       for (let f = 0; f < WEIGHTS.length; f++) if (allExact & (1 << f)) score += ALL_EXACT * WEIGHTS[f];
-      matched.add(rec);
+      if (!matched.flags[rec]) { matched.flags[rec] = 1; matched.list.push(rec); }
       scores[rec] += score * boost;
     }
   }
@@ -199,29 +233,51 @@
       }
     }
     const scores = new Float64Array(state.catalogue.books);
-    const matched = new Set();
+    // Books matched by any alternative: a flag per book and their list (a Set of 100 k books
+    // costs more than the scoring itself).
+    const matched = { flags: new Uint8Array(state.catalogue.books), list: [] };
     for (const [alt, boost, allowed] of alternatives) {
       await alternative(alt, boost, allowed, typing && boost === 1, scores, matched);
     }
     const order = (a, b) => scores[b] - scores[a] || a - b;
-    const ranked = [...matched];
+    const ranked = matched.list;
     const head = top(ranked, scores, RERANK);
     await loadRecords(head);
     for (const rec of head) scores[rec] += bonus(rec, alternatives);
     head.sort(order);
-    const inHead = new Set(head);
-    const rest = ranked.filter((rec) => !inHead.has(rec));
+    for (const rec of head) matched.flags[rec] = 2;
+    const rest = ranked.filter((rec) => matched.flags[rec] !== 2);
     return { query: query.trim(), ranked: head.concat(rest), sorted: head.length, scores, order };
   }
 
-  // The `count` best books, without sorting all of a common word's candidates.
+  // The `count` best books, without sorting all of a common word's candidates: the count-th
+  // best score is selected in linear time (quickselect), then only books at or above it sorted.
   function top(ranked, scores, count) {
     if (ranked.length > 4 * count) {
-      const values = Float64Array.from(ranked, (rec) => scores[rec]).sort();
-      const floor = values[values.length - count];
+      const values = new Float64Array(ranked.length);
+      for (let i = 0; i < ranked.length; i++) values[i] = scores[ranked[i]];
+      const floor = select(values, values.length - count);
       ranked = ranked.filter((rec) => scores[rec] >= floor);
     }
     return ranked.sort((a, b) => scores[b] - scores[a] || a - b).slice(0, count);
+  }
+
+  // The value that would be at index k if `a` were sorted ascending (`a` is reordered).
+  function select(a, k) {
+    let lo = 0, hi = a.length - 1;
+    while (hi > lo) {
+      const pivot = a[(lo + hi) >> 1];
+      let i = lo, j = hi;
+      while (i <= j) {
+        while (a[i] < pivot) i++;
+        while (a[j] > pivot) j--;
+        if (i <= j) { const swap = a[i]; a[i] = a[j]; a[j] = swap; i++; j--; }
+      }
+      if (k <= j) hi = j;
+      else if (k >= i) lo = i;
+      else return a[k];
+    }
+    return a[k];
   }
 
   // Pages past the re-scored head are ordered when first shown.
@@ -232,18 +288,37 @@
     result.sorted = result.ranked.length;
   }
 
+  // Books per library among `ranked` (an array indexed by library number).
+  function libraryCounts(ranked) {
+    const counts = new Int32Array(state.catalogue.libraries.length);
+    const held = state.catalogue.heldBy;
+    for (let i = 0; i < ranked.length; i++) {
+      const h = held[ranked[i]];
+      if (typeof h === 'number') counts[h]++;
+      else for (let j = 0; j < h.length; j++) counts[h[j]]++;
+    }
+    return counts;
+  }
+
   function heldBy(rec) {
     const held = state.catalogue.heldBy[rec];
     return typeof held === 'number' ? [held] : held;
   }
 
-  globalThis.MuclucSearch = { data: state, search, loadRecords, ensureSorted, heldBy };
+  globalThis.MuclucSearch = {
+    data: state, search, loadRecords, ensureSorted, heldBy, libraryCounts,
+    loads: () => state.loads, prefixKeys, select, // (the last two for tests)
+  };
   globalThis.MuclucOffline = {
     catalogue(c) { state.catalogue = c; globalThis.MuclucApp.start(); },
     records(number, rows) {
       const first = number * state.catalogue.perShard;
       rows.forEach((row, i) => state.records.set(first + i, row));
     },
-    index(shard, content) { state.shards.set(shard, content); },
+    index(shard, content) {
+      state.shards.set(shard, content);
+      state.sortedKeys.delete(shard);
+      state.prefixes.clear();
+    },
   };
 })();
