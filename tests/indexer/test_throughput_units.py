@@ -9,12 +9,14 @@ import datetime as dt
 import json
 import uuid
 
+import pymarc
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from opensearchpy.serializer import JSONSerializer
 
-from harvesters.records import SourceRecord
+from harvesters.files import read_path
+from harvesters.records import SourceRecord, marc_dict
 from indexer.marc_document import RecordFields
 from indexer.source_documents import Unmapped, marc_checksum, prepare
 from indexer.store.catalogue import _operations
@@ -109,3 +111,51 @@ def test_record_fields_as_dict_is_asdict_with_fresh_containers(fields) -> None:
     for contributor in made["contributors"]:  # type: ignore[attr-defined]
         contributor["name"] = "changed"
     assert fields.as_dict() == dataclasses.asdict(fields)
+
+
+_SUBFIELD = st.tuples(st.sampled_from("abcdehnpvxz6"), TEXT)
+
+
+@given(
+    leader=st.text("0123456789 acmnp", min_size=24, max_size=24),
+    fields=st.lists(st.one_of(
+        st.tuples(st.sampled_from(["001", "003", "005", "008"]), TEXT),
+        st.tuples(st.sampled_from(["020", "100", "245", "260", "650", "700", "880"]),
+                  st.tuples(st.sampled_from(" 0123"), st.sampled_from(" 0123"),
+                            st.lists(_SUBFIELD, max_size=5))),
+    ), max_size=12),
+)
+def test_marc_dict_is_pymarcs_as_dict(leader, fields) -> None:
+    """The reader's and the Loader's MARC-in-JSON (and so every checksum ever stored) is
+    pymarc's, in every shape a record can take."""
+    record = pymarc.Record(leader=leader)
+    for tag, value in fields:
+        if isinstance(value, str):
+            record.add_field(pymarc.Field(tag=tag, data=value))
+        else:
+            ind1, ind2, subfields = value
+            record.add_field(pymarc.Field(
+                tag=tag, indicators=pymarc.Indicators(ind1, ind2),
+                subfields=[pymarc.Subfield(code, text) for code, text in subfields]))
+    assert marc_dict(record) == record.as_dict()
+    assert marc_checksum(marc_dict(record)) == marc_checksum(record.as_dict())
+
+
+def test_the_readers_checksum_is_the_loaders(tmp_path) -> None:
+    """The reader computes each record's checksum once (its duplicate check) and the Loader
+    reuses it; a record renamed for a clash (its 001 rewritten) gets the checksum of what is
+    stored, not of what was read."""
+    marc = tmp_path / "dup.mrc"
+    with marc.open("wb") as out:
+        for title in ("Truyện Kiều", "Truyện Kiều", "Lục Vân Tiên"):
+            out.write(book("D1", title, author="Nguyễn Du").as_marc())
+    items = [i for i in read_path(marc, library="DBI") if isinstance(i, SourceRecord)]
+    assert [i.local_id for i in items] == ["D1", "D1~2"]
+    for item in items:
+        assert item.record is not None
+        fresh = marc_checksum(item.record.as_dict())
+        assert item.checksum in {"", fresh}
+        prepared = prepare([item])[f"DBI:{item.local_id}"]
+        assert not isinstance(prepared, Exception | Unmapped)
+        assert prepared["checksum"] == fresh
+        assert prepared["marc"] == item.record.as_dict()
