@@ -18,6 +18,7 @@ from opensearchpy.serializer import JSONSerializer
 from harvesters.files import read_path
 from harvesters.records import SourceRecord, marc_dict
 from indexer.marc_document import RecordFields
+from indexer.profiles import _profile, as_fields, profile
 from indexer.source_documents import Unmapped, marc_checksum, prepare
 from indexer.store.catalogue import _operations
 from indexer.store.serializer import OrjsonSerializer
@@ -159,3 +160,32 @@ def test_the_readers_checksum_is_the_loaders(tmp_path) -> None:
         assert not isinstance(prepared, Exception | Unmapped)
         assert prepared["checksum"] == fresh
         assert prepared["marc"] == item.record.as_dict()
+
+
+_WORDS = st.sampled_from(["Truyện", "Kiều", "Tập", "2", "II", "tái bản lần thứ 2", "Vol.", "the",
+                          "Nguyễn", "Du", "Phần", "một", "3rd ed.", "(OCoLC)ocm123", ""])
+_PHRASE = st.lists(_WORDS, max_size=5).map(" ".join)
+
+
+@given(st.builds(
+    RecordFields, title=_PHRASE, subtitle=_PHRASE, part=_PHRASE, edition=_PHRASE,
+    year=st.none() | st.integers(1800, 2030), pages=st.none() | st.integers(1, 900),
+    series=st.lists(_PHRASE, max_size=2), isbns=st.lists(st.sampled_from(
+        ["9786046912347", "9780306406157"]), max_size=2),
+    issns=st.lists(st.sampled_from(["0317-8471", "2049-3630", "x"]), max_size=2),
+    other_ids=st.lists(_PHRASE, max_size=2), authors=st.lists(_PHRASE, max_size=3),
+    type=st.sampled_from(["book", "serial", "map"]),
+))
+def test_a_cached_profile_is_the_profile(fields) -> None:
+    """Profiles are cached by the values they read: the cached one (from the dataclass or from
+    its stored dict, with or without unread fields) is what profiling computes."""
+    fresh = _profile(fields)
+    assert profile(fields) == fresh
+    stored = {**fields.as_dict(), "work_key": "x|y"}
+    assert profile(stored) == fresh
+    assert profile(as_fields(stored)) == fresh
+
+
+def test_profiling_a_dict_without_title_still_fails() -> None:
+    with pytest.raises(TypeError):
+        profile({"authors": ["Nguyễn Du"]})
