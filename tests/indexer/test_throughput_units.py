@@ -17,6 +17,7 @@ from opensearchpy.serializer import JSONSerializer
 
 from harvesters.files import read_path
 from harvesters.records import SourceRecord, marc_dict
+from indexer.clusters import profile_keys
 from indexer.marc_document import RecordFields
 from indexer.profiles import _profile, as_fields, profile
 from indexer.source_documents import Unmapped, marc_checksum, prepare
@@ -189,3 +190,12 @@ def test_a_cached_profile_is_the_profile(fields) -> None:
 def test_profiling_a_dict_without_title_still_fails() -> None:
     with pytest.raises(TypeError):
         profile({"authors": ["Nguyễn Du"]})
+
+
+def test_cached_keys_are_a_fresh_list_each_time() -> None:
+    """A caller may change the keys it got (a document's ``keys``): the next caller's are whole."""
+    p = profile(RecordFields(title="Truyện Kiều", authors=["Nguyễn Du"], year=2015))
+    keys = profile_keys(p)
+    assert keys == ["ay:du nguyen|2015", "ta:truyenkieu|du nguyen", "ty:truyenkieu|2015"]
+    keys.clear()
+    assert profile_keys(p) == ["ay:du nguyen|2015", "ta:truyenkieu|du nguyen", "ty:truyenkieu|2015"]
