@@ -239,6 +239,9 @@ class Loader:
             existing, by_source_id = await asyncio.gather(
                 self._existing(list(unique)), self.stored_by_source_id(list(unique.values()))
             )
+        if prepared is None:  # a harvested batch: map it off the event loop, unchanged ones not
+            with self._timed("map"):
+                prepared = await asyncio.to_thread(prepare, list(unique.values()), existing)
         documents: dict[str, dict[str, Any]] = {}
         existed: dict[str, bool] = {}
         deleted: dict[str, str] = {}
