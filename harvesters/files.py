@@ -14,8 +14,6 @@ is kept on the record for the librarians' report.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,15 +121,12 @@ def _unreadable(source: str, library: str, reason: str, hint: str, fmt: str, fil
                   hint=hint)
 
 
-def _digest(item: SourceRecord) -> str:
-    assert item.record is not None
-    marc = json.dumps(item.record.as_dict(), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha1(marc.encode("utf-8")).hexdigest()
-
-
 def _deduplicate(item: SourceRecord, seen: dict[str, dict[str, str]]) -> Notice | None:
-    """Account for a record whose id came earlier in the same file (see the module docstring)."""
-    digest = _digest(item)
+    """Account for a record whose id came earlier in the same file (see the module docstring).
+
+    The content digest is the record's checksum, kept on the item so the Loader does not
+    compute it again (reset when the record is renamed: its 001 changes)."""
+    _marc, digest = item.marc()
     first = item.local_id
     versions = seen.setdefault(first, {})
     if not versions:
@@ -145,6 +140,7 @@ def _deduplicate(item: SourceRecord, seen: dict[str, dict[str, str]]) -> Notice 
     versions[digest] = item.local_id
     if item.record is not None and item.record.get("001") is not None:
         item.record["001"].data = item.local_id
+        item.checksum = ""
     return Notice(item.source, f"id {first} is used by another, different record earlier in "
                   f"the file; this one is kept apart as {item.local_id}", record_id=first,
                   offset=item.offset, field="001", library=item.library,

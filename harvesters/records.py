@@ -6,7 +6,11 @@ the caller decides how much failure it tolerates and the run report can list eve
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pymarc
 
@@ -41,6 +45,17 @@ class SourceRecord:
     deleted: bool = False
     repairs: list[Repair] = field(default_factory=list)
     source_id: str = ""
+    #: :func:`marc_checksum` of ``record`` as the reader left it ("" when the reader did not
+    #: compute it); whoever changes ``record`` afterwards must reset it to "".
+    checksum: str = ""
+
+    def marc(self) -> tuple[dict[str, Any], str]:
+        """(the record's MARC-in-JSON, its checksum), the checksum computed once per record."""
+        assert self.record is not None
+        marc = marc_dict(self.record)
+        if not self.checksum:
+            self.checksum = marc_checksum(marc)
+        return marc, self.checksum
 
 
 @dataclass
@@ -91,3 +106,27 @@ class Notice:
             where.append(self.field)
         text = f"{', '.join(where)}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
+
+
+def marc_dict(record: pymarc.Record) -> dict[str, Any]:
+    """``record.as_dict()`` (MARC-in-JSON), equal to pymarc's, built in about half the time:
+    the reader and the Loader compute it for every record."""
+    fields: list[dict[str, Any]] = []
+    for marc_field in record.fields:
+        if marc_field.control_field:
+            fields.append({marc_field.tag: marc_field.data})
+        else:
+            fields.append({marc_field.tag: {
+                "ind1": marc_field.indicator1,
+                "ind2": marc_field.indicator2,
+                "subfields": [{s.code: s.value} for s in marc_field.subfields],
+            }})  # fmt: skip
+    return {"fields": fields, "leader": str(record.leader)}
+
+
+def marc_checksum(marc: Mapping[str, Any]) -> str:
+    """The checksum of a record's MARC (``Record.as_dict()``): equal MARC, equal checksum. The
+    stored records' checksums were made this way: it must never change."""
+    return hashlib.sha1(
+        json.dumps(marc, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()

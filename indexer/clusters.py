@@ -50,6 +50,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Mapping
+from functools import lru_cache
 from typing import Any
 
 from indexer.marc_document import RecordFields
@@ -96,7 +97,15 @@ def _kind_key(p: Profile) -> str:
 
 
 def profile_keys(p: Profile) -> list[str]:
-    """The candidate keys of a profile (see the module docstring), sorted."""
+    """The candidate keys of a profile (see the module docstring), sorted (a fresh list).
+
+    Cached like the profiles themselves: a record's keys are asked for in its own mapping and
+    again in every batch whose neighbourhood holds it."""
+    return list(_profile_keys(p))
+
+
+@lru_cache(maxsize=8192)
+def _profile_keys(p: Profile) -> tuple[str, ...]:
     keys = {f"isbn:{i}" for i in p.isbns}
     keys |= {f"issn:{i}" for i in p.issns}
     keys |= {f"id:{i}" for i in p.ids}
@@ -109,7 +118,7 @@ def profile_keys(p: Profile) -> list[str]:
     if author and p.year:
         keys.add(f"ay:{author}|{p.year}")
     kind = _kind_key(p)
-    return sorted(key + kind for key in keys)
+    return tuple(sorted(key + kind for key in keys))
 
 
 def cluster_key(fields: RecordFields | Mapping[str, Any]) -> str:

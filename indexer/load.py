@@ -29,6 +29,10 @@ from mucluc.core.library import Library
 
 SourceItem = SourceRecord | RecordProblem | Notice
 
+#: Batches read ahead of the one being looked up and mapped (each holds ``batch_size`` parsed
+#: records): enough to keep the reader busy while the engine answers.
+READ_AHEAD = 2
+
 
 #: The Loader counts into the one run-report model (kept under its old name for callers).
 LoadSummary = RunReport
@@ -147,32 +151,55 @@ class Loader:
                     break
             return batch, others
 
+        # Reading runs ahead of the lookups and mapping by at most READ_AHEAD batches, so the
+        # reader thread keeps parsing while the engine answers (memory stays bounded).
+        read: asyncio.Queue[tuple[list[SourceRecord], list[SourceItem]] | BaseException] = (
+            asyncio.Queue(maxsize=READ_AHEAD)
+        )
+
+        async def reader() -> None:
+            while True:
+                try:
+                    batch, others = await asyncio.to_thread(take)
+                except Exception as exc:  # noqa: BLE001 - raised where the batch is awaited
+                    await read.put(exc)
+                    return
+                await read.put((batch, others))
+                if not batch:
+                    return
+
         async def next_batch() -> tuple[
             list[SourceRecord], list[SourceItem], dict[str, Prepared]
         ]:
-            # Read and parse; ask the store for the stored checksums (records that have not
-            # changed are then not mapped at all: a reload is mostly parsing); map the rest.
-            batch, others = await asyncio.to_thread(take)
+            # Ask the store for the stored checksums (records that have not changed are then
+            # not mapped at all: a reload is mostly parsing); map the rest.
+            got = await read.get()
+            if isinstance(got, BaseException):
+                raise got
+            batch, others = got
+            if not batch:
+                return batch, others, {}
             stored = await self._existing(
                 [record_id(i.library, i.local_id) for i in batch if not i.deleted]
             )
             return batch, others, await asyncio.to_thread(prepare, batch, stored)
 
+        reading = asyncio.ensure_future(reader())
         pending = asyncio.ensure_future(next_batch())
-        while True:
-            batch, others, prepared = await pending
-            summary.intake(others)
-            if not batch:
-                return
-            summary.intake(batch)
-            pending = asyncio.ensure_future(next_batch())
-            try:
+        try:
+            while True:
+                batch, others, prepared = await pending
+                summary.intake(others)
+                if not batch:
+                    return
+                summary.intake(batch)
+                pending = asyncio.ensure_future(next_batch())
                 await self.load_batch(batch, summary, prepared=prepared, defer_union=True)
-            except BaseException:
-                pending.cancel()
-                raise
-            if self.progress:
-                self.progress(summary)
+                if self.progress:
+                    self.progress(summary)
+        finally:  # on an error: a reader thread already running finishes its batch alone
+            pending.cancel()
+            reading.cancel()
 
     async def load_batch(
         self,
@@ -212,6 +239,9 @@ class Loader:
             existing, by_source_id = await asyncio.gather(
                 self._existing(list(unique)), self.stored_by_source_id(list(unique.values()))
             )
+        if prepared is None:  # a harvested batch: map it off the event loop, unchanged ones not
+            with self._timed("map"):
+                prepared = await asyncio.to_thread(prepare, list(unique.values()), existing)
         documents: dict[str, dict[str, Any]] = {}
         existed: dict[str, bool] = {}
         deleted: dict[str, str] = {}

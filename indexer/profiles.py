@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from analyzers.fold import fold
@@ -191,8 +192,42 @@ def as_fields(fields: RecordFields | Mapping[str, Any]) -> RecordFields:
     return RecordFields(**{k: v for k, v in fields.items() if k in known})
 
 
+# What `profile` reads of a record's fields: equal values here, equal profiles.
+_PROFILED = ("type", "title", "subtitle", "part", "edition", "year", "pages", "series", "isbns",
+             "issns", "other_ids", "authors")
+_LISTS = frozenset({"series", "isbns", "issns", "other_ids", "authors"})
+_DEFAULTS = {name: RecordFields.__dataclass_fields__[name].default for name in _PROFILED
+             if name not in _LISTS and name != "title"}
+
+
 def profile(fields: RecordFields | Mapping[str, Any]) -> Profile:
-    fields = as_fields(fields)
+    """The profile of a record's fields (a dataclass or its dict, as stored).
+
+    A record is profiled several times on its way in (its keys, its work key, its batch's
+    clustering, its neighbours' batches), so profiles are cached by the values they read
+    (a bounded cache: :class:`Profile` is immutable, so sharing one is safe)."""
+    if isinstance(fields, RecordFields):
+        values = [getattr(fields, name) for name in _PROFILED]
+    elif "title" not in fields:
+        return _profile(as_fields(fields))  # raises as a RecordFields without title does
+    else:
+        values = [fields.get(name, _DEFAULTS.get(name, ())) for name in _PROFILED]
+    key = tuple(tuple(v) if isinstance(v, list) else v for v in values)
+    try:
+        return _cached_profile(key)
+    except TypeError:  # an unhashable value where a string was expected: profile it as is
+        return _profile(as_fields(fields))
+
+
+@lru_cache(maxsize=8192)
+def _cached_profile(key: tuple[Any, ...]) -> Profile:
+    named = dict(zip(_PROFILED, key, strict=True))
+    return _profile(RecordFields(**{
+        name: list(value) if name in _LISTS else value for name, value in named.items()
+    }))
+
+
+def _profile(fields: RecordFields) -> Profile:
     raw_title = fields.title
     main = raw_title.split(" : ")[0].split(":")[0] if ":" in raw_title else raw_title
     numbers, named = volumes(fields)

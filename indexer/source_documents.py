@@ -6,14 +6,12 @@ stores the previous batch; :func:`record_document` is the one shape of a stored 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from harvesters.records import SourceRecord
+from harvesters.records import SourceRecord, marc_checksum
 from indexer.clusters import cluster_id
 from indexer.store.derived import derived
 from indexer.store.names import record_id
@@ -47,8 +45,7 @@ def prepare(
             continue
         doc_id = record_id(item.library, item.local_id)
         try:
-            marc = item.record.as_dict()
-            checksum = marc_checksum(marc)
+            marc, checksum = (None, item.checksum) if item.checksum else item.marc()
             if stored and (stored.get(doc_id) or {}).get("checksum") == checksum:
                 prepared[doc_id] = Unmapped(checksum)
             else:
@@ -58,22 +55,21 @@ def prepare(
     return prepared
 
 
-def marc_checksum(marc: Mapping[str, Any]) -> str:
-    """The checksum of a record's MARC (``Record.as_dict()``): equal MARC, equal checksum."""
-    return hashlib.sha1(
-        json.dumps(marc, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    ).hexdigest()
+__all__ = ["Prepared", "Unmapped", "marc_checksum", "prepare", "record_document"]
 
 
 def record_document(
     item: SourceRecord, harvested_at: str, *, marc: dict[str, Any] | None = None
 ) -> SourceDocument:
     """The raw-store document of a source record: the MARC as received, plus what we derived.
-    ``marc`` is the record's ``as_dict()`` when the caller already made it."""
+    ``marc`` is the record's MARC-in-JSON when the caller already made it (with
+    :meth:`SourceRecord.marc`, which keeps the checksum on the item: computed once)."""
     assert item.record is not None
-    marc = marc if marc is not None else item.record.as_dict()
+    if marc is None:
+        marc, checksum = item.marc()
+    else:
+        checksum = item.checksum or item.marc()[1]
     computed = derived(item.record)
-    checksum = marc_checksum(marc)
     return {
         "library": item.library,
         "source": item.source,

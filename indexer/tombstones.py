@@ -49,6 +49,12 @@ async def union_actions(
         previous = await store.mget("union", sorted(documents), doing="reading union records")
     actions: list[Action] = []
     vanished: dict[str, Mapping[str, Any]] = {}
+    # Only the tombstones that exist are deleted (a real-time read): deleting a missing one is
+    # still a write for the engine, and most union documents written are new, not returning.
+    fresh = [union_id for union_id, doc in documents.items()
+             if doc is not None and union_id not in previous]
+    buried = await store.mget("tombstones", sorted(fresh), source=["id"],
+                              doing="reading tombstones") if fresh else {}
     for union_id in sorted(documents):
         document = documents[union_id]
         old = previous.get(union_id)
@@ -62,7 +68,7 @@ async def union_actions(
                 continue  # already stored as it is
             document["updated_at"] = old["updated_at"]  # type: ignore[index]
         actions += [{"index": {"_index": target, "_id": union_id}}, document]
-        if old is None:
+        if old is None and union_id in buried:
             actions.append({"delete": {"_index": graves, "_id": union_id}})
     actions += await tombstone_actions(store, vanished)
     return actions

@@ -10,11 +10,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from analyzers.collation import sort_key
+from analyzers.collation import sort_key as _collation_sort_key
 from indexer.works import union_work
 from mucluc.core.library import KIND_PRIORITY, Library
+
+#: The collation key of a title or name: a cluster's union document is rebuilt whenever a member
+#: comes or changes, with the same preferred title and author as before, so keys repeat.
+sort_key = lru_cache(maxsize=8192)(_collation_sort_key)
 
 COMPLETENESS_FIELDS = (
     "subtitle", "authors", "publisher", "place", "year", "edition", "pages", "isbns",
