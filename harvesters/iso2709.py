@@ -54,8 +54,16 @@ def _realign_leader(body: bytes, directory_end: int, fixes: list[str]) -> tuple[
 
 
 def _leader_at(data: bytes, pos: int) -> bool:
-    """Whether a MARC 21 leader plausibly starts at ``pos`` (length digits, ``45`` at 20-21)."""
-    return data[pos : pos + 5].isdigit() and data[pos + 20 : pos + 22] == b"45"
+    """Whether a MARC leader plausibly starts at ``pos``: length digits, a record-status letter,
+    ``45`` at 20-21 and a directory's digits after it. The letter matters: a directory inside
+    a record (``…00046245002…``) has the digits and can put a ``45`` in place, but has no
+    letters, so a lying length that points into its own record is not taken for a boundary."""
+    return (
+        data[pos : pos + 5].isdigit()
+        and data[pos + 5 : pos + 6].isalpha()
+        and data[pos + 20 : pos + 22] == b"45"
+        and data[pos + 24 : pos + 27].isdigit()
+    )
 
 
 def fix_framing(chunk: bytes) -> tuple[bytes, list[str]]:
