@@ -88,12 +88,16 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def run_client(
-    work: Path, name: str, base: str, requests: list[list[Any]], clients: int, seconds: float
+    work: Path, name: str, base: str, requests: list[list[Any]], clients: int, seconds: float,
+    max_requests: int | None = None,
 ) -> dict[str, Any]:
+    """One closed-loop run of the load client against ``base``: ``seconds`` long, or until
+    ``max_requests`` answers when given (whichever comes first)."""
     spec, out = work / f"{name}-{clients}.spec.json", work / f"{name}-{clients}.out.json"
     spec.write_text(
         json.dumps(
-            {"base": base, "requests": requests, "concurrency": clients, "seconds": seconds},
+            {"base": base, "requests": requests, "concurrency": clients, "seconds": seconds,
+             "max_requests": max_requests},
             ensure_ascii=False,
         ),
         encoding="utf-8",
