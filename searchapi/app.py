@@ -88,6 +88,10 @@ async def openapi(request: web.Request) -> web.Response:
 OPENAPI: web.AppKey[dict] = web.AppKey("openapi", dict)
 
 
+async def _stop_refreshes(app: web.Application) -> None:
+    await app[WORK_COUNTS].close()
+
+
 def create_app(
     engine_url: str,
     prefix: str,
@@ -132,6 +136,7 @@ def create_app(
     app[METRICS] = Metrics.create()
     app[OPENAPI] = document()
     app[WORK_COUNTS] = WorkCounts()  # every hit's edition counts, reused for a minute
+    app.on_shutdown.append(_stop_refreshes)  # before cleanup_ctx closes the store
 
     async def open_store(app: web.Application) -> AsyncIterator[None]:
         # One retry at most: when the engine is down the reader gets a 503 at once, and the

@@ -11,28 +11,36 @@ the other editions, printings and translations of the same work. Two things read
   "12 editions in 9 libraries" reads the same on every page). One request per result page,
   for the works on it only (a ``terms`` aggregation, exact), and only when there are hits; the
   counts are then kept for ``COUNTS_SECONDS`` (:class:`WorkCounts`), so a page whose works were
-  all counted lately costs no second request (a load shows in the counts within that time).
+  all counted lately costs no second request. Counts older than that still answer, and are
+  counted again behind the answer (:meth:`WorkCounts.refresh`): only a work never counted (or
+  forgotten) holds up an answer, and a load shows in the counts within ``COUNTS_SECONDS`` plus
+  one request.
 
 ``work=<id>`` lists the editions of one work (the link behind "12 editions…").
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aiohttp import web
 
-from mucluc.core.errors import ApiError
+from mucluc.core.errors import ApiError, MuclucError
+
+log = logging.getLogger("mucluc.works")
 
 GROUPS = ("work",)
 PRECISION = 40_000  # the engine's largest precision_threshold: counts are exact below it
 _WORK_ID = re.compile(r"^[0-9a-f]{16}$")
 COUNTS_SECONDS = 60.0  # how long a work's counts are reused
 COUNTS_KEPT = 50_000  # works whose counts are kept (least recently used go first): a few MB
+REFRESHES = 4  # counts requests at most in flight behind answers, per worker
 
 
 def group(query: Any) -> str | None:
@@ -119,11 +127,51 @@ class WorkCounts:
     ) -> None:
         self.seconds, self.size, self.clock = seconds, size, clock
         self._kept: OrderedDict[str, tuple[float, tuple[int, int]]] = OrderedDict()
+        self._refreshing: set[asyncio.Task[None]] = set()
 
     def missing(self, ids: Iterable[str]) -> list[str]:
         """The ids among ``ids`` with no fresh counts (sorted, unique)."""
         now = self.clock()
         return sorted({i for i in ids if i not in self._kept or self._kept[i][0] <= now})
+
+    def unknown(self, ids: Iterable[str]) -> list[str]:
+        """The ids among ``ids`` with no counts at all, fresh or not (sorted, unique)."""
+        return sorted({i for i in ids if i not in self._kept})
+
+    def refresh(
+        self, ids: list[str], count: Callable[[], Awaitable[dict[str, tuple[int, int]]]]
+    ) -> bool:
+        """Count the kept (expired) ``ids`` again behind the answer: ``count()`` runs as a task
+        and its result is remembered. Meanwhile the ids count as fresh (no other page asks for
+        them again); when it fails, their old counts stay for another period. False, and
+        nothing done, when ``REFRESHES`` refreshes are already in flight (a later page asks)."""
+        if len(self._refreshing) >= REFRESHES:
+            return False
+        expires = self.clock() + self.seconds
+        for work_id in ids:
+            if work_id in self._kept:
+                self._kept[work_id] = (expires, self._kept[work_id][1])
+        task = asyncio.get_running_loop().create_task(self._counted(count))
+        self._refreshing.add(task)
+        task.add_done_callback(self._refreshing.discard)
+        return True
+
+    async def _counted(self, count: Callable[[], Awaitable[dict[str, tuple[int, int]]]]) -> None:
+        try:
+            self.remember(await count())
+        except MuclucError as exc:  # the engine is away: the old counts serve another period
+            log.info("work counts not refreshed: %s", exc)
+
+    async def close_when_idle(self) -> None:
+        """Wait for the refreshes in flight to end (tests; a draining worker)."""
+        await asyncio.gather(*list(self._refreshing), return_exceptions=True)
+
+    async def close(self) -> None:
+        """Cancel the refreshes in flight (the app is stopping; its store is about to close)."""
+        tasks = list(self._refreshing)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def remember(self, found: dict[str, tuple[int, int]]) -> None:
         expires = self.clock() + self.seconds

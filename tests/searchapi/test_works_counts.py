@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from searchapi.works import WorkCounts
+import asyncio
+
+from mucluc.core.errors import EngineError
+from searchapi.works import REFRESHES, WorkCounts
 
 
 class Clock:
@@ -36,3 +39,63 @@ def test_memory_is_bounded_least_recently_counted_first() -> None:
     kept.remember({"w7": (7, 1)})  # counted again: now the most recent
     kept.remember({"x": (1, 1)})
     assert kept.missing(["w7", "w8", "w9", "x"]) == ["w8"]
+
+
+def test_only_works_never_counted_are_unknown() -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    kept.remember({"a": (3, 2)})
+    clock.now = 61.0  # "a" expired: missing, but not unknown
+    assert kept.missing(["a", "b"]) == ["a", "b"]
+    assert kept.unknown(["a", "b", "b"]) == ["b"]
+
+
+async def test_expired_counts_answer_while_they_are_counted_again() -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    kept.remember({"a": (3, 2)})
+    clock.now = 61.0
+    release = asyncio.Event()
+
+    async def count() -> dict[str, tuple[int, int]]:
+        await release.wait()
+        return {"a": (4, 3)}
+
+    assert kept.refresh(["a"], count)
+    assert kept.missing(["a"]) == []  # no other page asks again meanwhile
+    assert kept.known(["a"]) == {"a": (3, 2)}  # the old counts answer
+    release.set()
+    await kept.close_when_idle()
+    assert kept.known(["a"]) == {"a": (4, 3)}
+
+
+async def test_a_failed_refresh_keeps_the_old_counts() -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    kept.remember({"a": (3, 2)})
+    clock.now = 61.0
+
+    async def count() -> dict[str, tuple[int, int]]:
+        raise EngineError("the engine is away")
+
+    assert kept.refresh(["a"], count)
+    await kept.close_when_idle()
+    assert kept.known(["a"]) == {"a": (3, 2)}
+    assert kept.missing(["a"]) == []  # asked again after another period
+    clock.now = 122.0
+    assert kept.missing(["a"]) == ["a"]
+
+
+async def test_refreshes_in_flight_are_bounded_and_cancelled_on_close() -> None:
+    kept = WorkCounts(seconds=60, size=10, clock=Clock())
+    never = asyncio.Event()
+
+    async def count() -> dict[str, tuple[int, int]]:
+        await never.wait()
+        return {}
+
+    started = [kept.refresh([f"w{n}"], count) for n in range(REFRESHES + 2)]
+    assert started == [True] * REFRESHES + [False, False]
+    await kept.close()
+    assert kept.refresh(["x"], count)  # room again once they are gone
+    await kept.close()
