@@ -43,6 +43,9 @@ import statistics
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -52,7 +55,14 @@ from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 from opensearchpy import AsyncOpenSearch
 
-from bench.api_processes import run_client, start_server, stop, wait_healthy
+from bench.api_processes import (
+    cpu_seconds,
+    engine_cpu_seconds,
+    run_client,
+    start_server,
+    stop,
+    wait_healthy,
+)
 from bench.common import engine_url, table, write_results
 from bench.query_kinds import KINDS, title_words, unaccented
 from harvesters.files import read_path
@@ -318,6 +328,14 @@ async def prepare(url: str, work: Path) -> tuple[dict[str, Any], list[dict[str, 
     return catalogue, mix, bodies
 
 
+@dataclass(frozen=True)
+class CpuMeters:
+    """CPU seconds used so far by our API's processes and by the engine."""
+
+    api: Callable[[], float]
+    engine: Callable[[], float]
+
+
 def _paired(ours: dict[str, Any], direct: dict[str, Any]) -> dict[str, float]:
     return {
         "ratio_p50": ours["p50_ms"] / direct["p50_ms"],
@@ -331,7 +349,8 @@ def _paired(ours: dict[str, Any], direct: dict[str, Any]) -> dict[str, float]:
 def _median_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     """Every figure's median over the rounds (the counts summed)."""
     merged: dict[str, Any] = {}
-    for key in ("req_per_s", "p50_ms", "p95_ms", "p99_ms", "mean_ms"):
+    for key in ("req_per_s", "p50_ms", "p95_ms", "p99_ms", "mean_ms", "api_cpu_ms",
+                "engine_cpu_ms"):  # fmt: skip
         merged[key] = statistics.median(r[key] for r in rounds)
     for key in ("requests", "ok", "non_2xx"):
         merged[key] = sum(r[key] for r in rounds)
@@ -342,23 +361,47 @@ def _median_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
+def _run(
+    work: Path, name: str, target: tuple[str, list[list[Any]]], clients: int, cpu: CpuMeters
+) -> dict[str, Any]:
+    """One timed run, with the CPU the API's processes and the engine used per answer."""
+    base, requests = target
+    api_before, engine_before = cpu.api(), cpu.engine()
+    found = summarise(run_client(work, name, base, requests, clients, SECONDS))
+    answered = max(1, found["requests"])
+    found["api_cpu_ms"] = (cpu.api() - api_before) * 1000 / answered
+    found["engine_cpu_ms"] = (cpu.engine() - engine_before) * 1000 / answered
+    return found
+
+
+def _cpu_bound_ratio(ours: dict[str, Any], direct: dict[str, Any]) -> float:
+    """Throughput ours ÷ direct where CPU is what runs out (a busy machine, as here): the
+    engine's CPU per answer straight to it ÷ (the engine's + our processes' per API answer)."""
+    spent = ours["engine_cpu_ms"] + ours["api_cpu_ms"]
+    return direct["engine_cpu_ms"] / spent if spent else math.nan
+
+
 def measure_level(
-    work: Path, clients: int, targets: dict[str, tuple[str, list[list[Any]]]]
+    work: Path, clients: int, targets: dict[str, tuple[str, list[list[Any]]]], cpu: CpuMeters
 ) -> dict[str, Any]:
     """``ROUNDS`` alternating rounds of both targets at ``clients``; medians and paired ratios."""
     load_before = os.getloadavg()
     rounds: list[dict[str, Any]] = []
     for number in range(ROUNDS):
         order = ("ours", "direct") if number % 2 == 0 else ("direct", "ours")
-        found = {}
-        for name in order:
-            base, requests = targets[name]
-            found[name] = summarise(run_client(work, name, base, requests, clients, SECONDS))
-        rounds.append({**found, **_paired(found["ours"], found["direct"])})
+        found = {name: _run(work, name, targets[name], clients, cpu) for name in order}
+        rounds.append(
+            {
+                **found,
+                **_paired(found["ours"], found["direct"]),
+                "cpu_bound_ratio": _cpu_bound_ratio(found["ours"], found["direct"]),
+            }
+        )
     ours = _median_of([r["ours"] for r in rounds])
     direct = _median_of([r["direct"] for r in rounds])
     level = {"concurrency": clients, "ours": ours, "direct": direct}
-    for key in ("ratio_p50", "ratio_p95", "ratio_p99", "ratio_throughput", "p50_added_ms"):
+    for key in ("ratio_p50", "ratio_p95", "ratio_p99", "ratio_throughput", "p50_added_ms",
+                "cpu_bound_ratio"):  # fmt: skip
         level[key] = statistics.median(r[key] for r in rounds)
         level[f"{key}_rounds"] = [r[key] for r in rounds]
     level["load_average"] = {"before": load_before[0], "after": os.getloadavg()[0]}
@@ -378,13 +421,14 @@ def measure(url: str, work: Path) -> dict[str, Any]:
         print(f"answers compared on {CHECKED} queries: {checked}", flush=True)
         failing = asyncio.run(failing_queries(url, mix, bodies))
         targets = {"ours": (api, api_requests), "direct": (url, direct_requests)}
+        cpu = CpuMeters(partial(cpu_seconds, process.pid), partial(engine_cpu_seconds, url))
         for name, (base, requests) in targets.items():
             # Every query once (caches warm on both sides), then a timed warm-up.
             run_client(work, f"warmup-{name}", base, requests, 4, 600, len(requests))
             run_client(work, f"warmup-{name}", base, requests, 4, WARM_UP_SECONDS)
         levels = []
         for clients in LEVELS:
-            level = measure_level(work, clients, targets)
+            level = measure_level(work, clients, targets, cpu)
             levels.append(level)
             ours, direct = level["ours"], level["direct"]
             print(
@@ -392,6 +436,9 @@ def measure(url: str, work: Path) -> dict[str, Any]:
                 f"{ours['p50_ms']:.1f} ms, direct {direct['req_per_s']:.0f} req/s p50 "
                 f"{direct['p50_ms']:.1f} ms; throughput ratio per round "
                 f"{', '.join(f'{r:.2f}' for r in level['ratio_throughput_rounds'])}; "
+                f"CPU per answer: API {ours['api_cpu_ms']:.2f} ms + engine "
+                f"{ours['engine_cpu_ms']:.2f} ms vs engine {direct['engine_cpu_ms']:.2f} ms "
+                f"(CPU-bound ratio {level['cpu_bound_ratio']:.2f}); "
                 f"load average {level['load_average']['before']:.1f}"
                 f"→{level['load_average']['after']:.1f}",
                 flush=True,
@@ -421,18 +468,24 @@ def main() -> int:
             r = level[name]
             rows.append(
                 [level["concurrency"], name, r["requests"], r["non_2xx"], r["req_per_s"],
-                 r["p50_ms"], r["p95_ms"], r["p99_ms"]]
+                 r["p50_ms"], r["p95_ms"], r["p99_ms"], r["api_cpu_ms"], r["engine_cpu_ms"]]
             )  # fmt: skip
         rows.append(
             [level["concurrency"], "ours/direct", "", "", level["ratio_throughput"],
-             level["ratio_p50"], level["ratio_p95"], level["ratio_p99"]]
+             level["ratio_p50"], level["ratio_p95"], level["ratio_p99"], "", ""]
         )  # fmt: skip
         rows.append(
-            [level["concurrency"], "ours−direct", "", "", "", level["p50_added_ms"], "", ""]
+            [level["concurrency"], "ours−direct", "", "", "", level["p50_added_ms"], "", "",
+             "", ""]
+        )  # fmt: skip
+        rows.append(
+            [level["concurrency"], "CPU-bound ratio", "", "", level["cpu_bound_ratio"], "", "",
+             "", "", ""]
         )  # fmt: skip
     print(
         table(
-            ["clients", "target", "requests", "non-2xx", "req/s", "p50 ms", "p95 ms", "p99 ms"],
+            ["clients", "target", "requests", "non-2xx", "req/s", "p50 ms", "p95 ms", "p99 ms",
+             "API CPU ms/answer", "engine CPU ms/answer"],
             rows,
         )
     )
