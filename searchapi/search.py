@@ -262,6 +262,13 @@ async def _count_works(store: Store, ids: list[str]) -> dict[str, tuple[int, int
     return works.counts(counted)
 
 
+async def _catalogue_fingerprint(store: Store) -> tuple[int, str, float]:
+    found = await store.search(
+        "union", works.FINGERPRINT_BODY, doing="checking whether the catalogue changed"
+    )
+    return works.fingerprint(found)
+
+
 async def _export(
     request: web.Request, body: dict[str, Any], sort: str, requested: str
 ) -> web.StreamResponse:
@@ -382,6 +389,7 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
     hits = [hit(h["_source"], h["_id"], highlights(h.get("highlight"))) for h in found]
     ids = [h["work"]["id"] for h in hits if h["work"]["id"]]
     kept = request.app[works.WORK_COUNTS]
+    kept.check(partial(_catalogue_fingerprint, request.app[STORE]))
     missing = kept.missing(ids)
     if missing:
         count = partial(_count_works, request.app[STORE], missing)

@@ -99,3 +99,43 @@ async def test_refreshes_in_flight_are_bounded_and_cancelled_on_close() -> None:
     await kept.close()
     assert kept.refresh(["x"], count)  # room again once they are gone
     await kept.close()
+
+
+async def test_counts_stay_fresh_while_the_catalogue_is_unchanged() -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    versions = iter(["v1", "v1", "v2"])
+
+    async def fingerprint() -> str:
+        return next(versions)
+
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    kept.remember({"a": (3, 2)})  # counted under "v1"
+    kept.check(fingerprint)  # checked 0 s ago: nothing asked
+    clock.now = 70.0
+    assert kept.missing(["a"]) == ["a"]  # expired, and the last check is a period old
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    assert kept.missing(["a"]) == []  # still "v1": the counts hold
+    clock.now = 140.0
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    assert kept.missing(["a"]) == ["a"]  # "v2": a load changed the catalogue
+
+
+async def test_a_failed_check_is_tried_again_at_the_next_search() -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    calls = []
+
+    async def fingerprint() -> str:
+        calls.append(clock.now)
+        raise EngineError("the engine is away")
+
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    assert calls == [0.0, 0.0]
+    assert kept.fingerprint is None
