@@ -24,6 +24,7 @@ from searchapi.list_export import export_results
 from searchapi.query_parser import MAX_QUERY_LENGTH, Node, parse, to_dsl
 from searchapi.state import LIBRARIES, STORE
 from searchapi.stats_counter import count_search
+from searchapi.unchanged import SUGGESTIONS
 
 MAX_PAGE_SIZE = 100
 MAX_WINDOW = 1_000
@@ -218,9 +219,28 @@ def _in_query(offset: int, starts: list[tuple[int, int]]) -> int:
 async def _suggestion(
     request: web.Request, q: str, total: int, body: dict[str, Any], suggest: Any
 ) -> str | None:
-    """A corrected query, spelt as the catalogue spells it, that finds more books; or None."""
+    """A corrected query, spelt as the catalogue spells it, that finds more books; or None.
+    Kept while the catalogue is unchanged (:mod:`searchapi.unchanged`)."""
     if total >= didyoumean.FEW_RESULTS or not suggest:
         return None
+    kept = request.app.get(SUGGESTIONS)
+    fingerprint = request.app[works.WORK_COUNTS].current()
+    # Whatever decides ``total``: the words, the filters, one hit per work or per edition.
+    narrowing = [body["query"]["bool"]["filter"], body.get("post_filter"), body.get("collapse")]
+    key = (q, orjson.dumps(narrowing))
+    if kept is not None:
+        found, suggestion = kept.get(key, fingerprint)
+        if found:
+            return suggestion
+    suggestion = await _corrected(request, q, total, body, suggest)
+    if kept is not None:
+        kept.put(key, fingerprint, suggestion)
+    return suggestion
+
+
+async def _corrected(
+    request: web.Request, q: str, total: int, body: dict[str, Any], suggest: Any
+) -> str | None:
     text, starts = _joined(list(parsed(q)[2]))
     candidates = didyoumean.corrections(text, suggest)
     if not candidates:

@@ -168,6 +168,10 @@ class WorkCounts:
             and now - self._checked < self.seconds
         )
 
+    def current(self) -> Any:
+        """The catalogue's fingerprint when checked within ``seconds``, else None."""
+        return self.fingerprint if self.clock() - self._checked < self.seconds else None
+
     def check(self, fingerprint: Callable[[], Awaitable[Any]]) -> None:
         """Ask for the catalogue's fingerprint behind the answer when the last check is
         ``seconds`` old (one check in flight at most; a failed check is tried again later)."""
