@@ -15,12 +15,21 @@ query, the exact engine request body our handler builds (captured by running the
 against a recording engine), ``POST <prefix>-union/_search`` straight to OpenSearch. Our API may
 add a second engine request (a ``_count`` for the did-you-mean check) when a query finds fewer
 than three books; that is part of what it costs. A load client (`bench.load_client`) in its own
-process runs each target closed-loop at 1, 16 and 64 concurrent clients for
-``MUCLUC_BENCH_API_SECONDS`` (default 20) seconds each, after a short warm-up.
+process runs each target closed-loop at 1, 16 and 64 concurrent clients. Both targets are
+driven by the same client (aiohttp, kept-alive connections, one per concurrent client).
+
+Like with like on a shared machine: before the load each target answers the whole query mix
+once (so the API's minute-long work-count cache and the engine's caches are warm for both), then
+``MUCLUC_BENCH_API_WARMUP`` seconds. Each concurrency is measured in ``MUCLUC_BENCH_API_ROUNDS``
+(default 3) rounds of ``MUCLUC_BENCH_API_SECONDS`` (default 10) seconds per target, the two
+targets alternating (ours first in even rounds, direct first in odd ones), so a load spike from
+the rest of the machine hits both; a ratio is the median of the rounds' paired ratios, an
+absolute figure the median of the rounds. The load average is recorded around every level.
 
 Reported per concurrency: p50/p95/p99 latency (2xx answers) and throughput for both, the ratios
-ours/direct, and non-2xx answers; the queries the engine itself refuses are listed (each sent
-once straight to it before the load); JSON in ``bench/results/api_load.json``.
+ours/direct, p50 ours − direct in ms (the issue's "engine + 2 ms"), and non-2xx answers; the
+queries the engine itself refuses are listed (each sent once straight to it before the load);
+JSON in ``bench/results/api_load.json``.
 """
 
 from __future__ import annotations
@@ -30,9 +39,13 @@ import json
 import math
 import os
 import random
+import statistics
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -42,7 +55,14 @@ from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 from opensearchpy import AsyncOpenSearch
 
-from bench.api_processes import run_client, start_server, stop, wait_healthy
+from bench.api_processes import (
+    cpu_seconds,
+    engine_cpu_seconds,
+    run_client,
+    start_server,
+    stop,
+    wait_healthy,
+)
 from bench.common import engine_url, table, write_results
 from bench.query_kinds import KINDS, title_words, unaccented
 from harvesters.files import read_path
@@ -53,9 +73,11 @@ from mucluc.demo.generate import generate_records
 from mucluc.demo.libraries import DEMO_LIBRARIES
 from searchapi.search import search
 from searchapi.state import LIBRARIES, STORE
+from searchapi.works import WORK_COUNTS, WorkCounts
 
 RECORDS = int(os.environ.get("MUCLUC_BENCH_API_RECORDS", "100000"))
-SECONDS = float(os.environ.get("MUCLUC_BENCH_API_SECONDS", "20"))
+SECONDS = float(os.environ.get("MUCLUC_BENCH_API_SECONDS", "10"))
+ROUNDS = int(os.environ.get("MUCLUC_BENCH_API_ROUNDS", "3"))
 WARM_UP_SECONDS = float(os.environ.get("MUCLUC_BENCH_API_WARMUP", "5"))
 LEVELS = tuple(int(c) for c in os.environ.get("MUCLUC_BENCH_API_LEVELS", "1,16,64").split(","))
 SAMPLE = int(os.environ.get("MUCLUC_BENCH_API_QUERIES", "500"))
@@ -176,7 +198,7 @@ def make_mix(books: list[dict[str, Any]]) -> list[dict[str, Any]]:
         display = book["display"]
         authors = display.get("authors") or []
         kind = KIND_NAMES[i % len(KIND_NAMES)]
-        text = KINDS[kind](display["title"], authors[0] if authors else "", frequency)
+        text = KINDS[kind](display["title"], authors[0] if authors else "", frequency, rng)
         if text is None:
             kind, text = "exact title", display["title"]
         params = [("q", text), *_extras(rng, book)]
@@ -205,6 +227,7 @@ async def engine_request(params: list[tuple[str, str]]) -> tuple[str, dict[str, 
     recorder = _RecordingStore()
     app[STORE] = recorder  # type: ignore[assignment]
     app[LIBRARIES] = LIBS
+    app[WORK_COUNTS] = WorkCounts()
     request = make_mocked_request("GET", "/api/v1/search?" + urlencode(params), app=app)
     response = await search(request)
     if response.status != 200 or len(recorder.bodies) != 1:
@@ -305,6 +328,86 @@ async def prepare(url: str, work: Path) -> tuple[dict[str, Any], list[dict[str, 
     return catalogue, mix, bodies
 
 
+@dataclass(frozen=True)
+class CpuMeters:
+    """CPU seconds used so far by our API's processes and by the engine."""
+
+    api: Callable[[], float]
+    engine: Callable[[], float]
+
+
+def _paired(ours: dict[str, Any], direct: dict[str, Any]) -> dict[str, float]:
+    return {
+        "ratio_p50": ours["p50_ms"] / direct["p50_ms"],
+        "ratio_p95": ours["p95_ms"] / direct["p95_ms"],
+        "ratio_p99": ours["p99_ms"] / direct["p99_ms"],
+        "ratio_throughput": ours["req_per_s"] / direct["req_per_s"],
+        "p50_added_ms": ours["p50_ms"] - direct["p50_ms"],
+    }
+
+
+def _median_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every figure's median over the rounds (the counts summed)."""
+    merged: dict[str, Any] = {}
+    for key in ("req_per_s", "p50_ms", "p95_ms", "p99_ms", "mean_ms", "api_cpu_ms",
+                "engine_cpu_ms"):  # fmt: skip
+        merged[key] = statistics.median(r[key] for r in rounds)
+    for key in ("requests", "ok", "non_2xx"):
+        merged[key] = sum(r[key] for r in rounds)
+    merged["errors"] = dict(sum((Counter(r["errors"]) for r in rounds), Counter()))
+    merged["transport_failures"] = dict(
+        sum((Counter(r["transport_failures"]) for r in rounds), Counter())
+    )
+    return merged
+
+
+def _run(
+    work: Path, name: str, target: tuple[str, list[list[Any]]], clients: int, cpu: CpuMeters
+) -> dict[str, Any]:
+    """One timed run, with the CPU the API's processes and the engine used per answer."""
+    base, requests = target
+    api_before, engine_before = cpu.api(), cpu.engine()
+    found = summarise(run_client(work, name, base, requests, clients, SECONDS))
+    answered = max(1, found["requests"])
+    found["api_cpu_ms"] = (cpu.api() - api_before) * 1000 / answered
+    found["engine_cpu_ms"] = (cpu.engine() - engine_before) * 1000 / answered
+    return found
+
+
+def _cpu_bound_ratio(ours: dict[str, Any], direct: dict[str, Any]) -> float:
+    """Throughput ours ÷ direct where CPU is what runs out (a busy machine, as here): the
+    engine's CPU per answer straight to it ÷ (the engine's + our processes' per API answer)."""
+    spent = ours["engine_cpu_ms"] + ours["api_cpu_ms"]
+    return direct["engine_cpu_ms"] / spent if spent else math.nan
+
+
+def measure_level(
+    work: Path, clients: int, targets: dict[str, tuple[str, list[list[Any]]]], cpu: CpuMeters
+) -> dict[str, Any]:
+    """``ROUNDS`` alternating rounds of both targets at ``clients``; medians and paired ratios."""
+    load_before = os.getloadavg()
+    rounds: list[dict[str, Any]] = []
+    for number in range(ROUNDS):
+        order = ("ours", "direct") if number % 2 == 0 else ("direct", "ours")
+        found = {name: _run(work, name, targets[name], clients, cpu) for name in order}
+        rounds.append(
+            {
+                **found,
+                **_paired(found["ours"], found["direct"]),
+                "cpu_bound_ratio": _cpu_bound_ratio(found["ours"], found["direct"]),
+            }
+        )
+    ours = _median_of([r["ours"] for r in rounds])
+    direct = _median_of([r["direct"] for r in rounds])
+    level = {"concurrency": clients, "ours": ours, "direct": direct}
+    for key in ("ratio_p50", "ratio_p95", "ratio_p99", "ratio_throughput", "p50_added_ms",
+                "cpu_bound_ratio"):  # fmt: skip
+        level[key] = statistics.median(r[key] for r in rounds)
+        level[f"{key}_rounds"] = [r[key] for r in rounds]
+    level["load_average"] = {"before": load_before[0], "after": os.getloadavg()[0]}
+    return level
+
+
 def measure(url: str, work: Path) -> dict[str, Any]:
     catalogue, mix, bodies = asyncio.run(prepare(url, work))
     api_requests = [["GET", "/api/v1/search?" + urlencode(q["params"]), None] for q in mix]
@@ -317,27 +420,27 @@ def measure(url: str, work: Path) -> dict[str, Any]:
         checked = asyncio.run(compare_answers(api, url, mix, bodies))
         print(f"answers compared on {CHECKED} queries: {checked}", flush=True)
         failing = asyncio.run(failing_queries(url, mix, bodies))
-        for name, base, requests in (("ours", api, api_requests), ("direct", url, direct_requests)):
+        targets = {"ours": (api, api_requests), "direct": (url, direct_requests)}
+        cpu = CpuMeters(partial(cpu_seconds, process.pid), partial(engine_cpu_seconds, url))
+        for name, (base, requests) in targets.items():
+            # Every query once (caches warm on both sides), then a timed warm-up.
+            run_client(work, f"warmup-{name}", base, requests, 4, 600, len(requests))
             run_client(work, f"warmup-{name}", base, requests, 4, WARM_UP_SECONDS)
         levels = []
         for clients in LEVELS:
-            ours = summarise(run_client(work, "ours", api, api_requests, clients, SECONDS))
-            direct = summarise(run_client(work, "direct", url, direct_requests, clients, SECONDS))
-            levels.append(
-                {
-                    "concurrency": clients,
-                    "ours": ours,
-                    "direct": direct,
-                    "ratio_p50": ours["p50_ms"] / direct["p50_ms"],
-                    "ratio_p95": ours["p95_ms"] / direct["p95_ms"],
-                    "ratio_p99": ours["p99_ms"] / direct["p99_ms"],
-                    "ratio_throughput": ours["req_per_s"] / direct["req_per_s"],
-                }
-            )
+            level = measure_level(work, clients, targets, cpu)
+            levels.append(level)
+            ours, direct = level["ours"], level["direct"]
             print(
                 f"{clients:>3} clients: ours {ours['req_per_s']:.0f} req/s p50 "
                 f"{ours['p50_ms']:.1f} ms, direct {direct['req_per_s']:.0f} req/s p50 "
-                f"{direct['p50_ms']:.1f} ms",
+                f"{direct['p50_ms']:.1f} ms; throughput ratio per round "
+                f"{', '.join(f'{r:.2f}' for r in level['ratio_throughput_rounds'])}; "
+                f"CPU per answer: API {ours['api_cpu_ms']:.2f} ms + engine "
+                f"{ours['engine_cpu_ms']:.2f} ms vs engine {direct['engine_cpu_ms']:.2f} ms "
+                f"(CPU-bound ratio {level['cpu_bound_ratio']:.2f}); "
+                f"load average {level['load_average']['before']:.1f}"
+                f"→{level['load_average']['after']:.1f}",
                 flush=True,
             )
     finally:
@@ -349,7 +452,8 @@ def measure(url: str, work: Path) -> dict[str, Any]:
         "with_extras": sum(1 for q in mix if len(q["params"]) > 1),
         "answers_compared": checked,
         "failing_queries": failing,
-        "seconds_per_level": SECONDS,
+        "seconds_per_run": SECONDS,
+        "rounds": ROUNDS,
         "cpus": os.cpu_count(),
         "levels": levels,
     }
@@ -364,15 +468,24 @@ def main() -> int:
             r = level[name]
             rows.append(
                 [level["concurrency"], name, r["requests"], r["non_2xx"], r["req_per_s"],
-                 r["p50_ms"], r["p95_ms"], r["p99_ms"]]
+                 r["p50_ms"], r["p95_ms"], r["p99_ms"], r["api_cpu_ms"], r["engine_cpu_ms"]]
             )  # fmt: skip
         rows.append(
             [level["concurrency"], "ours/direct", "", "", level["ratio_throughput"],
-             level["ratio_p50"], level["ratio_p95"], level["ratio_p99"]]
+             level["ratio_p50"], level["ratio_p95"], level["ratio_p99"], "", ""]
+        )  # fmt: skip
+        rows.append(
+            [level["concurrency"], "ours−direct", "", "", "", level["p50_added_ms"], "", "",
+             "", ""]
+        )  # fmt: skip
+        rows.append(
+            [level["concurrency"], "CPU-bound ratio", "", "", level["cpu_bound_ratio"], "", "",
+             "", "", ""]
         )  # fmt: skip
     print(
         table(
-            ["clients", "target", "requests", "non-2xx", "req/s", "p50 ms", "p95 ms", "p99 ms"],
+            ["clients", "target", "requests", "non-2xx", "req/s", "p50 ms", "p95 ms", "p99 ms",
+             "API CPU ms/answer", "engine CPU ms/answer"],
             rows,
         )
     )
@@ -380,7 +493,13 @@ def main() -> int:
     print(
         f"({catalogue['union_documents']:,} union documents; {results['queries']} queries, "
         f"{results['with_extras']} with filters/sort/page; answers compared: "
-        f"{results['answers_compared']})"
+        f"{results['answers_compared']}; medians of {results['rounds']} alternating rounds "
+        f"of {results['seconds_per_run']:.0f} s per target; load average "
+        + ", ".join(
+            f"{lv['load_average']['before']:.1f}→{lv['load_average']['after']:.1f}"
+            for lv in results["levels"]
+        )
+        + ")"
     )
     for query in results["failing_queries"]:
         print(f"refused by the engine ({query['status']}), {query['kind']}: {query['params']}")

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -88,12 +89,16 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def run_client(
-    work: Path, name: str, base: str, requests: list[list[Any]], clients: int, seconds: float
+    work: Path, name: str, base: str, requests: list[list[Any]], clients: int, seconds: float,
+    max_requests: int | None = None,
 ) -> dict[str, Any]:
+    """One closed-loop run of the load client against ``base``: ``seconds`` long, or until
+    ``max_requests`` answers when given (whichever comes first)."""
     spec, out = work / f"{name}-{clients}.spec.json", work / f"{name}-{clients}.out.json"
     spec.write_text(
         json.dumps(
-            {"base": base, "requests": requests, "concurrency": clients, "seconds": seconds},
+            {"base": base, "requests": requests, "concurrency": clients, "seconds": seconds,
+             "max_requests": max_requests},
             ensure_ascii=False,
         ),
         encoding="utf-8",
@@ -116,3 +121,26 @@ def run_client(
     if code != 0:
         raise RuntimeError(f"the load client for {name} at {clients} failed ({code})")
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its live children (the
+    API's workers): what our Python costs per request, whatever else the machine runs."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        # After the command: state, ppid, … utime and stime are the 14th and 15th fields.
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def engine_cpu_seconds(url: str) -> float:
+    """CPU seconds the engine's nodes have used (``_nodes/stats/process``)."""
+    with urllib.request.urlopen(f"{url}/_nodes/stats/process", timeout=30) as answer:
+        nodes = json.loads(answer.read())["nodes"]
+    return sum(node["process"]["cpu"]["total_in_millis"] for node in nodes.values()) / 1000

@@ -46,6 +46,7 @@ from searchapi.sru import sru
 from searchapi.state import LIBRARIES, STORE
 from searchapi.stats_counter import add_counting
 from searchapi.suggest import suggest
+from searchapi.unchanged import SUGGESTIONS, Unchanged
 from searchapi.widget import add_routes
 from searchapi.works import WORK_COUNTS, WorkCounts
 
@@ -86,6 +87,10 @@ async def openapi(request: web.Request) -> web.Response:
 
 
 OPENAPI: web.AppKey[dict] = web.AppKey("openapi", dict)
+
+
+async def _stop_refreshes(app: web.Application) -> None:
+    await app[WORK_COUNTS].close()
 
 
 def create_app(
@@ -132,6 +137,8 @@ def create_app(
     app[METRICS] = Metrics.create()
     app[OPENAPI] = document()
     app[WORK_COUNTS] = WorkCounts()  # every hit's edition counts, reused for a minute
+    app.on_shutdown.append(_stop_refreshes)  # before cleanup_ctx closes the store
+    app[SUGGESTIONS] = Unchanged()  # did-you-mean answers, kept while the catalogue is unchanged
 
     async def open_store(app: web.Application) -> AsyncIterator[None]:
         # One retry at most: when the engine is down the reader gets a 503 at once, and the

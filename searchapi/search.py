@@ -9,13 +9,14 @@ With ``format=`` (any export format) the result list is exported instead, bounde
 
 from __future__ import annotations
 
+from functools import lru_cache, partial
 from typing import Any
 
 import orjson
 from aiohttp import web
 from multidict import MultiMapping
 
-from indexer.store import QueryTooComplex
+from indexer.store import QueryTooComplex, Store
 from mucluc.core.errors import ApiError, QueryError
 from searchapi import cursor, didyoumean, exports, works
 from searchapi.hits import hit
@@ -23,10 +24,12 @@ from searchapi.list_export import export_results
 from searchapi.query_parser import MAX_QUERY_LENGTH, Node, parse, to_dsl
 from searchapi.state import LIBRARIES, STORE
 from searchapi.stats_counter import count_search
+from searchapi.unchanged import SUGGESTIONS
 
 MAX_PAGE_SIZE = 100
 MAX_WINDOW = 1_000
 MAX_FILTER_VALUES = 20
+QUERIES_KEPT = 1024  # query texts whose engine query is kept (parsed): a few MB at most
 
 # Request parameter → keyword field. Each is both a filter and a facet.
 FILTERS: dict[str, str] = {
@@ -120,15 +123,29 @@ def highlights(raw: dict[str, list[str]] | None) -> dict[str, list[str]]:
     return merged
 
 
+@lru_cache(maxsize=QUERIES_KEPT)
+def parsed(q: str) -> tuple[Node | None, dict[str, Any], tuple[didyoumean.Piece, ...]]:
+    """(parse tree, engine query, correctable words) of the query text ``q``, kept for the
+    ``QUERIES_KEPT`` most recent texts: building the engine query (the relevance rules, the
+    keyboard readings) was the API's largest own cost per search. The engine query is shared by
+    every request of the same text: callers put it into bodies and never change it.
+    A ``QueryError`` is raised each time (not kept)."""
+    node = parse(q)
+    return node, to_dsl(node), tuple(didyoumean.free_words(q))
+
+
 def build_body(
     node: Node | None,
     filters: dict[str, list[str]],
     year_from: int | None,
     year_to: int | None,
     sort: str,
+    dsl: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The search request without paging: query, post filter, facets, highlight, sort."""
-    query: dict[str, Any] = {"bool": {"must": [to_dsl(node)], "filter": []}}
+    """The search request without paging: query, post filter, facets, highlight, sort.
+    ``dsl`` is ``to_dsl(node)`` when the caller has it already."""
+    must = dsl if dsl is not None else to_dsl(node)
+    query: dict[str, Any] = {"bool": {"must": [must], "filter": []}}
     if year_from is not None or year_to is not None:
         span = {k: v for k, v in (("gte", year_from), ("lte", year_to)) if v is not None}
         query["bool"]["filter"].append({"range": {"year": span}})
@@ -202,10 +219,29 @@ def _in_query(offset: int, starts: list[tuple[int, int]]) -> int:
 async def _suggestion(
     request: web.Request, q: str, total: int, body: dict[str, Any], suggest: Any
 ) -> str | None:
-    """A corrected query, spelt as the catalogue spells it, that finds more books; or None."""
+    """A corrected query, spelt as the catalogue spells it, that finds more books; or None.
+    Kept while the catalogue is unchanged (:mod:`searchapi.unchanged`)."""
     if total >= didyoumean.FEW_RESULTS or not suggest:
         return None
-    text, starts = _joined(didyoumean.free_words(q))
+    kept = request.app.get(SUGGESTIONS)
+    fingerprint = request.app[works.WORK_COUNTS].current()
+    # Whatever decides ``total``: the words, the filters, one hit per work or per edition.
+    narrowing = [body["query"]["bool"]["filter"], body.get("post_filter"), body.get("collapse")]
+    key = (q, orjson.dumps(narrowing))
+    if kept is not None:
+        found, suggestion = kept.get(key, fingerprint)
+        if found:
+            return suggestion
+    suggestion = await _corrected(request, q, total, body, suggest)
+    if kept is not None:
+        kept.put(key, fingerprint, suggestion)
+    return suggestion
+
+
+async def _corrected(
+    request: web.Request, q: str, total: int, body: dict[str, Any], suggest: Any
+) -> str | None:
+    text, starts = _joined(list(parsed(q)[2]))
     candidates = didyoumean.corrections(text, suggest)
     if not candidates:
         return None
@@ -237,6 +273,20 @@ async def _suggestion(
     count_body = {"query": {"bool": {"must": [to_dsl(better)], "filter": narrowing}}}
     counted = await request.app[STORE].count("union", count_body, doing="checking a suggestion")
     return corrected if counted > total else None
+
+
+async def _count_works(store: Store, ids: list[str]) -> dict[str, tuple[int, int]]:
+    counted = await store.search(
+        "union", works.counts_body(ids), doing="counting the editions of works"
+    )
+    return works.counts(counted)
+
+
+async def _catalogue_fingerprint(store: Store) -> tuple[int, str, float]:
+    found = await store.search(
+        "union", works.FINGERPRINT_BODY, doing="checking whether the catalogue changed"
+    )
+    return works.fingerprint(found)
 
 
 async def _export(
@@ -275,12 +325,16 @@ async def search(request: web.Request) -> web.StreamResponse:
     if requested and requested != "json":
         _, _, _, _, sort, _, body = _plan(request.query)
         return await _export(request, body, sort, requested)
-    return web.json_response(await run_search(request, request.query), dumps=_json)
+    return json_answer(await run_search(request, request.query))
 
 
-def _json(data: Any) -> str:
-    """orjson: the answer's text is written several times faster than by the json module."""
-    return orjson.dumps(data).decode("utf-8")
+def json_answer(data: Any) -> web.Response:
+    """``data`` as a JSON response, written by orjson straight to bytes (several times faster
+    than the json module, and no detour through ``str``); the headers of ``web.json_response``.
+    """
+    return web.Response(
+        body=orjson.dumps(data), content_type="application/json", charset="utf-8"
+    )
 
 
 def _plan(query: Query) -> tuple[str, int, int, tuple[int | None, int | None], str,
@@ -299,8 +353,8 @@ def _plan(query: Query) -> tuple[str, int, int, tuple[int | None, int | None], s
     if sort not in SORTS:
         raise ApiError(400, "bad_sort", f"`sort` must be one of {', '.join(SORTS)}")
     filters = _filters(query)
-    node = parse(q)
-    body = build_body(node, filters, year_from, year_to, sort)
+    node, dsl, _ = parsed(q)
+    body = build_body(node, filters, year_from, year_to, sort, dsl)
     work = works.work_filter(query)
     if work:
         body["query"]["bool"]["filter"].append(work)
@@ -337,7 +391,7 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
             )
         body["from"] = (page - 1) * size
     body["size"] = size
-    free = didyoumean.free_words(q)
+    free = parsed(q)[2]
     if free:
         body["suggest"] = didyoumean.suggest_body(" ".join(piece.text for piece in free))
     try:
@@ -355,12 +409,13 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
     hits = [hit(h["_source"], h["_id"], highlights(h.get("highlight"))) for h in found]
     ids = [h["work"]["id"] for h in hits if h["work"]["id"]]
     kept = request.app[works.WORK_COUNTS]
+    kept.check(partial(_catalogue_fingerprint, request.app[STORE]))
     missing = kept.missing(ids)
     if missing:
-        counted = await request.app[STORE].search(
-            "union", works.counts_body(missing), doing="counting the editions of works"
-        )
-        kept.remember(works.counts(counted))
+        count = partial(_count_works, request.app[STORE], missing)
+        # Never counted: the answer waits. Only expired: the old counts answer, renewed behind.
+        if kept.unknown(missing) or not kept.refresh(missing, count):
+            kept.remember(await count())
     works.attach(hits, kept.known(ids))
     answer = {
         "total": total,

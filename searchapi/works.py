@@ -11,28 +11,37 @@ the other editions, printings and translations of the same work. Two things read
   "12 editions in 9 libraries" reads the same on every page). One request per result page,
   for the works on it only (a ``terms`` aggregation, exact), and only when there are hits; the
   counts are then kept for ``COUNTS_SECONDS`` (:class:`WorkCounts`), so a page whose works were
-  all counted lately costs no second request (a load shows in the counts within that time).
+  all counted lately costs no second request. Counts older than that still answer, and are
+  counted again behind the answer (:meth:`WorkCounts.refresh`): only a work never counted (or
+  forgotten) holds up an answer, and a load shows in the counts within ``COUNTS_SECONDS`` plus
+  one request.
 
 ``work=<id>`` lists the editions of one work (the link behind "12 editions…").
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import math
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aiohttp import web
 
-from mucluc.core.errors import ApiError
+from mucluc.core.errors import ApiError, MuclucError
+
+log = logging.getLogger("mucluc.works")
 
 GROUPS = ("work",)
 PRECISION = 40_000  # the engine's largest precision_threshold: counts are exact below it
 _WORK_ID = re.compile(r"^[0-9a-f]{16}$")
 COUNTS_SECONDS = 60.0  # how long a work's counts are reused
 COUNTS_KEPT = 50_000  # works whose counts are kept (least recently used go first): a few MB
+REFRESHES = 4  # counts requests at most in flight behind answers, per worker
 
 
 def group(query: Any) -> str | None:
@@ -92,6 +101,27 @@ def counts_body(ids: list[str]) -> dict[str, Any]:
     }
 
 
+#: The catalogue's fingerprint: documents, the concrete index behind the alias, and the sum of
+#: their sequence numbers (every write of a document gives it a new, higher one).
+FINGERPRINT_BODY: dict[str, Any] = {
+    "size": 1,
+    "_source": False,
+    "track_total_hits": True,
+    "aggs": {"changes": {"sum": {"field": "_seq_no"}}},
+}
+
+
+def fingerprint(response: dict[str, Any]) -> tuple[int, str, float]:
+    """The fingerprint in the answer to ``FINGERPRINT_BODY``: changes when a load changes
+    anything in the catalogue (or the index is rebuilt)."""
+    found = response["hits"]["hits"]
+    return (
+        int(response["hits"]["total"]["value"]),
+        found[0]["_index"] if found else "",
+        float(response.get("aggregations", {}).get("changes", {}).get("value") or 0.0),
+    )
+
+
 def counts(response: dict[str, Any]) -> dict[str, tuple[int, int]]:
     """work id → (editions, libraries) from the answer to :func:`counts_body`."""
     found: dict[str, tuple[int, int]] = {}
@@ -111,31 +141,110 @@ def attach(hits: list[dict[str, Any]], found: dict[str, tuple[int, int]]) -> Non
 
 class WorkCounts:
     """Recently counted works: work id → (editions, libraries), each kept ``seconds``, at most
-    ``size`` of them (bounded memory whatever readers ask)."""
+    ``size`` of them (bounded memory whatever readers ask).
+
+    Past ``seconds``, counts stay fresh while the catalogue is unchanged since they were
+    counted: :meth:`check` asks for the catalogue's fingerprint at most once per ``seconds``
+    (one small request instead of recounting every page's works each minute); a load changes
+    the fingerprint, and the counts made before it expire as before."""
 
     def __init__(
         self, seconds: float = COUNTS_SECONDS, size: int = COUNTS_KEPT,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.seconds, self.size, self.clock = seconds, size, clock
-        self._kept: OrderedDict[str, tuple[float, tuple[int, int]]] = OrderedDict()
+        # work id → (expires, the catalogue's fingerprint when counted, counts)
+        self._kept: OrderedDict[str, tuple[float, Any, tuple[int, int]]] = OrderedDict()
+        self._refreshing: set[asyncio.Task[None]] = set()
+        self.fingerprint: Any = None  # the catalogue's, at the last check (None: not known)
+        self._checked = -math.inf  # when it was last checked
+        self._checking: asyncio.Task[None] | None = None
+
+    def _fresh(self, entry: tuple[float, Any, tuple[int, int]], now: float) -> bool:
+        expires, fingerprint, _ = entry
+        return expires > now or (
+            fingerprint is not None
+            and fingerprint == self.fingerprint
+            and now - self._checked < self.seconds
+        )
+
+    def current(self) -> Any:
+        """The catalogue's fingerprint when checked within ``seconds``, else None."""
+        return self.fingerprint if self.clock() - self._checked < self.seconds else None
+
+    def check(self, fingerprint: Callable[[], Awaitable[Any]]) -> None:
+        """Ask for the catalogue's fingerprint behind the answer when the last check is
+        ``seconds`` old (one check in flight at most; a failed check is tried again later)."""
+        if self._checking is not None or self.clock() - self._checked < self.seconds:
+            return
+        self._checking = asyncio.get_running_loop().create_task(self._check(fingerprint))
+
+    async def _check(self, fingerprint: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            self.fingerprint, self._checked = await fingerprint(), self.clock()
+        except MuclucError as exc:
+            log.info("the catalogue's fingerprint not checked: %s", exc)
+        finally:
+            self._checking = None
 
     def missing(self, ids: Iterable[str]) -> list[str]:
         """The ids among ``ids`` with no fresh counts (sorted, unique)."""
         now = self.clock()
-        return sorted({i for i in ids if i not in self._kept or self._kept[i][0] <= now})
+        kept = self._kept
+        return sorted({i for i in ids if i not in kept or not self._fresh(kept[i], now)})
+
+    def unknown(self, ids: Iterable[str]) -> list[str]:
+        """The ids among ``ids`` with no counts at all, fresh or not (sorted, unique)."""
+        return sorted({i for i in ids if i not in self._kept})
+
+    def refresh(
+        self, ids: list[str], count: Callable[[], Awaitable[dict[str, tuple[int, int]]]]
+    ) -> bool:
+        """Count the kept (expired) ``ids`` again behind the answer: ``count()`` runs as a task
+        and its result is remembered. Meanwhile the ids count as fresh (no other page asks for
+        them again); when it fails, their old counts stay for another period. False, and
+        nothing done, when ``REFRESHES`` refreshes are already in flight (a later page asks)."""
+        if len(self._refreshing) >= REFRESHES:
+            return False
+        expires = self.clock() + self.seconds
+        for work_id in ids:
+            if work_id in self._kept:
+                _, fingerprint, value = self._kept[work_id]
+                self._kept[work_id] = (expires, fingerprint, value)
+        task = asyncio.get_running_loop().create_task(self._counted(count))
+        self._refreshing.add(task)
+        task.add_done_callback(self._refreshing.discard)
+        return True
+
+    async def _counted(self, count: Callable[[], Awaitable[dict[str, tuple[int, int]]]]) -> None:
+        try:
+            self.remember(await count())
+        except MuclucError as exc:  # the engine is away: the old counts serve another period
+            log.info("work counts not refreshed: %s", exc)
+
+    async def close_when_idle(self) -> None:
+        """Wait for the refreshes in flight to end (tests; a draining worker)."""
+        await asyncio.gather(*list(self._refreshing), self._checking or asyncio.sleep(0),
+                             return_exceptions=True)  # fmt: skip
+
+    async def close(self) -> None:
+        """Cancel the refreshes in flight (the app is stopping; its store is about to close)."""
+        tasks = [*self._refreshing, *([self._checking] if self._checking else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def remember(self, found: dict[str, tuple[int, int]]) -> None:
         expires = self.clock() + self.seconds
         for work_id, value in found.items():
-            self._kept[work_id] = (expires, value)
+            self._kept[work_id] = (expires, self.fingerprint, value)
             self._kept.move_to_end(work_id)
         while len(self._kept) > self.size:
             self._kept.popitem(last=False)
 
     def known(self, ids: Iterable[str]) -> dict[str, tuple[int, int]]:
         """The kept counts of ``ids`` (fresh or not: call after :meth:`missing` was filled)."""
-        return {i: self._kept[i][1] for i in ids if i in self._kept}
+        return {i: self._kept[i][2] for i in ids if i in self._kept}
 
 
 WORK_COUNTS: web.AppKey[WorkCounts] = web.AppKey("work_counts", WorkCounts)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from searchapi.works import WorkCounts
+import asyncio
+
+from mucluc.core.errors import EngineError
+from searchapi.works import REFRESHES, WorkCounts
 
 
 class Clock:
@@ -36,3 +39,103 @@ def test_memory_is_bounded_least_recently_counted_first() -> None:
     kept.remember({"w7": (7, 1)})  # counted again: now the most recent
     kept.remember({"x": (1, 1)})
     assert kept.missing(["w7", "w8", "w9", "x"]) == ["w8"]
+
+
+def test_only_works_never_counted_are_unknown() -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    kept.remember({"a": (3, 2)})
+    clock.now = 61.0  # "a" expired: missing, but not unknown
+    assert kept.missing(["a", "b"]) == ["a", "b"]
+    assert kept.unknown(["a", "b", "b"]) == ["b"]
+
+
+async def test_expired_counts_answer_while_they_are_counted_again() -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    kept.remember({"a": (3, 2)})
+    clock.now = 61.0
+    release = asyncio.Event()
+
+    async def count() -> dict[str, tuple[int, int]]:
+        await release.wait()
+        return {"a": (4, 3)}
+
+    assert kept.refresh(["a"], count)
+    assert kept.missing(["a"]) == []  # no other page asks again meanwhile
+    assert kept.known(["a"]) == {"a": (3, 2)}  # the old counts answer
+    release.set()
+    await kept.close_when_idle()
+    assert kept.known(["a"]) == {"a": (4, 3)}
+
+
+async def test_a_failed_refresh_keeps_the_old_counts() -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    kept.remember({"a": (3, 2)})
+    clock.now = 61.0
+
+    async def count() -> dict[str, tuple[int, int]]:
+        raise EngineError("the engine is away")
+
+    assert kept.refresh(["a"], count)
+    await kept.close_when_idle()
+    assert kept.known(["a"]) == {"a": (3, 2)}
+    assert kept.missing(["a"]) == []  # asked again after another period
+    clock.now = 122.0
+    assert kept.missing(["a"]) == ["a"]
+
+
+async def test_refreshes_in_flight_are_bounded_and_cancelled_on_close() -> None:
+    kept = WorkCounts(seconds=60, size=10, clock=Clock())
+    never = asyncio.Event()
+
+    async def count() -> dict[str, tuple[int, int]]:
+        await never.wait()
+        return {}
+
+    started = [kept.refresh([f"w{n}"], count) for n in range(REFRESHES + 2)]
+    assert started == [True] * REFRESHES + [False, False]
+    await kept.close()
+    assert kept.refresh(["x"], count)  # room again once they are gone
+    await kept.close()
+
+
+async def test_counts_stay_fresh_while_the_catalogue_is_unchanged() -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    versions = iter(["v1", "v1", "v2"])
+
+    async def fingerprint() -> str:
+        return next(versions)
+
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    kept.remember({"a": (3, 2)})  # counted under "v1"
+    kept.check(fingerprint)  # checked 0 s ago: nothing asked
+    clock.now = 70.0
+    assert kept.missing(["a"]) == ["a"]  # expired, and the last check is a period old
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    assert kept.missing(["a"]) == []  # still "v1": the counts hold
+    clock.now = 140.0
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    assert kept.missing(["a"]) == ["a"]  # "v2": a load changed the catalogue
+
+
+async def test_a_failed_check_is_tried_again_at_the_next_search() -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    calls = []
+
+    async def fingerprint() -> str:
+        calls.append(clock.now)
+        raise EngineError("the engine is away")
+
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    assert calls == [0.0, 0.0]
+    assert kept.fingerprint is None
