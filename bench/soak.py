@@ -291,7 +291,9 @@ async def _run_one(
         if not restart:
             asyncio.get_running_loop().call_later(SECONDS, stop.set)
         if restart:
-            await asyncio.sleep(SECONDS / 3)
+            while (left := SECONDS / 3 - (time.monotonic() - started)) > 0:  # RSS before too
+                samples.append((round(time.monotonic() - started), _rss_kib(process.pid)))
+                await asyncio.sleep(min(max(1.0, SECONDS / 20), left))
             engine_port = int(url.rsplit(":", 1)[1])
             down_at = time.monotonic() - started
             await asyncio.to_thread(node.stop, directory)
