@@ -120,3 +120,13 @@ def write_marc(path: Path, records: Iterable[pymarc.Record]) -> None:
     with open(path, "wb") as handle:
         for record in records:
             handle.write(record.as_marc())
+
+
+def with_field(record: pymarc.Record, tag: str, subfields: list[tuple[str, str]],
+               indicators: str = "  ") -> pymarc.Record:
+    """``record`` with one more data field (both indicators given as a two-character string)."""
+    record.add_field(pymarc.Field(
+        tag=tag, indicators=list(indicators),
+        subfields=[pymarc.Subfield(code, value) for code, value in subfields],
+    ))
+    return record

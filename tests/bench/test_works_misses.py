@@ -17,15 +17,7 @@ from bench.works_misses import (
 from indexer.marc_document import record_fields
 from indexer.works import record_work_key, work_key
 from tests.marc_builders import book
-
-
-def _with(record: pymarc.Record, tag: str, subfields: list[tuple[str, str]],
-          indicators: str = "  ") -> pymarc.Record:
-    record.add_field(pymarc.Field(
-        tag=tag, indicators=list(indicators),
-        subfields=[pymarc.Subfield(code, value) for code, value in subfields],
-    ))
-    return record
+from tests.marc_builders import with_field as _with
 
 
 def item(record: pymarc.Record, truth: str = "w") -> Item:

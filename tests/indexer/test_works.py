@@ -19,15 +19,7 @@ from indexer.works import (
     work_id,
 )
 from tests.marc_builders import book
-
-
-def _with(record: pymarc.Record, tag: str, subfields: list[tuple[str, str]],
-          indicators: str = "  ") -> pymarc.Record:
-    record.add_field(pymarc.Field(
-        tag=tag, indicators=list(indicators),
-        subfields=[pymarc.Subfield(code, value) for code, value in subfields],
-    ))
-    return record
+from tests.marc_builders import with_field as _with
 
 
 def key(record: pymarc.Record) -> str:
