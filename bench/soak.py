@@ -283,6 +283,10 @@ async def _run_one(
         await _for(WARM_UP_SECONDS, base, requests, min(8, CLIENTS))
         rss_start = _rss_kib(process.pid)
         samples: list[tuple[float, int]] = []
+
+        def sample_rss() -> None:
+            samples.append((round(time.monotonic() - started), _rss_kib(process.pid)))
+
         engine: list[tuple[float, dict[str, Any] | None]] = []
         stop = asyncio.Event()
         load = asyncio.create_task(_drive(base, requests, CLIENTS, stop))
@@ -292,7 +296,7 @@ async def _run_one(
             asyncio.get_running_loop().call_later(SECONDS, stop.set)
         if restart:
             while (left := SECONDS / 3 - (time.monotonic() - started)) > 0:  # RSS before too
-                samples.append((round(time.monotonic() - started), _rss_kib(process.pid)))
+                sample_rss()
                 await asyncio.sleep(min(max(1.0, SECONDS / 20), left))
             engine_port = int(url.rsplit(":", 1)[1])
             down_at = time.monotonic() - started
@@ -307,7 +311,7 @@ async def _run_one(
             end = max(SECONDS, window[1] + SECONDS / 3)
             asyncio.get_running_loop().call_later(end - (time.monotonic() - started), stop.set)
         while not load.done():
-            samples.append((round(time.monotonic() - started), _rss_kib(process.pid)))
+            sample_rss()
             engine.append((samples[-1][0], await _engine_sample(url)))
             await asyncio.wait({load}, timeout=max(1.0, SECONDS / 20))
         driven = load.result()
