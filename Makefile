@@ -15,7 +15,7 @@ demo: setup
 test: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=20
 
 # Everything that needs nothing running: no OpenSearch node, no peer server, no browser.
 test-fast: setup-test
