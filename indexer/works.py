@@ -61,7 +61,7 @@ from indexer.profiles import as_fields, profile, words
 
 __all__ = [
     "anonymous_title", "original_title", "parallel_title", "part_subtitle", "record_work_key",
-    "union_work", "work_id", "work_key",
+    "record_work_keys", "union_work", "work_id", "work_key",
 ]
 
 # Uniform titles that name a kind of collection, not one work (AACR2 25.8-25.10, and the
@@ -312,14 +312,27 @@ def record_work_key(record: pymarc.Record, fields: RecordFields) -> str:
     A record entered under a uniform title (130, no author) is that work whoever compiled,
     translated or published it: the key then names no one.
     """
+    return record_work_keys(record, fields)[0]
+
+
+def record_work_keys(record: pymarc.Record, fields: RecordFields) -> tuple[str, str]:
+    """(work key, own-title key) of one MARC record; the second is '' unless the record names
+    the original it translates (or a Latin parallel title stands in for its title) and its own
+    title keys differently: then the record teaches that its own-title key is an alias of its
+    work key (:mod:`indexer.work_aliases`), for the translations whose records name nothing."""
     part = title_parts(record)[2]
     if not part and fields.part and _VOLUME_NUMBERING.match(fold(fields.part).lower()):
         part = fields.part
     fields = dataclasses.replace(fields, part=part)
     anonymous = "" if fields.authors else anonymous_title(record)
     if anonymous:
-        return work_key(dataclasses.replace(fields, contributors=[], publisher=""), anonymous)
-    return work_key(fields, original_title(record) or parallel_title(record))
+        return work_key(dataclasses.replace(fields, contributors=[], publisher=""), anonymous), ""
+    original = original_title(record) or parallel_title(record)
+    key = work_key(fields, original)
+    if not original or not key:
+        return key, ""
+    own = work_key(fields)
+    return key, own if own != key else ""
 
 
 def work_id(key: str) -> str:

@@ -1,0 +1,178 @@
+"""The catalogue-wide table of translated titles: a translation that never names its original
+joins the original's work when another record of the same translated title does name it.
+
+A record's work key comes from that record alone (:mod:`indexer.works`). "Orgueil et préjugés"
+by Austen, whose record names no original, keys as ``orgueil et prejuges|astn``; another
+library's record of the same translation carries a 240 "Pride and prejudice" and keys as
+``pride prejudice|astn``. That second record *teaches* an alias: the work id of its own-title key
+(``orgueil et prejuges|astn``, :func:`indexer.works.record_work_keys`) stands for the work id of
+its key. The table lives in the engine (index kind ``translations``, one document per translated
+key, written only by the Loader and by a reindex) and is read when union documents are written:
+a union document whose work id is a usable alias takes the original's work id instead
+(:func:`resolve`; one mget per batch of union documents).
+
+Rules callers may rely on:
+
+- **same author**: the translated key holds the author key (and volume, part and material type),
+  so an alias never joins two authors' books of one title.
+- **ambiguous, unused**: a translated key taught by records naming two different originals is
+  not used (:func:`resolution`).
+- **one work field**: union documents keep one ``work`` field; nothing else changes.
+- **order independence**: when an alias starts, stops or changes, the union documents already
+  carrying the affected work ids are written again (:func:`stale_works`, then
+  :func:`clusters_of`), so loading the translation before or after its teacher ends in the same
+  works; a teacher deleted or changed withdraws what it taught.
+- **reindex**: the table is rebuilt from the raw store (:func:`rebuild_table`) before the union
+  documents, with the same pure functions (:func:`teaching`, :func:`table`), so a reindex gives
+  the works a fresh load gives. The benchmark (``bench/works.py``) uses them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from indexer.store import Store
+from indexer.works import work_id
+
+__all__ = [
+    "clusters_of", "rebuild_table", "resolution", "resolve", "stale_works", "table", "teaching",
+]
+
+KIND = "translations"
+BULK_PAGE = 1000
+
+
+def teaching(fields: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(translated work id, original work id) a record's derived fields teach, or None.
+
+    ``work_alias`` is set by :func:`indexer.store.derived.derived` only when the record names its
+    original (240/765/534/246/500, or a Latin parallel title) and its own title keys
+    differently."""
+    alias, key = fields.get("work_alias"), fields.get("work_key")
+    if not alias or not key or alias == key:
+        return None
+    return work_id(alias), work_id(key)
+
+
+def resolution(teachers: Iterable[Mapping[str, str]]) -> str | None:
+    """The original work id an alias stands for: the one every teacher names, or None (no
+    teacher, or teachers naming different originals: ambiguous, never used)."""
+    originals = {teacher["work"] for teacher in teachers}
+    return next(iter(originals)) if len(originals) == 1 else None
+
+
+def table(fields: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """translated work id → original work id, from many records' derived fields: the table
+    the engine holds after loading them, in any order."""
+    taught: dict[str, set[str]] = {}
+    for record in fields:
+        found = teaching(record)
+        if found:
+            taught.setdefault(found[0], set()).add(found[1])
+    return {alias: next(iter(works)) for alias, works in taught.items() if len(works) == 1}
+
+
+def _source(translated: str, teachers: list[dict[str, str]]) -> dict[str, Any]:
+    return {
+        "translated": translated,
+        "records": sorted(t["record"] for t in teachers),
+        "teachers": sorted(teachers, key=lambda t: t["record"]),
+    }
+
+
+async def stale_works(
+    store: Store, documents: Mapping[str, Mapping[str, Any]], replaced: Iterable[str]
+) -> set[str]:
+    """Record what a batch teaches; return the work ids whose union documents must be written
+    again because an alias started, stopped or changed.
+
+    ``documents`` are the batch's new or changed raw-store documents (id → document with
+    ``fields``); ``replaced`` the ids of stored records the batch changes or deletes (what they
+    taught before is withdrawn). No engine call for a batch that teaches nothing and replaces
+    nothing; otherwise one search (the replaced records' teachings), one mget and one bulk.
+    """
+    new = {doc_id: found for doc_id, doc in documents.items()
+           if (found := teaching(doc.get("fields", {})))}
+    replaced = set(replaced)
+    rows: dict[str, dict[str, Any]] = {}
+    if replaced:  # stored records this batch changes or deletes may have taught before
+        rows.update(await store.where(KIND, "records", sorted(replaced),
+                                      doing="reading translated titles"))
+    wanted = sorted({alias for alias, _ in new.values()} - set(rows))
+    if wanted:
+        rows.update(await store.mget(KIND, wanted, doing="reading translated titles"))
+    for alias, _ in new.values():
+        rows.setdefault(alias, {"translated": alias, "teachers": []})
+    changed: set[str] = set()
+    actions: list[dict[str, Any]] = []
+    index = store.alias(KIND)
+    for alias, row in sorted(rows.items()):
+        before = resolution(row.get("teachers", []))
+        teachers = [t for t in row.get("teachers", [])
+                    if t["record"] not in replaced and t["record"] not in new]
+        teachers += [{"record": doc_id, "work": original}
+                     for doc_id, (taught, original) in sorted(new.items()) if taught == alias]
+        after = resolution(teachers)
+        if teachers:
+            actions += [{"index": {"_index": index, "_id": alias}}, _source(alias, teachers)]
+        elif row.get("teachers"):
+            actions.append({"delete": {"_index": index, "_id": alias}})
+        if before != after:
+            changed |= {alias, *(work for work in (before, after) if work)}
+    if actions:
+        await store.bulk_all(actions, "writing translated titles")
+        await store.refresh(KIND)
+    return changed
+
+
+async def clusters_of(store: Store, works: Iterable[str]) -> set[str]:
+    """The clusters whose union documents carry one of these work ids (union refreshed first,
+    so documents written by earlier batches are seen)."""
+    wanted = sorted(set(works))
+    if not wanted:
+        return set()
+    await store.refresh("union")
+    found = await store.where("union", "work", wanted, source=False,
+                              doing="reading union records by work")
+    return set(found)
+
+
+async def resolve(store: Store, documents: Mapping[str, dict[str, Any] | None]) -> None:
+    """Give every union document whose work id is a usable alias the original's work id (in
+    place): one mget for the whole batch."""
+    works = sorted({doc["work"] for doc in documents.values() if doc and doc.get("work")})
+    if not works:
+        return
+    rows = await store.mget(KIND, works, source=["teachers"], doing="reading translated titles")
+    original = {alias: found for alias, row in rows.items()
+                if (found := resolution(row.get("teachers", [])))}
+    for doc in documents.values():
+        if doc and doc.get("work") in original:
+            doc["work"] = original[doc["work"]]
+
+
+async def rebuild_table(store: Store) -> int:
+    """Make the table again from every stored record's derived fields (a reindex, after the
+    records are re-mapped); returns how many translated titles it holds (usable or not)."""
+    teachers: dict[str, list[dict[str, str]]] = {}
+    async for hits in store.scan("records", source=["fields.work_alias", "fields.work_key"],
+                                 doing="reading the raw store"):
+        for hit in hits:
+            found = teaching(hit["_source"].get("fields", {}))
+            if found:
+                teachers.setdefault(found[0], []).append({"record": hit["_id"],
+                                                          "work": found[1]})
+    new = await store.create_versioned(KIND)
+    old = await store.current_index(KIND)
+    rows = sorted(teachers.items())
+    for start in range(0, len(rows), BULK_PAGE):
+        actions: list[dict[str, Any]] = []
+        for alias, taught in rows[start : start + BULK_PAGE]:
+            actions += [{"index": {"_index": new, "_id": alias}}, _source(alias, taught)]
+        await store.bulk_all(actions, "writing translated titles")
+    await store.refresh(new)
+    await store.swap_alias(KIND, new)
+    if old and old != new:
+        await store.drop_index(old)
+    return len(rows)
