@@ -24,8 +24,9 @@ The key is ``<title>|<main author>`` plus what no two editions of one work diffe
   tập"), 765 $t (original-language entry), 534 $t (original version), 246 with a label
   naming the original, or a note "Dịch từ nguyên bản tiếng Anh: …" / "Tên sách tiếng Anh: …" /
   "Translation of: …" (500). Otherwise title and author decide: a translation whose record
-  never names its original ("Orgueil et préjugé", translated from English) stays a work of its
-  own, as nothing in the record says which work it translates.
+  never names its original ("Orgueil et préjugé", translated from English) keys by its own
+  title; the catalogue-wide table of translated titles (:mod:`indexer.work_aliases`), taught
+  by the records that do name it, joins it to the original when its union document is written.
 - **a title proper in another script** than the text's ("傲慢与偏见" on an English text): its
   Latin-script parallel title (246 second indicator 1, 245 $b after "=") stands in for it.
 - **anonymous works** entered under a uniform title (130, no author: "Arabian nights") are that
