@@ -198,17 +198,15 @@ def leases_body() -> dict[str, Any]:
 
 
 def translations_body() -> dict[str, Any]:
-    """One document per translated title (indexer.work_aliases): the records that teach it
-    (searchable, to withdraw what a changed or deleted record taught) and the original work
-    each names (stored only)."""
+    """One document per record that teaches a translated title (indexer.work_aliases, id: the
+    record's id): the translated title's work id and the original's."""
     return {
         "settings": {"index": dict(INDEX_SETTINGS_BASE)},
         "mappings": {
             "dynamic": "strict",
             "properties": {
                 "translated": KEYWORD,
-                "records": KEYWORD,
-                "teachers": {"type": "object", "enabled": False},
+                "work": KEYWORD,
             },
         },
     }

@@ -6,10 +6,10 @@ by Austen, whose record names no original, keys as ``orgueil et prejuges|astn``;
 library's record of the same translation carries a 240 "Pride and prejudice" and keys as
 ``pride prejudice|astn``. That second record *teaches* an alias: the work id of its own-title key
 (``orgueil et prejuges|astn``, :func:`indexer.works.record_work_keys`) stands for the work id of
-its key. The table lives in the engine (index kind ``translations``, one document per translated
-key, written only by the Loader and by a reindex) and is read when union documents are written:
-a union document whose work id is a usable alias takes the original's work id instead
-(:func:`resolve`; one mget per batch of union documents).
+its key. The table lives in the engine (index kind ``translations``, one document per record
+that teaches, written only by the Loader and by a reindex) and is read when union documents are
+written: a union document whose work id is a usable alias takes the original's work id instead
+(:func:`resolve`; one multi-search per batch of union documents).
 
 Rules callers may rely on:
 
@@ -40,7 +40,6 @@ __all__ = [
 ]
 
 KIND = "translations"
-BULK_PAGE = 1000
 
 
 def teaching(fields: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -55,11 +54,11 @@ def teaching(fields: Mapping[str, Any]) -> tuple[str, str] | None:
     return work_id(alias), work_id(key)
 
 
-def resolution(teachers: Iterable[Mapping[str, str]]) -> str | None:
+def resolution(originals: Iterable[str]) -> str | None:
     """The original work id an alias stands for: the one every teacher names, or None (no
     teacher, or teachers naming different originals: ambiguous, never used)."""
-    originals = {teacher["work"] for teacher in teachers}
-    return next(iter(originals)) if len(originals) == 1 else None
+    found = set(originals)
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def table(fields: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -73,12 +72,17 @@ def table(fields: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     return {alias: next(iter(works)) for alias, works in taught.items() if len(works) == 1}
 
 
-def _source(translated: str, teachers: list[dict[str, str]]) -> dict[str, Any]:
-    return {
-        "translated": translated,
-        "records": sorted(t["record"] for t in teachers),
-        "teachers": sorted(teachers, key=lambda t: t["record"]),
-    }
+async def _taught(store: Store, aliases: Iterable[str]) -> dict[str, set[str]]:
+    """translated work id → the original work ids its teachers name (one multi-search)."""
+    wanted = sorted(set(aliases))
+    if not wanted:
+        return {}
+    found = await store.where(KIND, "translated", wanted, source=["translated", "work"],
+                              doing="reading translated titles")
+    taught: dict[str, set[str]] = {}
+    for source in found.values():
+        taught.setdefault(source["translated"], set()).add(source["work"])
+    return taught
 
 
 async def stale_works(
@@ -87,42 +91,37 @@ async def stale_works(
     """Record what a batch teaches; return the work ids whose union documents must be written
     again because an alias started, stopped or changed.
 
-    ``documents`` are the batch's new or changed raw-store documents (id → document with
-    ``fields``); ``replaced`` the ids of stored records the batch changes or deletes (what they
-    taught before is withdrawn). No engine call for a batch that teaches nothing and replaces
-    nothing; otherwise one search (the replaced records' teachings), one mget and one bulk.
+    The table holds one document per teaching record (id: the record's id; its translated and
+    original work ids), so a record's teaching is written or withdrawn whole, never merged into
+    a document other writers share. ``documents`` are the batch's new or changed raw-store
+    documents (id → document with ``fields``); ``replaced`` the ids of stored records the batch
+    changes or deletes (what they taught before is withdrawn). No engine call for a batch that
+    teaches nothing and replaces nothing; one mget for a batch that only replaces records that
+    taught nothing; otherwise also two multi-searches (the aliases before and after) and a bulk.
     """
     new = {doc_id: found for doc_id, doc in documents.items()
            if (found := teaching(doc.get("fields", {})))}
     replaced = set(replaced)
-    rows: dict[str, dict[str, Any]] = {}
-    if replaced:  # stored records this batch changes or deletes may have taught before
-        rows.update(await store.where(KIND, "records", sorted(replaced),
-                                      doing="reading translated titles"))
-    wanted = sorted({alias for alias, _ in new.values()} - set(rows))
-    if wanted:
-        rows.update(await store.mget(KIND, wanted, doing="reading translated titles"))
-    for alias, _ in new.values():
-        rows.setdefault(alias, {"translated": alias, "teachers": []})
-    changed: set[str] = set()
-    actions: list[dict[str, Any]] = []
+    old = (await store.mget(KIND, sorted(replaced), doing="reading translated titles")
+           if replaced else {})
+    touched = {alias for alias, _ in new.values()} | {row["translated"] for row in old.values()}
+    if not touched:
+        return set()
+    before = await _taught(store, touched)
     index = store.alias(KIND)
-    for alias, row in sorted(rows.items()):
-        before = resolution(row.get("teachers", []))
-        teachers = [t for t in row.get("teachers", [])
-                    if t["record"] not in replaced and t["record"] not in new]
-        teachers += [{"record": doc_id, "work": original}
-                     for doc_id, (taught, original) in sorted(new.items()) if taught == alias]
-        after = resolution(teachers)
-        if teachers:
-            actions += [{"index": {"_index": index, "_id": alias}}, _source(alias, teachers)]
-        elif row.get("teachers"):
-            actions.append({"delete": {"_index": index, "_id": alias}})
-        if before != after:
-            changed |= {alias, *(work for work in (before, after) if work)}
-    if actions:
-        await store.bulk_all(actions, "writing translated titles")
-        await store.refresh(KIND)
+    actions: list[dict[str, Any]] = [{"delete": {"_index": index, "_id": doc_id}}
+                                     for doc_id in sorted(old) if doc_id not in new]
+    for doc_id, (alias, original) in sorted(new.items()):
+        actions += [{"index": {"_index": index, "_id": doc_id}},
+                    {"translated": alias, "work": original}]
+    await store.bulk_all(actions, "writing translated titles")
+    await store.refresh(KIND)
+    after = await _taught(store, touched)
+    changed: set[str] = set()
+    for alias in sorted(touched):
+        was, now = resolution(before.get(alias, ())), resolution(after.get(alias, ()))
+        if was != now:  # documents under the alias, and those resolved to its old original
+            changed |= {alias, *([was] if was else [])}
     return changed
 
 
@@ -140,13 +139,10 @@ async def clusters_of(store: Store, works: Iterable[str]) -> set[str]:
 
 async def resolve(store: Store, documents: Mapping[str, dict[str, Any] | None]) -> None:
     """Give every union document whose work id is a usable alias the original's work id (in
-    place): one mget for the whole batch."""
-    works = sorted({doc["work"] for doc in documents.values() if doc and doc.get("work")})
-    if not works:
-        return
-    rows = await store.mget(KIND, works, source=["teachers"], doing="reading translated titles")
-    original = {alias: found for alias, row in rows.items()
-                if (found := resolution(row.get("teachers", [])))}
+    place): one multi-search for the whole batch."""
+    works = {doc["work"] for doc in documents.values() if doc and doc.get("work")}
+    original = {alias: found for alias, taught in (await _taught(store, works)).items()
+                if (found := resolution(taught))}
     for doc in documents.values():
         if doc and doc.get("work") in original:
             doc["work"] = original[doc["work"]]
@@ -154,25 +150,22 @@ async def resolve(store: Store, documents: Mapping[str, dict[str, Any] | None]) 
 
 async def rebuild_table(store: Store) -> int:
     """Make the table again from every stored record's derived fields (a reindex, after the
-    records are re-mapped); returns how many translated titles it holds (usable or not)."""
-    teachers: dict[str, list[dict[str, str]]] = {}
+    records are re-mapped), in a new index swapped in; returns how many records teach."""
+    new = await store.create_versioned(KIND)
+    old = await store.current_index(KIND)
+    count = 0
     async for hits in store.scan("records", source=["fields.work_alias", "fields.work_key"],
                                  doing="reading the raw store"):
+        actions: list[dict[str, Any]] = []
         for hit in hits:
             found = teaching(hit["_source"].get("fields", {}))
             if found:
-                teachers.setdefault(found[0], []).append({"record": hit["_id"],
-                                                          "work": found[1]})
-    new = await store.create_versioned(KIND)
-    old = await store.current_index(KIND)
-    rows = sorted(teachers.items())
-    for start in range(0, len(rows), BULK_PAGE):
-        actions: list[dict[str, Any]] = []
-        for alias, taught in rows[start : start + BULK_PAGE]:
-            actions += [{"index": {"_index": new, "_id": alias}}, _source(alias, taught)]
+                actions += [{"index": {"_index": new, "_id": hit["_id"]}},
+                            {"translated": found[0], "work": found[1]}]
+        count += len(actions) // 2
         await store.bulk_all(actions, "writing translated titles")
     await store.refresh(new)
     await store.swap_alias(KIND, new)
     if old and old != new:
         await store.drop_index(old)
-    return len(rows)
+    return count

@@ -56,8 +56,7 @@ RESOLUTIONS = [
 @pytest.mark.parametrize(("originals", "expected"), [c[1:] for c in RESOLUTIONS],
                          ids=[c[0] for c in RESOLUTIONS])
 def test_resolution(originals: list[str], expected: str | None) -> None:
-    teachers = [{"record": f"DBI:{n}", "work": work} for n, work in enumerate(originals)]
-    assert resolution(teachers) == expected
+    assert resolution(originals) == expected
 
 
 _KEYS = st.sampled_from(["a|x", "b|x", "c|x", "d|y"])
