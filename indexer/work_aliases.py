@@ -150,22 +150,26 @@ async def resolve(store: Store, documents: Mapping[str, dict[str, Any] | None]) 
 
 async def rebuild_table(store: Store) -> int:
     """Make the table again from every stored record's derived fields (a reindex, after the
-    records are re-mapped), in a new index swapped in; returns how many records teach."""
-    new = await store.create_versioned(KIND)
-    old = await store.current_index(KIND)
-    count = 0
+    records are re-mapped); returns how many records teach.
+
+    In place, never emptied: every teaching is written again, then the documents of records that
+    no longer teach (or no longer exist) are deleted, so a reader of the table never sees it
+    without the aliases that stay."""
+    index = store.alias(KIND)
+    teaching_ids: set[str] = set()
     async for hits in store.scan("records", source=["fields.work_alias", "fields.work_key"],
                                  doing="reading the raw store"):
         actions: list[dict[str, Any]] = []
         for hit in hits:
             found = teaching(hit["_source"].get("fields", {}))
             if found:
-                actions += [{"index": {"_index": new, "_id": hit["_id"]}},
+                teaching_ids.add(hit["_id"])
+                actions += [{"index": {"_index": index, "_id": hit["_id"]}},
                             {"translated": found[0], "work": found[1]}]
-        count += len(actions) // 2
         await store.bulk_all(actions, "writing translated titles")
-    await store.refresh(new)
-    await store.swap_alias(KIND, new)
-    if old and old != new:
-        await store.drop_index(old)
-    return count
+    await store.refresh(KIND)
+    async for hits in store.scan(KIND, source=False, doing="reading translated titles"):
+        await store.bulk_all([{"delete": {"_index": index, "_id": hit["_id"]}} for hit in hits
+                              if hit["_id"] not in teaching_ids], "deleting translated titles")
+    await store.refresh(KIND)
+    return len(teaching_ids)
