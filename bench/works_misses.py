@@ -8,7 +8,9 @@ their MARC, never off the labels, so a questionable label shows up as an implaus
 - **translation, original not named**: the titles differ and one record is a translation (041
   first indicator 1 or $h, a translator's relator, "traduit de…", "aus dem Englischen…", "Dịch
   từ…" in 245 $c) or the two are in different languages (008/35-37, 041 $a), and the
-  translation's record names no original title (no 240/765/534/246/500 the key reads).
+  translation's record names no original title (no 240/765/534/246/500 the key reads) and no
+  record of the set with its title and author names one either (the table of translated
+  titles, indexer.work_aliases, has nothing to join it by).
 - **title variant**: the titles differ otherwise (typing errors, undecoded legacy encodings,
   a part title written as a subtitle).
 - **no author in the record** / **author form or spelling**: the titles agree, the names do not.
