@@ -12,7 +12,8 @@ import time
 
 BENCHMARKS = (
     "ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "record_page",
-    "soak", "oai_provider", "sru", "works", "zero_downtime", "stats", "offline", "scale",
+    "soak", "oai_provider", "sru", "works", "works_engine", "zero_downtime", "stats", "offline",
+    "scale",
 )
 
 

@@ -8,7 +8,9 @@ their MARC, never off the labels, so a questionable label shows up as an implaus
 - **translation, original not named**: the titles differ and one record is a translation (041
   first indicator 1 or $h, a translator's relator, "traduit de…", "aus dem Englischen…", "Dịch
   từ…" in 245 $c) or the two are in different languages (008/35-37, 041 $a), and the
-  translation's record names no original title (no 240/765/534/246/500 the key reads).
+  translation's record names no original title (no 240/765/534/246/500 the key reads) and no
+  record of the set with its title and author names one either (the table of translated
+  titles, indexer.work_aliases, has nothing to join it by).
 - **title variant**: the titles differ otherwise (typing errors, undecoded legacy encodings,
   a part title written as a subtitle).
 - **no author in the record** / **author form or spelling**: the titles agree, the names do not.
@@ -28,7 +30,6 @@ from dataclasses import dataclass
 import pymarc
 
 from analyzers.fold import fold
-from bench.dedup import Score
 from indexer.marc_document import languages
 
 # Words of a statement of responsibility that say the book is a translation (folded).
@@ -124,21 +125,3 @@ def rows(name: str, items: Sequence[Item]) -> list[list[object]]:
         apart = {id(i): i for pair in pairs for i in pair if i.shown != usual[i.truth]}
         out.append([name, cls, len(pairs), len(apart), _example(pairs[0])])
     return out
-
-
-def with_learned_aliases(items: Sequence[Item], own_keys: Sequence[str]) -> Score:
-    """What-if, not what the engine does: pairwise score of per-record keys when a key a record
-    has from its own title (``own_keys``, no original) is replaced, catalogue-wide, by the key of
-    a record with the same own-title key that names its original ("Orgueil et préjugés|austen"
-    → "pride prejudice|austen" because one such record carries a 240). The engine keeps one
-    key per record computed from that record alone; this shows what a catalogue-wide table of
-    translated titles would add."""
-    alias: dict[str, str] = {}
-    for item, own in zip(items, own_keys, strict=True):
-        if own != item.key:
-            alias.setdefault(own, item.key)
-    score = Score()
-    for first, second in itertools.combinations(items, 2):
-        score.add(first.truth == second.truth,
-                  alias.get(first.key, first.key) == alias.get(second.key, second.key))
-    return score

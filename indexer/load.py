@@ -25,6 +25,7 @@ from indexer.store import Store
 from indexer.store.names import record_id
 from indexer.tombstones import union_actions
 from indexer.union import union_document
+from indexer.work_aliases import clusters_of, resolve, stale_works
 from mucluc.core.library import Library
 
 SourceItem = SourceRecord | RecordProblem | Notice
@@ -330,11 +331,14 @@ class Loader:
             )
         with self._timed("refresh"):
             await self.store.refresh("records")
-        if affected:
+        with self._timed("works"):  # translated titles taught or withdrawn (work_aliases)
+            rekey = await stale_works(self.store, documents,
+                                      [*deleted, *(i for i in documents if existed[i])])
+        if affected or rekey:
             # The pool held every member of every affected cluster; if the engine refused some
             # records, ask it what it actually stored instead.
             await self._finish_union()
-            writing = self._write_union(affected, None if refused else members)
+            writing = self._write_union(affected, None if refused else members, rekey)
             if defer_union:
                 self._union = asyncio.ensure_future(writing)
             else:
@@ -342,10 +346,14 @@ class Loader:
             summary.clusters_touched += len(affected)
 
     async def _write_union(
-        self, clusters: set[str], members: Mapping[str, list[dict[str, Any]]] | None
+        self, clusters: set[str], members: Mapping[str, list[dict[str, Any]]] | None,
+        rekey: set[str],
     ) -> None:
         with self._timed("union"):
             await self.rebuild_clusters(clusters, members)
+            # books written earlier under a work id whose alias this batch started or changed
+            if rekey and (earlier := await clusters_of(self.store, rekey) - clusters):
+                await self.rebuild_clusters(earlier)
 
     async def finish_union(self) -> None:
         """Wait for union documents still being written by a batch loaded with
@@ -415,6 +423,7 @@ class Loader:
             if members.get(cluster) else None
             for cluster in clusters
         }
+        await resolve(self.store, documents)  # translated titles → their original's work
         # unchanged documents keep their datestamp; vanished ones leave a tombstone
         actions = await union_actions(self.store, documents)
         await self.store.bulk(actions, "writing union records")

@@ -22,6 +22,7 @@ from indexer.store.derived import derived
 from indexer.store.types import MEMBER_FIELDS
 from indexer.tombstones import tombstone_actions, union_actions, vanished_since
 from indexer.union import union_document
+from indexer.work_aliases import rebuild_table, resolve
 from mucluc.core.library import Library
 
 BULK_PAGE = 1000  # updates per bulk request
@@ -108,6 +109,7 @@ async def reindex(store: Store, libraries: Mapping[str, Library]) -> ReindexResu
     )
     await rekey_oai_records(store, libraries)
     records = await remap_records(store)
+    await rebuild_table(store)  # translated titles, from the re-mapped records
     await recluster(store)
     old = await store.current_index("union")
     new = await store.create_versioned("union")
@@ -119,6 +121,7 @@ async def reindex(store: Store, libraries: Mapping[str, Library]) -> ReindexResu
     async def flush() -> None:
         nonlocal pending
         if pending:
+            await resolve(store, pending)  # translated titles → their original's work
             # unchanged books keep their datestamp (read from the old index behind the alias)
             actions = await union_actions(store, pending, index=new)
             await store.bulk_all(actions, "writing the new union index")

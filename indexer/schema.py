@@ -195,3 +195,18 @@ def leases_body() -> dict[str, Any]:
             },
         },
     }
+
+
+def translations_body() -> dict[str, Any]:
+    """One document per record that teaches a translated title (indexer.work_aliases, id: the
+    record's id): the translated title's work id and the original's."""
+    return {
+        "settings": {"index": dict(INDEX_SETTINGS_BASE)},
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "translated": KEYWORD,
+                "work": KEYWORD,
+            },
+        },
+    }

@@ -15,15 +15,18 @@ The key is ``<title>|<main author>`` plus what no two editions of one work diffe
   both tone-placement styles equal), without the non-filing characters 245's second indicator
   counts ("Een ", "Det ", "L'") and the common leading articles, volume designations removed,
   bracketed statements ("(Tái bản lần thứ 3)", "[Bản đặc biệt]") removed: edition and printing
-  statements are not the work.
+  statements are not the work. A subtitle that names one part of a set stays
+  (:func:`part_subtitle`: "Hackers IELTS : Listening" and "… : Reading" are two books, and
+  "한국 팝 의 고고학 : 1970, …" is one year's volume).
 - **translations**: when the record names the original it was translated from, the original's
   title stands in for the title, so the translation joins the original and its other
   translations: MARC 240 $a (uniform title, unless collective: "Works", "Selections", "Tuyển
   tập"), 765 $t (original-language entry), 534 $t (original version), 246 with a label
   naming the original, or a note "Dịch từ nguyên bản tiếng Anh: …" / "Tên sách tiếng Anh: …" /
   "Translation of: …" (500). Otherwise title and author decide: a translation whose record
-  never names its original ("Orgueil et préjugé", translated from English) stays a work of its
-  own, as nothing in the record says which work it translates.
+  never names its original ("Orgueil et préjugé", translated from English) keys by its own
+  title; the catalogue-wide table of translated titles (:mod:`indexer.work_aliases`), taught
+  by the records that do name it, joins it to the original when its union document is written.
 - **a title proper in another script** than the text's ("傲慢与偏见" on an English text): its
   Latin-script parallel title (246 second indicator 1, 245 $b after "=") stands in for it.
 - **anonymous works** entered under a uniform title (130, no author: "Arabian nights") are that
@@ -58,8 +61,8 @@ from indexer.marc_document import RecordFields, clean, languages, title_parts
 from indexer.profiles import as_fields, profile, words
 
 __all__ = [
-    "anonymous_title", "original_title", "parallel_title", "record_work_key", "union_work",
-    "work_id", "work_key",
+    "anonymous_title", "original_title", "parallel_title", "part_subtitle", "record_work_key",
+    "record_work_keys", "union_work", "work_id", "work_key",
 ]
 
 # Uniform titles that name a kind of collection, not one work (AACR2 25.8-25.10, and the
@@ -90,6 +93,16 @@ TEXT_TYPES = frozenset({"book", "audio", "electronic", "manuscript", "serial"})
 _PARALLEL = re.compile(r"\s=(?:\s|$)")
 # "Pride & prejudice" and "Pride and prejudice" are one title: the English conjunction is dropped.
 _AND = re.compile(r"\s+(?:&|and)\s+", re.IGNORECASE)
+# Folded words that name one part of a set of books when they make up a whole subtitle: the
+# skills and levels of language and test-preparation series ("Hackers IELTS : Listening" and
+# "Hackers IELTS : Reading" are two books of one series, not two editions of one work).
+PART_NAMES = frozenset(
+    "listening reading writing speaking grammar vocabulary pronunciation skills "
+    "basic intermediate advanced nghe noi doc viet ky nang ngu phap tu vung "
+    "so cap trung cap cao cap".split()
+)
+# Where a subtitle's first statement ends (ISBD " : ", " = ", " / ", " ; ").
+_STATEMENT_END = re.compile(r"\s*[:=/;]\s|\s[:=/;]?$")
 
 
 def _collective(title: str) -> bool:
@@ -213,6 +226,24 @@ def _title(fields: RecordFields, original: str) -> str:
     return _AND.sub(" ", title)
 
 
+def part_subtitle(title: str, subtitle: str = "") -> str:
+    """The folded words of a subtitle that names one part of a set, or ''.
+
+    The work key keeps the main title only (other editions leave a subtitle out), except when
+    the subtitle tells the parts of a set apart: it starts with a number ("한국 팝 의 고고학 :
+    1970, 절정 과 분화", a year's volume) or all its words name a skill or level
+    (:data:`PART_NAMES`: "Listening", "Kỹ năng nghe", "Sơ cấp"). The subtitle is what follows
+    the title's first colon (a flat title: "Hackers IELTS: Reading"), else ``subtitle`` (245
+    $b), up to its first ISBD mark.
+    """
+    _, colon, rest = title.partition(":")
+    text = rest if colon else subtitle
+    found = words(_STATEMENT_END.split(text.strip() + " ")[0])
+    if found and (found[0].isdigit() or all(word in PART_NAMES for word in found)):
+        return " ".join(found)
+    return ""
+
+
 def work_key(fields: RecordFields | Mapping[str, Any], original: str = "") -> str:
     """The work key of a record's fields; ``original`` is the translated work's title, if any.
 
@@ -221,6 +252,9 @@ def work_key(fields: RecordFields | Mapping[str, Any], original: str = "") -> st
     """
     fields = as_fields(fields)
     title = _title(fields, original)
+    part = part_subtitle(title, "" if original else fields.subtitle)
+    if part:  # the main title's words, then the part's (no colon: profile() cuts at it)
+        title = f"{title.split(':')[0]} {part}"
     own = profile(fields)  # volumes, part, type and author come from the record itself
     named = profile(RecordFields(title=title, authors=fields.authors))
     if not named.main_title:
@@ -279,14 +313,27 @@ def record_work_key(record: pymarc.Record, fields: RecordFields) -> str:
     A record entered under a uniform title (130, no author) is that work whoever compiled,
     translated or published it: the key then names no one.
     """
+    return record_work_keys(record, fields)[0]
+
+
+def record_work_keys(record: pymarc.Record, fields: RecordFields) -> tuple[str, str]:
+    """(work key, own-title key) of one MARC record; the second is '' unless the record names
+    the original it translates (or a Latin parallel title stands in for its title) and its own
+    title keys differently: then the record teaches that its own-title key is an alias of its
+    work key (:mod:`indexer.work_aliases`), for the translations whose records name nothing."""
     part = title_parts(record)[2]
     if not part and fields.part and _VOLUME_NUMBERING.match(fold(fields.part).lower()):
         part = fields.part
     fields = dataclasses.replace(fields, part=part)
     anonymous = "" if fields.authors else anonymous_title(record)
     if anonymous:
-        return work_key(dataclasses.replace(fields, contributors=[], publisher=""), anonymous)
-    return work_key(fields, original_title(record) or parallel_title(record))
+        return work_key(dataclasses.replace(fields, contributors=[], publisher=""), anonymous), ""
+    original = original_title(record) or parallel_title(record)
+    key = work_key(fields, original)
+    if not original or not key:
+        return key, ""
+    own = work_key(fields)
+    return key, own if own != key else ""
 
 
 def work_id(key: str) -> str:

@@ -6,7 +6,10 @@ change in the mapping or the matching takes effect without harvesting again). Bo
 
 ``fields`` also carries ``work_key`` (:func:`indexer.works.record_work_key`): the work the
 record's edition belongs to. It lives inside ``fields`` (stored, not indexed, on the raw store)
-so stores made before works existed take it without a mapping change.
+so stores made before works existed take it without a mapping change. ``work_alias`` (always
+present, '' when none, so a re-map overwrites an old value) is the record's own-title key when
+the record names the original it translates: what it teaches the catalogue-wide table of
+translated titles (:mod:`indexer.work_aliases`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from indexer.clusters import profile_cluster_key, profile_keys
 from indexer.marc_document import record_fields
 from indexer.profiles import profile
 from indexer.store.types import Derived, Facts
-from indexer.works import record_work_key
+from indexer.works import record_work_keys
 
 
 def derived(record: pymarc.Record) -> Derived:
@@ -29,8 +32,9 @@ def derived(record: pymarc.Record) -> Derived:
     fields = record_fields(record)
     as_dict = fields.as_dict()
     matched = profile(fields)  # one profile for both keys (the costliest step of mapping)
+    work_key, work_alias = record_work_keys(record, fields)
     return {
-        "fields": {**as_dict, "work_key": record_work_key(record, fields)},
+        "fields": {**as_dict, "work_key": work_key, "work_alias": work_alias},
         "cluster_key": profile_cluster_key(matched),
         "keys": profile_keys(matched),
         "facts": facts(as_dict),

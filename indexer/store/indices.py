@@ -19,6 +19,7 @@ from indexer.schema import (
     records_body,
     stats_body,
     tombstones_body,
+    translations_body,
     union_body,
 )
 from indexer.store.errors import translated
@@ -27,7 +28,7 @@ from indexer.store.names import KINDS, Kind, alias, every_index, versioned_name
 BODIES: dict[Kind, Callable[[], dict[str, Any]]] = {
     "union": union_body, "records": records_body, "tombstones": tombstones_body,
     "access": access_body, "jobs": jobs_body, "audit": audit_body,
-    "stats": stats_body, "leases": leases_body,
+    "stats": stats_body, "leases": leases_body, "translations": translations_body,
 }
 ADMIN_TIMEOUT = 60.0
 # Fields added to a kind's mapping after indices of it were first made: an existing index gains

@@ -11,13 +11,16 @@ from __future__ import annotations
 import time
 from typing import Literal
 
-Kind = Literal["union", "records", "tombstones", "access", "jobs", "audit", "stats", "leases"]
+Kind = Literal[
+    "union", "records", "tombstones", "access", "jobs", "audit", "stats", "leases", "translations",
+]
 #: ``access`` (key hashes, the session secret, used form tokens), ``jobs`` (uploads and their
 #: reports) and ``audit`` (who did what) hold the librarians' console: see indexer/accounts.py.
 #: ``stats``: daily search counters (indexer.statistics); ``leases``: one run per harvest source
-#: at a time, and each source's last and next scheduled run (indexer.scheduler).
+#: at a time, and each source's last and next scheduled run (indexer.scheduler);
+#: ``translations``: translated titles → the original's work (indexer.work_aliases).
 KINDS: tuple[Kind, ...] = (
-    "union", "records", "tombstones", "access", "jobs", "audit", "stats", "leases",
+    "union", "records", "tombstones", "access", "jobs", "audit", "stats", "leases", "translations",
 )
 
 

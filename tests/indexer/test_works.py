@@ -14,9 +14,11 @@ from indexer.works import (
     _spelling,
     original_title,
     parallel_title,
+    part_subtitle,
     record_work_key,
     union_work,
     work_id,
+    work_key,
 )
 from tests.marc_builders import book
 from tests.marc_builders import with_field as _with
@@ -147,6 +149,15 @@ CASES = [
     ("a Vietnamese name typed without marks",
      book("74", "Mắt biếc", author="Nguyễn Nhật Ánh"),
      book("75", "Mắt biếc", author="Nguyen Nhat Anh"), True),
+    ("parts of a series named by their skill (245 $b)",
+     book("76", "Hackers IELTS", author="Hackers", subtitle="Listening", language="eng"),
+     book("77", "Hackers IELTS", author="Hackers", subtitle="Reading", language="eng"), False),
+    ("a skill subtitle in 245 $b or after a colon in $a",
+     book("78", "Hackers IELTS : Reading", author="Hackers", language="eng"),
+     book("79", "Hackers IELTS", author="Hackers", subtitle="Reading.", language="eng"), True),
+    ("a subtitle starting with a year names the volume",
+     book("80", "한국 팝 의 고고학 : 1970, 절정 과 분화", author="신 현준", language="kor"),
+     book("81", "한국 팝 의 고고학 : 1980, 절정 과 분화", author="신 현준", language="kor"), False),
     ("same title, other authors, one with only a 700",
      book("60", "Lịch sử Việt Nam", author="Trần Văn Giàu"),
      _with(book("61", "Lịch sử Việt Nam"), "700", [("a", "Phan Huy Lê"), ("e", "chủ biên")]),
@@ -159,6 +170,35 @@ CASES = [
 def test_work_key(first: pymarc.Record, second: pymarc.Record, same: bool) -> None:
     assert key(first) and key(second)
     assert (key(first) == key(second)) is same, (key(first), key(second))
+
+
+# Flat titles (no MARC: a shop's list, a training set): (title, other title, same work?)
+FLAT = [
+    ("Hackers IELTS: READING", "Hackers IELTS : Listening", False),
+    ("Hackers IELTS: READING", "Hackers Ielts : Reading", True),
+    ("한국 팝 의 고고학 : 1970, 절정 과 분화", "한국 팝 의 고고학.  1970, 절정 과 분화", True),
+    ("Je suis la maman du bourreau", "Je suis la maman du bourreau : roman", True),
+    ("Giáo trình tiếng Anh : Kỹ năng nghe", "Giáo trình tiếng Anh : Kỹ năng viết", False),
+    ("Tiếng Việt : Sơ cấp", "Tiếng Việt : Trung cấp", False),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "same"), FLAT)
+def test_flat_titles(first: str, second: str, same: bool) -> None:
+    keys = [work_key({"title": title, "authors": ["Hackers"]}) for title in (first, second)]
+    assert (keys[0] == keys[1]) is same, keys
+
+
+@given(st.text(alphabet="bfjkmz", min_size=1, max_size=8), st.data())
+def test_a_subtitle_that_names_no_part_never_changes_the_work(word: str, data: st.DataObject
+                                                                ) -> None:
+    title = data.draw(st.lists(st.text(alphabet="abcdeghiklmnopqrstuvxyàđêôơư", min_size=1,
+                                       max_size=10), min_size=1, max_size=4).map(" ".join))
+    rest = data.draw(st.text(max_size=30))
+    subtitle = f"{word} {rest}"  # its first word is no number and no part name
+    assert part_subtitle(f"{title} : {subtitle}") == ""
+    assert key(book("1", f"{title} : {subtitle}", author="Nguyễn Du")) == key(
+        book("2", title, author="Nguyễn Du"))
 
 
 ORIGINALS = [
