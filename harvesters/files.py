@@ -21,6 +21,7 @@ from pathlib import Path
 from harvesters.marc_files import detect_format, read_file
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.repair import repair_record
+from harvesters.unchanged import KNOWN
 from mucluc.core.errors import MuclucError, SourceError
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,14 @@ def read_guarded(file: Path, *, library: str, fmt: str = "auto") -> Iterator[Sou
             yield Notice(source, "the file is empty: no records", kind="empty", library=library,
                          hint="check that the export finished")
             return
+        known = KNOWN.get()
         for item in read_one(file, library=library, fmt=fmt):
-            if isinstance(item, SourceRecord) and item.record is not None:
+            if isinstance(item, SourceRecord) and item.unchanged:
+                # not decoded (the store holds these bytes under this id): its stored checksum
+                # is what decoding gives, for the duplicates after it
+                count += 1
+                seen.setdefault(item.local_id, {})[item.checksum] = item.local_id
+            elif isinstance(item, SourceRecord) and item.record is not None:
                 count += 1
                 item.repairs.extend(repair_record(item.record))
                 merged = _deduplicate(item, seen)
@@ -90,6 +97,8 @@ def read_guarded(file: Path, *, library: str, fmt: str = "auto") -> Iterator[Sou
                         continue
             elif isinstance(item, RecordProblem):
                 count += 1
+            if known is not None and isinstance(item, SourceRecord):
+                known.pass_(library, item.local_id)
             yield item
     except MuclucError as exc:
         yield _unreadable(source, library, exc.message, exc.hint, fmt, file)
@@ -137,6 +146,7 @@ def _deduplicate(item: SourceRecord, seen: dict[str, dict[str, str]]) -> Notice 
                       f"merged into {versions[digest]}", record_id=versions[digest],
                       offset=item.offset, kind="merged", library=item.library)
     item.local_id = f"{first}~{len(versions) + 1}"
+    item.raw_hash = ""  # the record stored is no longer the bytes received
     versions[digest] = item.local_id
     if item.record is not None and item.record.get("001") is not None:
         item.record["001"].data = item.local_id

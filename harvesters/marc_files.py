@@ -14,6 +14,7 @@ repair to Vietnamese; else MARC-8), with a Repair of kind ``encoding`` when the 
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
 import warnings
@@ -27,6 +28,7 @@ from lxml import etree
 from harvesters.iso2709 import BETWEEN_RECORDS, fix_framing, frame
 from harvesters.marc_encoding import decode_record, is_utf8
 from harvesters.records import Notice, RecordProblem, Repair, SourceRecord
+from harvesters.unchanged import KNOWN, Stored, raw_hash
 from mucluc.core.errors import SourceError
 
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
@@ -67,6 +69,10 @@ def detect_format(path: Path) -> str:
     )
 
 
+#: Records framed ahead of decoding, so one lookup of stored raw hashes serves them all.
+WINDOW = 250
+
+
 def read_marc(stream: BinaryIO, *, source: str, library: str = "") -> Iterator[SourceItem]:
     """Records of an ISO 2709 stream, one at a time, with problems for the unreadable ones.
 
@@ -74,20 +80,69 @@ def read_marc(stream: BinaryIO, *, source: str, library: str = "") -> Iterator[S
     lies costs at most its own record, never the ones after it. Where the length says a record
     ends before its terminator and a leader starts there, the terminator was lost and the length
     is believed. A record salvaged this way carries a :class:`Repair` saying what was wrong.
+
+    Each record carries the hash of its bytes (``raw_hash``). When the consumer set
+    :data:`harvesters.unchanged.KNOWN`, a record whose bytes the store already holds under its
+    001 is not decoded (see :mod:`harvesters.unchanged`).
     """
     data = stream.read()
-    pos, position = 0, 0
+    known = KNOWN.get()
+    position = 0
+    frames = _frames(data)
+    while True:
+        window = list(itertools.islice(frames, WINDOW))
+        if not window:
+            return
+        stored: dict[str, Stored] = {}
+        ids: list[str] = []
+        if known is not None:
+            ids = [_raw_control_number(chunk) if not note else "" for _, chunk, note in window]
+            stored = known.stored(library, ids)
+        for index, (offset, chunk, note) in enumerate(window):
+            position += 1
+            digest = raw_hash(chunk)
+            found = known.skippable(library, ids[index], digest, stored) if stored else None
+            if known is not None and found is not None:
+                yield SourceRecord(library=library, source=source, local_id=ids[index],
+                                   record=None, offset=offset, repairs=list(found.repairs),
+                                   checksum=found.checksum, raw_hash=digest, unchanged=True)
+                continue
+            item = _parse_chunk(chunk, source=source, library=library, offset=offset,
+                                position=position, framing=note)
+            if isinstance(item, SourceRecord) and item.local_id == _record_id(item.record):
+                item.raw_hash = digest  # not for an id made from the position: see unchanged
+            yield item
+
+
+def _frames(data: bytes) -> Iterator[tuple[int, bytes, str]]:
+    """(offset, record bytes, framing note) of each record of an ISO 2709 file."""
+    pos = 0
     while pos < len(data):
         while pos < len(data) and data[pos] in BETWEEN_RECORDS:
             pos += 1
         if pos >= len(data):
             return
-        position += 1
         chunk, note = frame(data, pos)
-        offset = pos
+        yield pos, chunk, note
         pos += len(chunk)
-        yield _parse_chunk(chunk, source=source, library=library, offset=offset,
-                           position=position, framing=note)
+
+
+def _control_number(chunk: bytes) -> str:
+    """The 001 of a raw record, best effort, for reporting a record that won't parse."""
+    try:
+        # The base address may be the broken part: find the directory's end by its terminator.
+        end = chunk.find(b"\x1e", 24)
+        base = end + 1 if end != -1 else int(chunk[12:17])
+        directory = chunk[24 : base - 1]
+        for start in range(0, len(directory) - 11, 12):
+            entry = directory[start : start + 12]
+            if entry[:3] == b"001":
+                length, where = int(entry[3:7]), int(entry[7:12])
+                value = chunk[base + where : base + where + length]
+                return value.rstrip(b"\x1e").decode("utf-8", "replace").strip()
+    except (ValueError, IndexError):
+        pass
+    return ""
 
 
 def _parse_chunk(
@@ -121,25 +176,16 @@ def _parse_chunk(
                         offset=offset, repairs=repairs)
 
 
-def _control_number(chunk: bytes) -> str:
-    """The 001 of a raw record, best effort, for reporting a record that won't parse."""
-    try:
-        # The base address may be the broken part: find the directory's end by its terminator.
-        end = chunk.find(b"\x1e", 24)
-        base = end + 1 if end != -1 else int(chunk[12:17])
-        directory = chunk[24 : base - 1]
-        for start in range(0, len(directory) - 11, 12):
-            entry = directory[start : start + 12]
-            if entry[:3] == b"001":
-                length, where = int(entry[3:7]), int(entry[7:12])
-                value = chunk[base + where : base + where + length]
-                return value.rstrip(b"\x1e").decode("utf-8", "replace").strip()
-    except (ValueError, IndexError):
-        pass
-    return ""
+def _raw_control_number(chunk: bytes) -> str:
+    """The 001 read from the directory when it is plain printable ASCII (what decoding gives
+    for such bytes in every encoding), else "": the id a reader looks up before decoding."""
+    value = _control_number(chunk)
+    return value if value and all(" " <= c <= "~" for c in value) else ""
 
 
-def _record_id(record: pymarc.Record) -> str:
+def _record_id(record: pymarc.Record | None) -> str:
+    if record is None:
+        return ""
     field = record.get("001")
     return field.data.strip() if field is not None and field.data else ""
 
