@@ -85,10 +85,9 @@ def read_marc(stream: BinaryIO, *, source: str, library: str = "") -> Iterator[S
     :data:`harvesters.unchanged.KNOWN`, a record whose bytes the store already holds under its
     001 is not decoded (see :mod:`harvesters.unchanged`).
     """
-    data = stream.read()
     known = KNOWN.get()
     position = 0
-    frames = _frames(data)
+    frames = _frames(stream)
     while True:
         window = list(itertools.islice(frames, WINDOW))
         if not window:
@@ -114,35 +113,43 @@ def read_marc(stream: BinaryIO, *, source: str, library: str = "") -> Iterator[S
             yield item
 
 
-def _frames(data: bytes) -> Iterator[tuple[int, bytes, str]]:
-    """(offset, record bytes, framing note) of each record of an ISO 2709 file."""
-    pos = 0
-    while pos < len(data):
-        while pos < len(data) and data[pos] in BETWEEN_RECORDS:
-            pos += 1
-        if pos >= len(data):
+#: Bytes read from a file at a time: memory stays bounded whatever the file's size.
+BLOCK = 1 << 20
+#: How far past a record's start :func:`frame` may look (the longest length a leader can claim,
+#: plus the next leader it checks): with that much buffered, framing a stream gives what
+#: framing the whole file would.
+LOOKAHEAD = 99_999 + 32
+
+
+def _frames(stream: BinaryIO, block: int = BLOCK) -> Iterator[tuple[int, bytes, str]]:
+    """(offset, record bytes, framing note) of each record of an ISO 2709 stream, read a block
+    at a time: the buffer holds what :func:`frame` may look at (the next terminator and
+    ``LOOKAHEAD`` bytes), or the whole rest of the file at its end."""
+    buffer, base, pos, ended = b"", 0, 0, False
+
+    def more() -> bool:
+        nonlocal buffer, base, pos, ended
+        data = stream.read(block)
+        if not data:
+            ended = True
+            return False
+        buffer, base, pos = buffer[pos:] + data, base + pos, 0
+        return True
+
+    while True:
+        while True:  # skip what lies between records
+            while pos < len(buffer) and buffer[pos] in BETWEEN_RECORDS:
+                pos += 1
+            if pos < len(buffer) or ended or not more():
+                break
+        if pos >= len(buffer):
             return
-        chunk, note = frame(data, pos)
-        yield pos, chunk, note
+        while not ended and (len(buffer) - pos < LOOKAHEAD
+                             or buffer.find(b"\x1d", pos) == -1) and more():
+            pass
+        chunk, note = frame(buffer, pos)
+        yield base + pos, chunk, note
         pos += len(chunk)
-
-
-def _control_number(chunk: bytes) -> str:
-    """The 001 of a raw record, best effort, for reporting a record that won't parse."""
-    try:
-        # The base address may be the broken part: find the directory's end by its terminator.
-        end = chunk.find(b"\x1e", 24)
-        base = end + 1 if end != -1 else int(chunk[12:17])
-        directory = chunk[24 : base - 1]
-        for start in range(0, len(directory) - 11, 12):
-            entry = directory[start : start + 12]
-            if entry[:3] == b"001":
-                length, where = int(entry[3:7]), int(entry[7:12])
-                value = chunk[base + where : base + where + length]
-                return value.rstrip(b"\x1e").decode("utf-8", "replace").strip()
-    except (ValueError, IndexError):
-        pass
-    return ""
 
 
 def _parse_chunk(
@@ -174,6 +181,24 @@ def _parse_chunk(
     repairs += legacy
     return SourceRecord(library=library, source=source, local_id=local_id, record=record,
                         offset=offset, repairs=repairs)
+
+
+def _control_number(chunk: bytes) -> str:
+    """The 001 of a raw record, best effort, for reporting a record that won't parse."""
+    try:
+        # The base address may be the broken part: find the directory's end by its terminator.
+        end = chunk.find(b"\x1e", 24)
+        base = end + 1 if end != -1 else int(chunk[12:17])
+        directory = chunk[24 : base - 1]
+        for start in range(0, len(directory) - 11, 12):
+            entry = directory[start : start + 12]
+            if entry[:3] == b"001":
+                length, where = int(entry[3:7]), int(entry[7:12])
+                value = chunk[base + where : base + where + length]
+                return value.rstrip(b"\x1e").decode("utf-8", "replace").strip()
+    except (ValueError, IndexError):
+        pass
+    return ""
 
 
 def _raw_control_number(chunk: bytes) -> str:
