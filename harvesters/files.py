@@ -73,7 +73,8 @@ def read_path(path: Path, *, library: str, fmt: str = "auto") -> Iterator[Source
 def read_guarded(file: Path, *, library: str, fmt: str = "auto") -> Iterator[SourceItem]:
     """One file's items; whatever goes wrong in it ends that file with a ``file`` notice."""
     source = str(file)
-    seen: dict[str, dict[str, str]] = {}  # local id → content digest → id it was given
+    # local id → the content digest of its one version, or (repeated) digest → id it was given
+    seen: dict[str, str | dict[str, str]] = {}
     count = 0
     try:
         if file.stat().st_size == 0:
@@ -86,7 +87,7 @@ def read_guarded(file: Path, *, library: str, fmt: str = "auto") -> Iterator[Sou
                 # not decoded (the store holds these bytes under this id): its stored checksum
                 # is what decoding gives, for the duplicates after it
                 count += 1
-                seen.setdefault(item.local_id, {})[item.checksum] = item.local_id
+                seen[item.local_id] = item.checksum
             elif isinstance(item, SourceRecord) and item.record is not None:
                 count += 1
                 item.repairs.extend(repair_record(item.record))
@@ -130,17 +131,20 @@ def _unreadable(source: str, library: str, reason: str, hint: str, fmt: str, fil
                   hint=hint)
 
 
-def _deduplicate(item: SourceRecord, seen: dict[str, dict[str, str]]) -> Notice | None:
+def _deduplicate(item: SourceRecord, seen: dict[str, str | dict[str, str]]) -> Notice | None:
     """Account for a record whose id came earlier in the same file (see the module docstring).
 
     The content digest is the record's checksum, kept on the item so the Loader does not
-    compute it again (reset when the record is renamed: its 001 changes)."""
+    compute it again (reset when the record is renamed: its 001 changes). An id seen once keeps
+    only its digest (a large file's table stays small)."""
     _marc, digest = item.marc()
     first = item.local_id
-    versions = seen.setdefault(first, {})
-    if not versions:
-        versions[digest] = first
+    versions = seen.get(first)
+    if versions is None:
+        seen[first] = digest
         return None
+    if isinstance(versions, str):
+        versions = seen[first] = {versions: first}
     if digest in versions:
         return Notice(item.source, f"the same record is repeated under id {first}; "
                       f"merged into {versions[digest]}", record_id=versions[digest],

@@ -59,16 +59,18 @@ Fetch = Callable[[str, list[str]], Mapping[str, Stored]]
 class KnownRecords:
     """The stored raw hashes a reader may compare against, for one load.
 
-    ``passed`` holds every (library, local id) the readers yielded in this load: a later record
-    with one of those ids is decoded (the store may not yet hold the earlier one).
+    ``passed`` holds the hash of every (library, local id) the readers yielded in this load: a
+    later record with one of those ids is decoded (the store may not yet hold the earlier one).
+    Hashes keep it small (about 60 bytes a record); a collision only means one more record
+    decoded.
     """
 
     fetch: Fetch
-    passed: set[tuple[str, str]] = field(default_factory=set)
+    passed: set[int] = field(default_factory=set)
 
     def stored(self, library: str, ids: Iterable[str]) -> dict[str, Stored]:
         """The stored hashes of those ``ids`` not passed yet in this load (one fetch)."""
-        wanted = sorted({i for i in ids if i and (library, i) not in self.passed})
+        wanted = sorted({i for i in ids if i and hash((library, i)) not in self.passed})
         if not wanted:
             return {}
         try:
@@ -80,14 +82,14 @@ class KnownRecords:
     def skippable(self, library: str, local_id: str, digest: str,
                   stored: Mapping[str, Stored]) -> Stored | None:
         """The stored record when a record with this id and raw hash need not be decoded."""
-        if not local_id or "~" in local_id or (library, local_id) in self.passed:
+        if not local_id or "~" in local_id or hash((library, local_id)) in self.passed:
             return None
         found = stored.get(local_id)
         return found if found is not None and found.raw_hash == digest else None
 
     def pass_(self, library: str, local_id: str) -> None:
         """A record with this id was yielded (decoded or not)."""
-        self.passed.add((library, local_id))
+        self.passed.add(hash((library, local_id)))
 
 
 #: Set (in the reader's thread only) by a consumer that stores what it reads: see the module.
