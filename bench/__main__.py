@@ -13,6 +13,7 @@ import time
 BENCHMARKS = (
     "ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "record_page",
     "soak", "oai_provider", "sru", "works", "zero_downtime", "stats", "offline", "scale",
+    "scale_memory",
 )
 
 
