@@ -74,7 +74,7 @@ def read_guarded(file: Path, *, library: str, fmt: str = "auto") -> Iterator[Sou
     """One file's items; whatever goes wrong in it ends that file with a ``file`` notice."""
     source = str(file)
     # local id → the content digest of its one version, or (repeated) digest → id it was given
-    seen: dict[str, str | dict[str, str]] = {}
+    seen: dict[str, int | dict[int, str]] = {}
     count = 0
     try:
         if file.stat().st_size == 0:
@@ -87,7 +87,7 @@ def read_guarded(file: Path, *, library: str, fmt: str = "auto") -> Iterator[Sou
                 # not decoded (the store holds these bytes under this id): its stored checksum
                 # is what decoding gives, for the duplicates after it
                 count += 1
-                seen[item.local_id] = item.checksum
+                seen[item.local_id] = _short(item.checksum)
             elif isinstance(item, SourceRecord) and item.record is not None:
                 count += 1
                 item.repairs.extend(repair_record(item.record))
@@ -131,19 +131,25 @@ def _unreadable(source: str, library: str, reason: str, hint: str, fmt: str, fil
                   hint=hint)
 
 
-def _deduplicate(item: SourceRecord, seen: dict[str, str | dict[str, str]]) -> Notice | None:
+def _short(checksum: str) -> int:
+    """The first 64 bits of a record's checksum: two versions of one id that differ agree on
+    them about once in 2**64 comparisons, and only versions of one id are compared."""
+    return int(checksum[:16] or "0", 16)
+
+
+def _deduplicate(item: SourceRecord, seen: dict[str, int | dict[int, str]]) -> Notice | None:
     """Account for a record whose id came earlier in the same file (see the module docstring).
 
     The content digest is the record's checksum, kept on the item so the Loader does not
     compute it again (reset when the record is renamed: its 001 changes). An id seen once keeps
     only its digest (a large file's table stays small)."""
-    _marc, digest = item.marc()
+    digest = _short(item.marc()[1])
     first = item.local_id
     versions = seen.get(first)
     if versions is None:
         seen[first] = digest
         return None
-    if isinstance(versions, str):
+    if isinstance(versions, int):
         versions = seen[first] = {versions: first}
     if digest in versions:
         return Notice(item.source, f"the same record is repeated under id {first}; "

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from harvesters.files import read_guarded
 from harvesters.marc_files import WINDOW, read_marc
 from harvesters.records import Notice, RecordProblem, SourceRecord
-from harvesters.unchanged import KNOWN, KnownRecords, Stored, raw_hash
+from harvesters.unchanged import KNOWN, KnownRecords, Passed, Stored, raw_hash
 from tests.marc_builders import book
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -190,3 +190,20 @@ def test_any_byte_changed_means_the_record_is_decoded(data: st.DataObject) -> No
         return
     items = list(_items(changed, _known(original)))
     assert not any(isinstance(i, SourceRecord) and i.unchanged for i in items)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["L", "M"]), st.text(max_size=20)), max_size=50))
+def test_an_id_passed_is_always_found(ids: list[tuple[str, str]]) -> None:
+    passed = Passed()
+    for library, local_id in ids:
+        passed.add(library, local_id)
+    assert all(key in passed for key in ids)
+
+
+def test_ids_never_passed_are_almost_never_found() -> None:
+    passed = Passed()
+    for n in range(100_000):
+        passed.add("L", f"DB-{n}")
+    assert sum(("L", f"DB-{n}") in passed for n in range(100_000, 110_000)) <= 1
+    assert ("M", "DB-1") not in passed
