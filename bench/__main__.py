@@ -13,7 +13,7 @@ import time
 BENCHMARKS = (
     "ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "record_page",
     "soak", "oai_provider", "sru", "works", "works_engine", "zero_downtime", "stats", "offline",
-    "scale",
+    "scale", "scale_memory",
 )
 
 

@@ -105,20 +105,29 @@ async def run(url: str, marc_file: Path, work: Path) -> dict[str, Any]:
         summary = await loader.load(read_path(marc_file, library="BENCH"))
         ours_seconds = time.perf_counter() - started
         phases = dict(loader.timings)
+        records_dump, union_dump = work / "records.ndjson", work / "union.ndjson"
+        n_records = await _dump(engine, f"{ours_prefix}-records", records_dump)
+        n_union = await _dump(engine, f"{ours_prefix}-union", union_dump)
+
+        async def baseline_round(round_: int) -> float:
+            baseline = Store(engine, f"{base_prefix}{round_}")
+            records_index = await baseline.create_versioned("records")
+            union_index = await baseline.create_versioned("union")
+            seconds = await _raw_bulk(engine, records_index, records_dump)
+            seconds += await _raw_bulk(engine, union_index, union_dump)
+            await engine.indices.delete(index=f"{base_prefix}{round_}-*")
+            return seconds
+
+        # The engine's own rate swings with the machine's load: measured once right after our
+        # load and once after the reload; the ratio is taken against the faster round.
+        base_rounds = [await baseline_round(1)]
         reloader = Loader(ours, LIBRARY, batch_size=BATCH)
         started = time.perf_counter()
         again = await reloader.load(read_path(marc_file, library="BENCH"))
         reload_seconds = time.perf_counter() - started
-        records_dump, union_dump = work / "records.ndjson", work / "union.ndjson"
-        n_records = await _dump(engine, f"{ours_prefix}-records", records_dump)
-        n_union = await _dump(engine, f"{ours_prefix}-union", union_dump)
-        baseline = Store(engine, base_prefix)
-        records_index = await baseline.create_versioned("records")
-        union_index = await baseline.create_versioned("union")
-        base_seconds = await _raw_bulk(engine, records_index, records_dump)
-        base_seconds += await _raw_bulk(engine, union_index, union_dump)
-        for prefix in (ours_prefix, base_prefix):
-            await engine.indices.delete(index=f"{prefix}-*")
+        base_rounds.append(await baseline_round(2))
+        base_seconds = min(base_rounds)
+        await engine.indices.delete(index=f"{ours_prefix}-*")
         return {
             "records": RECORDS,
             "loaded": summary.loaded,
@@ -127,6 +136,7 @@ async def run(url: str, marc_file: Path, work: Path) -> dict[str, Any]:
             "union_documents": n_union,
             "ours_seconds": ours_seconds,
             "baseline_seconds": base_seconds,
+            "baseline_rounds_seconds": base_rounds,
             "ours_records_per_s": summary.loaded / ours_seconds,
             "baseline_records_per_s": summary.loaded / base_seconds,
             "ratio": (summary.loaded / ours_seconds) / (summary.loaded / base_seconds),
@@ -135,6 +145,7 @@ async def run(url: str, marc_file: Path, work: Path) -> dict[str, Any]:
             "reload_seconds": reload_seconds,
             "reload_unchanged": again.unchanged,
             "reload_rewritten": again.new + again.updated,
+            "reload_undecoded": reloader.undecoded,
             "reload_ratio": ours_seconds / reload_seconds,
         }
     finally:
@@ -166,12 +177,16 @@ def main() -> int:
                     results["ours_records_per_s"],
                     results["ratio"],
                 ],
-                [
-                    "raw _bulk of the same final documents",
-                    results["loaded"],
-                    results["baseline_seconds"],
-                    results["baseline_records_per_s"],
-                    1.0,
+                *[
+                    [
+                        f"raw _bulk of the same final documents, round {n} "
+                        "(after the load / after the reload)",
+                        results["loaded"],
+                        seconds,
+                        results["loaded"] / seconds,
+                        results["baseline_seconds"] / seconds,
+                    ]
+                    for n, seconds in enumerate(results["baseline_rounds_seconds"], 1)
                 ],
             ],
         )
@@ -187,10 +202,11 @@ def main() -> int:
     print(
         table(
             ["reload of the same file (unchanged)", "records", "seconds", "rewritten",
-             "speed vs first load"],
+             "not decoded", "speed vs first load"],
             [[
                 "mucluc load, second time", results["loaded"], results["reload_seconds"],
-                results["reload_rewritten"], results["reload_ratio"],
+                results["reload_rewritten"], results["reload_undecoded"],
+                results["reload_ratio"],
             ]],
         )
     )

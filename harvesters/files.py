@@ -21,6 +21,7 @@ from pathlib import Path
 from harvesters.marc_files import detect_format, read_file
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.repair import repair_record
+from harvesters.unchanged import KNOWN
 from mucluc.core.errors import MuclucError, SourceError
 
 log = logging.getLogger(__name__)
@@ -72,15 +73,22 @@ def read_path(path: Path, *, library: str, fmt: str = "auto") -> Iterator[Source
 def read_guarded(file: Path, *, library: str, fmt: str = "auto") -> Iterator[SourceItem]:
     """One file's items; whatever goes wrong in it ends that file with a ``file`` notice."""
     source = str(file)
-    seen: dict[str, dict[str, str]] = {}  # local id → content digest → id it was given
+    # local id → the content digest of its one version, or (repeated) digest → id it was given
+    seen: dict[str, int | dict[int, str]] = {}
     count = 0
     try:
         if file.stat().st_size == 0:
             yield Notice(source, "the file is empty: no records", kind="empty", library=library,
                          hint="check that the export finished")
             return
+        known = KNOWN.get()
         for item in read_one(file, library=library, fmt=fmt):
-            if isinstance(item, SourceRecord) and item.record is not None:
+            if isinstance(item, SourceRecord) and item.unchanged:
+                # not decoded (the store holds these bytes under this id): its stored checksum
+                # is what decoding gives, for the duplicates after it
+                count += 1
+                seen[item.local_id] = _short(item.checksum)
+            elif isinstance(item, SourceRecord) and item.record is not None:
                 count += 1
                 item.repairs.extend(repair_record(item.record))
                 merged = _deduplicate(item, seen)
@@ -90,6 +98,8 @@ def read_guarded(file: Path, *, library: str, fmt: str = "auto") -> Iterator[Sou
                         continue
             elif isinstance(item, RecordProblem):
                 count += 1
+            if known is not None and isinstance(item, SourceRecord):
+                known.pass_(library, item.local_id)
             yield item
     except MuclucError as exc:
         yield _unreadable(source, library, exc.message, exc.hint, fmt, file)
@@ -121,22 +131,32 @@ def _unreadable(source: str, library: str, reason: str, hint: str, fmt: str, fil
                   hint=hint)
 
 
-def _deduplicate(item: SourceRecord, seen: dict[str, dict[str, str]]) -> Notice | None:
+def _short(checksum: str) -> int:
+    """The first 64 bits of a record's checksum: two versions of one id that differ agree on
+    them about once in 2**64 comparisons, and only versions of one id are compared."""
+    return int(checksum[:16] or "0", 16)
+
+
+def _deduplicate(item: SourceRecord, seen: dict[str, int | dict[int, str]]) -> Notice | None:
     """Account for a record whose id came earlier in the same file (see the module docstring).
 
     The content digest is the record's checksum, kept on the item so the Loader does not
-    compute it again (reset when the record is renamed: its 001 changes)."""
-    _marc, digest = item.marc()
+    compute it again (reset when the record is renamed: its 001 changes). An id seen once keeps
+    only its digest (a large file's table stays small)."""
+    digest = _short(item.marc()[1])
     first = item.local_id
-    versions = seen.setdefault(first, {})
-    if not versions:
-        versions[digest] = first
+    versions = seen.get(first)
+    if versions is None:
+        seen[first] = digest
         return None
+    if isinstance(versions, int):
+        versions = seen[first] = {versions: first}
     if digest in versions:
         return Notice(item.source, f"the same record is repeated under id {first}; "
                       f"merged into {versions[digest]}", record_id=versions[digest],
                       offset=item.offset, kind="merged", library=item.library)
     item.local_id = f"{first}~{len(versions) + 1}"
+    item.raw_hash = ""  # the record stored is no longer the bytes received
     versions[digest] = item.local_id
     if item.record is not None and item.record.get("001") is not None:
         item.record["001"].data = item.local_id

@@ -14,6 +14,7 @@ repair to Vietnamese; else MARC-8), with a Repair of kind ``encoding`` when the 
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
 import warnings
@@ -27,6 +28,7 @@ from lxml import etree
 from harvesters.iso2709 import BETWEEN_RECORDS, fix_framing, frame
 from harvesters.marc_encoding import decode_record, is_utf8
 from harvesters.records import Notice, RecordProblem, Repair, SourceRecord
+from harvesters.unchanged import KNOWN, Stored, raw_hash
 from mucluc.core.errors import SourceError
 
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
@@ -67,6 +69,10 @@ def detect_format(path: Path) -> str:
     )
 
 
+#: Records framed ahead of decoding, so one lookup of stored raw hashes serves them all.
+WINDOW = 250
+
+
 def read_marc(stream: BinaryIO, *, source: str, library: str = "") -> Iterator[SourceItem]:
     """Records of an ISO 2709 stream, one at a time, with problems for the unreadable ones.
 
@@ -74,20 +80,76 @@ def read_marc(stream: BinaryIO, *, source: str, library: str = "") -> Iterator[S
     lies costs at most its own record, never the ones after it. Where the length says a record
     ends before its terminator and a leader starts there, the terminator was lost and the length
     is believed. A record salvaged this way carries a :class:`Repair` saying what was wrong.
+
+    Each record carries the hash of its bytes (``raw_hash``). When the consumer set
+    :data:`harvesters.unchanged.KNOWN`, a record whose bytes the store already holds under its
+    001 is not decoded (see :mod:`harvesters.unchanged`).
     """
-    data = stream.read()
-    pos, position = 0, 0
-    while pos < len(data):
-        while pos < len(data) and data[pos] in BETWEEN_RECORDS:
-            pos += 1
-        if pos >= len(data):
+    known = KNOWN.get()
+    position = 0
+    frames = _frames(stream)
+    while True:
+        window = list(itertools.islice(frames, WINDOW))
+        if not window:
             return
-        position += 1
-        chunk, note = frame(data, pos)
-        offset = pos
+        stored: dict[str, Stored] = {}
+        ids: list[str] = []
+        if known is not None:
+            ids = [_raw_control_number(chunk) if not note else "" for _, chunk, note in window]
+            stored = known.stored(library, ids)
+        for index, (offset, chunk, note) in enumerate(window):
+            position += 1
+            digest = raw_hash(chunk)
+            found = known.skippable(library, ids[index], digest, stored) if stored else None
+            if known is not None and found is not None:
+                yield SourceRecord(library=library, source=source, local_id=ids[index],
+                                   record=None, offset=offset, repairs=list(found.repairs),
+                                   checksum=found.checksum, raw_hash=digest, unchanged=True)
+                continue
+            item = _parse_chunk(chunk, source=source, library=library, offset=offset,
+                                position=position, framing=note)
+            if isinstance(item, SourceRecord) and item.local_id == _record_id(item.record):
+                item.raw_hash = digest  # not for an id made from the position: see unchanged
+            yield item
+
+
+#: Bytes read from a file at a time: memory stays bounded whatever the file's size.
+BLOCK = 1 << 20
+#: How far past a record's start :func:`frame` may look (the longest length a leader can claim,
+#: plus the next leader it checks): with that much buffered, framing a stream gives what
+#: framing the whole file would.
+LOOKAHEAD = 99_999 + 32
+
+
+def _frames(stream: BinaryIO, block: int = BLOCK) -> Iterator[tuple[int, bytes, str]]:
+    """(offset, record bytes, framing note) of each record of an ISO 2709 stream, read a block
+    at a time: the buffer holds what :func:`frame` may look at (the next terminator and
+    ``LOOKAHEAD`` bytes), or the whole rest of the file at its end."""
+    buffer, base, pos, ended = b"", 0, 0, False
+
+    def more() -> bool:
+        nonlocal buffer, base, pos, ended
+        data = stream.read(block)
+        if not data:
+            ended = True
+            return False
+        buffer, base, pos = buffer[pos:] + data, base + pos, 0
+        return True
+
+    while True:
+        while True:  # skip what lies between records
+            while pos < len(buffer) and buffer[pos] in BETWEEN_RECORDS:
+                pos += 1
+            if pos < len(buffer) or ended or not more():
+                break
+        if pos >= len(buffer):
+            return
+        while not ended and (len(buffer) - pos < LOOKAHEAD
+                             or buffer.find(b"\x1d", pos) == -1) and more():
+            pass
+        chunk, note = frame(buffer, pos)
+        yield base + pos, chunk, note
         pos += len(chunk)
-        yield _parse_chunk(chunk, source=source, library=library, offset=offset,
-                           position=position, framing=note)
 
 
 def _parse_chunk(
@@ -139,7 +201,16 @@ def _control_number(chunk: bytes) -> str:
     return ""
 
 
-def _record_id(record: pymarc.Record) -> str:
+def _raw_control_number(chunk: bytes) -> str:
+    """The 001 read from the directory when it is plain printable ASCII (what decoding gives
+    for such bytes in every encoding), else "": the id a reader looks up before decoding."""
+    value = _control_number(chunk)
+    return value if value and all(" " <= c <= "~" for c in value) else ""
+
+
+def _record_id(record: pymarc.Record | None) -> str:
+    if record is None:
+        return ""
     field = record.get("001")
     return field.data.strip() if field is not None and field.data else ""
 

@@ -48,6 +48,13 @@ class SourceRecord:
     #: :func:`marc_checksum` of ``record`` as the reader left it ("" when the reader did not
     #: compute it); whoever changes ``record`` afterwards must reset it to "".
     checksum: str = ""
+    #: :func:`harvesters.unchanged.raw_hash` of the record's bytes as received ("" when the
+    #: reader has none, or the record was changed after reading, e.g. renamed).
+    raw_hash: str = ""
+    #: The reader did not decode the record: the store holds these very bytes under this id
+    #: (see :mod:`harvesters.unchanged`). ``record`` is None, ``checksum`` and ``repairs`` are
+    #: the stored ones; it is not a deletion.
+    unchanged: bool = False
 
     def marc(self) -> tuple[dict[str, Any], str]:
         """(the record's MARC-in-JSON, its checksum), the checksum computed once per record."""

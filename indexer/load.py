@@ -17,11 +17,13 @@ from typing import Any
 
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport
+from harvesters.unchanged import KNOWN, Fetch, KnownRecords, Stored
 from indexer.cluster_update import recluster_batch
 from indexer.raw_records import RawRecords
 from indexer.schema import RECORDS_ADDED_FIELDS
 from indexer.source_documents import Prepared, Unmapped, prepare, record_document
 from indexer.store import Store
+from indexer.store.indices import ADDED_FIELDS
 from indexer.store.names import record_id
 from indexer.tombstones import union_actions
 from indexer.union import union_document
@@ -33,6 +35,8 @@ SourceItem = SourceRecord | RecordProblem | Notice
 #: Batches read ahead of the one being looked up and mapped (each holds ``batch_size`` parsed
 #: records): enough to keep the reader busy while the engine answers.
 READ_AHEAD = 2
+#: Seconds the reader thread waits for stored raw hashes before decoding the window anyway.
+STORED_RAW_TIMEOUT = 120.0
 
 
 #: The Loader counts into the one run-report model (kept under its old name for callers).
@@ -46,6 +50,26 @@ def _merged(summary: LoadSummary, item: SourceRecord) -> None:
         source=item.source, library=item.library, record_id=item.local_id,
         offset=item.offset, kind="merged",
         message="delivered twice in one batch; the later version was kept"))
+
+
+def _rehash(rehashed: dict[str, str], doc_id: str, item: SourceRecord,
+            old: Mapping[str, Any] | None) -> None:
+    """Note an unchanged record whose stored raw hash is not this one's (stored before raw
+    hashes existed, or the same MARC from other bytes): the hash is stored, nothing else."""
+    if item.raw_hash and old is not None and old.get("raw_hash") != item.raw_hash:
+        rehashed[doc_id] = item.raw_hash
+
+
+def _union_documents(
+    clusters: set[str], members: Mapping[str, list[dict[str, Any]]],
+    libraries: Mapping[str, Library],
+) -> dict[str, dict[str, Any] | None]:
+    """Cluster → its union document (None for a cluster left without members)."""
+    return {
+        cluster: union_document(cluster, members[cluster], libraries)
+        if members.get(cluster) else None
+        for cluster in clusters
+    }
 
 
 def first_seen(stored: Mapping[str, Any] | None) -> str:
@@ -88,6 +112,9 @@ class Loader:
         #: "union"), summed over every batch: the benchmark reports the clustering share.
         self.timings: Counter[str] = Counter()
         self._union: asyncio.Future[None] | None = None  # the previous batch's union writes
+        #: Records counted unchanged without being decoded (harvesters.unchanged), summed over
+        #: every load: the benchmark and the tests read it.
+        self.undecoded = 0
 
     @contextlib.contextmanager
     def _timed(self, phase: str) -> Iterator[None]:
@@ -140,17 +167,28 @@ class Loader:
             await self.load_batch(batch, summary)
 
     async def _load_pipelined(self, items: Iterator[SourceItem], summary: LoadSummary) -> None:
+        known = KnownRecords(self._stored_raw_fetch(asyncio.get_running_loop()))
+
         def take() -> tuple[list[SourceRecord], list[SourceItem]]:
-            batch: list[SourceRecord] = []
-            others: list[SourceItem] = []
-            for item in items:
-                if isinstance(item, RecordProblem | Notice):
-                    others.append(item)
-                    continue
-                batch.append(item)
-                if len(batch) >= self.batch_size:
-                    break
-            return batch, others
+            # Readers in this thread may skip decoding records the store already holds as they
+            # are (harvesters.unchanged); those come back with the problems and notices.
+            token = KNOWN.set(known)
+            try:
+                batch: list[SourceRecord] = []
+                others: list[SourceItem] = []
+                for item in items:
+                    if isinstance(item, RecordProblem | Notice):
+                        others.append(item)
+                        continue
+                    if item.unchanged:
+                        others.append(item)
+                    else:
+                        batch.append(item)
+                    if len(batch) + len(others) >= self.batch_size:
+                        break
+                return batch, others
+            finally:
+                KNOWN.reset(token)
 
         # Reading runs ahead of the lookups and mapping by at most READ_AHEAD batches, so the
         # reader thread keeps parsing while the engine answers (memory stays bounded).
@@ -166,7 +204,7 @@ class Loader:
                     await read.put(exc)
                     return
                 await read.put((batch, others))
-                if not batch:
+                if not batch and not others:  # the items are exhausted
                     return
 
         async def next_batch() -> tuple[
@@ -190,12 +228,14 @@ class Loader:
         try:
             while True:
                 batch, others, prepared = await pending
-                summary.intake(others)
-                if not batch:
+                for item in summary.intake(others):  # records the reader did not decode
+                    self._count_undecoded(summary, item)
+                if not batch and not others:
                     return
                 summary.intake(batch)
                 pending = asyncio.ensure_future(next_batch())
-                await self.load_batch(batch, summary, prepared=prepared, defer_union=True)
+                if batch:
+                    await self.load_batch(batch, summary, prepared=prepared, defer_union=True)
                 if self.progress:
                     self.progress(summary)
         finally:  # on an error: a reader thread already running finishes its batch alone
@@ -244,6 +284,7 @@ class Loader:
             with self._timed("map"):
                 prepared = await asyncio.to_thread(prepare, list(unique.values()), existing)
         documents: dict[str, dict[str, Any]] = {}
+        rehashed: dict[str, str] = {}  # unchanged records stored without this raw hash
         existed: dict[str, bool] = {}
         deleted: dict[str, str] = {}
         for doc_id, item in unique.items():
@@ -255,6 +296,9 @@ class Loader:
                 for stored, cluster in by_source_id.get((item.library, item.source_id), {}).items()
                 if stored != doc_id
             }
+            if item.unchanged:  # not decoded: the store holds these very bytes
+                self._count_undecoded(summary, item)
+                continue
             if item.deleted or item.record is None:
                 gone = {doc_id: old["cluster"]} if old is not None else {}
                 gone.update(elsewhere)
@@ -268,6 +312,7 @@ class Loader:
                     if _unchanged(old, ready.checksum, item.source_id):
                         summary.unchanged += 1
                         summary.repairs += [(doc_id, repair) for repair in item.repairs]
+                        _rehash(rehashed, doc_id, item, old)
                         continue
                     ready = None  # the stored record changed since it was prepared
                 if ready is None:
@@ -295,6 +340,7 @@ class Loader:
             document["first_seen"] = first_seen(old) or document["first_seen"]
             if _unchanged(old, document["checksum"], document["source_id"]):
                 summary.unchanged += 1
+                _rehash(rehashed, doc_id, item, old)
                 continue
             if old is None and not elsewhere:
                 summary.new += 1
@@ -302,6 +348,13 @@ class Loader:
                 summary.updated += 1
             documents[doc_id] = document
             existed[doc_id] = old is not None
+        if rehashed:  # a later reload need not decode them (refusals cost only that)
+            with self._timed("store"):
+                await self.store.bulk([
+                    line for doc_id, digest in rehashed.items() for line in (
+                        {"update": {"_index": self.records_alias, "_id": doc_id}},
+                        {"doc": {"raw_hash": digest}})
+                ], "storing the raw hashes of unchanged records")
         if not documents and not deleted:
             return
         with self._timed("cluster"):
@@ -418,11 +471,9 @@ class Loader:
         from the raw store unless the caller already knows them)."""
         if members is None:
             members = await self.raw.members(sorted(clusters))
-        documents = {
-            cluster: union_document(cluster, members[cluster], self.libraries)
-            if members.get(cluster) else None
-            for cluster in clusters
-        }
+        # Built in a worker thread (a quarter of the event loop's time in a first load): the
+        # next batch's lookups and bulk requests go on meanwhile.
+        documents = await asyncio.to_thread(_union_documents, clusters, members, self.libraries)
         await resolve(self.store, documents)  # translated titles → their original's work
         # unchanged documents keep their datestamp; vanished ones leave a tombstone
         actions = await union_actions(self.store, documents)
@@ -439,6 +490,28 @@ class Loader:
         """See :meth:`indexer.raw_records.RawRecords.stored_by_source_id`."""
         return await self.raw.stored_by_source_id(items)
 
+    def _count_undecoded(self, summary: LoadSummary, item: SourceRecord) -> None:
+        """A record the reader did not decode (the store holds its very bytes) is unchanged."""
+        self.undecoded += 1
+        summary.unchanged += 1
+        summary.repairs += [(record_id(item.library, item.local_id), r) for r in item.repairs]
+
+    def _stored_raw_fetch(self, loop: asyncio.AbstractEventLoop) -> Fetch:
+        """The reader thread's view of the stored raw hashes: one ``mget`` on the event loop
+        per window of records (a reader waits for it; an error means "decode them all")."""
+
+        def fetch(library: str, local_ids: list[str]) -> dict[str, Stored]:
+            ids = {record_id(library, local): local for local in local_ids}
+            asking = asyncio.run_coroutine_threadsafe(self.raw.stored_raw(list(ids)), loop)
+            try:
+                found = asking.result(timeout=STORED_RAW_TIMEOUT)
+            except TimeoutError:
+                asking.cancel()
+                raise
+            return {ids[doc_id]: stored for doc_id, stored in found.items()}
+
+        return fetch
+
     async def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         return await self.raw.existing(ids)
 
@@ -447,7 +520,7 @@ class Loader:
         if self._mapping_checked:
             return
         await self.store.put_mapping(
-            "records", RECORDS_ADDED_FIELDS,
+            "records", {**RECORDS_ADDED_FIELDS, **ADDED_FIELDS["records"]},
             "adding the keys, source_id, first_seen and facts fields to the raw store",
         )
         self._mapping_checked = True

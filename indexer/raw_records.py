@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harvesters.records import SourceRecord
+from harvesters.records import Repair, SourceRecord
+from harvesters.unchanged import Stored
 from indexer.store import Store
 from indexer.store.catalogue import TERMS_PER_QUERY
 from indexer.store.types import MEMBER_FIELDS
@@ -31,9 +32,22 @@ class RawRecords:
     async def existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         return await self.store.mget(
             "records", ids, source=["checksum", "cluster", "source_id", "first_seen",
-                                    "harvested_at"],
+                                    "harvested_at", "raw_hash"],
             doing="reading stored records",
         )
+
+    async def stored_raw(self, ids: list[str]) -> dict[str, Stored]:
+        """Record id → what a reader compares before decoding (raw hash, checksum, repairs),
+        for the records stored with a raw hash: one ``mget``."""
+        found = await self.store.mget(
+            "records", ids, source=["raw_hash", "checksum", "repairs"],
+            doing="reading stored raw hashes",
+        )
+        return {
+            doc_id: Stored(doc["raw_hash"], str(doc.get("checksum", "")),
+                           tuple(Repair(**r) for r in doc.get("repairs") or ()))
+            for doc_id, doc in found.items() if doc.get("raw_hash")
+        }
 
     async def members(self, clusters: list[str]) -> dict[str, list[dict[str, Any]]]:
         grouped: dict[str, list[dict[str, Any]]] = {}

@@ -24,6 +24,8 @@ KEYWORD_SORT = {"type": "keyword", "ignore_above": 2048}
 INTEGER = {"type": "integer"}
 DATE = {"type": "date"}
 STORED_ONLY = {"type": "object", "enabled": False}
+#: Read by id only (``mget``), never searched: the hash of a record's bytes as received.
+RAW_HASH = {"type": "keyword", "index": False, "doc_values": False}
 BOOLEAN = {"type": "boolean"}
 #: A record's counted facts (indexer.store.derived.facts), aggregated by indexer.statistics.
 FACTS = {"properties": {"copies": {"type": "integer"}, "isbn": BOOLEAN, "subject": BOOLEAN,
@@ -99,6 +101,7 @@ def records_body() -> dict[str, Any]:
                 "source": KEYWORD,
                 "local_id": KEYWORD,
                 "checksum": KEYWORD,
+                "raw_hash": RAW_HASH,
                 "source_id": KEYWORD,
                 "harvested_at": DATE,
                 "first_seen": DATE,

@@ -76,6 +76,8 @@ def record_document(
         "local_id": item.local_id,
         "source_id": item.source_id,
         "checksum": checksum,
+        # the hash of the bytes received: a reload compares it before decoding
+        "raw_hash": item.raw_hash,
         "harvested_at": harvested_at,
         # When the catalogue first held the record (growth by month); the Loader keeps the
         # stored one when the record comes again.

@@ -15,6 +15,7 @@ from indexer.console_schema import access_body, audit_body, jobs_body
 from indexer.schema import (
     DATE,
     KEYWORD,
+    RAW_HASH,
     leases_body,
     records_body,
     stats_body,
@@ -36,6 +37,7 @@ ADMIN_TIMEOUT = 60.0
 ADDED_FIELDS: dict[Kind, dict[str, Any]] = {
     "union": {"work": KEYWORD},  # works (issue 15)
     "jobs": {"updated_at": DATE},  # the upload job's heartbeat
+    "records": {"raw_hash": RAW_HASH},  # a reload skips decoding unchanged bytes (issue 16)
 }
 
 

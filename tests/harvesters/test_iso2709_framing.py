@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import io
 
-from harvesters.iso2709 import frame
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from harvesters.iso2709 import BETWEEN_RECORDS, frame
+from harvesters.marc_files import _frames
 from tests.marc_builders import book
 
 
@@ -46,3 +51,42 @@ def test_a_length_pointing_into_its_own_directory_is_not_taken_for_a_boundary() 
     lying = with_length(first, inside)
     chunk, problem = frame(lying + second, 0)
     assert chunk == lying, problem  # the whole record, up to its own terminator
+
+
+def _framed_whole(data: bytes) -> list[tuple[int, bytes, str]]:
+    """Framing of the whole file in memory: what the streaming reader must give."""
+    found, pos = [], 0
+    while pos < len(data):
+        while pos < len(data) and data[pos] in BETWEEN_RECORDS:
+            pos += 1
+        if pos >= len(data):
+            break
+        chunk, note = frame(data, pos)
+        found.append((pos, chunk, note))
+        pos += len(chunk)
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(two_records()), min_size=1, max_size=4),
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(24, 99_999), st.booleans()),
+             max_size=6),
+    st.lists(st.tuples(st.integers(0, 10**6), st.binary(max_size=6)), max_size=4),
+    st.integers(4096, 70_000),
+)
+def test_a_file_framed_a_block_at_a_time_frames_as_a_whole(
+    records: list[bytes], lies: list[tuple[int, int, bool]], damage: list[tuple[int, bytes]],
+    block: int,
+) -> None:
+    """Files larger than the reader's look-ahead (~100 kB), with lying lengths, lost
+    terminators and stray bytes anywhere, across block boundaries."""
+    many = records * (1 + 250_000 // sum(map(len, records)))
+    for at, length, lost in lies:
+        lying = with_length(many[at % len(many)], length)
+        many[at % len(many)] = lying[:-1] + b" " if lost else lying
+    data = b"\r\n".join(many)
+    for at, replacement in damage:
+        at %= len(data)
+        data = data[:at] + replacement + data[at + len(replacement):]
+    assert list(_frames(io.BytesIO(data), block)) == _framed_whole(data)

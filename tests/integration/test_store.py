@@ -150,7 +150,7 @@ async def test_recovery_rebuilds_clusters_held_by_more_than_10000_records(
     }
 
 
-@pytest.mark.parametrize("kind", ["union", "jobs"])
+@pytest.mark.parametrize("kind", ["union", "jobs", "records"])
 async def test_indices_made_before_a_field_existed_gain_it_when_the_store_opens(
     engine: AsyncOpenSearch, index_prefix: str, kind: str
 ) -> None:

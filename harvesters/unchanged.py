@@ -1,0 +1,122 @@
+"""Records a reload need not decode: the same bytes as the stored record, under the same id.
+
+A reload of an unchanged file is mostly decoding (pymarc, the legacy-encoding repair, the
+checksum). The raw store keeps, next to each record's checksum, a hash of the record's bytes as
+received (:func:`raw_hash`). A reader that is given a :class:`KnownRecords` (through the
+:data:`KNOWN` context variable, set by the consumer that will store the records) asks it, once
+per window of records, for the stored hashes of the ids it can read without decoding (the ISO
+2709 001), and yields a record whose bytes hash to the stored hash as a :class:`SourceRecord`
+with ``unchanged=True`` and no ``record``: its local id, stored checksum and stored repairs are
+what decoding it would give.
+
+Why that is sound: the stored hash was made from identical bytes by the same reader
+(:data:`READER_VERSION` is part of the hash; bump it when decoding or repair changes), and those
+bytes were stored under this id, so decoding them again gives the same record under the same
+id. The only things that give one record another id depend on the records before it in the
+same load: a repeated id (renamed ``<id>~<n>`` or merged by :mod:`harvesters.files`) — so an id
+already passed in this load is never skipped, and ids with ``~`` are never skipped — and a
+position-based id for a record without a 001, which is never skipped either. Any byte changed
+changes the hash, so a changed record is always decoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from harvesters.records import Repair
+
+log = logging.getLogger(__name__)
+
+#: Part of every raw hash: change it when decoding or repairing records changes what a record's
+#: bytes become, so every record is decoded (and stored with the new hash) once more.
+READER_VERSION = b"mucluc-reader-1\x00"
+
+
+def raw_hash(data: bytes) -> str:
+    """The hash of a record's bytes as received (with the reader's version)."""
+    return hashlib.blake2b(READER_VERSION + data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the store holds of one record, for a reader deciding whether to decode it."""
+
+    raw_hash: str
+    checksum: str
+    repairs: tuple[Repair, ...] = ()
+
+
+#: ``fetch(library, local ids)`` → local id → :class:`Stored`, for the ids the store holds
+#: with a raw hash. It may return nothing (the engine busy): every record is then decoded.
+Fetch = Callable[[str, list[str]], Mapping[str, Stored]]
+
+
+class Passed:
+    """The ids a load has yielded, in a fixed 8 MB: a Bloom filter (three bits an id in 2**26).
+
+    "Maybe passed" for an id never yielded only makes that record decoded (at 1 M ids, one in
+    about 12,000); an id yielded is always found. So a load's memory does not grow with its
+    size for this table.
+    """
+
+    BITS = 1 << 26
+
+    def __init__(self) -> None:
+        self._bits = bytearray(self.BITS // 8)
+
+    def _places(self, library: str, local_id: str) -> tuple[int, int, int]:
+        digest = hashlib.blake2b(f"{library}\x00{local_id}".encode(), digest_size=12).digest()
+        mask = self.BITS - 1
+        return tuple(int.from_bytes(digest[i : i + 4], "little") & mask  # type: ignore[return-value]
+                     for i in (0, 4, 8))
+
+    def add(self, library: str, local_id: str) -> None:
+        for place in self._places(library, local_id):
+            self._bits[place >> 3] |= 1 << (place & 7)
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return all(self._bits[place >> 3] >> (place & 7) & 1 for place in self._places(*key))
+
+
+@dataclass
+class KnownRecords:
+    """The stored raw hashes a reader may compare against, for one load.
+
+    ``passed`` holds every (library, local id) the readers yielded in this load (see
+    :class:`Passed`): a later record with one of those ids is decoded (the store may not yet
+    hold the earlier one).
+    """
+
+    fetch: Fetch
+    passed: Passed = field(default_factory=Passed)
+
+    def stored(self, library: str, ids: Iterable[str]) -> dict[str, Stored]:
+        """The stored hashes of those ``ids`` not passed yet in this load (one fetch)."""
+        wanted = sorted({i for i in ids if i and (library, i) not in self.passed})
+        if not wanted:
+            return {}
+        try:
+            return dict(self.fetch(library, wanted))
+        except Exception:  # skipping is an optimisation: decode instead
+            log.info("stored raw hashes unavailable; decoding every record", exc_info=True)
+            return {}
+
+    def skippable(self, library: str, local_id: str, digest: str,
+                  stored: Mapping[str, Stored]) -> Stored | None:
+        """The stored record when a record with this id and raw hash need not be decoded."""
+        if not local_id or "~" in local_id or (library, local_id) in self.passed:
+            return None
+        found = stored.get(local_id)
+        return found if found is not None and found.raw_hash == digest else None
+
+    def pass_(self, library: str, local_id: str) -> None:
+        """A record with this id was yielded (decoded or not)."""
+        self.passed.add(library, local_id)
+
+
+#: Set (in the reader's thread only) by a consumer that stores what it reads: see the module.
+KNOWN: ContextVar[KnownRecords | None] = ContextVar("mucluc_known_records", default=None)
