@@ -142,7 +142,7 @@ QUERIES = ["tr", "truyen", "truyen kie", "truyen kieu", "ky thuat trong lua", "k
 
 
 def test_the_bounded_typed_search_finds_nothing_the_full_search_does_not(tmp_path: Path) -> None:
-    built, answers = run_typed(catalogue(), QUERIES, tmp_path)
+    _built, answers = run_typed(catalogue(), QUERIES, tmp_path)
     assert [a["q"] for a in answers if not a["bounded"]["bounded"]] == []
     for a in answers:
         assert not a["full"]["bounded"], a["q"]
