@@ -13,6 +13,7 @@
   const data = S.data;
   const PAGE = 20;
   const FIRST = 8; // books painted in a keystroke's own frame (a phone's screenful and more)
+  const SPLIT_AFTER = 8; // ms of search after which the rest of the page waits for the next frame
   const PAUSE = 400; // ms without a key after which a bounded typed search is done in full
   const STORE_KEY = 'mucluc.offline.requests.v1';
   const LANG_KEY = 'mucluc.offline.lang';
@@ -242,10 +243,11 @@
     if (document.hidden) setTimeout(() => go(false), 0); else requestAnimationFrame(() => go(true));
   }
 
-  // `inFrame`: called at the start of an animation frame. A typed search renders in two frames:
-  // this one paints the answer's first screenful (FIRST books and the status line); the next
-  // frame adds the rest of the page, the facet counts and the "more" button, unless another key
-  // came first. Each step's event says whether it was rendered in the frame it started in
+  // `inFrame`: called at the start of an animation frame. A typed search whose search took more
+  // than SPLIT_AFTER ms renders in two frames: this one paints the answer's first screenful
+  // (FIRST books and the status line); the next frame adds the rest of the page, the facet
+  // counts and the "more" button, unless another key came first (a quick search renders all
+  // here: on a small catalogue the second frame only delays the rest). Each step's event says whether it was rendered in the frame it started in
   // (nothing to load, so only microtasks ran in between) and whether it had to load index or
   // record files first: `mucluc-offline-results` when the first screenful (or, for Enter, the
   // whole page) is in the page, `mucluc-offline-complete` (`complete: true`) when all of it is.
@@ -267,7 +269,8 @@
     if (generation !== state.generation || !result) return;
     state.result = result;
     if (result.bounded) state.refine = setTimeout(() => refine(query, generation), PAUSE);
-    const split = typing && inFrame;
+    // (a search that took under half a frame leaves room for the whole page in this one)
+    const split = typing && inFrame && performance.now() - started > SPLIT_AFTER;
     if (!split) renderFacets();
     if (!(await renderResults(true, split ? FIRST : PAGE, !split))) return;
     const detail = { query, typing, total: filtered().length };
