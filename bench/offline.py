@@ -25,7 +25,9 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -33,35 +35,59 @@ from typing import Any
 
 from bench.common import engine_url, table, write_results
 
+REPO = Path(__file__).resolve().parent.parent
+
 BOOKS = int(os.environ.get("MUCLUC_BENCH_OFFLINE_BOOKS", "250000"))
 BASE = 20_000  # books generated from MARC records; the rest are recombined from them
 THROTTLE = 4
 FRAME_MS = 1000 / 60
 TYPED = ["truyen co tich", "nguyeenx du", "dien bien phu", "ky thuat trong lua", "Lịch sử"]
 FIRST = "truyen kieu"
-# What is measured, per keystroke (``keydown`` event timestamp = t0, all in the page's clock):
-# - the app's results event carries ``ms`` (its search and DOM update) and ``frame`` (true when
-#   the update ran inside an animation-frame callback, so this same frame renders it);
+# What is measured, per keystroke, all in the page's own clock (``keydown`` event timestamp = t0,
+# ``performance.now()`` after: nothing of Playwright's round trips is inside a measure):
+# - the app's ``mucluc-offline-results`` event (the keystroke's first screenful in the page)
+#   carries ``ms`` (its search and DOM update) and ``frame`` (true when that update ran inside an
+#   animation-frame callback, so this same frame renders it); ``mucluc-offline-complete`` says the
+#   rest of the page and the facets are in too (an app that renders all at once says
+#   ``complete`` on the first event: main before the split, and every Enter);
 # - "painted" is a zero-delay timer posted then (when ``frame``), or from the next animation
 #   frame (otherwise): a timer posted from a frame runs after that frame's style, layout and
-#   paint, so painted - t0 is "from the key to its results painted" (it includes waiting for
-#   the frame, up to 16.7 ms at 60 Hz);
-# - "loaded": the page gained a script element (an index or record file) since the key;
+#   paint, so painted - t0 is "from the key to its first results painted" (it includes waiting
+#   for the frame, up to 16.7 ms at 60 Hz); "all painted" likewise for the complete event;
 # - "work" = painted - (results time - ms): from the start of the search to the paint, the main
-#   thread's work for that keystroke's frame.
+#   thread's work for that keystroke's frame; "rest work" the same for the frame completing it;
+# - "loaded": the page gained a script element (an index or record file) since the key.
 PROBE = """() => {
   window.__done = [];
   const scripts = () => document.scripts.length;
-  document.addEventListener('keydown', (e) => {
-    window.__key = e.timeStamp; window.__scripts = scripts();
-  }, true);
+  let key = 0, before = 0, last = null;
+  document.addEventListener('keydown', (e) => { key = e.timeStamp; before = scripts(); }, true);
+  const paint = (frame, then) => {
+    if (frame) setTimeout(then, 0); else requestAnimationFrame(() => setTimeout(then, 0));
+  };
   document.addEventListener('mucluc-offline-results', (e) => {
-    const at = window.__key, d = e.detail, handled = performance.now();
-    const loaded = scripts() > window.__scripts;
-    const done = () => window.__done.push({query: d.query, typing: d.typing,
-      loaded, painted: performance.now() - at,
-      work: performance.now() - handled + d.ms});
-    if (d.frame) setTimeout(done, 0); else requestAnimationFrame(() => setTimeout(done, 0));
+    const at = key, d = e.detail, handled = performance.now();
+    if (d.refined) return;  // typing paused: the full search replacing a bounded one
+    const entry = {query: d.query, typing: d.typing, loaded: scripts() > before,
+                   single: d.complete !== false, complete: false};
+    last = entry;
+    paint(d.frame, () => {
+      entry.painted = performance.now() - at;
+      entry.work = performance.now() - handled + d.ms;
+      if (entry.single) {
+        Object.assign(entry, {all_painted: entry.painted, rest_work: 0, complete: true,
+                              loaded_all: entry.loaded});
+      }
+      window.__done.push(entry);
+    });
+  });
+  document.addEventListener('mucluc-offline-complete', (e) => {
+    const entry = last, at = key, d = e.detail, handled = performance.now();
+    if (!entry || entry.single || entry.query !== d.query) return;
+    const loaded = scripts() > before;
+    paint(d.frame, () => Object.assign(entry, {
+      all_painted: performance.now() - at, rest_work: performance.now() - handled + d.ms,
+      loaded_all: entry.loaded || loaded, complete: true}));
   });
 }"""
 
@@ -78,13 +104,16 @@ def _stats(values: list[float]) -> dict[str, float]:
 
 
 def keystroke_summary(done: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per keystroke: to-paint and frame-work times, apart for those that loaded a file."""
+    """Per keystroke: to-paint and frame-work times of the first screenful and of the whole
+    page, apart for keystrokes that loaded a file."""
     warm = [d for d in done if not d["loaded"]]
-    loading = [d for d in done if d["loaded"]]
+    warm_all = [d for d in done if not d["loaded_all"]]
     return {
         "painted": _stats([d["painted"] for d in warm]),
         "work": _stats([d["work"] for d in warm]),
-        "loading_painted": _stats([d["painted"] for d in loading]),
+        "all_painted": _stats([d["all_painted"] for d in warm_all]),
+        "rest_work": _stats([d["rest_work"] for d in warm_all]),
+        "loading_painted": _stats([d["painted"] for d in done if d["loaded"]]),
     }
 
 
@@ -165,7 +194,8 @@ async def _browser(site: Path) -> dict[str, Any]:
             await page.fill("#q", FIRST)
             await page.press("#q", "Enter")
             await page.wait_for_function(
-                "(q) => window.__done.some((d) => d.query === q && !d.typing)", arg=FIRST
+                "(q) => window.__done.some((d) => d.query === q && !d.typing && d.complete)",
+                arg=FIRST,
             )
             first = [d["painted"] for d in await page.evaluate("window.__done") if not d["typing"]]
             keystrokes = await _type(page)
@@ -185,18 +215,48 @@ async def _type(page: Any) -> list[dict[str, Any]]:
             await page.keyboard.type(query[at - 1])
             if query[:at].strip():
                 await page.wait_for_function(
-                    "(q) => window.__done.some((d) => d.query === q)", arg=query[:at],
-                    timeout=120_000,
+                    "(q) => window.__done.some((d) => d.query === q && d.complete)",
+                    arg=query[:at], timeout=120_000,
                 )
         keystrokes += await page.evaluate("window.__done")
     return keystrokes
 
 
+def baseline_site(site: Path, ref: str, dest: Path) -> Path:
+    """A copy of ``site`` (hard links) whose page and search (the static files) are those of git
+    ``ref``: the same data, the old code, to time old and new side by side. The index may carry
+    what ``ref`` does not read (heads): an older search.js ignores it."""
+    from searchapi.offline.assets import STATIC_FILES
+
+    shutil.copytree(site, dest, copy_function=os.link)
+    for name in STATIC_FILES:
+        text = subprocess.run(
+            ["git", "show", f"{ref}:searchapi/offline/static/{name}"], cwd=REPO,
+            capture_output=True, text=True, check=True,
+        ).stdout
+        (dest / name).unlink()  # a hard link: never write through it into the new site
+        (dest / name).write_text(text, encoding="utf-8")
+    return dest
+
+
+def _keystroke_row(name: str, version: str, at: int, browser: dict[str, Any]) -> list[Any]:
+    k = browser["keystroke"]
+    painted, work, whole, rest = k["painted"], k["work"], k["all_painted"], k["rest_work"]
+    loading = k["loading_painted"]
+    return [name, version, at + 1, painted["median_ms"], painted["p95_ms"], work["median_ms"],
+            work["p95_ms"], f"{work['within_frame']:.0%}", whole["median_ms"], whole["p95_ms"],
+            rest["median_ms"], f"{loading['n']} / {loading['median_ms']:.0f}",
+            f"{os.getloadavg()[0]:.1f}"]
+
+
 def main() -> int:
     from searchapi.offline.export import write_site
 
-    results: dict[str, Any] = {"throttle": THROTTLE, "books_generated": BOOKS}
-    rows = []
+    baseline = os.environ.get("MUCLUC_BENCH_OFFLINE_BASELINE", "")
+    rounds = int(os.environ.get("MUCLUC_BENCH_OFFLINE_ROUNDS", "2" if baseline else "1"))
+    results: dict[str, Any] = {"throttle": THROTTLE, "books_generated": BOOKS,
+                               "baseline": baseline or None, "rounds": rounds}
+    rows, keys = [], []
     with tempfile.TemporaryDirectory() as folder:
         demo_site = Path(folder) / "demo"
         demo = asyncio.run(_demo_export(demo_site))
@@ -207,23 +267,30 @@ def main() -> int:
         big = write_site(documents, big_site)
         del documents
         for name, summary, site in (("demo", demo, demo_site), ("generated", big, big_site)):
-            browser = asyncio.run(_browser(site))
+            versions = {"new": site}
+            if baseline:
+                versions = {"old": baseline_site(site, baseline, Path(folder) / f"{name}-old"),
+                            **versions}
+            runs: dict[str, list[dict[str, Any]]] = {v: [] for v in versions}
+            for at in range(rounds):  # old and new alternated, the same export
+                for version, path in versions.items():
+                    browser = asyncio.run(_browser(path))
+                    runs[version].append(browser)
+                    keys.append(_keystroke_row(name, version, at, browser))
             results[name] = {
                 "books": summary.books, "export_s": summary.seconds, "files": summary.files,
-                "bytes": summary.bytes, "gzip_bytes": summary.gzip_bytes, **browser,
+                "bytes": summary.bytes, "gzip_bytes": summary.gzip_bytes, "runs": runs,
             }
-            k = browser["keystroke"]
-            painted, work, loading = k["painted"], k["work"], k["loading_painted"]
+            first = runs["new"][0]["first_search_ms"]
             rows.append([name, summary.books, summary.seconds, summary.files,
-                         summary.bytes / 1e6, summary.gzip_bytes / 1e6,
-                         browser["first_search_ms"], painted["median_ms"], painted["p95_ms"],
-                         work["median_ms"], work["p95_ms"], f"{work['within_frame']:.0%}",
-                         f"{loading['n']} / {loading['median_ms']:.0f}"])
+                         summary.bytes / 1e6, summary.gzip_bytes / 1e6, first])
         results["generate_documents_s"] = generate_s
     print(table(["catalogue", "books", "export s", "files", "MB", "MB gzip",
-                 f"first search ms (CPU/{THROTTLE})", "to paint median ms", "p95",
-                 "frame work median ms", "p95", "work within 16.7 ms",
-                 "loading keystrokes n / median ms"], rows))
+                 f"first search ms (CPU/{THROTTLE})"], rows))
+    print(table(["catalogue", "version", "round", "first painted median ms", "p95",
+                 "first frame work median ms", "p95", "work within 16.7 ms",
+                 "all painted median ms", "p95", "rest frame work median ms",
+                 "loading keystrokes n / median ms", "load 1 min"], keys))
     print(f"load average: {os.getloadavg()}")
     results["load_average"] = os.getloadavg()
     print(f"(generating {BOOKS:,} union documents took {generate_s:.0f} s, not counted above)")

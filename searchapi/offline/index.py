@@ -15,6 +15,14 @@ Layout (every file is a script calling one registration function, because Chrome
 A posting is ``book number * 4 + field`` (fields: title, authors, subtitle and series, subjects
 and publisher); lists are sorted and delta-encoded. What callers may rely on: the same documents
 always give byte-identical files.
+
+Heads, for search as you type on a large catalogue (a keystroke must not score tens of thousands
+of books): a key held by more than ``HEAD`` books also gets, in the shard's ``h``, its best
+``HEAD`` books by static rank; so does each 2- and 3-letter prefix of keys (``p``: over all the
+keys it starts). Static rank: the book's heaviest field holding the key (title first), then a
+title that starts with it, then the book's order. A head is ``[books, *deltas]``: how many books
+the full list holds (the typed search's idf), then one posting per book (its heaviest field),
+sorted and delta-encoded.
 """
 
 from __future__ import annotations
@@ -29,9 +37,11 @@ from typing import Any
 from analyzers import fold, folded_tokens, tokens
 from analyzers.variants import variant_syllable
 
-__all__ = ["FIELDS", "RECORDS_PER_SHARD", "BuiltIndex", "build_index", "shard_of"]
+__all__ = ["FIELDS", "HEAD", "RECORDS_PER_SHARD", "BuiltIndex", "build_index", "shard_of"]
 
 RECORDS_PER_SHARD = 200
+HEAD = 500  # books in a head (see above); a list of at most this many books has none
+HEAD_PREFIXES = (2, 3)  # prefix lengths with heads: the ones a typed word passes through first
 #: Field number → (union document fields, weight as in searchapi.query_dsl.ALL_FIELDS).
 FIELDS: tuple[tuple[tuple[str, ...], float], ...] = (
     (("title",), 4.0),
@@ -105,6 +115,47 @@ def _deltas(codes: set[int]) -> list[int]:
     return out
 
 
+def _first_key(text: str) -> str | None:
+    folded = folded_tokens(text)
+    return variant_syllable(folded[0]) if folded else None
+
+
+def _head(codes: Iterable[int], starts: set[int]) -> list[int] | None:
+    """``[books, *deltas]`` of the best ``HEAD`` books of ``codes`` (see the module), or None
+    when they are ``HEAD`` books or fewer."""
+    best: dict[int, int] = {}
+    for code in codes:
+        book, at = divmod(code, 4)
+        if at < best.get(book, 4):
+            best[book] = at
+    if len(best) <= HEAD:
+        return None
+    ranked = sorted(best, key=lambda book: (best[book], book not in starts, book))[:HEAD]
+    return [len(best), *_deltas({book * 4 + best[book] for book in ranked})]
+
+
+def _heads(
+    built: BuiltIndex, keyed: Mapping[str, set[int]], starts: Mapping[str, set[int]]
+) -> None:
+    prefixes: dict[str, list[str]] = defaultdict(list)
+    for key in keyed:
+        for length in HEAD_PREFIXES:
+            if len(key) >= length:
+                prefixes[key[:length]].append(key)
+    for key, postings in keyed.items():
+        head = _head(postings, starts.get(key, set()))
+        if head is not None:
+            built.shards[shard_of(key)].setdefault("h", {})[key] = head
+    for prefix, keys in sorted(prefixes.items()):
+        if sum(len(keyed[k]) for k in keys) <= HEAD:
+            continue
+        head = _head(
+            (c for k in keys for c in keyed[k]), set().union(*(starts.get(k, set()) for k in keys))
+        )
+        if head is not None:
+            built.shards[shard_of(prefix)].setdefault("p", {})[prefix] = head
+
+
 def build_index(
     documents: Iterable[Mapping[str, Any]], library_names: Mapping[str, tuple[str, str]]
 ) -> BuiltIndex:
@@ -127,11 +178,16 @@ def build_index(
                 libraries.append([code, name, kind])
     keyed: dict[str, set[int]] = defaultdict(set)
     exact: dict[str, set[int]] = defaultdict(set)
+    starts: dict[str, set[int]] = defaultdict(set)  # key -> books whose title starts with it
     records, held_by = [], []
     for number, document in enumerate(ordered):
         records.append(_record(document, codes))
         held = sorted({codes[h["library"]] for h in document.get("holdings", [])})
         held_by.append(held[0] if len(held) == 1 else held)
+        titles = _values(document, ("title",))
+        first = _first_key(titles[0]) if titles else None
+        if first:
+            starts[first].add(number)
         for at, (names, _weight) in enumerate(FIELDS):
             code = number * 4 + at
             for text in _values(document, names):
@@ -149,4 +205,5 @@ def build_index(
         shard = built.shards.setdefault(shard_of(key), {"k": {}, "x": {}})
         same = keyed.get(key) == postings
         shard["x"][token] = 1 if same else _deltas(postings)
+    _heads(built, keyed, starts)
     return built

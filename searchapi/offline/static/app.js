@@ -12,6 +12,9 @@
   const S = globalThis.MuclucSearch;
   const data = S.data;
   const PAGE = 20;
+  const FIRST = 8; // books painted in a keystroke's own frame (a phone's screenful and more)
+  const SPLIT_AFTER = 8; // ms of search after which the rest of the page waits for the next frame
+  const PAUSE = 400; // ms without a key after which a bounded typed search is done in full
   const STORE_KEY = 'mucluc.offline.requests.v1';
   const LANG_KEY = 'mucluc.offline.lang';
 
@@ -59,6 +62,7 @@
   const state = {
     lang: 'vi', result: null, shown: 0, chosen: new Set(), generation: 0,
     nodes: new Map(), facetNodes: new Map(), requested: null, pending: null, frame: false,
+    refine: 0,
   };
   const NODE_CACHE = 400; // book nodes kept for reuse while typing (cleared past this)
 
@@ -201,24 +205,27 @@
     return item;
   }
 
-  async function renderResults(reset) {
+  // `count` books from the `state.shown`th (a page; the first screenful while typing). `more`:
+  // whether to update the "more" button (not on a keystroke's first frame: the rest follows).
+  async function renderResults(reset, count = PAGE, more = true) {
     const generation = state.generation;
     if (reset) state.shown = 0;
-    S.ensureSorted(state.result, state.chosen.size ? Infinity : state.shown + PAGE);
+    S.ensureSorted(state.result, state.chosen.size ? Infinity : state.shown + count);
     const list = filtered();
-    const next = list.slice(state.shown, state.shown + PAGE);
+    const next = list.slice(state.shown, state.shown + count);
     await S.loadRecords(next);
-    if (generation !== state.generation) return;
+    if (generation !== state.generation) return false;
     const requested = requestedIds();
     const nodes = next.map((rec) => bookNode(rec, requested));
     if (reset) place($('results'), nodes);
     else $('results').append(...nodes);
     state.shown += next.length;
     const done = state.shown >= list.length;
-    if ($('more').hidden !== done) $('more').hidden = done;
+    if (more && $('more').hidden !== done) $('more').hidden = done;
     const q = state.result.query;
     const status = list.length ? t('found', list.length, q) : t('none', q);
     if ($('status').textContent !== status) $('status').textContent = status;
+    return true;
   }
 
   // Typing: note the query; the next animation frame searches and renders it (see the top).
@@ -236,15 +243,19 @@
     if (document.hidden) setTimeout(() => go(false), 0); else requestAnimationFrame(() => go(true));
   }
 
-  // `inFrame`: called at the start of an animation frame. The results event says whether they
-  // were rendered in that same frame (nothing to load, so only microtasks ran in between) and
-  // whether this search had to load index or record files first.
+  // `inFrame`: called at the start of an animation frame. A typed search whose search took more
+  // than SPLIT_AFTER ms renders in two frames: this one paints the answer's first screenful
+  // (FIRST books and the status line); the next frame adds the rest of the page, the facet
+  // counts and the "more" button, unless another key came first (a quick search renders all
+  // here: on a small catalogue the second frame only delays the rest). Each step's event says whether it was rendered in the frame it started in
+  // (nothing to load, so only microtasks ran in between) and whether it had to load index or
+  // record files first: `mucluc-offline-results` when the first screenful (or, for Enter, the
+  // whole page) is in the page, `mucluc-offline-complete` (`complete: true`) when all of it is.
   async function run(query, typing, inFrame) {
     const generation = ++state.generation;
     const started = performance.now();
     const loads = S.loads();
-    let sameTask = true;
-    setTimeout(() => { sameTask = false; }, 0);
+    const sameTask = inTask();
     if (!query.trim()) {
       state.result = null;
       $('results').replaceChildren();
@@ -253,18 +264,59 @@
       $('more').hidden = true;
       return;
     }
+    clearTimeout(state.refine);
     const result = await S.search(query, typing);
     if (generation !== state.generation || !result) return;
     state.result = result;
-    renderFacets();
-    await renderResults(true);
+    if (result.bounded) state.refine = setTimeout(() => refine(query, generation), PAUSE);
+    // (a search that took under half a frame leaves room for the whole page in this one)
+    const split = typing && inFrame && performance.now() - started > SPLIT_AFTER;
+    if (!split) renderFacets();
+    if (!(await renderResults(true, split ? FIRST : PAGE, !split))) return;
+    const detail = { query, typing, total: filtered().length };
+    announce('mucluc-offline-results', {
+      ...detail, ms: performance.now() - started, frame: Boolean(inFrame && sameTask()),
+      loaded: S.loads() > loads, complete: !split,
+    });
+    if (!split) { announce('mucluc-offline-complete', { ...detail, complete: true }); return; }
+    const first = state.shown;
+    requestAnimationFrame(async () => {
+      if (generation !== state.generation) return;
+      const restStarted = performance.now();
+      const restTask = inTask();
+      renderFacets();
+      // (a facet ticked or the language switched meanwhile rendered the whole page itself)
+      if (state.shown === first && !(await renderResults(false, PAGE - FIRST))) return;
+      announce('mucluc-offline-complete', {
+        ...detail, ms: performance.now() - restStarted, frame: restTask(),
+        loaded: S.loads() > loads, complete: true,
+      });
+    });
+  }
+
+  // Typing paused after a bounded search (common words: only their heads' books were scored,
+  // see search.js): the full search of the same text replaces it, unless a key came meanwhile.
+  async function refine(query, generation) {
     if (generation !== state.generation) return;
-    document.dispatchEvent(new CustomEvent('mucluc-offline-results', {
-      detail: {
-        query, typing, total: filtered().length, ms: performance.now() - started,
-        frame: Boolean(inFrame && sameTask), loaded: S.loads() > loads,
-      },
-    }));
+    const result = await S.search(query, true, true);
+    if (generation !== state.generation || !result) return;
+    state.result = result;
+    renderFacets();
+    if (!(await renderResults(true))) return;
+    announce('mucluc-offline-results', {
+      query, typing: true, total: filtered().length, refined: true, complete: true,
+    });
+  }
+
+  // A function telling whether the current task is still running (only microtasks since).
+  function inTask() {
+    let same = true;
+    setTimeout(() => { same = false; }, 0);
+    return () => same;
+  }
+
+  function announce(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail }));
   }
 
   // ---------- requests ----------
@@ -360,7 +412,7 @@
     });
     $('q').addEventListener('input', () => {
       const value = $('q').value;
-      schedule(value, !/\s$/.test(value));
+      schedule(value, true);
     });
     $('more').addEventListener('click', () => renderResults(false));
     $('export-csv').addEventListener('click', exportCsv);

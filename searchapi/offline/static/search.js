@@ -14,6 +14,10 @@
   const DECODED_FIELDS = 0b0111; // decodings search the three heaviest fields, as the API does
   const ALL_EXACT = 4, PHRASE = 2, FOLDED_PHRASE = 1, EQUAL = 8, DECODED = 0.2;
   const MAX_WORDS = 40, RERANK = 60, PREFIX_KEYS = 64;
+  // A typed search that would scan more postings than this scores only the books of the tokens'
+  // heads (see boundedAlternative); a typed prefix is then checked against this many of its keys.
+  // (`limits`: exported so tests can reach the bounded path on a small catalogue)
+  const limits = { typedPostings: 6000, typedKeys: 16 };
   const state = {
     catalogue: null, records: new Map(), shards: new Map(), loading: new Map(), decoded: new Map(),
     sortedKeys: new Map(), prefixes: new Map(), loads: 0,
@@ -56,14 +60,29 @@
     if (!shard) return null;
     const cacheKey = kind + key;
     if (state.decoded.has(cacheKey)) return state.decoded.get(cacheKey);
-    let deltas = shard[kind][key];
+    let deltas = shard[kind] && shard[kind][key];
     if (deltas === undefined) return null;
     if (deltas === 1) return postings('k', V.variantSyllable(V.fold(key)));
-    const codes = new Int32Array(deltas.length);
+    const skip = kind === 'h' || kind === 'p' ? 1 : 0; // a head starts with its book count
+    const codes = new Int32Array(deltas.length - skip);
     let at = 0;
-    for (let i = 0; i < deltas.length; i++) { at += deltas[i]; codes[i] = at; }
+    for (let i = skip; i < deltas.length; i++) { at += deltas[i]; codes[i - skip] = at; }
     state.decoded.set(cacheKey, codes);
     return codes;
+  }
+
+  // How many postings a key's list holds, without decoding it.
+  function volume(key) {
+    const shard = state.shards.get(shardOf(key));
+    const deltas = shard && shard.k[key];
+    return deltas ? deltas.length : 0;
+  }
+
+  // A head's book count (the full list's), or 0 when the key or prefix has no head.
+  function headBooks(kind, key) {
+    const shard = state.shards.get(shardOf(key));
+    const head = shard && shard[kind] && shard[kind][key];
+    return head ? head[0] : 0;
   }
 
   // ---------- search ----------
@@ -124,50 +143,157 @@
     return found;
   }
 
-  async function alternative(text, boost, allowed, prefix, scores, matched) {
+  async function alternative(text, boost, allowed, prefix, scores, matched, bounded) {
     const folded = V.foldedTokens(text).map(V.variantSyllable);
     const exact = V.tokens(text);
     const n = folded.length;
-    if (!n) return;
+    if (!n) return false;
     const paired = exact.length === n;
     await loadShards([...folded, ...(paired ? exact.map((e) => V.variantSyllable(V.fold(e))) : [])]);
     const total = state.catalogue.books;
     const required = n <= 3 ? n : n - Math.floor(n * 0.25);
+    const tokenKeys = folded.map((f, i) => (prefix && i === n - 1 ? prefixKeys(f) : [f]));
+    const exactCodes = (i) => (paired
+      ? postings('x', exact[i], V.variantSyllable(V.fold(exact[i]))) : null);
+    if (bounded) {
+      let scanned = 0;
+      for (const keys of tokenKeys) for (const k of keys) scanned += volume(k);
+      if (scanned > limits.typedPostings) {
+        const tokens = tokenKeys.map((keys, i) => ({
+          keys: prefix && i === n - 1 ? keys.slice(0, limits.typedKeys + 1) : keys,
+          isPrefix: prefix && i === n - 1, exactCodes: exactCodes(i),
+        }));
+        boundedAlternative(tokens, boost, allowed, required, scores, matched);
+        return true;
+      }
+    }
     const counts = new Uint8Array(total);
     const candidates = [];
     const perToken = [];
     for (let i = 0; i < n; i++) {
-      const keys = prefix && i === n - 1 ? prefixKeys(folded[i]) : [folded[i]];
-      const found = masks(keys.map((k) => postings('k', k)), allowed, total);
-      const exactFound = paired
-        ? masks([postings('x', exact[i], V.variantSyllable(V.fold(exact[i])))], allowed, total)
-        : null;
+      const found = masks(tokenKeys[i].map((k) => postings('k', k)), allowed, total);
+      const exactFound = paired ? masks([exactCodes(i)], allowed, total) : null;
       const df = found.touched.length;
       const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
       // idf times the heaviest field of each of the 16 field masks: one lookup per book.
-      const weighted = new Float64Array(16);
-      for (let mask = 1; mask < 16; mask++) weighted[mask] = idf * maxWeight(mask);
-      perToken.push({ found: found.bits, exactFound: exactFound && exactFound.bits, idf, weighted });
+      perToken.push({ found: found.bits, exactFound: exactFound && exactFound.bits, idf,
+        weighted: weightedBy(idf) });
       for (const rec of found.touched) if (counts[rec]++ === 0) candidates.push(rec);
     }
+    const bits = new Uint8Array(n);
+    const exactBits = new Uint8Array(n);
     for (const rec of candidates) {
       if (counts[rec] < required) continue;
-      let score = 0;
-      let allExact = allowed;
-      for (let t = 0; t < perToken.length; t++) {
-        const { found, exactFound, idf, weighted } = perToken[t];
-        const mask = found[rec];
-        const emask = exactFound ? exactFound[rec] : 0;
-        if (mask) score += weighted[mask];
-        if (emask) {
-          for (let f = 0; f < WEIGHTS.length; f++) if (emask & (1 << f)) score += idf * WEIGHTS[f];
-        }
-        allExact &= emask;
+      for (let t = 0; t < n; t++) {
+        const { found, exactFound } = perToken[t];
+        bits[t] = found[rec];
+        exactBits[t] = exactFound ? exactFound[rec] : 0;
       }
-      for (let f = 0; f < WEIGHTS.length; f++) if (allExact & (1 << f)) score += ALL_EXACT * WEIGHTS[f];
+      const score = scoreBook(perToken, allowed, bits, exactBits);
       if (!matched.flags[rec]) { matched.flags[rec] = 1; matched.list.push(rec); }
       scores[rec] += score * boost;
     }
+    return false;
+  }
+
+  // One book's score from its field bits per token (`masks`, exact syllables: `exactMasks`).
+  function scoreBook(perToken, allowed, masks, exactMasks) {
+    let score = 0;
+    let allExact = allowed;
+    for (let t = 0; t < perToken.length; t++) {
+      const { idf, weighted } = perToken[t];
+      const m = masks[t];
+      const emask = exactMasks[t];
+      if (m) score += weighted[m];
+      if (emask) {
+        for (let f = 0; f < WEIGHTS.length; f++) if (emask & (1 << f)) score += idf * WEIGHTS[f];
+      }
+      allExact &= emask;
+    }
+    for (let f = 0; f < WEIGHTS.length; f++) if (allExact & (1 << f)) score += ALL_EXACT * WEIGHTS[f];
+    return score;
+  }
+
+  function weightedBy(idf) {
+    const weighted = new Float64Array(16);
+    for (let mask = 1; mask < 16; mask++) weighted[mask] = idf * maxWeight(mask);
+    return weighted;
+  }
+
+  // The field bits of book `rec` in the sorted postings `codes` (a binary search).
+  function fieldsOf(codes, rec, allowed) {
+    if (!codes) return 0;
+    let lo = 0, hi = codes.length;
+    const from = rec * 4;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (codes[mid] < from) lo = mid + 1; else hi = mid;
+    }
+    let bits = 0;
+    for (let i = lo; i < codes.length && codes[i] >> 2 === rec; i++) bits |= 1 << (codes[i] & 3);
+    return bits & allowed;
+  }
+
+  // Search as you type on a large catalogue: instead of scanning every posting of common words
+  // (tens of thousands of books), the candidates are the books of each token's head (its best
+  // HEAD books by static rank, built at export; a short list is its own head), and each
+  // candidate's fields per token are looked up by binary search in the full lists (a typed
+  // prefix: in its own key's and its `typedKeys` commonest keys' lists). The scoring is the
+  // exact one; what may be missed are matching books in no token's head, which the full search
+  // (Enter, or typing paused: app.js) finds. idf comes from the full lists' book counts.
+  function boundedAlternative(tokens, boost, allowed, required, scores, matched) {
+    const total = state.catalogue.books;
+    const candidates = new Set();
+    const perToken = tokens.map(({ keys, isPrefix, exactCodes }) => {
+      const key = keys[0];
+      const prefixHead = isPrefix && key.length >= 2 && key.length <= 3 ? postings('p', key) : null;
+      let df = 0;
+      const heads = [];
+      if (prefixHead) {
+        heads.push(prefixHead);
+        df = headBooks('p', key);
+      } else {
+        for (const k of keys) {
+          const head = postings('h', k);
+          heads.push(head || postings('k', k));
+          df += head ? headBooks('h', k) : distinctBooks(postings('k', k));
+        }
+      }
+      for (const codes of heads) {
+        if (!codes) continue;
+        for (let i = 0; i < codes.length; i++) {
+          if ((1 << (codes[i] & 3)) & allowed) candidates.add(codes[i] >> 2);
+        }
+      }
+      const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
+      const lists = keys.map((k) => postings('k', k)).filter(Boolean);
+      return { lists, exactCodes, idf, weighted: weightedBy(idf) };
+    });
+    const bits = new Uint8Array(perToken.length);
+    const exactBits = new Uint8Array(perToken.length);
+    for (const rec of candidates) {
+      let count = 0;
+      for (let t = 0; t < perToken.length; t++) {
+        let found = 0;
+        for (const codes of perToken[t].lists) found |= fieldsOf(codes, rec, allowed);
+        bits[t] = found;
+        exactBits[t] = found ? fieldsOf(perToken[t].exactCodes, rec, allowed) : 0;
+        if (found) count++;
+      }
+      if (count < required) continue;
+      const score = scoreBook(perToken, allowed, bits, exactBits);
+      if (!matched.flags[rec]) { matched.flags[rec] = 1; matched.list.push(rec); }
+      scores[rec] += score * boost;
+    }
+  }
+
+  function distinctBooks(codes) {
+    if (!codes) return 0;
+    let books = 0, last = -1;
+    for (let i = 0; i < codes.length; i++) {
+      if (codes[i] >> 2 !== last) { books++; last = codes[i] >> 2; }
+    }
+    return books;
   }
 
   function contains(hay, needle) {
@@ -221,7 +347,11 @@
     return score;
   }
 
-  async function search(query, typing) {
+  // `typing`: a keystroke's search. The last word is also a prefix (unless a space follows it),
+  // and a search of common words scores only their heads' books (`bounded` in the answer;
+  // `full` turns that off: typing paused). Enter's search (typing false) is always full.
+  async function search(query, typing, full) {
+    const prefix = typing && !/\s$/.test(query);
     const text = V.words(V.normalise(query)).slice(0, MAX_WORDS).join(' ');
     if (!text) return null;
     const alternatives = [[text, 1, 0b1111]];
@@ -236,8 +366,12 @@
     // Books matched by any alternative: a flag per book and their list (a Set of 100 k books
     // costs more than the scoring itself).
     const matched = { flags: new Uint8Array(state.catalogue.books), list: [] };
+    let bounded = false;
     for (const [alt, boost, allowed] of alternatives) {
-      await alternative(alt, boost, allowed, typing && boost === 1, scores, matched);
+      const last = prefix && boost === 1;
+      if (await alternative(alt, boost, allowed, last, scores, matched, typing && !full)) {
+        bounded = true;
+      }
     }
     const order = (a, b) => scores[b] - scores[a] || a - b;
     const ranked = matched.list;
@@ -247,7 +381,9 @@
     head.sort(order);
     for (const rec of head) matched.flags[rec] = 2;
     const rest = ranked.filter((rec) => matched.flags[rec] !== 2);
-    return { query: query.trim(), ranked: head.concat(rest), sorted: head.length, scores, order };
+    return {
+      query: query.trim(), ranked: head.concat(rest), sorted: head.length, scores, order, bounded,
+    };
   }
 
   // The `count` best books, without sorting all of a common word's candidates: the count-th
@@ -307,7 +443,7 @@
 
   globalThis.MuclucSearch = {
     data: state, search, loadRecords, ensureSorted, heldBy, libraryCounts,
-    loads: () => state.loads, prefixKeys, select, // (the last two for tests)
+    loads: () => state.loads, prefixKeys, select, limits, // (the last three for tests)
   };
   globalThis.MuclucOffline = {
     catalogue(c) { state.catalogue = c; globalThis.MuclucApp.start(); },

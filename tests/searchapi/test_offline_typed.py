@@ -1,0 +1,173 @@
+"""Search as you type on a large catalogue: heads at export, the bounded typed search in node.
+
+A keystroke on common words scores only the books of the tokens' heads (the best ``HEAD`` books
+of a key or a 2-3 letter prefix by static rank, written at export) instead of every posting.
+What must hold: a head is the best books by the documented rank and counts the whole list's
+books; the bounded search finds only books the full search finds (it never invents a match),
+and finds the best book when that book is in a head; the full search (Enter, or typing paused)
+is what it always was.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analyzers import fold
+from searchapi.offline.assets import static_text, tables_js
+from searchapi.offline.index import HEAD, RECORDS_PER_SHARD, build_index
+
+WORDS = ["truyện", "cổ", "tích", "lịch", "sử", "kỹ", "thuật", "trồng", "lúa", "nguyễn",
+         "điện", "biên", "văn", "học"]  # fmt: skip
+AUTHORS = ["Nguyễn Du", "Tô Hoài", "Nguyễn Nhật Ánh", "Võ Quảng", "Nam Cao", "Ngô Tất Tố"]
+
+
+def document(n: int, title: str, author: str) -> dict[str, Any]:
+    return {
+        "id": f"u{n:05d}", "title": [title], "authors": [author], "subjects": [],
+        "title_sort": fold(title), "members": [f"DBI:{n}"],
+        "display": {"title": title, "authors": [author]},
+        "holdings": [{"library": "DBI", "library_name": "DBI", "record_id": str(n),
+                      "call_number": "", "copies": 1}],
+    }  # fmt: skip
+
+
+def catalogue(books: int = 5 * HEAD, seed: int = 18) -> list[dict[str, Any]]:
+    """``books`` titles of 2-5 common words (every word held by far more than HEAD books), and
+    two titles made to win: "Truyện Kiều" and "Kỹ thuật trồng lúa nước"."""
+    rng = random.Random(seed)
+    documents = [
+        document(n, " ".join(rng.sample(WORDS, rng.randint(2, 5))).capitalize(),
+                 rng.choice(AUTHORS))
+        for n in range(books)
+    ]
+    documents.append(document(books, "Truyện Kiều", "Nguyễn Du"))
+    documents.append(document(books + 1, "Kỹ thuật trồng lúa nước", "Phạm Văn Hùng"))
+    return documents
+
+
+def decoded(deltas: list[int]) -> list[int]:
+    out, at = [], 0
+    for delta in deltas:
+        at += delta
+        out.append(at)
+    return out
+
+
+def test_a_head_is_the_best_books_by_field_then_title_start() -> None:
+    documents = catalogue()
+    built = build_index(documents, {"DBI": ("DBI", "provincial")})
+    books = [r[0] for r in built.records]
+    head = built.shards["tr"]["h"]["truyen"]
+    full = decoded(built.shards["tr"]["k"]["truyen"])
+    assert head[0] == len({code // 4 for code in full}) > HEAD
+    codes = decoded(head[1:])
+    assert len(codes) == HEAD and len({c // 4 for c in codes}) == HEAD
+    assert all(c // 4 * 4 + c % 4 in set(full) for c in codes)
+    in_title = {c // 4 for c in full if c % 4 == 0}
+    starts = {b for b in in_title if documents[int(books[b][1:])]["title"][0].startswith("Truyện")}
+    chosen = {c // 4 for c in codes}
+    # title-field books come first, and among them those whose title starts with the word
+    assert chosen <= in_title
+    assert starts <= chosen if len(starts) <= HEAD else chosen <= starts
+    prefix = built.shards["tr"]["p"]["tr"]
+    assert prefix[0] > HEAD and len(decoded(prefix[1:])) == HEAD
+
+
+RUNNER = """
+const fs = require('fs');
+const { catalogue, shards, records, queries } = JSON.parse(fs.readFileSync(0, 'utf8'));
+globalThis.MuclucApp = { start() {} };
+const S = globalThis.MuclucSearch;
+S.limits.typedPostings = 500; // (6,000 in the page: this catalogue is smaller than a province)
+globalThis.MuclucOffline.catalogue(catalogue);
+for (const [name, content] of Object.entries(shards)) {
+  globalThis.MuclucOffline.index(name, content);
+  S.data.loading.set(`ix-${name}.js`, Promise.resolve());
+}
+records.forEach((rows, number) => {
+  globalThis.MuclucOffline.records(number, rows);
+  S.data.loading.set(`rec-${String(number).padStart(4, '0')}.js`, Promise.resolve());
+});
+(async () => {
+  const out = [];
+  for (const q of queries) {
+    const answer = async (full) => {
+      const r = await S.search(q, true, full);
+      S.ensureSorted(r, Infinity);
+      return { bounded: r.bounded, ranked: r.ranked.map((rec) => [rec, r.scores[rec]]) };
+    };
+    out.push({ q, bounded: await answer(false), full: await answer(true) });
+  }
+  process.stdout.write(JSON.stringify(out));
+})();
+"""
+
+
+def run_typed(documents: list[dict[str, Any]], queries: list[str], tmp_path: Path) -> Any:
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        pytest.fail("node is missing: apt-get install -y nodejs (make setup-test installs it)")
+    built = build_index(documents, {"DBI": ("DBI", "provincial")})
+    payload = {
+        "catalogue": {"books": len(built.records), "perShard": RECORDS_PER_SHARD,
+                      "shards": sorted(built.shards), "libraries": built.libraries,
+                      "heldBy": built.held_by},
+        "shards": built.shards,
+        "records": [built.records[i : i + RECORDS_PER_SHARD]
+                    for i in range(0, len(built.records), RECORDS_PER_SHARD)],
+        "queries": queries,
+    }  # fmt: skip
+    script = tmp_path / "typed.js"
+    script.write_text(
+        tables_js() + static_text("vietnamese.js") + static_text("search.js") + RUNNER,
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [node, str(script)], input=json.dumps(payload), capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return built, json.loads(result.stdout)
+
+
+BEST = {"truyen kieu": "Truyện Kiều", "truyen kie": "Truyện Kiều",
+        "ky thuat trong lua nuoc": "Kỹ thuật trồng lúa nước",
+        "ky thuat trong lua n": "Kỹ thuật trồng lúa nước"}  # fmt: skip
+QUERIES = ["tr", "truyen", "ky thuat tr", "nguyen", "ng", "lich su", "Lịch s", "kyx thuaatj",
+           *BEST]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any]]:
+    """The catalogue's index and, per query, the bounded and the full typed answers (one node
+    run for all)."""
+    built, answers = run_typed(catalogue(), QUERIES, tmp_path_factory.mktemp("typed"))
+    return built, {a["q"]: a for a in answers}
+
+
+def test_the_bounded_typed_search_finds_nothing_the_full_search_does_not(typed: Any) -> None:
+    _built, answers = typed
+    assert [q for q, a in answers.items() if not a["bounded"]["bounded"]] == []
+    for q, a in answers.items():
+        assert not a["full"]["bounded"], q
+        full = {rec for rec, _score in a["full"]["ranked"]}
+        found = [rec for rec, _score in a["bounded"]["ranked"]]
+        assert bool(found) == bool(full), q
+        assert set(found) <= full, q  # every book found matches the typed words
+        assert len(found) <= 5 * HEAD, q  # and only heads' books were scored
+
+
+@pytest.mark.parametrize(("query", "first"), sorted(BEST.items()))
+def test_the_bounded_typed_search_finds_the_best_book(query: str, first: str, typed: Any) -> None:
+    built, answers = typed
+    answer = answers[query]
+    best = answer["bounded"]["ranked"][0][0]
+    assert built.records[best][1] == first
+    assert answer["full"]["ranked"][0][0] == best
