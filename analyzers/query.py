@@ -61,6 +61,11 @@ SHORT_START_WORDS = 2
 # so the book that holds the query's words in order outranks one that only shares many words
 # (or holds them twice, in two libraries' spellings). Up to MAX_RUNS runs.
 RUN_BONUS = 4.0
+# A shorter query is one run, and its words in order are the best evidence there is of the title
+# a reader remembers a piece of (`Cuốn Âm Thanh` from `… Combo 3 Cuốn Âm Thanh Quanh Bé …`):
+# the bonus outweighs another title holding the same words scattered in the heavier field (dev
+# split: middle words s@1 .993 → .998 at 12, .996 at 6 and 8; no other kind moved).
+SHORT_RUN_BONUS = 12.0
 RUN_WORDS = 3
 RUN_MIN_WORDS = 5
 MAX_RUNS = 8
@@ -157,14 +162,15 @@ def _runs(text: str, fields: dict[str, float]) -> list[dict[str, Any]]:
         return []
     weight = max(titles.values())
     names = [f"{name}.folded" for name in titles]
+    bonus = RUN_BONUS
     if len(words) < RUN_MIN_WORDS:
-        runs = [text]
+        runs, bonus = [text], SHORT_RUN_BONUS
     else:
         runs = [" ".join(words[i : i + RUN_WORDS]) for i in range(0, len(words), RUN_WORDS)]
     return [
         _constant(
             {"multi_match": {"query": run, "type": "phrase", "fields": names}},
-            weight * RUN_BONUS,
+            weight * bonus,
         )
         for run in runs[:MAX_RUNS]
         if len(run.split()) > 1
