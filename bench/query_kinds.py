@@ -220,15 +220,28 @@ def author_word_and_title_word(
 MIDDLE_MIN_WORDS = 6
 
 
-def middle_words(title: str, rng: random.Random) -> str | None:
+def middle_words(
+    title: str, rng: random.Random, held: Callable[[str], bool] | None = None
+) -> str | None:
     """Three or four consecutive words from inside a long title (at least `MIDDLE_MIN_WORDS`
-    words), neither its first nor its last word, as written: what a reader remembers of it."""
+    words), neither its first nor its last word, as written: what a reader remembers of it.
+
+    `held` says whether a run is text a reader can have seen (some library's record holds it in
+    order); a drawn run that is not is replaced by one drawn from the runs that are, and None
+    when there is none. Without `held` every run counts (the same draw either way)."""
     words = title_words(title)
     if len(words) < MIDDLE_MIN_WORDS:
         return None
     size = rng.choice((3, 4))
     start = rng.randint(1, len(words) - 1 - size)
-    return " ".join(words[start : start + size])
+    run = " ".join(words[start : start + size])
+    if held is None or held(run):
+        return run
+    runs = [
+        " ".join(words[i : i + n]) for n in (3, 4) for i in range(1, len(words) - n)
+    ]
+    runs = [r for r in runs if held(r)]
+    return rng.choice(runs) if runs else None
 
 
 # How a reader without an input method types each word, with the share of words typed so.

@@ -244,6 +244,14 @@ def holdings(book: Book, libraries: int = len(LIBRARIES)) -> list[int]:
     return sorted(rng.sample(range(libraries), rng.randint(2, 5)))
 
 
+def held_texts(book: Book) -> list[str]:
+    """Each holding library's title statement of `book` (its title, then its subtitle), folded:
+    the text whose words a reader can have seen in that order. A run of words from a subtitle
+    that every library dropped, or across a series a library wrote into its title, is in none."""
+    made = [record(book, n, LIBRARIES[n]) for n in holdings(book)]
+    return [fold_key(f"{r.title} {r.subtitle}") for r in made]
+
+
 def union_documents(books: tuple[Book, ...] | list[Book]) -> list[Document]:
     """Every book's records, merged into union documents where their folded titles agree."""
     documents: list[Document] = []

@@ -6,7 +6,9 @@ after folding, a partial title or a run of words shared by two titles, an author
 title word that another book of a same-named author also has) is left out as ambiguous and
 counted, since no engine could know which book is meant (two books whose titles differ only by
 a bookshop's notes, `(Tái Bản 2020)`, are the same title). Runs of words are taken from the title
-without such notes. Pure functions: nothing here needs the engine.
+without such notes, and a run from the middle of a title only from text that at least one library
+holding the book records in that order (`relevance_corpus.held_texts`): not from a subtitle every
+one of them dropped. Pure functions: nothing here needs the engine.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from bench.query_kinds import AUTHOR_KINDS, KINDS, title_words, unaccented
-from bench.relevance_corpus import Book, core_title, fold_key
+from bench.query_kinds import AUTHOR_KINDS, KINDS, middle_words, title_words, unaccented
+from bench.relevance_corpus import Book, core_title, fold_key, held_texts
 
 WINDOW_KINDS = frozenset({"partial title", "middle words", "other tone style"})
 # Kinds that only some titles can give (an oa/oe/uy syllable): asked of every book of the split.
@@ -68,6 +71,12 @@ def is_ambiguous(kind: str, text: str, target: Book, books: tuple[Book, ...]) ->
     return any(_folded_words(core_title(b.title)) == title for b in others)
 
 
+def _held_by(book: Book) -> Callable[[str], bool]:
+    """Whether a run of words is in some holding library's title statement of `book`, in order."""
+    texts = [f" {text} " for text in held_texts(book)]
+    return lambda run: any(f" {fold_key(run)} " in text for text in texts)
+
+
 def make_queries(
     books: tuple[Book, ...], sample: list[Book], split_books: list[Book]
 ) -> tuple[list[Query], Counter[str]]:
@@ -83,7 +92,10 @@ def make_queries(
             rng = random.Random(f"{kind}:{book.key}")
             # Words a reader remembers come from the title itself, not a bookshop's notes.
             title = core_title(book.title) if kind in WINDOW_KINDS else book.title
-            text = make(title, book.author_text, frequency, rng)
+            if kind == "middle words":
+                text = middle_words(title, rng, _held_by(book))
+            else:
+                text = make(title, book.author_text, frequency, rng)
             if text is None or not re.search(r"\w", text):
                 continue
             if is_ambiguous(kind, text, book, books):

@@ -17,6 +17,10 @@ Vietnamese ones of two or three words too (``tác giả:``, ``nhan đề:``, ``n
 ASCII word that is not a name still makes a FIELD token (the parser answers it with the list of
 valid names), but words with diacritics or several words are a field only when they name one
 ("Kiều:" stays text).
+
+Exclusions. A minus directly before a term excludes it (`kieu -thieu nhi`), except a dash inside
+a pasted title: after text and before a capital letter (`One Piece -Tập 101`) or between two
+numbers (`5 -6 tuổi`); the dash is then punctuation, and the words are searched.
 """
 
 from __future__ import annotations
@@ -93,7 +97,8 @@ def tokenize(q: str) -> list[Token]:
             tokens.append(Token("PHRASE", q[i + 1 : close], i))
             i = close + 1
         elif char == "-" and i + 1 < len(q) and _starts_term(q[i + 1]):
-            tokens.append(Token("MINUS", "-", i))
+            if not _is_dash(tokens, q[i + 1]):
+                tokens.append(Token("MINUS", "-", i))
             i += 1
         elif field := _field(q, i):
             tokens.append(Token("FIELD", field.group(1), i))
@@ -127,8 +132,22 @@ def _field(q: str, i: int) -> re.Match[str] | None:
 
 
 def _starts_term(char: str) -> bool:
-    """A minus directly before a word, phrase or group negates it ("-thiếu", '-"tái bản"')."""
+    """A minus directly before a word, phrase or group negates it ("-thiếu", '-"tái bản"'),
+    unless it is a dash inside a pasted title (`_is_dash`)."""
     return not char.isspace() and char not in "-)" and char not in CLOSERS
+
+
+def _is_dash(tokens: list[Token], following: str) -> bool:
+    """A minus right after text and before a capital letter (`One Piece -Tập 101`, `Cánh Cửa Mở
+    Rộng -Thần Thoại`), or between two numbers (`5 -6 tuổi`), is a dash inside a pasted title,
+    not an exclusion: leaving out `Tập` would drop the very book pasted. Readers type
+    exclusions in lower case (`kieu -thieu nhi`); a capitalised one is excluded with `NOT`, or
+    at the start of the query or of a group (`-Tập`, `(-Tập)`)."""
+    if not tokens or tokens[-1].kind not in ("WORD", "PHRASE", "RPAREN"):
+        return False
+    if following.isupper():
+        return True
+    return following.isdigit() and tokens[-1].kind == "WORD" and tokens[-1].text.isdigit()
 
 
 def _closing(q: str, start: int, closers: str) -> int:

@@ -207,6 +207,29 @@ def test_middle_words_are_inside_the_title(title: str, expected: set[str] | None
     assert found == ({None} if expected is None else expected)
 
 
+@pytest.mark.parametrize(
+    ("held_text", "expected"),
+    [
+        pytest.param("Một Hai Ba Bốn", {"Hai Ba Bốn"}, id="subtitle-dropped"),
+        pytest.param("Ba Bốn Năm Sáu", {"Ba Bốn Năm"}, id="only-a-later-run"),
+        pytest.param("Một Hai", {None}, id="no-run-held"),
+        pytest.param(
+            "Một Hai Ba Bốn Năm Sáu", {"Hai Ba Bốn", "Ba Bốn Năm", "Hai Ba Bốn Năm"}, id="all-held"
+        ),
+    ],
+)
+def test_middle_words_come_from_held_text(held_text: str, expected: set[str | None]) -> None:
+    """A run no library's record holds is redrawn from the held runs, or not asked at all."""
+    from bench.query_kinds import middle_words
+
+    def held(run: str) -> bool:
+        return f" {run} " in f" {held_text} "
+
+    title = "Một Hai Ba Bốn Năm Sáu"
+    found = {middle_words(title, random.Random(seed), held) for seed in range(30)}
+    assert found == expected
+
+
 def test_author_word_and_title_word_is_unaccented_and_short() -> None:
     from bench.query_kinds import author_word_and_title_word
 

@@ -94,6 +94,18 @@ def book_titled(start: str) -> str:
         pytest.param("Ehon - Cây Sooif (Tái Banr 2020)", "Ehon - Cây Sồi", id="telex-with-notes"),
         # Exclusion: only the excluded word itself, with its diacritics, leaves a book out.
         pytest.param("sợ hãi -hoà", "Fear - Sợ Hãi", id="exclusion-keeps-other-diacritics"),
+        # A dash inside a pasted title is not an exclusion (the title holds the word).
+        pytest.param(
+            "Cánh Cửa Mở Rộng -Thần Thoại Sisyphus",
+            "Cánh Cửa Mở Rộng -Thần Thoại Sisyphus",
+            id="dash-in-pasted-title",
+        ),
+        # A short run in order in a subtitle beats the same words scattered in another title.
+        pytest.param(
+            "Cuốn Âm Thanh",
+            "Sách Ehon - Combo 3 Cuốn Âm Thanh Quanh Bé - Dành Cho Trẻ Từ 0 - 6 Tuổi",
+            id="middle-words-in-order-in-subtitle",
+        ),
     ],
 )
 async def test_intended_book_first(

@@ -82,6 +82,19 @@ PARSES = [
     ('"a" "b"', And((Phrase("a"), Phrase("b")))),
     ('"a”"', Phrase("a”")),
     ("-”", Text("-")),
+    # Issue 15: a dash inside a pasted title is not an exclusion (the title holds the word).
+    ("One Piece -Tập 101", Text("One Piece Tập 101")),
+    ("Cánh Cửa Mở Rộng -Thần Thoại", Text("Cánh Cửa Mở Rộng Thần Thoại")),
+    ("Bé Vào Lớp 1 (5 -6 tuổi)", Text("Bé Vào Lớp 1 5 6 tuổi")),
+    ("(Tái Bản) -Tặng kèm", Text("Tái Bản Tặng kèm")),
+    ('"Tiếng Việt" -Tập 1', And((Phrase("Tiếng Việt"), Text("Tập 1")))),
+    ("Tiếng Việt -tập 1", And((Text("Tiếng Việt"), Not(Text("tập")), Text("1")))),
+    ("-Tập 1", And((Not(Text("Tập")), Text("1")))),
+    ("kieu (-Tập)", And((Text("kieu"), Not(Text("Tập"))))),
+    ("kieu NOT Tập", And((Text("kieu"), Not(Text("Tập"))))),
+    ("kieu OR -Tập", Or((Text("kieu"), Not(Text("Tập"))))),
+    ("kieu -2019", And((Text("kieu"), Not(Text("2019"))))),
+    ("tập 5 -6", Text("tập 5 6")),
 ]
 
 
