@@ -10,6 +10,7 @@ import pymarc
 import pytest
 from opensearchpy import AsyncOpenSearch
 
+from bench.works_engine import shown
 from harvesters.records import SourceRecord
 from indexer.load import LoadSummary
 from indexer.reindex import reindex
@@ -51,16 +52,6 @@ def _items(records: list[pymarc.Record]) -> list[SourceRecord]:
     return [SourceRecord("DBI", "test", r["001"].data, r) for r in records]
 
 
-async def works(store: Store) -> dict[str, str]:
-    """Record (control number) → the work id its union document carries."""
-    await store.refresh("union")
-    found: dict[str, str] = {}
-    async for hits in store.scan("union", source=["members", "work"]):
-        for hit in hits:
-            for member in hit["_source"]["members"]:
-                found[member.split(":", 1)[1]] = hit["_source"]["work"]
-    return found
-
 
 async def loaded(engine: AsyncOpenSearch, prefix: str, order: str) -> Catalogue:
     built = await open_catalogue(engine, prefix, ["DBI"])
@@ -75,7 +66,7 @@ async def test_load_order_and_reindex_give_the_same_works(
     seen = {}
     for number, order in enumerate(ORDERS):
         built = await loaded(engine, f"{index_prefix}-aliases-{number}", order)
-        seen[order] = await works(Store(engine, built.prefix))
+        seen[order] = await shown(Store(engine, built.prefix))
     first, second = seen.values()
     assert first == second
     assert first["F1"] == first["F2"] == first["P1"]  # the translation joins the original
@@ -83,7 +74,7 @@ async def test_load_order_and_reindex_give_the_same_works(
     assert len({first["G1"], first["G2"], first["G3"]}) == 3  # ambiguous: no alias
     store = Store(engine, built.prefix)
     await reindex(store, built.libraries)
-    assert await works(store) == first
+    assert await shown(store) == first
     for number in range(len(ORDERS)):
         await Store(engine, f"{index_prefix}-aliases-{number}").drop_all()
 
@@ -97,14 +88,14 @@ async def test_a_teacher_that_stops_naming_its_original_withdraws_the_alias(
         plain = book("F2", "Orgueil et préjugés", author="Austen, Jane", language="fre",
                      publisher="10/18", year=1990)
         await built.loader.load_batch(_items([plain]), LoadSummary())
-        found = await works(store)
+        found = await shown(store)
         assert found["F1"] == found["F2"] != found["P1"]
         # taught again, then the teacher deleted: the alias goes with it
         await built.loader.load_batch(_items([TEACHER]), LoadSummary())
-        assert (await works(store))["F1"] == found["P1"]
+        assert (await shown(store))["F1"] == found["P1"]
         await built.loader.load_batch(
             [SourceRecord("DBI", "test", "F2", None, deleted=True)], LoadSummary())
-        found = await works(store)
+        found = await shown(store)
         assert "F2" not in found and found["F1"] != found["P1"]
     finally:
         await store.drop_all()

@@ -21,6 +21,7 @@ from analyzers.variants import variant_syllable
 from mucluc.core.library import Library
 from searchapi.offline.export import ExportError, write_site
 from searchapi.offline.index import FIELDS, build_index, shard_of
+from tests.offline_js import decoded
 
 LIBRARIES = {
     "DBI": Library("DBI", "Thư viện tỉnh Điện Biên", "provincial"),
@@ -54,13 +55,6 @@ BOOKS = [
     document(4, "Hòa bình", "Lò Văn Mười"),
 ]
 
-
-def decoded(deltas: list[int]) -> list[int]:
-    out, at = [], 0
-    for delta in deltas:
-        at += delta
-        out.append(at)
-    return out
 
 
 def call(path: Path) -> tuple[str, list[Any]]:

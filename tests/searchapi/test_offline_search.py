@@ -7,15 +7,12 @@ prefix's keys come from a binary search over the shard's sorted keys instead of 
 
 from __future__ import annotations
 
-import json
 import random
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from searchapi.offline.assets import static_text, tables_js
+from tests.offline_js import run_search_js
 
 RUNNER = """
 const fs = require('fs');
@@ -27,21 +24,8 @@ process.stdout.write(JSON.stringify({ chosen, keys: prefixes.map((p) => S.prefix
 """
 
 
-def run_search_js(payload: dict[str, object], tmp_path: Path) -> dict[str, list[object]]:
-    node = shutil.which("node") or shutil.which("nodejs")
-    if node is None:
-        pytest.fail("node is missing: apt-get install -y nodejs (make setup-test installs it)")
-    script = tmp_path / "run.js"
-    script.write_text(
-        tables_js() + static_text("vietnamese.js") + static_text("search.js") + RUNNER,
-        encoding="utf-8",
-    )
-    result = subprocess.run(
-        [node, str(script)], input=json.dumps(payload), capture_output=True, text=True,
-        timeout=120, check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
+def run_search(payload: dict[str, object], tmp_path: Path) -> dict[str, list[object]]:
+    return run_search_js(RUNNER, payload, tmp_path)
 
 
 def random_selects(count: int, seed: int = 18) -> list[tuple[list[float], int]]:
@@ -57,7 +41,7 @@ def random_selects(count: int, seed: int = 18) -> list[tuple[list[float], int]]:
 
 def test_select_gives_the_sorted_value_at_every_rank(tmp_path: Path) -> None:
     selects = random_selects(2000)
-    out = run_search_js({"selects": selects, "shard": {"k": {}, "x": {}}, "prefixes": []},
+    out = run_search({"selects": selects, "shard": {"k": {}, "x": {}}, "prefixes": []},
                         tmp_path)
     expected = [sorted(values)[k] for values, k in selects]
     assert out["chosen"] == expected
@@ -85,5 +69,5 @@ def test_prefix_keys_are_the_commonest_completions(
     prefix: str, expected: list[str], tmp_path: Path
 ) -> None:
     shard = {"k": {key: [1] * n for key, n in SHARD_KEYS.items()}, "x": {}}
-    out = run_search_js({"selects": [], "shard": shard, "prefixes": [prefix]}, tmp_path)
+    out = run_search({"selects": [], "shard": shard, "prefixes": [prefix]}, tmp_path)
     assert out["keys"] == [expected]

@@ -10,18 +10,15 @@ is what it always was.
 
 from __future__ import annotations
 
-import json
 import random
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from analyzers import fold
-from searchapi.offline.assets import static_text, tables_js
 from searchapi.offline.index import HEAD, RECORDS_PER_SHARD, build_index
+from tests.offline_js import decoded, run_search_js
 
 WORDS = ["truyện", "cổ", "tích", "lịch", "sử", "kỹ", "thuật", "trồng", "lúa", "nguyễn",
          "điện", "biên", "văn", "học"]  # fmt: skip
@@ -51,13 +48,6 @@ def catalogue(books: int = 5 * HEAD, seed: int = 18) -> list[dict[str, Any]]:
     documents.append(document(books + 1, "Kỹ thuật trồng lúa nước", "Phạm Văn Hùng"))
     return documents
 
-
-def decoded(deltas: list[int]) -> list[int]:
-    out, at = [], 0
-    for delta in deltas:
-        at += delta
-        out.append(at)
-    return out
 
 
 def test_a_head_is_the_best_books_by_field_then_title_start() -> None:
@@ -111,9 +101,6 @@ records.forEach((rows, number) => {
 
 
 def run_typed(documents: list[dict[str, Any]], queries: list[str], tmp_path: Path) -> Any:
-    node = shutil.which("node") or shutil.which("nodejs")
-    if node is None:
-        pytest.fail("node is missing: apt-get install -y nodejs (make setup-test installs it)")
     built = build_index(documents, {"DBI": ("DBI", "provincial")})
     payload = {
         "catalogue": {"books": len(built.records), "perShard": RECORDS_PER_SHARD,
@@ -124,17 +111,7 @@ def run_typed(documents: list[dict[str, Any]], queries: list[str], tmp_path: Pat
                     for i in range(0, len(built.records), RECORDS_PER_SHARD)],
         "queries": queries,
     }  # fmt: skip
-    script = tmp_path / "typed.js"
-    script.write_text(
-        tables_js() + static_text("vietnamese.js") + static_text("search.js") + RUNNER,
-        encoding="utf-8",
-    )
-    result = subprocess.run(
-        [node, str(script)], input=json.dumps(payload), capture_output=True, text=True,
-        timeout=120, check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return built, json.loads(result.stdout)
+    return built, run_search_js(RUNNER, payload, tmp_path)
 
 
 BEST = {"truyen kieu": "Truyện Kiều", "truyen kie": "Truyện Kiều",
