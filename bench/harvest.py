@@ -88,7 +88,7 @@ async def harvest(base: str, total: int, *, mapped: bool) -> tuple[int, float]:
     """(records, seconds) of a whole harvest of ``total`` records, optionally mapped."""
     from harvesters.records import SourceRecord
     from harvesters.sources import harvest_source
-    from indexer.load import record_document
+    from indexer.source_documents import record_document
 
     spec = {"protocol": "oai-pmh", "url": f"{base}/{total}"}
     records = 0

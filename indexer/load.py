@@ -13,15 +13,17 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport
 from harvesters.unchanged import KNOWN, Fetch, KnownRecords, Stored
+from indexer.batch_outcome import decide, latest_records
 from indexer.cluster_update import recluster_batch
 from indexer.raw_records import RawRecords
 from indexer.schema import RECORDS_ADDED_FIELDS
-from indexer.source_documents import Prepared, Unmapped, prepare, record_document
+from indexer.source_documents import Prepared, prepare
 from indexer.store import Store
 from indexer.store.indices import ADDED_FIELDS
 from indexer.store.names import record_id
@@ -43,23 +45,6 @@ STORED_RAW_TIMEOUT = 120.0
 LoadSummary = RunReport
 
 
-def _merged(summary: LoadSummary, item: SourceRecord) -> None:
-    """Count a record delivered twice in one batch (the later version is kept) as merged."""
-    summary.merged += 1
-    summary.warnings.append(Notice(
-        source=item.source, library=item.library, record_id=item.local_id,
-        offset=item.offset, kind="merged",
-        message="delivered twice in one batch; the later version was kept"))
-
-
-def _rehash(rehashed: dict[str, str], doc_id: str, item: SourceRecord,
-            old: Mapping[str, Any] | None) -> None:
-    """Note an unchanged record whose stored raw hash is not this one's (stored before raw
-    hashes existed, or the same MARC from other bytes): the hash is stored, nothing else."""
-    if item.raw_hash and old is not None and old.get("raw_hash") != item.raw_hash:
-        rehashed[doc_id] = item.raw_hash
-
-
 def _union_documents(
     clusters: set[str], members: Mapping[str, list[dict[str, Any]]],
     libraries: Mapping[str, Library],
@@ -70,23 +55,6 @@ def _union_documents(
         if members.get(cluster) else None
         for cluster in clusters
     }
-
-
-def first_seen(stored: Mapping[str, Any] | None) -> str:
-    """When the stored record was first held: ``first_seen``, else (a store older than the
-    field) its last harvest; "" for a record not stored yet."""
-    if not stored:
-        return ""
-    return str(stored.get("first_seen") or stored.get("harvested_at") or "")
-
-
-def _unchanged(old: Mapping[str, Any] | None, checksum: str, source_id: str) -> bool:
-    """Is the stored record (``old``) this one: same MARC and same OAI identifier? (A file
-    load of a harvested record keeps the stored identifier.)"""
-    if old is None:
-        return False
-    kept = old.get("source_id", "")
-    return (old.get("checksum"), kept) == (checksum, source_id or kept)
 
 
 class Loader:
@@ -264,18 +232,7 @@ class Loader:
         """
         await self._ensure_mapping()
         harvested_at = datetime.now(UTC).isoformat(timespec="seconds")
-        latest: dict[tuple[str, str], SourceRecord] = {}
-        for item in batch:  # the last version of a record within a batch wins
-            key = (item.library, item.source_id or item.local_id)
-            if key in latest:
-                _merged(summary, item)
-            latest[key] = item
-        unique: dict[str, SourceRecord] = {}
-        for item in latest.values():  # two protocol records with one 001 are one record too
-            doc_id = record_id(item.library, item.local_id)
-            if doc_id in unique:
-                _merged(summary, unique[doc_id])
-            unique[doc_id] = item
+        unique = latest_records(batch, summary)
         with self._timed("lookup"):
             existing, by_source_id = await asyncio.gather(
                 self._existing(list(unique)), self.stored_by_source_id(list(unique.values()))
@@ -283,71 +240,11 @@ class Loader:
         if prepared is None:  # a harvested batch: map it off the event loop, unchanged ones not
             with self._timed("map"):
                 prepared = await asyncio.to_thread(prepare, list(unique.values()), existing)
-        documents: dict[str, dict[str, Any]] = {}
-        rehashed: dict[str, str] = {}  # unchanged records stored without this raw hash
-        existed: dict[str, bool] = {}
-        deleted: dict[str, str] = {}
-        for doc_id, item in unique.items():
-            old = existing.get(doc_id)
-            # The same protocol record stored under another id: a deletion (which carries only
-            # the OAI identifier) or a record whose 001 changed. One raw-store record remains.
-            elsewhere = {
-                stored: cluster
-                for stored, cluster in by_source_id.get((item.library, item.source_id), {}).items()
-                if stored != doc_id
-            }
-            if item.unchanged:  # not decoded: the store holds these very bytes
-                self._count_undecoded(summary, item)
-                continue
-            if item.deleted or item.record is None:
-                gone = {doc_id: old["cluster"]} if old is not None else {}
-                gone.update(elsewhere)
-                deleted.update(gone)
-                summary.deleted += 1  # a deletion of a record never stored is still accounted
-                continue
-            deleted.update(elsewhere)
-            try:
-                ready = prepared.get(doc_id) if prepared else None
-                if isinstance(ready, Unmapped):
-                    if _unchanged(old, ready.checksum, item.source_id):
-                        summary.unchanged += 1
-                        summary.repairs += [(doc_id, repair) for repair in item.repairs]
-                        _rehash(rehashed, doc_id, item, old)
-                        continue
-                    ready = None  # the stored record changed since it was prepared
-                if ready is None:
-                    ready = record_document(item, harvested_at)
-                if isinstance(ready, Exception):
-                    raise ready
-                document = ready
-            except Exception as exc:  # noqa: BLE001 - a record that cannot be mapped is skipped
-                summary.skip(
-                    RecordProblem(
-                        source=item.source,
-                        library=item.library,
-                        record_id=item.local_id,
-                        offset=item.offset,
-                        reason=f"cannot map the record: {exc}"[:300],
-                    ),
-                    counted=True,
-                )
-                continue
-            for repair in item.repairs:
-                summary.repairs.append((doc_id, repair))
-            # A file load of a harvested record keeps the OAI identifier its deletion will carry.
-            document["source_id"] = document["source_id"] or (old or {}).get("source_id", "")
-            # ...and the day the catalogue first held it (older stores: its last harvest)
-            document["first_seen"] = first_seen(old) or document["first_seen"]
-            if _unchanged(old, document["checksum"], document["source_id"]):
-                summary.unchanged += 1
-                _rehash(rehashed, doc_id, item, old)
-                continue
-            if old is None and not elsewhere:
-                summary.new += 1
-            else:
-                summary.updated += 1
-            documents[doc_id] = document
-            existed[doc_id] = old is not None
+        outcome = decide(unique, existing, by_source_id, prepared, summary, harvested_at,
+                         partial(self._count_undecoded, summary))
+        documents, existed, deleted, rehashed = (
+            outcome.documents, outcome.existed, outcome.deleted, outcome.rehashed
+        )
         if rehashed:  # a later reload need not decode them (refusals cost only that)
             with self._timed("store"):
                 await self.store.bulk([

@@ -9,8 +9,8 @@ from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, RequestError, TransportError
 
 from harvesters.records import SourceRecord
-from indexer.load import record_document
 from indexer.node import free_port
+from indexer.source_documents import record_document
 from indexer.store import Store
 from indexer.store.derived import derived
 from indexer.store.errors import (
