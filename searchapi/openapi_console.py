@@ -11,10 +11,11 @@ from typing import Any
 
 from searchapi.console.stats import MAX_DAYS, MAX_SIZE, SECTIONS
 from searchapi.console.uploads import FORMATS
+from searchapi.openapi import INTEGER, NULLABLE_INT, STRING
 
-STRING = {"type": "string"}
-INTEGER = {"type": "integer"}
 OBJECT = {"type": "object"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+NULLABLE_OBJECT = {"type": ["object", "null"]}
 ROWS = {"type": "array", "items": OBJECT}
 BEARER = [{"bearer": []}]
 SECURITY_SCHEMES = {
@@ -31,21 +32,21 @@ JOB = {
     "properties": {
         "id": STRING,
         "library": STRING,
-        "key_id": {"type": ["string", "null"]},
+        "key_id": NULLABLE_STRING,
         "state": {"enum": JOB_STATES},
         "file": STRING,
         "format": STRING,
-        "bytes": {"type": ["integer", "null"]},
-        "records": {"type": ["integer", "null"]},
+        "bytes": NULLABLE_INT,
+        "records": NULLABLE_INT,
         "mode": {"enum": ["add", "replace"]},
-        "confirm": {"type": ["integer", "null"]},
-        "replace": {"type": ["object", "null"]},
+        "confirm": NULLABLE_INT,
+        "replace": NULLABLE_OBJECT,
         "created_at": STRING,
-        "started_at": {"type": ["string", "null"]},
-        "finished_at": {"type": ["string", "null"]},
-        "progress": {"type": ["object", "null"]},
-        "error": {"type": ["string", "null"]},
-        "report": {"type": ["object", "null"]},
+        "started_at": NULLABLE_STRING,
+        "finished_at": NULLABLE_STRING,
+        "progress": NULLABLE_OBJECT,
+        "error": NULLABLE_STRING,
+        "report": NULLABLE_OBJECT,
     },
 }
 QUEUED = {
