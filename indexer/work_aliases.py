@@ -69,7 +69,7 @@ def table(fields: Iterable[Mapping[str, Any]]) -> dict[str, str]:
         found = teaching(record)
         if found:
             taught.setdefault(found[0], set()).add(found[1])
-    return {alias: next(iter(works)) for alias, works in taught.items() if len(works) == 1}
+    return {alias: found for alias, works in taught.items() if (found := resolution(works))}
 
 
 async def _taught(store: Store, aliases: Iterable[str]) -> dict[str, set[str]]:
