@@ -37,7 +37,7 @@ def library_part(record: pymarc.Record, library: str) -> tuple[pymarc.Record, st
     for field in record.get_fields("001", "003", "852", "952"):
         record.remove_field(field)
     record.add_ordered_field(pymarc.Field(tag="001", data=local_id))
-    counts = [v for v in holding.get_subfields("9") if _COUNT.match(v.strip())]
+    counts = [v.strip() for v in holding.get_subfields("9") if _COUNT.match(v.strip())]
     copies = min(max(int(counts[0]) if counts else 1, 1), MAX_COPIES)
     call_number = " ".join(holding.get_subfields("h"))
     location = " ".join(holding.get_subfields("c"))
