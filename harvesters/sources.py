@@ -34,6 +34,7 @@ from harvesters.checkpoints import CheckpointStore
 from harvesters.oaipmh import OAIClient, harvest
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.sru import SRUClient
+from harvesters.unchanged import KnownHarvested
 from mucluc.core.config import source_name
 from mucluc.core.errors import ConfigError
 
@@ -80,19 +81,23 @@ async def harvest_source(
     base_dir: Path | None = None,
     batch_size: int = 500,
     full: bool = False,
+    known: KnownHarvested | None = None,
 ) -> AsyncIterator[Batch]:
     """Batches of one configured source of ``library``; see the module docstring.
 
     ``spec`` is a source table of a loaded :class:`mucluc.core.config.Config`, which checked its
     protocol, keys and their types. ``state_dir`` holds the OAI-PMH checkpoints; ``base_dir``
     resolves a relative ``path`` of a files source (the configuration file's folder); ``full``
-    ignores the incremental ``from``.
+    ignores the incremental ``from``. ``known`` (from a consumer that stores the records) lets
+    an OAI-PMH client leave records the store holds as they are undecoded
+    (:class:`~harvesters.unchanged.KnownHarvested`).
     """
     name = name or source_name(library, spec)
     protocol = spec["protocol"]
     if protocol == "oai-pmh":
         async with OAIClient(str(spec["url"]), source=name, library=library,
                              auth=_auth(library, spec, name)) as client:
+            client.known = known
             async for page in harvest(
                 client, CheckpointStore(state_dir),
                 metadata_prefix=str(spec.get("metadata_prefix", "marc21")),

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from harvesters.reports import RunReport, location, write_run_report
 from harvesters.sources import harvest_source, source_name
+from harvesters.unchanged import KnownHarvested
 from indexer.load import Loader
 from indexer.migrations import rekey_oai_records
 from indexer.store import Store
@@ -103,13 +104,16 @@ async def harvest_jobs(
     rekeyed = await rekey_oai_records(catalogue, libraries)  # issue #11 stores
     if rekeyed.found:
         print(rekeyed.line(), file=sys.stderr)
-    store = HarvestStore(catalogue, Loader(catalogue, libraries), places.state / "in-flight")
+    loader = Loader(catalogue, libraries)
+    store = HarvestStore(catalogue, loader, places.state / "in-flight")
+    # one for the run: an id any source yielded is decoded when it comes again (see unchanged)
+    known = KnownHarvested(loader.raw.stored_harvested)
     limit = asyncio.Semaphore(concurrency)
 
     async def bounded(job: Job) -> RunReport:
         async with limit:
             return await harvest_one(job, store, display, places=places, full=full,
-                                     batch_size=batch_size)
+                                     batch_size=batch_size, known=known)
 
     reports = await asyncio.gather(*(bounded(job) for job in jobs))
     await store.drain()  # the last pages' union writes (they overlap the next fetch)
@@ -127,8 +131,12 @@ async def harvest_one(
     places: Places,
     full: bool,
     batch_size: int,
+    known: KnownHarvested | None = None,
 ) -> RunReport:
-    """Run one source to its end or its first error; never raises for the source's own faults."""
+    """Run one source to its end or its first error; never raises for the source's own faults.
+
+    With ``known``, OAI-PMH records the catalogue holds as they are are not decoded: they are
+    counted unchanged (:class:`~harvesters.unchanged.KnownHarvested`)."""
     report = RunReport(library=job.library.code, source=job.name, protocol=job.protocol,
                        location=location(job.spec, places.base), full=full)
     summary = report  # the Loader counts into the report itself
@@ -138,7 +146,7 @@ async def harvest_one(
         await store.repair(job.name)
         async for batch in harvest_source(job.library.code, job.spec, state_dir=places.state,
                                           name=job.name, base_dir=places.base,
-                                          batch_size=batch_size, full=full):
+                                          batch_size=batch_size, full=full, known=known):
             records = report.intake(batch.records)
             await store.store_batch(job.name, records, summary)
             await batch.commit()
