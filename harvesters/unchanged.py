@@ -166,6 +166,8 @@ class KnownHarvested:
 
     fetch: FetchHarvested
     passed: Passed = field(default_factory=Passed)
+    #: Records a client yielded without decoding them, in this run.
+    undecoded: int = 0
 
     async def stored(self, library: str, identifiers: Iterable[str]
                      ) -> dict[str, list[StoredHarvested]]:
@@ -192,6 +194,7 @@ class KnownHarvested:
         if (record is None or record.raw_hash != digest or not local_id or "~" in local_id
                 or (library, local_id) in self.passed):
             return None
+        self.undecoded += 1
         return found[0]
 
     def pass_(self, library: str, *ids: str) -> None:
