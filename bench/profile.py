@@ -1,4 +1,4 @@
-"""Profiles of the hot paths, as text: ``python -m bench.profile ingest|harvest``.
+"""Profiles of the hot paths, as text: ``python -m bench.profile ingest|harvest|harvest_catalogue``.
 
 Not part of ``make bench`` (the profiler's overhead would distort the ratios); it prints what
 ``docs/performance.md`` quotes: the engine's share of the wall time (every store call timed
@@ -116,8 +116,56 @@ def harvest() -> None:
     print(_stats(profile))
 
 
+async def _harvest_catalogue(url: str, base: str, work: Path) -> None:
+    from indexer.harvest_run import Job, Places, harvest_jobs
+
+    engine = make_client(url, timeout=300)
+    store = Store(engine, "bench-profile-harvest", timeout=300)
+    spec = {"protocol": "oai-pmh", "url": f"{base}/{RECORDS}"}
+    jobs = [Job(LIBRARY["BENCH"], spec, "BENCH-oai")]
+    places = Places(work, work / "state", work / "reports")
+    try:
+        await store.drop_all()
+        await store.ensure_indices()
+        timer = _Timer()
+        store.observer = timer
+        for label in ("first harvest", "re-harvest of the unchanged library"):
+            timer.seconds.clear()
+            timer.calls.clear()
+            profile = cProfile.Profile()
+            started = time.perf_counter()
+            profile.enable()
+            (report,) = await harvest_jobs(store, LIBRARY, jobs, places, full=True)
+            profile.disable()
+            wall = time.perf_counter() - started
+            print(f"\n### {label}: {report.fetched:,} records ({report.new:,} new, "
+                  f"{report.unchanged:,} unchanged) in {wall:.1f} s "
+                  f"({report.fetched / wall:,.0f} records/s); engine calls:")
+            print("\n".join(timer.lines(wall)))
+            print(_stats(profile))
+        await store.drop_all()
+    finally:
+        await engine.close()
+
+
+def harvest_catalogue() -> None:
+    """The harvest command's loop (fetch, parse, store, cluster, union, checkpoint) into a
+    catalogue, then the same harvest again (nothing changed)."""
+    from bench.harvest import _start_provider
+
+    provider, base = _start_provider(RECORDS)
+    try:
+        with tempfile.TemporaryDirectory(prefix="mucluc-profile-") as tmp, \
+                engine_url() as url:
+            asyncio.run(_harvest_catalogue(url, base, Path(tmp)))
+    finally:
+        provider.terminate()
+        provider.wait(timeout=30)
+
+
 def main(argv: list[str]) -> int:
-    targets: dict[str, Any] = {"ingest": ingest, "harvest": harvest}
+    targets: dict[str, Any] = {"ingest": ingest, "harvest": harvest,
+                               "harvest_catalogue": harvest_catalogue}
     for name in argv or list(targets):
         targets[name]()
     return 0

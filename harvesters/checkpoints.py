@@ -12,9 +12,13 @@ A harvester (:func:`harvesters.oaipmh.harvest`) yields *pages*. For each page th
 2. then calls ``await page.commit()``, which saves the checkpoint *after* that page:
    the next resumptionToken, page and record counts, the server's ``responseDate``.
 
-The harvester does not request page N+1 before page N is committed; asking for the next page
-without committing raises :class:`~mucluc.core.errors.HarvestError` (a caller bug, not a server
-fault). So when the process dies:
+Pages are committed in the order they were delivered. By default the harvester does not request
+page N+1 before page N is committed; asking for the next page without committing raises
+:class:`~mucluc.core.errors.HarvestError` (a caller bug, not a server fault). A consumer that
+stores several pages as one batch passes ``read_ahead=k``: it may hold k delivered pages before
+committing them, and each next page is requested as soon as a page is delivered (fetched and
+parsed while the consumer stores). The checkpoint still moves only at a commit, so what follows
+holds for every page delivered and not committed. When the process dies:
 
 * after ``commit()`` of page N: the next run resumes with page N's resumptionToken, page N+1 is
   the first one delivered; nothing is lost or repeated;

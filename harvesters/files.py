@@ -18,6 +18,7 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
+from harvesters.duplicates import DuplicateTable
 from harvesters.marc_files import detect_format, read_file
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.repair import repair_record
@@ -73,8 +74,12 @@ def read_path(path: Path, *, library: str, fmt: str = "auto") -> Iterator[Source
 def read_guarded(file: Path, *, library: str, fmt: str = "auto") -> Iterator[SourceItem]:
     """One file's items; whatever goes wrong in it ends that file with a ``file`` notice."""
     source = str(file)
-    # local id → the content digest of its one version, or (repeated) digest → id it was given
-    seen: dict[str, int | dict[int, str]] = {}
+    with DuplicateTable() as seen:
+        yield from _read_counted(file, source, seen, library=library, fmt=fmt)
+
+
+def _read_counted(file: Path, source: str, seen: DuplicateTable, *, library: str, fmt: str
+                  ) -> Iterator[SourceItem]:
     count = 0
     try:
         if file.stat().st_size == 0:
@@ -87,7 +92,7 @@ def read_guarded(file: Path, *, library: str, fmt: str = "auto") -> Iterator[Sou
                 # not decoded (the store holds these bytes under this id): its stored checksum
                 # is what decoding gives, for the duplicates after it
                 count += 1
-                seen[item.local_id] = _short(item.checksum)
+                seen.first(item.local_id, _short(item.checksum))
             elif isinstance(item, SourceRecord) and item.record is not None:
                 count += 1
                 item.repairs.extend(repair_record(item.record))
@@ -137,27 +142,24 @@ def _short(checksum: str) -> int:
     return int(checksum[:16] or "0", 16)
 
 
-def _deduplicate(item: SourceRecord, seen: dict[str, int | dict[int, str]]) -> Notice | None:
+def _deduplicate(item: SourceRecord, seen: DuplicateTable) -> Notice | None:
     """Account for a record whose id came earlier in the same file (see the module docstring).
 
     The content digest is the record's checksum, kept on the item so the Loader does not
-    compute it again (reset when the record is renamed: its 001 changes). An id seen once keeps
-    only its digest (a large file's table stays small)."""
+    compute it again (reset when the record is renamed: its 001 changes)."""
     digest = _short(item.marc()[1])
     first = item.local_id
-    versions = seen.get(first)
+    versions = seen.versions(first)
     if versions is None:
-        seen[first] = digest
+        seen.first(first, digest)
         return None
-    if isinstance(versions, int):
-        versions = seen[first] = {versions: first}
     if digest in versions:
         return Notice(item.source, f"the same record is repeated under id {first}; "
                       f"merged into {versions[digest]}", record_id=versions[digest],
                       offset=item.offset, kind="merged", library=item.library)
     item.local_id = f"{first}~{len(versions) + 1}"
     item.raw_hash = ""  # the record stored is no longer the bytes received
-    versions[digest] = item.local_id
+    seen.again(first, digest, item.local_id)
     if item.record is not None and item.record.get("001") is not None:
         item.record["001"].data = item.local_id
         item.checksum = ""

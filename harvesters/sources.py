@@ -7,10 +7,18 @@ the commit saves the checkpoint; SRU and file drops have nothing to resume (SRU 
 incremental harvest, a file is re-read whole), so their commit does nothing and a re-run reads
 them again: stores upsert by ``(library, local_id)``.
 
+An OAI-PMH batch is one page, unless the source says ``pages_per_batch``: then up to that many
+pages (and at most ``batch_size`` records) are stored as one batch and committed page by page,
+and each next page is fetched and parsed while a batch is stored. Servers send 50-100 records a
+page (Koha: 50) and every batch costs the engine a fixed number of round trips, so this is
+faster; the price is that a harvest killed while it holds pages not yet committed fetches and
+stores those pages again on its next run (stores upsert: nothing is lost or duplicated).
+
 Source tables::
 
     protocol = "oai-pmh"   url = "https://opac.example.vn/cgi-bin/koha/oai.pl"
                            metadata_prefix = "marc21"   set = "..."   from = "2025-01-01"
+                           pages_per_batch = 10
                            username = "..."   password_env = "MUCLUC_TGI_OAI_PASSWORD"
     protocol = "sru"       url = "http://z3950.example.vn:9999/biblios"
                            query = "cql.allRecords=1"   version = "1.2"
@@ -31,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from harvesters.checkpoints import CheckpointStore
-from harvesters.oaipmh import OAIClient, harvest
+from harvesters.oaipmh import OAIClient, Page, harvest
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.sru import SRUClient
+from harvesters.unchanged import KnownHarvested
 from mucluc.core.config import source_name
 from mucluc.core.errors import ConfigError
 
@@ -80,26 +89,39 @@ async def harvest_source(
     base_dir: Path | None = None,
     batch_size: int = 500,
     full: bool = False,
+    known: KnownHarvested | None = None,
 ) -> AsyncIterator[Batch]:
     """Batches of one configured source of ``library``; see the module docstring.
 
     ``spec`` is a source table of a loaded :class:`mucluc.core.config.Config`, which checked its
     protocol, keys and their types. ``state_dir`` holds the OAI-PMH checkpoints; ``base_dir``
     resolves a relative ``path`` of a files source (the configuration file's folder); ``full``
-    ignores the incremental ``from``.
+    ignores the incremental ``from``. ``known`` (from a consumer that stores the records) lets
+    an OAI-PMH client leave records the store holds as they are undecoded
+    (:class:`~harvesters.unchanged.KnownHarvested`).
     """
     name = name or source_name(library, spec)
     protocol = spec["protocol"]
     if protocol == "oai-pmh":
         async with OAIClient(str(spec["url"]), source=name, library=library,
                              auth=_auth(library, spec, name)) as client:
+            client.known = known
+            per_batch = int(spec.get("pages_per_batch", 1))
+            pages: list[Page] = []
+            held = 0
             async for page in harvest(
                 client, CheckpointStore(state_dir),
                 metadata_prefix=str(spec.get("metadata_prefix", "marc21")),
                 set_spec=spec.get("set"), from_=spec.get("from"), until=spec.get("until"),
-                full=full,
+                full=full, read_ahead=per_batch - 1,
             ):
-                yield Batch(page.records, f"page {page.number}", page.commit)
+                pages.append(page)
+                held += len(page.records)
+                if held >= batch_size or len(pages) >= per_batch or page.last:
+                    yield _pages_batch(pages)
+                    pages, held = [], 0
+            if pages:
+                yield _pages_batch(pages)
     elif protocol == "sru":
         async with SRUClient(str(spec["url"]), source=name, library=library,
                              version=str(spec.get("version", "1.2")),
@@ -133,6 +155,18 @@ async def harvest_source(
     else:  # not a table of a loaded Config: a caller's bug, said plainly rather than ignored
         raise ConfigError(f"library {library}, source {name}: unchecked protocol {protocol!r}",
                           hint="pass source tables of mucluc.core.config.load_config")
+
+
+def _pages_batch(pages: list[Page]) -> Batch:
+    """Several OAI-PMH pages as one batch, committed page by page, in order."""
+
+    async def commit() -> None:
+        for page in pages:
+            await page.commit()
+
+    numbers = f"{pages[0].number}-{pages[-1].number}" if len(pages) > 1 else f"{pages[0].number}"
+    return Batch([item for page in pages for item in page.records],
+                 f"page{'s' if len(pages) > 1 else ''} {numbers}", commit)
 
 
 def _take(items: Iterator[SourceItem], count: int) -> list[SourceItem]:

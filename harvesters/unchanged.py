@@ -17,13 +17,17 @@ same load: a repeated id (renamed ``<id>~<n>`` or merged by :mod:`harvesters.fil
 already passed in this load is never skipped, and ids with ``~`` are never skipped — and a
 position-based id for a record without a 001, which is never skipped either. Any byte changed
 changes the hash, so a changed record is always decoded.
+
+Harvested records (OAI-PMH) follow the same rules through :class:`KnownHarvested`: their hash
+(:func:`harvested_hash`) is of the ``<record>`` element as parsed, and they are found by their
+OAI identifier, which the header gives before anything is decoded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -120,3 +124,81 @@ class KnownRecords:
 
 #: Set (in the reader's thread only) by a consumer that stores what it reads: see the module.
 KNOWN: ContextVar[KnownRecords | None] = ContextVar("mucluc_known_records", default=None)
+
+
+#: Part of every harvested record's raw hash: change it when reading OAI-PMH records changes
+#: what a record's XML becomes (every record is then decoded, and its new hash stored, once).
+HARVEST_VERSION = b"mucluc-oai-1\x00"
+
+
+def harvested_hash(record_xml: bytes, *, library: str, metadata_prefix: str,
+                   sanitised: bool) -> str:
+    """The hash of one harvested ``<record>`` (header and metadata) as lxml serialises its
+    parsed tree, with everything else its decoding depends on: the library (a union
+    catalogue's record gives each library its own part), the metadata format, and whether its
+    page had illegal characters replaced (then the record's repairs are reported)."""
+    context = f"{library}\x00{metadata_prefix}\x00{int(sanitised)}\x00".encode()
+    return hashlib.blake2b(HARVEST_VERSION + context + record_xml, digest_size=16).hexdigest()
+
+
+#: One stored record carrying an OAI identifier: its local id and what a reader compares
+#: (None when it was stored without a raw hash).
+StoredHarvested = tuple[str, Stored | None]
+
+#: ``fetch(library, OAI identifiers)`` → identifier → every stored record of ``library`` that
+#: carries it (as its ``source_id``, or as its local id when stored before source ids existed:
+#: the Loader's rule for "the same protocol record stored under another id").
+FetchHarvested = Callable[[str, list[str]], Awaitable[Mapping[str, list[StoredHarvested]]]]
+
+
+@dataclass
+class KnownHarvested:
+    """The stored raw hashes an OAI-PMH client may compare against, for one harvest run.
+
+    The same soundness rules as :class:`KnownRecords`, keyed by the OAI identifier (known
+    before decoding, unlike the 001): a record is not decoded only when exactly one stored
+    record of the library carries its identifier (decoding would otherwise also delete the
+    others), that record's raw hash is this record's, and neither the identifier nor that
+    record's local id was yielded earlier in this run (an earlier record of the run — a
+    deletion, another identifier with the same 001, a page delivered again after a restart —
+    may not be stored yet, and decoding lets the later version win as it must).
+    """
+
+    fetch: FetchHarvested
+    passed: Passed = field(default_factory=Passed)
+    #: Records a client yielded without decoding them, in this run.
+    undecoded: int = 0
+
+    async def stored(self, library: str, identifiers: Iterable[str]
+                     ) -> dict[str, list[StoredHarvested]]:
+        """The stored records of those identifiers not passed yet in this run (one fetch)."""
+        wanted = sorted({i for i in identifiers if i and (library, i) not in self.passed})
+        if not wanted:
+            return {}
+        try:
+            return dict(await self.fetch(library, wanted))
+        except Exception:  # skipping is an optimisation: decode instead
+            log.info("stored raw hashes unavailable; decoding every record", exc_info=True)
+            return {}
+
+    def skippable(self, library: str, identifier: str, digest: str,
+                  stored: Mapping[str, list[StoredHarvested]]) -> StoredHarvested | None:
+        """(local id, stored record) when a record with this identifier and raw hash need not
+        be decoded."""
+        if not identifier or (library, identifier) in self.passed:
+            return None
+        found = stored.get(identifier) or []
+        if len(found) != 1:
+            return None
+        local_id, record = found[0]
+        if (record is None or record.raw_hash != digest or not local_id or "~" in local_id
+                or (library, local_id) in self.passed):
+            return None
+        self.undecoded += 1
+        return found[0]
+
+    def pass_(self, library: str, *ids: str) -> None:
+        """A record with these ids (its OAI identifier, its local id) was yielded."""
+        for value in ids:
+            if value:
+                self.passed.add(library, value)

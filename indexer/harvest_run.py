@@ -3,7 +3,9 @@
 
 Every source of a library (a ``[[library.sources]]`` table) is a :class:`Job`. Fetching and
 parsing run concurrently; storing goes through one shared :class:`indexer.load.Loader` one batch
-at a time, because clustering a batch must see every record stored before it.
+at a time, because clustering a batch must see every record stored before it. Records the
+harvester did not decode (the catalogue holds them as they are,
+:class:`~harvesters.unchanged.KnownHarvested`) are counted, not stored.
 
 The checkpoint contract (:mod:`harvesters.checkpoints`) is kept: a batch is committed only after
 it is stored, so a killed harvest resumes with no loss and no duplicates. A process killed *while*
@@ -17,19 +19,47 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from harvesters.records import SourceRecord
 from harvesters.reports import RunReport, location, write_run_report
 from harvesters.sources import harvest_source, source_name
+from harvesters.unchanged import KnownHarvested
 from indexer.load import Loader
 from indexer.migrations import rekey_oai_records
 from indexer.store import Store
+from indexer.store.names import record_id
 from indexer.store.recovery import HarvestStore
 from mucluc.core.errors import MuclucError
 from mucluc.core.library import Library
+
+
+def count_undecoded(report: RunReport, records: list[SourceRecord]) -> list[SourceRecord]:
+    """Count the records the harvester did not decode (the store holds them as they are) as
+    the Loader would — unchanged, with their stored repairs — and return the others, to store.
+
+    A record whose protocol identifier or id comes twice in the batch goes to the Loader all
+    the same: it counts the earlier version merged."""
+    keys = Counter(key for item in records for key in _keys(item))
+    rest: list[SourceRecord] = []
+    for item in records:
+        if item.unchanged and all(keys[key] == 1 for key in _keys(item)):
+            report.unchanged += 1
+            report.repairs += [(record_id(item.library, item.local_id), repair)
+                               for repair in item.repairs]
+        else:
+            rest.append(item)
+    return rest
+
+
+def _keys(item: SourceRecord) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the Loader tells records of one batch apart by: the protocol record, the id."""
+    return (("source", item.library, item.source_id or item.local_id),
+            ("record", record_id(item.library, item.local_id)))
 
 
 @dataclass(frozen=True)
@@ -103,13 +133,16 @@ async def harvest_jobs(
     rekeyed = await rekey_oai_records(catalogue, libraries)  # issue #11 stores
     if rekeyed.found:
         print(rekeyed.line(), file=sys.stderr)
-    store = HarvestStore(catalogue, Loader(catalogue, libraries), places.state / "in-flight")
+    loader = Loader(catalogue, libraries)
+    store = HarvestStore(catalogue, loader, places.state / "in-flight")
+    # one for the run: an id any source yielded is decoded when it comes again (see unchanged)
+    known = KnownHarvested(loader.raw.stored_harvested)
     limit = asyncio.Semaphore(concurrency)
 
     async def bounded(job: Job) -> RunReport:
         async with limit:
             return await harvest_one(job, store, display, places=places, full=full,
-                                     batch_size=batch_size)
+                                     batch_size=batch_size, known=known)
 
     reports = await asyncio.gather(*(bounded(job) for job in jobs))
     await store.drain()  # the last pages' union writes (they overlap the next fetch)
@@ -127,20 +160,26 @@ async def harvest_one(
     places: Places,
     full: bool,
     batch_size: int,
+    known: KnownHarvested | None = None,
 ) -> RunReport:
-    """Run one source to its end or its first error; never raises for the source's own faults."""
+    """Run one source to its end or its first error; never raises for the source's own faults.
+
+    With ``known``, OAI-PMH records the catalogue holds as they are are not decoded: they are
+    counted unchanged (:class:`~harvesters.unchanged.KnownHarvested`)."""
     report = RunReport(library=job.library.code, source=job.name, protocol=job.protocol,
                        location=location(job.spec, places.base), full=full)
     summary = report  # the Loader counts into the report itself
     started = time.perf_counter()
     display.start(job.name)
+
     try:
         await store.repair(job.name)
         async for batch in harvest_source(job.library.code, job.spec, state_dir=places.state,
                                           name=job.name, base_dir=places.base,
-                                          batch_size=batch_size, full=full):
-            records = report.intake(batch.records)
-            await store.store_batch(job.name, records, summary)
+                                          batch_size=batch_size, full=full, known=known):
+            records = count_undecoded(report, report.intake(batch.records))
+            if records:
+                await store.store_batch(job.name, records, summary)
             await batch.commit()
             await store.settle(job.name)
             display.update(job.name, report, batch.label)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from harvesters.records import Repair, SourceRecord
-from harvesters.unchanged import Stored
+from harvesters.unchanged import Stored, StoredHarvested
 from indexer.store import Store
 from indexer.store.catalogue import TERMS_PER_QUERY
 from indexer.store.types import MEMBER_FIELDS
@@ -126,4 +126,35 @@ class RawRecords:
                 key = (source["library"], source.get("source_id") or source["local_id"])
                 if key in wanted:
                     found.setdefault(key, {})[hit["_id"]] = source["cluster"]
+        return found
+
+    async def stored_harvested(self, library: str, identifiers: list[str]
+                               ) -> dict[str, list[StoredHarvested]]:
+        """OAI identifier → every stored record of ``library`` carrying it, keyed as
+        :meth:`stored_by_source_id` keys them, each with its local id and what a harvester
+        compares before decoding (:class:`~harvesters.unchanged.KnownHarvested`)."""
+        if not identifiers:
+            return {}
+        wanted = set(identifiers)
+        query = {"bool": {
+            "filter": [{"term": {"library": library}}],
+            "should": [{"terms": {"source_id": sorted(wanted)}},
+                       {"terms": {"local_id": sorted(wanted)}}],
+            "minimum_should_match": 1,
+        }}  # fmt: skip
+        found: dict[str, list[StoredHarvested]] = {}
+        async for hits in self.store.scan(
+            "records", query,
+            source=["library", "local_id", "source_id", "raw_hash", "checksum", "repairs"],
+            doing="reading stored raw hashes by OAI identifier",
+        ):
+            for hit in hits:
+                doc = hit["_source"]
+                key = doc.get("source_id") or doc["local_id"]
+                if key not in wanted or doc.get("library") != library:
+                    continue
+                kept = Stored(doc["raw_hash"], str(doc.get("checksum", "")),
+                              tuple(Repair(**r) for r in doc.get("repairs") or ())
+                              ) if doc.get("raw_hash") else None
+                found.setdefault(key, []).append((str(doc["local_id"]), kept))
         return found

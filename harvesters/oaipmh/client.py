@@ -11,6 +11,13 @@ loaded from a file is the same raw-store record. ``SourceRecord.source_id`` keep
 identifier from the header, because it is the only identifier a deletion
 (``<header status="deleted">``) carries: the loader finds the record to delete by it. A record
 without a 001 keeps the OAI identifier as its ``local_id``.
+
+Re-harvests: every record carries the hash of its XML (``raw_hash``, see
+:func:`harvesters.unchanged.harvested_hash`). A client given a
+:class:`~harvesters.unchanged.KnownHarvested` asks it once per page for the stored records of
+the page's identifiers and does not decode a record whose XML the store already holds under
+that identifier: it comes as ``SourceRecord(unchanged=True)`` with the stored local id,
+checksum and repairs, which is what decoding it would give.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from harvesters.metadata import MetadataError, control_number, read_metadata, re
 from harvesters.oaipmh.errors import OAI_ERRORS, NoRecordsMatch, OAIError
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.transport import ProtocolClient
+from harvesters.unchanged import KnownHarvested, StoredHarvested, harvested_hash
 from harvesters.union_peer import library_part
 from harvesters.xml_safety import ParsedXML
 from mucluc.core.errors import HarvestError
@@ -90,6 +98,10 @@ class OAIClient(ProtocolClient):
     """
 
     PROTOCOL = "OAI-PMH"
+
+    #: Set by a consumer that stores what it harvests: records it holds as they are are not
+    #: decoded (see the module docstring).
+    known: KnownHarvested | None = None
 
     async def request(self, verb: str, **params: str) -> ParsedXML:
         """One OAI-PMH request; the parsed response, or the OAI error raised as its class.
@@ -160,7 +172,7 @@ class OAIClient(ProtocolClient):
         if node is None:
             raise HarvestError(f"{self.source}: GetRecord answer has no record",
                                source=self.source, library=self.library)
-        return self._item(node, metadata_prefix, None, parsed.sanitised > 0)
+        return self._item(node, metadata_prefix, None, parsed.sanitised > 0, {})
 
     async def list_records(
         self,
@@ -195,9 +207,11 @@ class OAIClient(ProtocolClient):
             raise HarvestError(f"{self.source}: ListRecords answer has no ListRecords element",
                                source=self.source, library=self.library)
         sanitised = parsed.sanitised > 0
+        nodes = list(list_node.iterfind("oai:record", _NS))
+        stored = await self._stored(nodes)
         items = [
-            self._item(node, metadata_prefix, offset + i, sanitised)
-            for i, node in enumerate(list_node.iterfind("oai:record", _NS))
+            self._item(node, metadata_prefix, offset + i, sanitised, stored)
+            for i, node in enumerate(nodes)
         ]
         if sanitised:
             repaired = [i.local_id for i in items if isinstance(i, SourceRecord) and i.repairs]
@@ -215,8 +229,31 @@ class OAIClient(ProtocolClient):
             sanitised=parsed.sanitised,
         )
 
+    async def _stored(self, nodes: list[etree._Element]) -> dict[str, list[StoredHarvested]]:
+        """The stored records of a page's identifiers (one fetch; none without ``known``)."""
+        if self.known is None:
+            return {}
+        identifiers = []
+        for node in nodes:
+            header = node.find("oai:header", _NS)
+            if header is not None and header.get("status") != "deleted":
+                identifiers.append(_text(header, "oai:identifier"))
+        return await self.known.stored(self.library, identifiers)
+
     def _item(self, node: etree._Element, metadata_prefix: str, offset: int | None,
-              sanitised: bool) -> SourceRecord | RecordProblem:
+              sanitised: bool, stored: dict[str, list[StoredHarvested]]
+              ) -> SourceRecord | RecordProblem:
+        item = self._read_item(node, metadata_prefix, offset, sanitised, stored)
+        if self.known is not None:  # later records with these ids are decoded (see known)
+            if isinstance(item, SourceRecord):
+                self.known.pass_(self.library, item.source_id, item.local_id)
+            else:
+                self.known.pass_(self.library, item.record_id)
+        return item
+
+    def _read_item(self, node: etree._Element, metadata_prefix: str, offset: int | None,
+                   sanitised: bool, stored: dict[str, list[StoredHarvested]]
+                   ) -> SourceRecord | RecordProblem:
         header = node.find("oai:header", _NS)
         identifier = _text(header, "oai:identifier") if header is not None else ""
         if not identifier:
@@ -225,6 +262,16 @@ class OAIClient(ProtocolClient):
         if header is not None and header.get("status") == "deleted":
             return SourceRecord(self.library, self.source, identifier, None, offset=offset,
                                 deleted=True, source_id=identifier)
+        digest = harvested_hash(etree.tostring(node, with_tail=False), library=self.library,
+                                metadata_prefix=metadata_prefix, sanitised=sanitised)
+        if self.known is not None and stored and (
+            found := self.known.skippable(self.library, identifier, digest, stored)
+        ):
+            local_id, kept = found
+            assert kept is not None  # skippable only with a stored hash
+            return SourceRecord(self.library, self.source, local_id, None, offset=offset,
+                                repairs=list(kept.repairs), source_id=identifier,
+                                checksum=kept.checksum, raw_hash=digest, unchanged=True)
         metadata = node.find("oai:metadata", _NS)
         if metadata is None or len(metadata) == 0:
             return RecordProblem(self.source, "record has no metadata", record_id=identifier,
@@ -239,6 +286,7 @@ class OAIClient(ProtocolClient):
         if part is not None:
             record, local_id = part
             return SourceRecord(self.library, self.source, local_id, record, offset=offset,
-                                repairs=repairs, source_id=identifier)
+                                repairs=repairs, source_id=identifier, raw_hash=digest)
         return SourceRecord(self.library, self.source, control_number(record) or identifier,
-                            record, offset=offset, repairs=repairs, source_id=identifier)
+                            record, offset=offset, repairs=repairs, source_id=identifier,
+                            raw_hash=digest)

@@ -35,15 +35,20 @@ class Page:
     complete_list_size: int | None
     _commit: Callable[[], None] = field(repr=False)
     committed: bool = False
+    #: The list restarted (badResumptionToken) after this page was delivered and before it was
+    #: committed: its records come again, and committing it saves nothing.
+    stale: bool = False
 
     @property
     def last(self) -> bool:
         return self.resumption_token is None
 
     async def commit(self) -> None:
-        """Record that this page's records are stored: saves the checkpoint after this page."""
+        """Record that this page's records are stored: saves the checkpoint after this page.
+        Pages are committed in the order they were delivered."""
         if not self.committed:
-            await asyncio.to_thread(self._commit)
+            if not self.stale:
+                await asyncio.to_thread(self._commit)
             self.committed = True
 
 
@@ -59,6 +64,7 @@ async def harvest(
     max_same_token: int = 100,
     max_restarts: int = 3,
     max_pages: int = 1_000_000,
+    read_ahead: int = 0,
 ) -> AsyncIterator[Page]:
     """Harvest a whole ListRecords list as checkpointed :class:`Page` objects.
 
@@ -66,8 +72,15 @@ async def harvest(
     if given, else (unless ``full``) the ``next_from`` the last completed run saved from the
     server's own responseDate. A ``badResumptionToken`` restarts the list from the run's ``from``
     (at most ``max_restarts`` times); a resumptionToken received more than ``max_same_token``
-    times aborts with a :class:`~mucluc.core.errors.HarvestError`, as does a page not committed
-    before the next one is requested.
+    times aborts with a :class:`~mucluc.core.errors.HarvestError`, as does asking for a page
+    while more than ``read_ahead`` delivered pages are not committed.
+
+    With ``read_ahead`` > 0 the consumer may hold up to that many delivered pages before
+    committing them (in order), so it can store several pages as one batch, and each next page
+    is requested as soon as a page is delivered: it is fetched and parsed while the consumer
+    stores. The checkpoint still moves only when a page is committed, so a killed harvest
+    resumes after the last committed page: the pages delivered but not committed come again
+    (stores upsert; see :mod:`harvesters.checkpoints`).
     """
     source = client.source
     saved = await asyncio.to_thread(store.load, source)
@@ -85,66 +98,98 @@ async def harvest(
                         next_from=saved.next_from if saved is not None else None)
     granularity = ""
     token = cp.resumption_token
+    offset = cp.records_seen  # position of the next page's first item in the whole list
     seen: Counter[str] = Counter()
-    page_number = 0
-    while page_number < max_pages:
-        try:
-            response = await client.list_records(
-                metadata_prefix=metadata_prefix, set_spec=set_spec, from_=cp.from_,
-                until=cp.until, resumption_token=token, offset=cp.records_seen,
+    page_number = 0  # pages requested in this call (bounded by max_pages)
+    number = cp.pages + 1  # the next page's number in the run
+    delivered: list[Page] = []  # delivered and not committed yet, in order
+    fetching: asyncio.Future[ListRecordsResponse] | None = None
+
+    def fetch() -> asyncio.Future[ListRecordsResponse]:
+        return asyncio.ensure_future(client.list_records(
+            metadata_prefix=metadata_prefix, set_spec=set_spec, from_=cp.from_,
+            until=cp.until, resumption_token=token, offset=offset,
+        ))
+
+    try:
+        while page_number < max_pages:
+            try:
+                pending, fetching = fetching or fetch(), None
+                response = await pending
+            except BadResumptionToken as exc:
+                if token is None or cp.restarts >= max_restarts:
+                    raise
+                cp.restarts += 1
+                log.warning("%s; restarting the list from from=%s (restart %d of %d)",
+                            exc.message, cp.from_, cp.restarts, max_restarts)
+                for page in delivered:  # their records come again after the restart
+                    page.stale = True
+                delivered.clear()
+                number = 1
+                cp.resumption_token = None
+                cp.pages = 0
+                cp.records_seen = 0
+                cp.run_response_date = None
+                await asyncio.to_thread(store.save, cp)
+                token, offset = None, 0
+                continue
+            if cp.run_response_date is None and response.response_date:
+                cp.run_response_date = response.response_date
+            next_token = response.resumption_token
+            if next_token is not None:
+                seen[next_token] += 1
+                if seen[next_token] > max_same_token:
+                    raise HarvestError(
+                        f"{source}: the server sent the resumptionToken {next_token!r} "
+                        f"{seen[next_token]} times; aborting a harvest that would never end",
+                        source=source, library=client.library,
+                    )
+            if next_token is None and not granularity and cp.run_response_date:
+                granularity = await _granularity(client)
+            page_number += 1
+            page = Page(
+                number=number,
+                records=response.items,
+                resumption_token=next_token,
+                response_date=response.response_date,
+                complete_list_size=response.complete_list_size,
+                _commit=_committer(store, cp, response, granularity, number),
             )
-        except BadResumptionToken as exc:
-            if token is None or cp.restarts >= max_restarts:
-                raise
-            cp.restarts += 1
-            log.warning("%s; restarting the list from from=%s (restart %d of %d)",
-                        exc.message, cp.from_, cp.restarts, max_restarts)
-            cp.resumption_token = None
-            cp.pages = 0
-            cp.records_seen = 0
-            cp.run_response_date = None
-            await asyncio.to_thread(store.save, cp)
-            token = None
-            continue
-        if cp.run_response_date is None and response.response_date:
-            cp.run_response_date = response.response_date
-        next_token = response.resumption_token
-        if next_token is not None:
-            seen[next_token] += 1
-            if seen[next_token] > max_same_token:
+            number += 1
+            delivered.append(page)
+            token, offset = next_token, offset + len(response.items)
+            if read_ahead and token is not None and page_number < max_pages:
+                fetching = fetch()  # fetched and parsed while the consumer stores
+            yield page
+            delivered = [p for p in delivered if not p.committed]
+            if len(delivered) > read_ahead:
                 raise HarvestError(
-                    f"{source}: the server sent the resumptionToken {next_token!r} "
-                    f"{seen[next_token]} times; aborting a harvest that would never end",
+                    f"{source}: page {delivered[0].number} was not committed before the next "
+                    "page was requested; store its records, then `await page.commit()`",
                     source=source, library=client.library,
                 )
-        if next_token is None and not granularity and cp.run_response_date:
-            granularity = await _granularity(client)
-        page_number += 1
-        page = Page(
-            number=cp.pages + 1,
-            records=response.items,
-            resumption_token=next_token,
-            response_date=response.response_date,
-            complete_list_size=response.complete_list_size,
-            _commit=_committer(store, cp, response, granularity),
-        )
-        yield page
-        if not page.committed:
-            raise HarvestError(
-                f"{source}: page {page.number} was not committed before the next page was "
-                "requested; store its records, then `await page.commit()`",
-                source=source, library=client.library,
-            )
-        if next_token is None:
-            return
-        token = next_token
+            if token is None:
+                return
+    finally:
+        if fetching is not None:  # a request nobody will read: cancelled, its error dropped
+            fetching.cancel()
+            fetching.add_done_callback(_drop_result)
     raise HarvestError(f"{source}: ListRecords did not end after {max_pages} pages",
                        source=source, library=client.library)
 
 
+def _drop_result(done: asyncio.Future[ListRecordsResponse]) -> None:
+    if not done.cancelled():
+        done.exception()
+
+
 def _committer(store: CheckpointStore, cp: Checkpoint, response: ListRecordsResponse,
-               granularity: str) -> Callable[[], None]:
+               granularity: str, number: int) -> Callable[[], None]:
     def commit() -> None:
+        if cp.pages + 1 != number:  # the checkpoint would go back to an earlier page
+            raise HarvestError(
+                f"{cp.source}: page {number} was committed before page {cp.pages + 1}; "
+                "commit pages in the order they were delivered", source=cp.source)
         cp.pages += 1
         cp.records_seen += len(response.items)
         cp.last_response_date = response.response_date or cp.last_response_date

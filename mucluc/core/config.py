@@ -48,12 +48,13 @@ PROTOCOLS = ("oai-pmh", "sru", "files")
 _CREDENTIALS = ("username", "password", "password_env")
 SOURCE_KEYS: dict[str, tuple[str, ...]] = {
     "oai-pmh": ("protocol", "name", "url", "metadata_prefix", "set", "from", "until",
-                "schedule", *_CREDENTIALS),
+                "pages_per_batch", "schedule", *_CREDENTIALS),
     "sru": ("protocol", "name", "url", "query", "version", "record_schema", "page_size",
             "schedule", *_CREDENTIALS),
     "files": ("protocol", "name", "path", "format", "schedule"),
 }  # fmt: skip
 REQUIRED_KEY = {"oai-pmh": "url", "sru": "url", "files": "path"}
+_WHOLE_NUMBERS = ("page_size", "pages_per_batch")  # source keys whose value is a count
 FILE_FORMATS = ("auto", "marc", "marcxml", "csv", "xlsx")
 _URL = re.compile(r"^https?://\S+$")
 
@@ -269,7 +270,7 @@ def _source(
         check.fail(check.lines.key(line, key), where, key, f"unknown key for {protocol}",
                    hint=f"known: {', '.join(sorted(known))}")
     for key in known:
-        if key != "page_size" and key in spec and not isinstance(spec[key], str):
+        if key not in _WHOLE_NUMBERS and key in spec and not isinstance(spec[key], str):
             check.fail(check.lines.key(line, key), where, key, f"{spec[key]!r} is not a string",
                        hint="write it in quotes, e.g. from = \"2025-01-01\"")
     required = REQUIRED_KEY[protocol]
@@ -278,10 +279,10 @@ def _source(
     if required == "url" and not _URL.match(spec["url"]):
         check.fail(check.lines.key(line, "url"), where, "url",
                    f"{spec['url']!r} is not an http:// or https:// URL")
-    if "page_size" in spec:
-        size = spec["page_size"]
+    for key in _WHOLE_NUMBERS:
+        size = spec.get(key, 1)
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            check.fail(check.lines.key(line, "page_size"), where, "page_size",
+            check.fail(check.lines.key(line, key), where, key,
                        f"{size!r} is not a positive whole number")
     if "schedule" in spec:
         try:

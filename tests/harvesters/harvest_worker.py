@@ -17,19 +17,28 @@ from harvesters.records import SourceRecord
 from harvesters.transport import RetryPolicy
 
 
-async def main(url: str, state: str, out: str) -> None:
+async def main(url: str, state: str, out: str, group: int = 1) -> None:
+    """With ``group`` > 1, pages are read ahead and stored ``group`` at a time (as the harvest
+    command stores several pages as one batch), then committed in order."""
     policy = RetryPolicy(attempts=3, backoff=0.01, timeout=10)
+    held: list = []
     async with OAIClient(url, source="killed", library="DB-TEST", policy=policy) as client:
-        async for page in harvest(client, CheckpointStore(Path(state))):
+        async for page in harvest(client, CheckpointStore(Path(state)),
+                                  read_ahead=group - 1):
+            held.append(page)
+            if len(held) < group and not page.last:
+                continue
             with open(out, "a", encoding="utf-8") as store:
-                for item in page.records:
+                for item in (item for page in held for item in page.records):
                     if isinstance(item, SourceRecord):
                         store.write(item.source_id + "\n")
                 store.flush()
                 os.fsync(store.fileno())
-            await page.commit()
-            print(f"committed {page.number}", flush=True)
+            for page in held:
+                await page.commit()
+                print(f"committed {page.number}", flush=True)
+            held = []
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:4]))
+    asyncio.run(main(*sys.argv[1:4], *(int(n) for n in sys.argv[4:5])))

@@ -39,6 +39,146 @@ async def run_harvest(url: str, state: Path, *, policy: RetryPolicy = FAST,
     return delivered
 
 
+async def run_grouped(url: str, state: Path, group: int, **kwargs) -> list[SourceRecord]:
+    """A consumer that stores ``group`` pages at a time (read ahead), then commits them."""
+    delivered: list[SourceRecord] = []
+    held = []
+    async with OAIClient(url, source="fault", library="DB-TEST", policy=FAST) as client:
+        async for page in harvest(client, CheckpointStore(state), read_ahead=group, **kwargs):
+            held.append(page)
+            if len(held) < group and not page.last:
+                continue
+            delivered.extend(i for p in held for i in p.records if isinstance(i, SourceRecord))
+            for held_page in held:
+                await held_page.commit()
+            held = []
+    return delivered
+
+
+FAULTS = [
+    pytest.param({}, id="no-fault"),
+    pytest.param({3: "drop"}, id="connection-dropped-mid-page"),
+    pytest.param({1: "drop", 4: "drop"}, id="two-drops-first-page-too"),
+    pytest.param({2: "truncate"}, id="truncated-xml"),
+    pytest.param({5: "503"}, id="503-retry-after"),
+    pytest.param({2: "truncate", 3: "drop", 6: "503"}, id="all-three"),
+]
+
+
+@pytest.mark.parametrize("group", [2, 3], ids=["two-pages-a-batch", "three-pages-a-batch"])
+@pytest.mark.parametrize("faults", FAULTS)
+async def test_read_ahead_loses_and_repeats_nothing(aiohttp_server, tmp_path, faults, group):
+    provider = Provider(total=50, page_size=7, faults=dict(faults), deleted_every=9)
+    url = await start(aiohttp_server, provider)
+    delivered = await run_grouped(url, tmp_path, group)
+    assert [r.source_id for r in delivered] == provider.all_ids
+    assert not provider.faults, "every armed fault fired"
+    list_requests = [q for q in provider.requests if q.get("verb") == "ListRecords"]
+    assert len(list_requests) == 8 + len(faults), "each fault cost exactly one retry"
+    saved = CheckpointStore(tmp_path).load("fault")
+    assert saved is not None and saved.complete and saved.records_seen == 50
+
+
+async def test_read_ahead_restart_makes_the_uncommitted_pages_stale(aiohttp_server, tmp_path):
+    """badResumptionToken for page 3 while pages 1-2 are held: the list restarts, pages 1-2
+    come again, and committing the held ones saves nothing."""
+    provider = Provider(total=40, page_size=10, faults={3: "expire"})
+    url = await start(aiohttp_server, provider)
+    delivered = await run_grouped(url, tmp_path, 3, from_="2026-01-01T00:00:00Z")
+    assert [r.source_id for r in delivered] == provider.all_ids[:20] + provider.all_ids
+    saved = CheckpointStore(tmp_path).load("fault")
+    assert saved is not None and saved.complete and saved.restarts == 0
+    assert saved.pages == 4 and saved.records_seen == 40
+
+
+async def test_read_ahead_commits_while_the_next_pages_arrive(aiohttp_server, tmp_path):
+    """Pages committed (in order) by a task while the next ones are delivered: every page
+    keeps its number, and the checkpoint ends after the last."""
+    provider = Provider(total=50, page_size=7)
+    url = await start(aiohttp_server, provider)
+
+    async def commit(pages: list) -> None:
+        for page in pages:
+            await page.commit()
+
+    numbers, held = [], []
+    committing: asyncio.Future[None] | None = None
+    async with OAIClient(url, source="fault", policy=FAST) as client:
+        async for page in harvest(client, CheckpointStore(tmp_path), read_ahead=4):
+            numbers.append(page.number)
+            held.append(page)
+            if len(held) == 2 or page.last:
+                if committing is not None:
+                    await committing
+                committing, held = asyncio.ensure_future(commit(held)), []
+        assert committing is not None
+        await committing
+    assert numbers == list(range(1, 9))
+    saved = CheckpointStore(tmp_path).load("fault")
+    assert saved is not None and saved.complete and saved.pages == 8
+    assert saved.records_seen == 50
+
+
+async def test_read_ahead_pages_held_beyond_it_are_refused(aiohttp_server, tmp_path):
+    provider = Provider(total=50, page_size=10)
+    url = await start(aiohttp_server, provider)
+    async with OAIClient(url, source="fault", policy=FAST) as client:
+        pages = harvest(client, CheckpointStore(tmp_path), read_ahead=2)
+        await anext(pages)
+        await anext(pages)
+        await anext(pages)
+        with pytest.raises(HarvestError, match="page 1 was not committed"):
+            await anext(pages)
+
+
+async def test_pages_committed_out_of_order_are_refused(aiohttp_server, tmp_path):
+    provider = Provider(total=30, page_size=10)
+    url = await start(aiohttp_server, provider)
+    async with OAIClient(url, source="fault", policy=FAST) as client:
+        pages = harvest(client, CheckpointStore(tmp_path), read_ahead=2)
+        await anext(pages)
+        second = await anext(pages)
+        with pytest.raises(HarvestError, match="page 2 was committed before page 1"):
+            await second.commit()
+        await pages.aclose()
+    assert CheckpointStore(tmp_path).load("fault") is None
+
+
+async def test_killed_harvest_reading_ahead_resumes_where_it_stopped(aiohttp_server, tmp_path):
+    """Pages stored two at a time, each next page fetched while they are stored: SIGKILL when
+    page 4 is asked for (page 3 fetched and held, not stored), restart: every id once."""
+    out = tmp_path / "store.txt"
+    state = tmp_path / "state"
+    processes: list[asyncio.subprocess.Process] = []
+    killed = asyncio.Event()
+
+    async def kill_on_page_4(page: int) -> None:
+        if page == 4 and not killed.is_set():
+            killed.set()
+            processes[-1].kill()
+            await processes[-1].wait()
+
+    provider = Provider(total=60, page_size=8, deleted_every=7, on_page=kill_on_page_4)
+    url = await start(aiohttp_server, provider)
+
+    async def run_worker() -> tuple[int, str]:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(WORKER), url, str(state), str(out), "2", cwd=REPO,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        processes.append(proc)
+        stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout=60)
+        return proc.returncode or 0, stdout.decode() + stderr.decode()
+
+    code, output = await run_worker()
+    assert killed.is_set() and code != 0, output
+    assert output.split() == ["committed", "1", "committed", "2"]
+    code, output = await run_worker()
+    assert code == 0, output
+    assert out.read_text().split() == provider.all_ids
+    assert CheckpointStore(state).load("killed").complete
+
+
 @pytest.mark.parametrize(
     "faults",
     [

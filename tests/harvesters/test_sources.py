@@ -37,6 +37,31 @@ async def test_oai_source_checkpoints_and_resumes_incrementally(aiohttp_server, 
     assert "from" not in starts[0] and starts[1]["from"] == saved.next_from
 
 
+@pytest.mark.parametrize(("pages_per_batch", "batch_size", "sizes", "labels"), [
+    pytest.param(1, 500, [10, 10, 3], ["page 1", "page 2", "page 3"], id="a-page-a-batch"),
+    pytest.param(2, 500, [20, 3], ["pages 1-2", "page 3"], id="two-pages-a-batch"),
+    pytest.param(5, 15, [20, 3], ["pages 1-2", "page 3"], id="up-to-batch-size"),
+])
+async def test_oai_pages_per_batch(aiohttp_server, tmp_path, pages_per_batch, batch_size, sizes,
+                                   labels):
+    provider = Provider(total=23, page_size=10)
+    server = await aiohttp_server(provider.app(), host="127.0.0.1")
+    spec = {"protocol": "oai-pmh", "url": str(server.make_url("/oai")),
+            "pages_per_batch": pages_per_batch}
+    batches, ids = [], []
+    async for batch in harvest_source("TGI", spec, state_dir=tmp_path, batch_size=batch_size):
+        batches.append(batch)
+        ids += [i.local_id for i in batch.records if isinstance(i, SourceRecord)]
+        saved = CheckpointStore(tmp_path).load(source_name("TGI", spec))
+        assert (saved.pages if saved else 0) == sum(sizes[: len(batches) - 1]) // 10
+        await batch.commit()
+    assert ids == provider.local_ids
+    assert [len(b.records) for b in batches] == sizes
+    assert [b.label for b in batches] == labels
+    saved = CheckpointStore(tmp_path).load(source_name("TGI", spec))
+    assert saved is not None and saved.complete and saved.pages == 3
+
+
 @pytest.mark.peers
 async def test_sru_source_in_batches(ztest, tmp_path):
     spec = {"protocol": "sru", "url": ztest, "query": "computer", "page_size": 4}

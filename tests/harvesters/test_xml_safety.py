@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import FAST
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harvesters.oaipmh import OAIClient
 from harvesters.xml_safety import MalformedXML, UnsafeXML, parse_untrusted, sanitise
@@ -99,3 +101,17 @@ def test_utf16_documents_are_not_rewritten():
     data = '<?xml version="1.0" encoding="UTF-16"?><r>Điện Biên</r>'.encode("utf-16")
     assert sanitise(data) == (data, 0)
     assert parse_untrusted(data).root.text == "Điện Biên"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(0, 0x10FFFF + 0x1000), st.integers(0, 3), st.booleans())
+def test_every_illegal_character_reference_is_replaced_and_only_those(value, zeros, hexadecimal):
+    """Whatever its form (decimal or hex, with leading zeros), a reference to a code point XML
+    1.0 forbids becomes U+FFFD and is counted; any other reference is left as it was."""
+    number = "0" * zeros + (f"{value:x}" if hexadecimal else str(value))
+    ref = f"&#{'x' if hexadecimal else ''}{number};".encode()
+    legal = value in (0x9, 0xA, 0xD) or 0x20 <= value <= 0xD7FF or 0xE000 <= value <= 0xFFFD \
+        or 0x10000 <= value <= 0x10FFFF
+    data = b"<a>x" + ref + b"y</a>"
+    fixed, count = sanitise(data)
+    assert (fixed, count) == ((data, 0) if legal else (b"<a>x&#xFFFD;y</a>", 1))

@@ -182,6 +182,7 @@ CASES = [
     (tgi('protocol = "sru"\nurl = "z3950.vn:210"\n'), 13, "url", "not an http"),
     (tgi('protocol = "sru"\nurl = "http://z/db"\npage_size = 0\n'), 14, "page_size", "positive"),
     (tgi('protocol = "sru"\nurl = "http://z/db"\npage_size = "9"\n'), 14, "page_size", "positive"),
+    (tgi(OAI + "pages_per_batch = 0\n"), 14, "pages_per_batch", "positive"),
     (tgi('protocol = "files"\npath = "in"\nformat = "pdf"\n'), 14, "format", "'pdf' is not one"),
     (tgi(OAI + "from = 2025-01-01\n"), 14, "from", "is not a string"),
     (tgi(OAI + "username = 7\n"), 14, "username", "7 is not a string"),
