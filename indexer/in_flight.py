@@ -21,7 +21,7 @@ the answers equal those of an engine that had already stored and refreshed every
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,7 +80,8 @@ class InFlight:
         return sorted(i for i, h in self._held.items() if h.written)
 
     def correct(
-        self, found: Mapping[str, Document], matches: Any, *, by_cluster: bool = False
+        self, found: Mapping[str, Document], matches: Callable[[Document], bool], *,
+        by_cluster: bool = False,
     ) -> dict[str, Document]:
         """The engine's answer ``found`` to a lookup, corrected: held records replace what the
         engine showed of them; ``matches(document)`` says whether a held one answers it."""
