@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from indexer.clusters import cluster_records, hot_keys, profile_keys
 from indexer.matching import verify
-from indexer.profiles import Profile, as_fields, profile
+from indexer.profiles import Profile, profile
 
 Member = Mapping[str, Any]  # a stored record: at least "fields" and "cluster"
 GONE = "\x00"  # prefix of the old versions' ids inside the search (no record id starts so)
@@ -78,7 +78,9 @@ class _Search:
 
     def know(self, record: str, member: Member) -> None:
         if record not in self.profiles:
-            self.profiles[record] = profile(as_fields(member["fields"]))
+            # profiled from the stored dict as it is (building a RecordFields first cost 15 %
+            # of the decision; `profile` reads the same values either way)
+            self.profiles[record] = profile(member["fields"])
             self.keys[record] = profile_keys(self.profiles[record])
 
     def add(self, record: str, member: Member, *, gone: bool = False) -> None:

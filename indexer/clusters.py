@@ -55,7 +55,7 @@ from typing import Any
 
 from indexer.marc_document import RecordFields
 from indexer.matching import conflict, verify
-from indexer.profiles import Profile, as_fields, profile
+from indexer.profiles import Profile, profile
 
 TITLE_KEY_LETTERS = 30
 # A key shared by more records of the catalogue than this proposes no pairs (see "Hot keys").
@@ -157,7 +157,7 @@ def cluster_records(
     """
     ids = sorted(records)
     known = profiles or {}
-    profiled = [known.get(i) or profile(as_fields(records[i])) for i in ids]
+    profiled = [known.get(i) or profile(records[i]) for i in ids]
     by_key: dict[str, list[int]] = defaultdict(list)
     for index, record_profile in enumerate(profiled):
         for key in profile_keys(record_profile):

@@ -55,16 +55,22 @@ class RawRecords:
             grouped.setdefault(source["cluster"], []).append(source)
         return grouped
 
-    async def key_counts(self, keys: list[str]) -> dict[str, int]:
+    async def key_counts(
+        self, keys: list[str], *, excluding: list[str] | None = None
+    ) -> dict[str, int]:
         """How many stored records carry each of these keys (for `recluster_batch`): one
-        multi-search for all of them."""
+        multi-search for all of them. Records whose ids are in ``excluding`` are not counted
+        (the Loader counts its writes still in flight itself, :mod:`indexer.in_flight`)."""
         bodies = []
         for start in range(0, len(keys), TERMS_PER_QUERY):
             chunk = keys[start : start + TERMS_PER_QUERY]
+            query: dict[str, Any] = {"terms": {"keys": chunk}}
+            if excluding:
+                query = {"bool": {"filter": [query], "must_not": [{"ids": {"values": excluding}}]}}
             bodies.append({
                 "size": 0,
                 "track_total_hits": False,
-                "query": {"terms": {"keys": chunk}},
+                "query": query,
                 "aggs": {
                     "keys": {
                         "terms": {
@@ -107,6 +113,15 @@ class RawRecords:
         A record stored before ``source_id`` existed is found by its ``local_id``, which was the
         OAI identifier then (see :mod:`indexer.migrations`).
         """
+        found: dict[tuple[str, str], dict[str, str]] = {}
+        for doc_id, source in (await self.by_source_id(items)).items():
+            key = (source["library"], source.get("source_id") or source["local_id"])
+            found.setdefault(key, {})[doc_id] = source["cluster"]
+        return found
+
+    async def by_source_id(self, items: list[SourceRecord]) -> dict[str, dict[str, Any]]:
+        """Raw-store id → library, local_id, source_id and cluster of the stored records of
+        these items' protocol identifiers (see :meth:`stored_by_source_id`)."""
         wanted = {(item.library, item.source_id) for item in items if item.source_id}
         if not wanted:
             return {}
@@ -116,16 +131,15 @@ class RawRecords:
             "should": [{"terms": {"source_id": ids}}, {"terms": {"local_id": ids}}],
             "minimum_should_match": 1,
         }}  # fmt: skip
-        found: dict[tuple[str, str], dict[str, str]] = {}
+        found: dict[str, dict[str, Any]] = {}
         async for hits in self.store.scan(
             "records", query, source=["library", "local_id", "source_id", "cluster"],
             doing="finding stored records by OAI identifier",
         ):
             for hit in hits:
                 source = hit["_source"]
-                key = (source["library"], source.get("source_id") or source["local_id"])
-                if key in wanted:
-                    found.setdefault(key, {})[hit["_id"]] = source["cluster"]
+                if (source["library"], source.get("source_id") or source["local_id"]) in wanted:
+                    found[hit["_id"]] = source
         return found
 
     async def stored_harvested(self, library: str, identifiers: list[str]
