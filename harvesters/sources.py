@@ -7,12 +7,13 @@ the commit saves the checkpoint; SRU and file drops have nothing to resume (SRU 
 incremental harvest, a file is re-read whole), so their commit does nothing and a re-run reads
 them again: stores upsert by ``(library, local_id)``.
 
-An OAI-PMH batch is one page, unless the source says ``pages_per_batch``: then up to that many
-pages (and at most ``batch_size`` records) are stored as one batch and committed page by page,
-and each next page is fetched and parsed while a batch is stored. Servers send 50-100 records a
-page (Koha: 50) and every batch costs the engine a fixed number of round trips, so this is
-faster; the price is that a harvest killed while it holds pages not yet committed fetches and
+An OAI-PMH batch is up to ``pages_per_batch`` pages (default :data:`PAGES_PER_BATCH`; at most
+``batch_size`` records), stored as one batch and committed page by page; each next page is
+fetched and parsed while a batch is stored. Servers send 50-100 records a page (Koha: 50) and
+every batch costs the engine a fixed number of round trips, so storing a page at a time is
+slower; the price is that a harvest killed while it holds pages not yet committed fetches and
 stores those pages again on its next run (stores upsert: nothing is lost or duplicated).
+``pages_per_batch = 1`` stores each page before the next is used.
 
 Source tables::
 
@@ -47,6 +48,10 @@ from mucluc.core.config import source_name
 from mucluc.core.errors import ConfigError
 
 __all__ = ["Batch", "SourceItem", "harvest_source", "source_name"]
+
+#: OAI-PMH pages stored as one batch unless the source says otherwise: five pages of 100
+#: records fill a 500-record batch (Koha's pages of 50: 250 records).
+PAGES_PER_BATCH = 5
 
 SourceItem = SourceRecord | RecordProblem
 
@@ -106,7 +111,7 @@ async def harvest_source(
         async with OAIClient(str(spec["url"]), source=name, library=library,
                              auth=_auth(library, spec, name)) as client:
             client.known = known
-            per_batch = int(spec.get("pages_per_batch", 1))
+            per_batch = int(spec.get("pages_per_batch", PAGES_PER_BATCH))
             pages: list[Page] = []
             held = 0
             async for page in harvest(

@@ -75,12 +75,12 @@ async def harvest(
     times aborts with a :class:`~mucluc.core.errors.HarvestError`, as does asking for a page
     while more than ``read_ahead`` delivered pages are not committed.
 
-    With ``read_ahead`` > 0 the consumer may hold up to that many delivered pages before
-    committing them (in order), so it can store several pages as one batch, and each next page
-    is requested as soon as a page is delivered: it is fetched and parsed while the consumer
-    stores. The checkpoint still moves only when a page is committed, so a killed harvest
-    resumes after the last committed page: the pages delivered but not committed come again
-    (stores upsert; see :mod:`harvesters.checkpoints`).
+    Each next page is requested as soon as a page is delivered: it is fetched and parsed while
+    the consumer stores. With ``read_ahead`` > 0 the consumer may also hold up to that many
+    delivered pages before committing them (in order), so it can store several pages as one
+    batch. The checkpoint moves only when a page is committed, so a killed harvest resumes
+    after the last committed page: the pages delivered (or fetched) but not committed come
+    again (stores upsert; see :mod:`harvesters.checkpoints`).
     """
     source = client.source
     saved = await asyncio.to_thread(store.load, source)
@@ -158,7 +158,7 @@ async def harvest(
             number += 1
             delivered.append(page)
             token, offset = next_token, offset + len(response.items)
-            if read_ahead and token is not None and page_number < max_pages:
+            if token is not None and page_number < max_pages:
                 fetching = fetch()  # fetched and parsed while the consumer stores
             yield page
             delivered = [p for p in delivered if not p.committed]

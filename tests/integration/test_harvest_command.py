@@ -18,6 +18,7 @@ import pymarc
 import pytest
 from opensearchpy import AsyncOpenSearch
 
+from harvesters.checkpoints import CheckpointStore
 from indexer.node import free_port
 from indexer.store import alias
 from mucluc.demo.isbn import make_isbn13
@@ -127,25 +128,37 @@ async def test_inbox_folder_harvested_searchable_reported_and_listed(
     assert "5 fetched: 0 new, 0 updated, 4 unchanged" in out
 
 
+@pytest.mark.parametrize(
+    ("pages_per_batch", "kill_on"),
+    # a page a batch: killed while early pages are stored; the default (5 pages a batch, the
+    # next page fetched while a batch is stored): killed once at least one batch is committed
+    [(1, 4), (None, 12)],
+    ids=["a-page-a-batch", "default-pages-per-batch"],
+)
 async def test_killed_harvest_resumed_equals_uninterrupted(
     aiohttp_server, tmp_path: Path, engine: AsyncOpenSearch, opensearch_url: str,
-    index_prefix: str,
+    index_prefix: str, pages_per_batch: int | None, kill_on: int,
 ) -> None:
-    """SIGKILL `mucluc harvest` when it asks for page 4, run it again: the index is exactly the
-    one an uninterrupted harvest of the same provider builds in another prefix."""
+    """SIGKILL `mucluc harvest` when it asks for a page, run it again: the resumed run starts
+    after the last committed page (its checkpoint), and the index is exactly the one an
+    uninterrupted harvest of the same provider builds in another prefix.
+
+    The next page is fetched while a batch is stored, so pages asked for before the kill may
+    not be committed yet: they are asked for again, and stored once (stores upsert)."""
     processes: list[asyncio.subprocess.Process] = []
     killed = asyncio.Event()
 
-    async def kill_on_page_4(page: int) -> None:
-        if page == 4 and not killed.is_set():
+    async def kill_on_page(page: int) -> None:
+        if page == kill_on and not killed.is_set():
             killed.set()
             processes[-1].kill()
             await processes[-1].wait()
 
-    provider = Provider(total=60, page_size=8, deleted_every=7, on_page=kill_on_page_4)
+    provider = Provider(total=120, page_size=8, deleted_every=7, on_page=kill_on_page)
     server = await aiohttp_server(provider.app(), host="127.0.0.1")
+    per_batch = "" if pages_per_batch is None else f"\npages_per_batch = {pages_per_batch}"
     config = library("TGI", "Thư viện huyện Tuần Giáo", "district",
-                     f'protocol = "oai-pmh"\nurl = "{server.make_url("/oai")}"')
+                     f'protocol = "oai-pmh"\nurl = "{server.make_url("/oai")}"{per_batch}')
     resumed = workspace(tmp_path / "resumed", config, opensearch_url,
                         f"{index_prefix}-harvest-resumed")
     whole = workspace(tmp_path / "whole", config, opensearch_url, f"{index_prefix}-harvest-whole")
@@ -153,13 +166,18 @@ async def test_killed_harvest_resumed_equals_uninterrupted(
     code, out, err = await mucluc("harvest", env=resumed, started=processes)
     assert killed.is_set() and code != 0, out + err
     stored_before, _ = await content(engine, resumed["MUCLUC_INDEX_PREFIX"])
-    assert 0 < len(stored_before) < 60
+    assert 0 < len(stored_before) < 120
+    asked_before = len([q for q in provider.requests if q.get("verb") == "ListRecords"])
+    checkpoint = CheckpointStore(Path(resumed["MUCLUC_HOME"]) / "harvest").load("TGI-oai-pmh-1")
+    assert checkpoint is not None and checkpoint.resumption_token is not None
+    assert checkpoint.pages < kill_on, "a page is committed only after it was asked for"
 
     code, out, err = await mucluc("harvest", env=resumed)
     assert code == 0, err
     list_requests = [q for q in provider.requests if q.get("verb") == "ListRecords"]
-    assert list_requests[4] == {"verb": "ListRecords", "resumptionToken": "p4"}, \
-        "the resumed run starts after the last committed page"
+    assert list_requests[asked_before] == {
+        "verb": "ListRecords", "resumptionToken": checkpoint.resumption_token,
+    }, "the resumed run starts after the last committed page"
     code, out, err = await mucluc("harvest", env=whole)
     assert code == 0, err
 
