@@ -51,6 +51,9 @@ def harvest_rows(r: dict[str, Any]) -> list[Row]:
          f"{c['ratio']:.2f} (harvest {c['harvest_seconds']:.1f} s, file load "
          f"{c['file_load_seconds']:.1f} s, download {c['download_seconds']:.2f} s)",
          "≥ 0.9", c["ratio"] >= 0.9),
+        ("re-harvest of an unchanged library ÷ first harvest",
+         f"{c['reharvest_ratio']:.1f} × ({c['reharvest_rewritten']} rewritten)", "≥ 5 ×",
+         c["reharvest_ratio"] >= 5 and c["reharvest_rewritten"] == 0),
     ]
 
 

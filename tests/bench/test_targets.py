@@ -21,15 +21,20 @@ def _level(n: int, added: float, ratio: float, errors: int = 0) -> dict:
 INGEST = {"records": 20000, "ours_records_per_s": 806.0, "baseline_records_per_s": 4006.0,
           "ratio": 0.2012, "reload_ratio": 17.0, "reload_rewritten": 0}
 
+HARVEST = {"into_catalogue": {"ratio": 0.88, "harvest_seconds": 10.0, "file_load_seconds": 8.8,
+                              "download_seconds": 0.04, "reharvest_ratio": 6.1,
+                              "reharvest_rewritten": 0}}
+
 
 @pytest.mark.parametrize(("row", "met"), [
     (targets.ingest_rows(INGEST)[0], False),
     (targets.ingest_rows({**INGEST, "ratio": 0.61})[0], True),
     (targets.ingest_rows(INGEST)[1], True),
     (targets.ingest_rows({**INGEST, "reload_rewritten": 3})[1], False),
-    (targets.harvest_rows({"into_catalogue": {"ratio": 0.88, "harvest_seconds": 10.0,
-                                              "file_load_seconds": 8.8,
-                                              "download_seconds": 0.04}})[0], False),
+    (targets.harvest_rows(HARVEST)[0], False),
+    (targets.harvest_rows(HARVEST)[1], True),
+    (targets.harvest_rows({"into_catalogue": {**HARVEST["into_catalogue"],
+                                              "reharvest_ratio": 4.9}})[1], False),
     (targets.api_rows({"levels": [_level(1, 2.0, 0.85)]})[0], True),
     (targets.api_rows({"levels": [_level(16, 2.1, 0.96)]})[0], False),
     (targets.api_rows({"levels": [_level(16, 1.0, 0.96)]})[1], True),
