@@ -143,7 +143,7 @@ def _deduplicate(item: SourceRecord, seen: dict[str, int | dict[int, str]]) -> N
     The content digest is the record's checksum, kept on the item so the Loader does not
     compute it again (reset when the record is renamed: its 001 changes). An id seen once keeps
     only its digest (a large file's table stays small)."""
-    digest = _short(item.marc()[1])
+    digest = _short(item.digest())
     first = item.local_id
     versions = seen.get(first)
     if versions is None:
@@ -160,7 +160,7 @@ def _deduplicate(item: SourceRecord, seen: dict[str, int | dict[int, str]]) -> N
     versions[digest] = item.local_id
     if item.record is not None and item.record.get("001") is not None:
         item.record["001"].data = item.local_id
-        item.checksum = ""
+        item.record_changed()
     return Notice(item.source, f"id {first} is used by another, different record earlier in "
                   f"the file; this one is kept apart as {item.local_id}", record_id=first,
                   offset=item.offset, field="001", library=item.library,
