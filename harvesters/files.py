@@ -22,6 +22,7 @@ from harvesters.marc_files import detect_format, read_file
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.repair import repair_record
 from harvesters.unchanged import KNOWN
+from mucluc.core.collector import streaming_records
 from mucluc.core.errors import MuclucError, SourceError
 
 log = logging.getLogger(__name__)
@@ -66,8 +67,10 @@ def read_path(path: Path, *, library: str, fmt: str = "auto") -> Iterator[Source
     file's fault (only for a path that does not exist or a format that is not one)."""
     if fmt not in FORMATS:
         raise SourceError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
-    for file in files_of(path):
-        yield from read_guarded(file, library=library, fmt=fmt)
+    files = files_of(path)
+    with streaming_records():  # see mucluc.core.collector: reading is most of a load's CPU
+        for file in files:
+            yield from read_guarded(file, library=library, fmt=fmt)
 
 
 def read_guarded(file: Path, *, library: str, fmt: str = "auto") -> Iterator[SourceItem]:
