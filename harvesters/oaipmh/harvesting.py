@@ -16,6 +16,7 @@ from harvesters.checkpoints import Checkpoint, CheckpointStore
 from harvesters.oaipmh.client import ListRecordsResponse, OAIClient, response_date_to_from
 from harvesters.oaipmh.errors import BadResumptionToken
 from harvesters.records import RecordProblem, SourceRecord
+from mucluc.core.collector import streaming_records
 from mucluc.core.errors import HarvestError
 
 log = logging.getLogger(__name__)
@@ -87,59 +88,61 @@ async def harvest(
     token = cp.resumption_token
     seen: Counter[str] = Counter()
     page_number = 0
-    while page_number < max_pages:
-        try:
-            response = await client.list_records(
-                metadata_prefix=metadata_prefix, set_spec=set_spec, from_=cp.from_,
-                until=cp.until, resumption_token=token, offset=cp.records_seen,
+    # records are parsed and mapped page after page: see mucluc.core.collector
+    with streaming_records():
+        while page_number < max_pages:
+            try:
+                response = await client.list_records(
+                    metadata_prefix=metadata_prefix, set_spec=set_spec, from_=cp.from_,
+                    until=cp.until, resumption_token=token, offset=cp.records_seen,
+                )
+            except BadResumptionToken as exc:
+                if token is None or cp.restarts >= max_restarts:
+                    raise
+                cp.restarts += 1
+                log.warning("%s; restarting the list from from=%s (restart %d of %d)",
+                            exc.message, cp.from_, cp.restarts, max_restarts)
+                cp.resumption_token = None
+                cp.pages = 0
+                cp.records_seen = 0
+                cp.run_response_date = None
+                await asyncio.to_thread(store.save, cp)
+                token = None
+                continue
+            if cp.run_response_date is None and response.response_date:
+                cp.run_response_date = response.response_date
+            next_token = response.resumption_token
+            if next_token is not None:
+                seen[next_token] += 1
+                if seen[next_token] > max_same_token:
+                    raise HarvestError(
+                        f"{source}: the server sent the resumptionToken {next_token!r} "
+                        f"{seen[next_token]} times; aborting a harvest that would never end",
+                        source=source, library=client.library,
+                    )
+            if next_token is None and not granularity and cp.run_response_date:
+                granularity = await _granularity(client)
+            page_number += 1
+            page = Page(
+                number=cp.pages + 1,
+                records=response.items,
+                resumption_token=next_token,
+                response_date=response.response_date,
+                complete_list_size=response.complete_list_size,
+                _commit=_committer(store, cp, response, granularity),
             )
-        except BadResumptionToken as exc:
-            if token is None or cp.restarts >= max_restarts:
-                raise
-            cp.restarts += 1
-            log.warning("%s; restarting the list from from=%s (restart %d of %d)",
-                        exc.message, cp.from_, cp.restarts, max_restarts)
-            cp.resumption_token = None
-            cp.pages = 0
-            cp.records_seen = 0
-            cp.run_response_date = None
-            await asyncio.to_thread(store.save, cp)
-            token = None
-            continue
-        if cp.run_response_date is None and response.response_date:
-            cp.run_response_date = response.response_date
-        next_token = response.resumption_token
-        if next_token is not None:
-            seen[next_token] += 1
-            if seen[next_token] > max_same_token:
+            yield page
+            if not page.committed:
                 raise HarvestError(
-                    f"{source}: the server sent the resumptionToken {next_token!r} "
-                    f"{seen[next_token]} times; aborting a harvest that would never end",
+                    f"{source}: page {page.number} was not committed before the next page was "
+                    "requested; store its records, then `await page.commit()`",
                     source=source, library=client.library,
                 )
-        if next_token is None and not granularity and cp.run_response_date:
-            granularity = await _granularity(client)
-        page_number += 1
-        page = Page(
-            number=cp.pages + 1,
-            records=response.items,
-            resumption_token=next_token,
-            response_date=response.response_date,
-            complete_list_size=response.complete_list_size,
-            _commit=_committer(store, cp, response, granularity),
-        )
-        yield page
-        if not page.committed:
-            raise HarvestError(
-                f"{source}: page {page.number} was not committed before the next page was "
-                "requested; store its records, then `await page.commit()`",
-                source=source, library=client.library,
-            )
-        if next_token is None:
-            return
-        token = next_token
-    raise HarvestError(f"{source}: ListRecords did not end after {max_pages} pages",
-                       source=source, library=client.library)
+            if next_token is None:
+                return
+            token = next_token
+        raise HarvestError(f"{source}: ListRecords did not end after {max_pages} pages",
+                           source=source, library=client.library)
 
 
 def _committer(store: CheckpointStore, cp: Checkpoint, response: ListRecordsResponse,
