@@ -298,6 +298,13 @@ def repair(text: str) -> tuple[str, str | None]:
     """
     if text.isascii() or not _legacy_chars().issuperset(text):
         return text, None
+    return _repair(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _repair(text: str) -> tuple[str, str | None]:
+    """:func:`repair` of text that may be legacy-encoded: judged word by word against four
+    tables, and catalogue text repeats (names, publishers, places), so the verdict is cached."""
     words = _words(text)
     if not words:
         return text, None

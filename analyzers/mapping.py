@@ -14,7 +14,7 @@ from collections.abc import Mapping as MappingABC
 class Mapping:
     """An immutable rewrite table; call it on a string."""
 
-    __slots__ = ("_firsts", "_longest", "_rules")
+    __slots__ = ("_firsts", "_longest", "_rules", "_singles", "_tails")
 
     def __init__(self, rules: MappingABC[str, str] | Iterable[tuple[str, str]]) -> None:
         table = dict(rules.items() if isinstance(rules, MappingABC) else rules)
@@ -23,6 +23,11 @@ class Mapping:
         self._rules = table
         self._longest = max((len(k) for k in table), default=0)
         self._firsts = frozenset(k[0] for k in table)
+        # Characters that occur after the first of some key: text holding none of them can
+        # only match one-character keys, and one-character rules at every position are what
+        # str.translate does (in C).
+        self._tails = frozenset(c for k in table for c in k[1:])
+        self._singles = {ord(k): v for k, v in table.items() if len(k) == 1}
 
     @property
     def rules(self) -> dict[str, str]:
@@ -33,6 +38,8 @@ class Mapping:
         firsts = self._firsts
         if firsts.isdisjoint(text):  # the common case, decided in C
             return text
+        if self._tails.isdisjoint(text):  # only one-character keys can match
+            return text.translate(self._singles)
         rules, longest = self._rules, self._longest
         out: list[str] = []
         i, n = 0, len(text)

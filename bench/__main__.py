@@ -16,7 +16,7 @@ from bench.targets import RUN_STARTED
 BENCHMARKS = (
     "ingest", "relevance", "dedup", "harvest", "api_load", "widget_latency", "record_page",
     "soak", "oai_provider", "sru", "works", "works_engine", "zero_downtime", "stats", "offline",
-    "scale", "scale_memory", "targets",
+    "scale", "scale_memory", "ingest_cpu", "targets",
 )
 
 

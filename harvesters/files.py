@@ -23,6 +23,7 @@ from harvesters.marc_files import detect_format, read_file
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.repair import repair_record
 from harvesters.unchanged import KNOWN
+from mucluc.core.collector import streaming_records
 from mucluc.core.errors import MuclucError, SourceError
 
 log = logging.getLogger(__name__)
@@ -67,8 +68,10 @@ def read_path(path: Path, *, library: str, fmt: str = "auto") -> Iterator[Source
     file's fault (only for a path that does not exist or a format that is not one)."""
     if fmt not in FORMATS:
         raise SourceError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
-    for file in files_of(path):
-        yield from read_guarded(file, library=library, fmt=fmt)
+    files = files_of(path)
+    with streaming_records():  # see mucluc.core.collector: reading is most of a load's CPU
+        for file in files:
+            yield from read_guarded(file, library=library, fmt=fmt)
 
 
 def read_guarded(file: Path, *, library: str, fmt: str = "auto") -> Iterator[SourceItem]:
@@ -147,7 +150,7 @@ def _deduplicate(item: SourceRecord, seen: DuplicateTable) -> Notice | None:
 
     The content digest is the record's checksum, kept on the item so the Loader does not
     compute it again (reset when the record is renamed: its 001 changes)."""
-    digest = _short(item.marc()[1])
+    digest = _short(item.digest())
     first = item.local_id
     versions = seen.versions(first)
     if versions is None:
@@ -162,7 +165,7 @@ def _deduplicate(item: SourceRecord, seen: DuplicateTable) -> Notice | None:
     seen.again(first, digest, item.local_id)
     if item.record is not None and item.record.get("001") is not None:
         item.record["001"].data = item.local_id
-        item.checksum = ""
+        item.record_changed()
     return Notice(item.source, f"id {first} is used by another, different record earlier in "
                   f"the file; this one is kept apart as {item.local_id}", record_id=first,
                   offset=item.offset, field="001", library=item.library,

@@ -55,14 +55,39 @@ class SourceRecord:
     #: (see :mod:`harvesters.unchanged`). ``record`` is None, ``checksum`` and ``repairs`` are
     #: the stored ones; it is not a deletion.
     unchanged: bool = False
+    #: The MARC-in-JSON the checksum was computed from, kept for the next caller of
+    #: :meth:`marc` (the reader checksums every record, the Loader then stores the same dict).
+    _marc: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def digest(self) -> str:
+        """The record's checksum (:func:`marc_checksum`), computed once; the MARC-in-JSON it
+        was computed from is kept for the next :meth:`marc` (the reader checksums every
+        record, the Loader then stores the same dict: built once, not twice)."""
+        assert self.record is not None
+        if not self.checksum:
+            marc = marc_dict(self.record)
+            self.checksum = marc_checksum(marc)
+            self._marc = marc
+        return self.checksum
 
     def marc(self) -> tuple[dict[str, Any], str]:
-        """(the record's MARC-in-JSON, its checksum), the checksum computed once per record."""
+        """(the record's MARC-in-JSON, its checksum), the checksum computed once per record.
+
+        A dict kept by :meth:`digest` is handed out once (later calls build a fresh one: no two
+        callers share a dict), and only while ``checksum`` is set."""
         assert self.record is not None
+        if self.checksum and self._marc is not None:
+            marc, self._marc = self._marc, None
+            return marc, self.checksum
         marc = marc_dict(self.record)
         if not self.checksum:
             self.checksum = marc_checksum(marc)
         return marc, self.checksum
+
+    def record_changed(self) -> None:
+        """Forget the checksum (and the dict kept with it): call after changing ``record``."""
+        self.checksum = ""
+        self._marc = None
 
 
 @dataclass

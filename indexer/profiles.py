@@ -227,9 +227,20 @@ def _cached_profile(key: tuple[Any, ...]) -> Profile:
     }))
 
 
+def _main(raw_title: str) -> str:
+    """A title up to its first colon (ISBD's subtitle mark, or a flat "Title: part")."""
+    return raw_title.split(" : ")[0].split(":")[0] if ":" in raw_title else raw_title
+
+
+def main_title(raw_title: str) -> str:
+    """``profile(RecordFields(title=raw_title)).main_title`` without the rest of a profile
+    (the work key reads only this of the title it builds)."""
+    return " ".join(_title_words(_main(raw_title))[0])
+
+
 def _profile(fields: RecordFields) -> Profile:
     raw_title = fields.title
-    main = raw_title.split(" : ")[0].split(":")[0] if ":" in raw_title else raw_title
+    main = _main(raw_title)
     numbers, named = volumes(fields)
     title, marked_title = _title_words(f"{raw_title} {fields.subtitle}")
     main_title, marked_main_title = _title_words(main)

@@ -58,7 +58,7 @@ import pymarc
 from analyzers.fold import fold
 from analyzers.normalise import normalise
 from indexer.marc_document import RecordFields, clean, languages, title_parts
-from indexer.profiles import as_fields, profile, words
+from indexer.profiles import as_fields, main_title, profile, words
 
 __all__ = [
     "anonymous_title", "original_title", "parallel_title", "part_subtitle", "record_work_key",
@@ -256,10 +256,10 @@ def work_key(fields: RecordFields | Mapping[str, Any], original: str = "") -> st
     if part:  # the main title's words, then the part's (no colon: profile() cuts at it)
         title = f"{title.split(':')[0]} {part}"
     own = profile(fields)  # volumes, part, type and author come from the record itself
-    named = profile(RecordFields(title=title, authors=fields.authors))
-    if not named.main_title:
+    named = main_title(title)
+    if not named:
         return ""
-    return f"{named.main_title}|{_responsible(fields, own)}{_kind(own)}"
+    return f"{named}|{_responsible(fields, own)}{_kind(own)}"
 
 
 # Languages written in Latin script (MARC codes): a record whose text is in one of them but

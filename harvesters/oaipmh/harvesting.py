@@ -16,6 +16,7 @@ from harvesters.checkpoints import Checkpoint, CheckpointStore
 from harvesters.oaipmh.client import ListRecordsResponse, OAIClient, response_date_to_from
 from harvesters.oaipmh.errors import BadResumptionToken
 from harvesters.records import RecordProblem, SourceRecord
+from mucluc.core.collector import streaming_records
 from mucluc.core.errors import HarvestError
 
 log = logging.getLogger(__name__)
@@ -111,69 +112,71 @@ async def harvest(
             until=cp.until, resumption_token=token, offset=offset,
         ))
 
-    try:
-        while page_number < max_pages:
-            try:
-                pending, fetching = fetching or fetch(), None
-                response = await pending
-            except BadResumptionToken as exc:
-                if token is None or cp.restarts >= max_restarts:
-                    raise
-                cp.restarts += 1
-                log.warning("%s; restarting the list from from=%s (restart %d of %d)",
-                            exc.message, cp.from_, cp.restarts, max_restarts)
-                for page in delivered:  # their records come again after the restart
-                    page.stale = True
-                delivered.clear()
-                number = 1
-                cp.resumption_token = None
-                cp.pages = 0
-                cp.records_seen = 0
-                cp.run_response_date = None
-                await asyncio.to_thread(store.save, cp)
-                token, offset = None, 0
-                continue
-            if cp.run_response_date is None and response.response_date:
-                cp.run_response_date = response.response_date
-            next_token = response.resumption_token
-            if next_token is not None:
-                seen[next_token] += 1
-                if seen[next_token] > max_same_token:
+    # records are parsed and mapped page after page: see mucluc.core.collector
+    with streaming_records():
+        try:
+            while page_number < max_pages:
+                try:
+                    pending, fetching = fetching or fetch(), None
+                    response = await pending
+                except BadResumptionToken as exc:
+                    if token is None or cp.restarts >= max_restarts:
+                        raise
+                    cp.restarts += 1
+                    log.warning("%s; restarting the list from from=%s (restart %d of %d)",
+                                exc.message, cp.from_, cp.restarts, max_restarts)
+                    for page in delivered:  # their records come again after the restart
+                        page.stale = True
+                    delivered.clear()
+                    number = 1
+                    cp.resumption_token = None
+                    cp.pages = 0
+                    cp.records_seen = 0
+                    cp.run_response_date = None
+                    await asyncio.to_thread(store.save, cp)
+                    token, offset = None, 0
+                    continue
+                if cp.run_response_date is None and response.response_date:
+                    cp.run_response_date = response.response_date
+                next_token = response.resumption_token
+                if next_token is not None:
+                    seen[next_token] += 1
+                    if seen[next_token] > max_same_token:
+                        raise HarvestError(
+                            f"{source}: the server sent the resumptionToken {next_token!r} "
+                            f"{seen[next_token]} times; aborting a harvest that would never end",
+                            source=source, library=client.library,
+                        )
+                if next_token is None and not granularity and cp.run_response_date:
+                    granularity = await _granularity(client)
+                page_number += 1
+                page = Page(
+                    number=number,
+                    records=response.items,
+                    resumption_token=next_token,
+                    response_date=response.response_date,
+                    complete_list_size=response.complete_list_size,
+                    _commit=_committer(store, cp, response, granularity, number),
+                )
+                number += 1
+                delivered.append(page)
+                token, offset = next_token, offset + len(response.items)
+                if token is not None and page_number < max_pages:
+                    fetching = fetch()  # fetched and parsed while the consumer stores
+                yield page
+                delivered = [p for p in delivered if not p.committed]
+                if len(delivered) > read_ahead:
                     raise HarvestError(
-                        f"{source}: the server sent the resumptionToken {next_token!r} "
-                        f"{seen[next_token]} times; aborting a harvest that would never end",
+                        f"{source}: page {delivered[0].number} was not committed before the next "
+                        "page was requested; store its records, then `await page.commit()`",
                         source=source, library=client.library,
                     )
-            if next_token is None and not granularity and cp.run_response_date:
-                granularity = await _granularity(client)
-            page_number += 1
-            page = Page(
-                number=number,
-                records=response.items,
-                resumption_token=next_token,
-                response_date=response.response_date,
-                complete_list_size=response.complete_list_size,
-                _commit=_committer(store, cp, response, granularity, number),
-            )
-            number += 1
-            delivered.append(page)
-            token, offset = next_token, offset + len(response.items)
-            if token is not None and page_number < max_pages:
-                fetching = fetch()  # fetched and parsed while the consumer stores
-            yield page
-            delivered = [p for p in delivered if not p.committed]
-            if len(delivered) > read_ahead:
-                raise HarvestError(
-                    f"{source}: page {delivered[0].number} was not committed before the next "
-                    "page was requested; store its records, then `await page.commit()`",
-                    source=source, library=client.library,
-                )
-            if token is None:
-                return
-    finally:
-        if fetching is not None:  # a request nobody will read: cancelled, its error dropped
-            fetching.cancel()
-            fetching.add_done_callback(_drop_result)
+                if token is None:
+                    return
+        finally:
+            if fetching is not None:  # a request nobody will read: cancelled, its error dropped
+                fetching.cancel()
+                fetching.add_done_callback(_drop_result)
     raise HarvestError(f"{source}: ListRecords did not end after {max_pages} pages",
                        source=source, library=client.library)
 

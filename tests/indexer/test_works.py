@@ -280,3 +280,13 @@ _SYLLABLES = st.builds(lambda onset, rhyme: onset + rhyme, st.sampled_from(_ONSE
 def test_vietnamese_name_words_are_kept_whole(syllables: list[str]) -> None:
     for syllable in syllables:
         assert _spelling(fold(syllable)) == fold(syllable)
+
+
+@given(title=st.text(st.sampled_from("ab đĐ:;12 Tập tập T. II vol The Lê ̀"), max_size=30))
+def test_the_work_keys_main_title_is_the_profiles(title: str) -> None:
+    """work_key reads only the main title of the title it builds: computed alone, it is what
+    a whole profile of that title holds."""
+    from indexer.marc_document import RecordFields
+    from indexer.profiles import main_title, profile
+
+    assert main_title(title) == profile(RecordFields(title=title)).main_title
