@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pymarc
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from analyzers.fold import fold
 from indexer.marc_document import record_fields
+from indexer.profiles import main_title, profile
 from indexer.works import (
     _spelling,
     original_title,
@@ -196,9 +197,17 @@ def test_a_subtitle_that_names_no_part_never_changes_the_work(word: str, data: s
                                        max_size=10), min_size=1, max_size=4).map(" ".join))
     rest = data.draw(st.text(max_size=30))
     subtitle = f"{word} {rest}"  # its first word is no number and no part name
+    # nor does the rest name a volume: "Q0", "T1", "tập hai" anywhere make another volume
+    assume(not profile({"title": subtitle}).volumes)
     assert part_subtitle(f"{title} : {subtitle}") == ""
     assert key(book("1", f"{title} : {subtitle}", author="Nguyễn Du")) == key(
         book("2", title, author="Nguyễn Du"))
+
+
+@pytest.mark.parametrize("subtitle", ["b Q0", "b T1", "bản dịch tập hai"])
+def test_a_subtitle_naming_a_volume_later_is_another_volume(subtitle: str) -> None:
+    assert key(book("1", f"Truyện Kiều : {subtitle}", author="Nguyễn Du")) != key(
+        book("2", "Truyện Kiều", author="Nguyễn Du"))
 
 
 ORIGINALS = [
@@ -287,6 +296,5 @@ def test_the_work_keys_main_title_is_the_profiles(title: str) -> None:
     """work_key reads only the main title of the title it builds: computed alone, it is what
     a whole profile of that title holds."""
     from indexer.marc_document import RecordFields
-    from indexer.profiles import main_title, profile
 
     assert main_title(title) == profile(RecordFields(title=title)).main_title
