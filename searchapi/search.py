@@ -19,7 +19,7 @@ from multidict import MultiMapping
 from indexer.store import QueryTooComplex, Store
 from mucluc.core.errors import ApiError, QueryError
 from searchapi import cursor, didyoumean, exports, works
-from searchapi.hits import hit
+from searchapi.hits import HIT_SOURCE, hit
 from searchapi.list_export import export_results
 from searchapi.query_parser import MAX_QUERY_LENGTH, parse, to_dsl
 from searchapi.state import LIBRARIES, STORE
@@ -177,7 +177,7 @@ def build_body(
         "query": query,
         "sort": SORTS[sort],
         "track_total_hits": True,
-        "_source": ["display", "holdings", "work"],
+        "_source": HIT_SOURCE,
         "aggs": aggs,
         "highlight": HIGHLIGHT,
     }
