@@ -7,6 +7,17 @@ from typing import Any
 HOLDING_KEYS = (
     "library", "library_name", "record_id", "record_url", "call_number", "copies",
 )  # fmt: skip
+DISPLAY_KEYS = (
+    "title", "subtitle", "part", "authors", "year", "publisher", "isbns", "subjects", "type",
+    "languages",
+)  # fmt: skip
+#: The parts of a union document a HIT is made of: a search asks the engine for these only
+#: (``_source`` includes), not the record's whole display (contributors, summary, series…),
+#: so the engine writes, and the API reads, only what the answer shows.
+HIT_SOURCE = (
+    *(f"display.{key}" for key in DISPLAY_KEYS), *(f"holdings.{key}" for key in HOLDING_KEYS),
+    "work",
+)  # fmt: skip
 
 
 def hit(

@@ -19,9 +19,9 @@ from multidict import MultiMapping
 from indexer.store import QueryTooComplex, Store
 from mucluc.core.errors import ApiError, QueryError
 from searchapi import cursor, didyoumean, exports, works
-from searchapi.hits import hit
+from searchapi.hits import HIT_SOURCE, hit
 from searchapi.list_export import export_results
-from searchapi.query_parser import MAX_QUERY_LENGTH, Node, parse, to_dsl
+from searchapi.query_parser import MAX_QUERY_LENGTH, parse, to_dsl
 from searchapi.state import LIBRARIES, STORE
 from searchapi.stats_counter import count_search
 from searchapi.unchanged import SUGGESTIONS
@@ -29,11 +29,12 @@ from searchapi.unchanged import SUGGESTIONS
 MAX_PAGE_SIZE = 100
 MAX_WINDOW = 1_000
 MAX_FILTER_VALUES = 20
-# Query texts whose engine query is kept (parsed). A built query with its keyboard readings is
-# ~45 kB of Python objects (measured: 1,024 typical texts held 45 MB per worker, and the soak's
-# RSS rose by that much), so few are kept, and only short texts: the popular searches repeat,
-# long or hostile texts rarely do and would fill the cache with the largest entries.
-QUERIES_KEPT = 256
+# Query texts whose engine query is kept, as the JSON the engine receives (5-9 kB a text; the
+# same query as Python objects was 24-47 kB, and 1,024 of them held 45 MB per worker). Only
+# short texts: the popular searches repeat, long or hostile texts rarely do and would fill the
+# cache with the largest entries. More texts than a reader's session and than the API bench's
+# 500 queries: kept in least-recently-used order, a cache smaller than a cycle of texts never hits.
+QUERIES_KEPT = 1024
 KEPT_QUERY_CHARS = 100
 
 # Request parameter → keyword field. Each is both a filter and a facet.
@@ -128,34 +129,32 @@ def highlights(raw: dict[str, list[str]] | None) -> dict[str, list[str]]:
     return merged
 
 
-def parsed(q: str) -> tuple[Node | None, dict[str, Any], tuple[didyoumean.Piece, ...]]:
-    """(parse tree, engine query, correctable words) of the query text ``q``, kept for the
-    ``QUERIES_KEPT`` most recent texts of at most ``KEPT_QUERY_CHARS``: building the engine
-    query (the relevance rules, the keyboard readings) was the API's largest own cost per
-    search. The engine query is shared by every request of the same text: callers put it into
-    bodies and never change it. A ``QueryError`` is raised each time (not kept)."""
+def parsed(q: str) -> tuple[orjson.Fragment, tuple[didyoumean.Piece, ...]]:
+    """(engine query, correctable words) of the query text ``q``, kept for the ``QUERIES_KEPT``
+    most recent texts of at most ``KEPT_QUERY_CHARS``: building the engine query (the relevance
+    rules, the keyboard readings) was the API's largest own cost per search (0.2-0.8 ms a
+    text). The engine query is JSON already written (an ``orjson.Fragment``: the store's
+    serializer copies it into the request as it is, and no request writes it again), so it is
+    immutable and small. A ``QueryError`` is raised each time (not kept)."""
     return _kept(q) if len(q) <= KEPT_QUERY_CHARS else _parse(q)
 
 
-def _parse(q: str) -> tuple[Node | None, dict[str, Any], tuple[didyoumean.Piece, ...]]:
-    node = parse(q)
-    return node, to_dsl(node), tuple(didyoumean.free_words(q))
+def _parse(q: str) -> tuple[orjson.Fragment, tuple[didyoumean.Piece, ...]]:
+    return orjson.Fragment(orjson.dumps(to_dsl(parse(q)))), tuple(didyoumean.free_words(q))
 
 
 _kept = lru_cache(maxsize=QUERIES_KEPT)(_parse)
 
 
 def build_body(
-    node: Node | None,
+    must: dict[str, Any] | orjson.Fragment,
     filters: dict[str, list[str]],
     year_from: int | None,
     year_to: int | None,
     sort: str,
-    dsl: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The search request without paging: query, post filter, facets, highlight, sort.
-    ``dsl`` is ``to_dsl(node)`` when the caller has it already."""
-    must = dsl if dsl is not None else to_dsl(node)
+    """The search request without paging: query (``must``: the reader's words, see
+    :func:`parsed`), post filter, facets, highlight, sort."""
     query: dict[str, Any] = {"bool": {"must": [must], "filter": []}}
     if year_from is not None or year_to is not None:
         span = {k: v for k, v in (("gte", year_from), ("lte", year_to)) if v is not None}
@@ -178,7 +177,7 @@ def build_body(
         "query": query,
         "sort": SORTS[sort],
         "track_total_hits": True,
-        "_source": ["display", "holdings", "work"],
+        "_source": HIT_SOURCE,
         "aggs": aggs,
         "highlight": HIGHLIGHT,
     }
@@ -252,7 +251,7 @@ async def _suggestion(
 async def _corrected(
     request: web.Request, q: str, total: int, body: dict[str, Any], suggest: Any
 ) -> str | None:
-    text, starts = _joined(list(parsed(q)[2]))
+    text, starts = _joined(list(parsed(q)[1]))
     candidates = didyoumean.corrections(text, suggest)
     if not candidates:
         return None
@@ -364,8 +363,8 @@ def _plan(query: Query) -> tuple[str, int, int, tuple[int | None, int | None], s
     if sort not in SORTS:
         raise ApiError(400, "bad_sort", f"`sort` must be one of {', '.join(SORTS)}")
     filters = _filters(query)
-    node, dsl, _ = parsed(q)
-    body = build_body(node, filters, year_from, year_to, sort, dsl)
+    must, _ = parsed(q)
+    body = build_body(must, filters, year_from, year_to, sort)
     work = works.work_filter(query)
     if work:
         body["query"]["bool"]["filter"].append(work)
@@ -402,7 +401,7 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
             )
         body["from"] = (page - 1) * size
     body["size"] = size
-    free = parsed(q)[2]
+    free = parsed(q)[1]
     if free:
         body["suggest"] = didyoumean.suggest_body(" ".join(piece.text for piece in free))
     try:

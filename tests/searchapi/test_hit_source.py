@@ -1,0 +1,54 @@
+"""A search asks the engine only for the parts of a union document a HIT shows (HIT_SOURCE):
+the HIT made of that part must be the HIT made of the whole document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from searchapi.hits import HIT_SOURCE, hit
+
+WHOLE = {
+    "display": {
+        "title": "Tiếng khèn bình yên", "subtitle": "tiểu thuyết", "part": "T. 1",
+        "authors": ["Quàng Anh Long"], "year": 1961, "publisher": "Nxb. Thanh niên",
+        "isbns": ["9786041234567"], "subjects": ["Văn học Việt Nam"], "type": "book",
+        "languages": ["vie"], "contributors": [{"name": "Lê Khánh Xuân", "role": "author"}],
+        "place": "H", "edition": "Tái bản", "pages": 685, "series": ["Văn học dân tộc"],
+        "summary": "Một cuốn tiểu thuyết về bản làng Thái. " * 40, "preferred": "DBD:1",
+    },
+    "holdings": [
+        {"library": "DBD", "library_name": "Thư viện huyện Điện Biên Đông",
+         "library_kind": "district", "record_id": "DBD.2018.17814-0", "record_url": "",
+         "call_number": "895.92234 T881", "copies": 3, "location": "DBD"},
+        {"library": "TGI", "library_name": "Thư viện huyện Tuần Giáo", "library_kind": "district",
+         "record_id": "TG-1", "call_number": "", "copies": 1},
+    ],
+    "work": "4604f96d56a1bacf",
+    "members": ["DBD:1", "TGI:1"],
+    "title_sort": "tieng khen binh yen",
+}  # fmt: skip
+
+
+def included(source: Any, paths: list[list[str]]) -> Any:
+    """``source`` narrowed to ``paths`` as the engine's ``_source`` includes narrow it (a path
+    through an array of objects applies to each object)."""
+    if isinstance(source, list):
+        return [included(item, paths) for item in source]
+    if not isinstance(source, dict):
+        return source
+    kept: dict[str, Any] = {}
+    for key, value in source.items():
+        below = [path[1:] for path in paths if path[0] == key]
+        if any(not path for path in below):
+            kept[key] = value
+        elif below:
+            kept[key] = included(value, below)
+    return kept
+
+
+def test_the_hit_of_the_included_part_is_the_hit_of_the_whole_document() -> None:
+    part = included(WHOLE, [path.split(".") for path in HIT_SOURCE])
+    assert "summary" not in part["display"] and "members" not in part
+    assert hit(part, "u1", {"title": ["<mark>khèn</mark>"]}) == hit(
+        WHOLE, "u1", {"title": ["<mark>khèn</mark>"]}
+    )
