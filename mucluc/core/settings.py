@@ -174,8 +174,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "MUCLUC_STATS_FLUSH_SECONDS",
-        "30",
-        "How often each API worker writes its in-memory search counters to the engine.",
+        "300",
+        "How often each API worker writes its in-memory search counters to the engine (and "
+        "when it stops).",
         as_seconds,
     ),
     Setting(
