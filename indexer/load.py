@@ -12,15 +12,14 @@ import contextlib
 import time
 from collections import Counter, deque
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport
 from harvesters.unchanged import KNOWN, Fetch, KnownRecords, Stored
-from indexer.batch_outcome import Outcome, decide, latest_records
-from indexer.cluster_update import recluster_batch
+from indexer.batch_outcome import decide, latest_records
+from indexer.batch_plan import Plan, absorb, recluster_plan, union_documents
 from indexer.in_flight import InFlight, VisibleRecords
 from indexer.raw_records import RawRecords
 from indexer.schema import RECORDS_ADDED_FIELDS
@@ -29,7 +28,6 @@ from indexer.store import Store
 from indexer.store.indices import ADDED_FIELDS
 from indexer.store.names import record_id
 from indexer.tombstones import union_actions
-from indexer.union import union_document
 from indexer.work_aliases import clusters_of, resolve, stale_works
 from mucluc.core.library import Library
 
@@ -47,45 +45,6 @@ LoadSummary = RunReport
 #: Batches still being written (records, refresh, union documents) while the next one is
 #: decided: bounds what is held in flight and how far union writes lag.
 IN_FLIGHT_BATCHES = 2
-
-
-@dataclass
-class _Plan:
-    """A batch decided but not yet written (:meth:`Loader._plan`)."""
-
-    seq: int
-    report: LoadSummary  # its records counted, apart from the load's report until submitted
-    unique: dict[str, SourceRecord]
-    outcome: Outcome
-    undecoded: list[SourceRecord]
-    affected: set[str] = field(default_factory=set)  # clusters whose union document changes
-    actions: list[dict[str, Any]] = field(default_factory=list)  # raw-store bulk actions
-    members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    moved: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → member, new cluster
-
-
-_COUNTS = ("read", "new", "updated", "unchanged", "deleted", "merged")
-
-
-def _absorb(summary: LoadSummary, part: LoadSummary) -> None:
-    """Add a batch's own report (what `decide` counted) into the load's."""
-    for name in _COUNTS:
-        setattr(summary, name, getattr(summary, name) + getattr(part, name))
-    summary.problems += part.problems
-    summary.repairs += part.repairs
-    summary.warnings += part.warnings
-
-
-def _union_documents(
-    clusters: set[str], members: Mapping[str, list[dict[str, Any]]],
-    libraries: Mapping[str, Library],
-) -> dict[str, dict[str, Any] | None]:
-    """Cluster → its union document (None for a cluster left without members)."""
-    return {
-        cluster: union_document(cluster, members[cluster], libraries)
-        if members.get(cluster) else None
-        for cluster in clusters
-    }
 
 
 class Loader:
@@ -121,7 +80,7 @@ class Loader:
         self._stored: asyncio.Future[dict[str, str]] | None = None
         self._refreshed: asyncio.Future[None] | None = None
         self._union: asyncio.Future[None] | None = None
-        self._unsettled: tuple[_Plan, LoadSummary] | None = None
+        self._unsettled: tuple[Plan, LoadSummary] | None = None
         self._window: deque[tuple[asyncio.Future[None], asyncio.Future[None]]] = deque()
         #: Records counted unchanged without being decoded (harvesters.unchanged), summed over
         #: every load: the benchmark and the tests read it.
@@ -307,7 +266,7 @@ class Loader:
 
     async def _plan(
         self, batch: list[SourceRecord], prepared: Mapping[str, Prepared] | None
-    ) -> _Plan:
+    ) -> Plan:
         """Decide a batch against the store as it will be once every batch submitted before
         is stored (:mod:`indexer.in_flight`): what each record becomes (counted into the plan's
         own report), the raw-store writes and the clusters. Nothing is written."""
@@ -327,20 +286,20 @@ class Loader:
                 prepared = await asyncio.to_thread(prepare, list(unique.values()), existing)
         outcome = decide(unique, existing, by_source_id, prepared, report, harvested_at,
                          undecoded.append)
-        plan = _Plan(self._batches + 1, report, unique, outcome, undecoded)
+        plan = Plan(self._batches + 1, report, unique, outcome, undecoded)
         if outcome.documents or outcome.deleted:
             with self._timed("cluster"):
-                await self._recluster(plan, existing)
+                await recluster_plan(self.visible, self.records_alias, plan, existing)
         return plan
 
     async def _submit(
-        self, plan: _Plan, summary: LoadSummary
+        self, plan: Plan, summary: LoadSummary
     ) -> tuple[asyncio.Future[None], asyncio.Future[None]]:
         """Count a decided batch in and start writing it: its records after the previous
         batch's (bulk requests in batch order), then a refresh; its union documents after the
         previous batch's. Its writes are held in flight until that refresh has finished."""
         self._batches = plan.seq
-        _absorb(summary, plan.report)
+        absorb(summary, plan.report)
         for item in plan.undecoded:
             self._count_undecoded(summary, item)
         documents, deleted = plan.outcome.documents, plan.outcome.deleted
@@ -359,7 +318,7 @@ class Loader:
         return refreshed, union
 
     async def _store_records(
-        self, plan: _Plan, previous: asyncio.Future[dict[str, str]] | None
+        self, plan: Plan, previous: asyncio.Future[dict[str, str]] | None
     ) -> dict[str, str]:
         """Send the batch's raw-store writes once the previous batch's are answered; returns
         id → reason for the records the engine refused (raw hashes refused cost only that)."""
@@ -434,7 +393,7 @@ class Loader:
         self.in_flight.evict()
 
     async def _write_union(
-        self, plan: _Plan, stored: asyncio.Future[dict[str, str]],
+        self, plan: Plan, stored: asyncio.Future[dict[str, str]],
         refreshed: asyncio.Future[None], previous: asyncio.Future[None] | None,
     ) -> None:
         """The batch's translated titles and union documents, once its records are stored and
@@ -502,42 +461,6 @@ class Loader:
         else:
             await pending
 
-    async def _recluster(self, plan: _Plan, existing: Mapping[str, Mapping[str, Any]]) -> None:
-        """Fill in the plan's clusters whose union document must be rebuilt, its bulk actions
-        for the raw store, cluster → its members after the batch, and the stored records that
-        move to another cluster.
-
-        The pool holds whole clusters (every current cluster of every record in it is read
-        whole), so the members of each affected cluster are known without asking again.
-        """
-        documents, deleted = plan.outcome.documents, plan.outcome.deleted
-        removed = dict(deleted)
-        removed.update({i: existing[i]["cluster"] for i in documents if i in existing})
-        reclustered = await recluster_batch(self.visible, documents, removed)
-        pool, assignment = reclustered.pool, reclustered.assignment
-        affected = set(removed.values())
-        actions: list[dict[str, Any]] = []
-        for doc_id in deleted:
-            actions.append({"delete": {"_index": self.records_alias, "_id": doc_id}})
-        for doc_id, document in documents.items():
-            document["cluster"] = assignment[doc_id]
-            affected.add(document["cluster"])
-            actions += [{"index": {"_index": self.records_alias, "_id": doc_id}}, document]
-        for doc_id, source in sorted(pool.items()):
-            if doc_id in documents or source.get("cluster") == assignment[doc_id]:
-                continue
-            affected |= {source["cluster"], assignment[doc_id]}
-            actions += [
-                {"update": {"_index": self.records_alias, "_id": doc_id}},
-                {"doc": {"cluster": assignment[doc_id]}},
-            ]
-            plan.moved[doc_id] = {**source, "cluster": assignment[doc_id]}
-        for doc_id, source in sorted(pool.items()):
-            cluster = assignment[doc_id]
-            if cluster in affected:
-                plan.members.setdefault(cluster, []).append({**source, "cluster": cluster})
-        plan.affected, plan.actions = affected, actions
-
     async def rebuild_clusters(
         self, clusters: set[str], members: Mapping[str, list[dict[str, Any]]] | None = None,
         *, built: Awaitable[dict[str, dict[str, Any] | None]] | None = None,
@@ -560,7 +483,7 @@ class Loader:
         """Union documents built in a worker thread (a quarter of the event loop's time in a
         first load): the next batch's lookups and bulk requests go on meanwhile."""
         return asyncio.ensure_future(
-            asyncio.to_thread(_union_documents, clusters, members, self.libraries)
+            asyncio.to_thread(union_documents, clusters, members, self.libraries)
         )
 
     async def stored_from(self, library: str, sources: list[str]) -> dict[str, str]:
