@@ -3,9 +3,10 @@
  *
  * Search as you type fits a frame: the input handler only notes the query; the search and the
  * DOM update run in the next animation frame (keystrokes typed meanwhile are coalesced into one
- * search), so a keystroke's results are painted in the frame that computed them. Rendering
- * reuses each book's node (the first page only; "more" adds pages) and touches the DOM only where
- * the list or a facet count changed, so layout work stays proportional to what changed.
+ * search), so a keystroke's results are painted in the frame that computed them. The result
+ * rows stay in the page and only their text is rewritten (the first page only; "more" adds
+ * pages), facet counts and the status line only when they changed, so a keystroke lays out only
+ * the rows on screen whose book changed.
  */
 (function () {
   'use strict';
@@ -61,10 +62,9 @@
   const $ = (id) => document.getElementById(id);
   const state = {
     lang: 'vi', result: null, shown: 0, chosen: new Set(), generation: 0,
-    nodes: new Map(), facetNodes: new Map(), requested: null, pending: null, frame: false,
+    slots: [], facetNodes: new Map(), requested: null, pending: null, frame: false,
     refine: 0,
   };
-  const NODE_CACHE = 400; // book nodes kept for reuse while typing (cleared past this)
 
   // ---------- facets and results ----------
   const heldBy = S.heldBy;
@@ -162,47 +162,80 @@
     return true;
   }
 
-  // A book's node, built once and reused while the query changes; its request toggle is kept
-  // in step with the requests on the device.
-  function bookNode(rec, requested) {
-    let node = state.nodes.get(rec);
-    if (!node) {
-      if (state.nodes.size > NODE_CACHE) state.nodes.clear();
-      node = book(rec, requested);
-      state.nodes.set(rec, node);
-      return node;
-    }
-    const pressed = String(requested.has(node.dataset.id));
-    const button = node.querySelector('.request');
-    if (button.getAttribute('aria-pressed') !== pressed) button.setAttribute('aria-pressed', pressed);
-    return node;
+  // A result row ("slot"): its elements are built once and stay in the list; a keystroke
+  // writes the text of the book it now shows into them (Text nodes' data, changed attributes)
+  // instead of building or moving rows. A new or moved row is a new layout (and, off screen,
+  // Chromium's first visibility check of `content-visibility: auto`); text changed in a row
+  // already in place is laid out again only if it is on screen.
+  function slot() {
+    const text = () => document.createTextNode('');
+    const s = {
+      rec: -1, lang: null, title: text(), meta: text(), subjects: text(), held: text(),
+      request: text(), name: text(), lines: [],
+    };
+    s.metaLine = el('p', { class: 'meta' }, s.meta);
+    s.subjectsLine = el('p', { class: 'subjects' }, s.subjects);
+    s.holdings = el('ul', { class: 'holdings' });
+    // A toggle keeps its name; the state is aria-pressed (and a check mark drawn by CSS).
+    s.button = el('button', { type: 'button', class: 'request secondary', 'aria-pressed': 'false' },
+      s.request, el('span', { class: 'visually-hidden' }, s.name));
+    s.button.addEventListener('click', () => toggleRequest(s.rec, s.button));
+    s.item = el('li', { class: 'book' }, el('h3', {}, s.title), s.metaLine, s.subjectsLine,
+      el('p', { class: 'held' }, s.held), s.holdings, s.button);
+    return s;
   }
 
-  function book(rec, requested) {
+  function setText(node, value) {
+    if (node.data !== value) node.data = value;
+  }
+
+  function setAttr(node, name, value) {
+    if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+  }
+
+  function setHidden(node, hidden) {
+    if (node.hidden !== hidden) node.hidden = hidden;
+  }
+
+  // Slot `s` shows book `rec` (only what differs from the book it showed is written).
+  function show(s, rec, requested) {
     const r = data.records.get(rec);
-    const libs = data.catalogue.libraries;
-    const [id, title, subtitle, part, authors, year, publisher, subjects, , holdings] = r;
-    const full = [title, subtitle].filter(Boolean).join(' : ') + (part ? ` ${part}` : '');
-    const item = el('li', { class: 'book', 'data-id': id, 'data-rec': String(rec) });
-    item.append(el('h3', { text: full }));
-    const meta = [authors.join('; '), [publisher, year].filter(Boolean).join(', ')].filter(Boolean);
-    if (meta.length) item.append(el('p', { class: 'meta', text: meta.join(' · ') }));
-    if (subjects.length) item.append(el('p', { class: 'subjects', text: `${t('subjects')}: ${subjects.join('; ')}` }));
-    const list = el('ul', { class: 'holdings', 'aria-label': `${t('heldAt')}: ${full}` });
-    for (const [l, recordId, callNumber, copies] of holdings) {
-      const parts = [callNumber && `${t('callNumber')} ${callNumber}`, t('copies', copies),
-        recordId && `${t('recordId')} ${recordId}`].filter(Boolean);
-      list.append(el('li', { 'data-library': libs[l][0] }, el('strong', { text: libs[l][1] }),
-        document.createTextNode(' — ' + parts.join(' · '))));
+    const id = r[0];
+    if (s.rec !== rec || s.lang !== state.lang) {
+      s.rec = rec;
+      s.lang = state.lang;
+      const libs = data.catalogue.libraries;
+      const [, title, subtitle, part, authors, year, publisher, subjects, , holdings] = r;
+      const full = [title, subtitle].filter(Boolean).join(' : ') + (part ? ` ${part}` : '');
+      setAttr(s.item, 'data-id', id);
+      setAttr(s.item, 'data-rec', String(rec));
+      setText(s.title, full);
+      const meta = [authors.join('; '), [publisher, year].filter(Boolean).join(', ')].filter(Boolean);
+      setText(s.meta, meta.join(' · '));
+      setHidden(s.metaLine, !meta.length);
+      setText(s.subjects, subjects.length ? `${t('subjects')}: ${subjects.join('; ')}` : '');
+      setHidden(s.subjectsLine, !subjects.length);
+      setText(s.held, t('heldAt') + ':');
+      setAttr(s.holdings, 'aria-label', `${t('heldAt')}: ${full}`);
+      holdings.forEach(([l, recordId, callNumber, copies], i) => {
+        let line = s.lines[i];
+        if (!line) {
+          line = { library: document.createTextNode(''), rest: document.createTextNode('') };
+          line.item = el('li', {}, el('strong', {}, line.library), line.rest);
+          s.lines.push(line);
+        }
+        const parts = [callNumber && `${t('callNumber')} ${callNumber}`, t('copies', copies),
+          recordId && `${t('recordId')} ${recordId}`].filter(Boolean);
+        setAttr(line.item, 'data-library', libs[l][0]);
+        setText(line.library, libs[l][1]);
+        setText(line.rest, ' — ' + parts.join(' · '));
+      });
+      place(s.holdings, s.lines.slice(0, holdings.length).map((line) => line.item));
+      setText(s.request, t('request'));
+      setText(s.name, `: ${full}`);
     }
-    item.append(el('p', { class: 'held', text: t('heldAt') + ':' }), list);
-    const asked = requested.has(id);
-    // A toggle keeps its name; the state is aria-pressed (and a check mark drawn by CSS).
-    const button = el('button', { type: 'button', class: 'request secondary', 'aria-pressed': String(asked) },
-      t('request'), el('span', { class: 'visually-hidden', text: `: ${full}` }));
-    button.addEventListener('click', () => toggleRequest(rec, button));
-    item.append(button);
-    return item;
+    setAttr(s.button, 'aria-pressed', String(requested.has(id)));
+    return s.item;
   }
 
   // `count` books from the `state.shown`th (a page; the first screenful while typing). `more`:
@@ -216,7 +249,11 @@
     await S.loadRecords(next);
     if (generation !== state.generation) return false;
     const requested = requestedIds();
-    const nodes = next.map((rec) => bookNode(rec, requested));
+    const nodes = next.map((rec, i) => {
+      const at = state.shown + i;
+      if (!state.slots[at]) state.slots[at] = slot();
+      return show(state.slots[at], rec, requested);
+    });
     if (reset) place($('results'), nodes);
     else $('results').append(...nodes);
     state.shown += next.length;
@@ -379,7 +416,6 @@
   function applyLanguage(lang) {
     state.lang = lang;
     document.documentElement.lang = lang;
-    state.nodes.clear();
     state.facetNodes.clear();
     $('results').replaceChildren();
     $('facet-list').replaceChildren();
