@@ -13,8 +13,7 @@
   const S = globalThis.MuclucSearch;
   const data = S.data;
   const PAGE = 20;
-  const FIRST = 8; // books painted in a keystroke's own frame (a phone's screenful and more)
-  const SPLIT_AFTER = 8; // ms of search after which the rest of the page waits for the next frame
+  const FIRST = 3; // books painted in a keystroke's own frame (a screenful, at 1280x720 too)
   const PAUSE = 400; // ms without a key after which a bounded typed search is done in full
   const STORE_KEY = 'mucluc.offline.requests.v1';
   const LANG_KEY = 'mucluc.offline.lang';
@@ -167,10 +166,10 @@
   // instead of building or moving rows. A new or moved row is a new layout (and, off screen,
   // Chromium's first visibility check of `content-visibility: auto`); text changed in a row
   // already in place is laid out again only if it is on screen.
-  function slot() {
+  function slot(first) {
     const text = () => document.createTextNode('');
     const s = {
-      rec: -1, lang: null, title: text(), meta: text(), subjects: text(), held: text(),
+      rec: -1, lang: null, stale: false, title: text(), meta: text(), subjects: text(), held: text(),
       request: text(), name: text(), lines: [],
     };
     s.metaLine = el('p', { class: 'meta' }, s.meta);
@@ -180,7 +179,7 @@
     s.button = el('button', { type: 'button', class: 'request secondary', 'aria-pressed': 'false' },
       s.request, el('span', { class: 'visually-hidden' }, s.name));
     s.button.addEventListener('click', () => toggleRequest(s.rec, s.button));
-    s.item = el('li', { class: 'book' }, el('h3', {}, s.title), s.metaLine, s.subjectsLine,
+    s.item = el('li', { class: first ? 'book first' : 'book' }, el('h3', {}, s.title), s.metaLine, s.subjectsLine,
       el('p', { class: 'held' }, s.held), s.holdings, s.button);
     return s;
   }
@@ -197,8 +196,15 @@
     if (node.hidden !== hidden) node.hidden = hidden;
   }
 
+  // A row whose book is about to change (the frame completing a keystroke rewrites it):
+  // `content-visibility: hidden` (app.css) keeps its box and skips its content.
+  function setStale(s, stale) {
+    if (s.stale !== stale) { s.stale = stale; s.item.classList.toggle('stale', stale); }
+  }
+
   // Slot `s` shows book `rec` (only what differs from the book it showed is written).
   function show(s, rec, requested) {
+    setStale(s, false);
     const r = data.records.get(rec);
     const id = r[0];
     if (s.rec !== rec || s.lang !== state.lang) {
@@ -239,7 +245,9 @@
   }
 
   // `count` books from the `state.shown`th (a page; the first screenful while typing). `more`:
-  // whether to update the "more" button (not on a keystroke's first frame: the rest follows).
+  // whether the page is complete after these (false on a keystroke's first frame: the rest
+  // follows in the next one, and until then the rows after these stay in the list, hidden and
+  // neither laid out nor painted, so that frame lays out only the first screenful).
   async function renderResults(reset, count = PAGE, more = true) {
     const generation = state.generation;
     if (reset) state.shown = 0;
@@ -249,14 +257,17 @@
     await S.loadRecords(next);
     if (generation !== state.generation) return false;
     const requested = requestedIds();
-    const nodes = next.map((rec, i) => {
+    next.forEach((rec, i) => {
       const at = state.shown + i;
-      if (!state.slots[at]) state.slots[at] = slot();
-      return show(state.slots[at], rec, requested);
+      if (!state.slots[at]) state.slots[at] = slot(at < FIRST);
+      show(state.slots[at], rec, requested);
     });
-    if (reset) place($('results'), nodes);
-    else $('results').append(...nodes);
     state.shown += next.length;
+    // (rows not in the list yet wait for the frame completing it: inserting one costs more)
+    const kept = Math.min(list.length, $('results').childElementCount);
+    const rows = more ? state.shown : Math.max(state.shown, kept);
+    for (let i = state.shown; i < rows; i++) setStale(state.slots[i], true);
+    place($('results'), state.slots.slice(0, rows).map((s) => s.item));
     const done = state.shown >= list.length;
     if (more && $('more').hidden !== done) $('more').hidden = done;
     const q = state.result.query;
@@ -280,11 +291,11 @@
     if (document.hidden) setTimeout(() => go(false), 0); else requestAnimationFrame(() => go(true));
   }
 
-  // `inFrame`: called at the start of an animation frame. A typed search whose search took more
-  // than SPLIT_AFTER ms renders in two frames: this one paints the answer's first screenful
-  // (FIRST books and the status line); the next frame adds the rest of the page, the facet
-  // counts and the "more" button, unless another key came first (a quick search renders all
-  // here: on a small catalogue the second frame only delays the rest). Each step's event says whether it was rendered in the frame it started in
+  // `inFrame`: called at the start of an animation frame. A typed search renders in two frames:
+  // this one paints the answer's first screenful (FIRST books and the status line; the rows
+  // after them are hidden until rewritten); the next frame writes the rest of the page, the
+  // facet counts and the "more" button, unless another key came first. Enter renders all at
+  // once. Each step's event says whether it was rendered in the frame it started in
   // (nothing to load, so only microtasks ran in between) and whether it had to load index or
   // record files first: `mucluc-offline-results` when the first screenful (or, for Enter, the
   // whole page) is in the page, `mucluc-offline-complete` (`complete: true`) when all of it is.
@@ -306,8 +317,7 @@
     if (generation !== state.generation || !result) return;
     state.result = result;
     if (result.bounded) state.refine = setTimeout(() => refine(query, generation), PAUSE);
-    // (a search that took under half a frame leaves room for the whole page in this one)
-    const split = typing && inFrame && performance.now() - started > SPLIT_AFTER;
+    const split = typing && inFrame;
     if (!split) renderFacets();
     if (!(await renderResults(true, split ? FIRST : PAGE, !split))) return;
     const detail = { query, typing, total: filtered().length };
