@@ -305,7 +305,7 @@
     const loads = S.loads();
     const sameTask = inTask();
     if (!query.trim()) {
-      state.result = null;
+      answer(null);
       $('results').replaceChildren();
       $('status').textContent = '';
       $('facets').hidden = true;
@@ -314,8 +314,8 @@
     }
     clearTimeout(state.refine);
     const result = await S.search(query, typing);
-    if (generation !== state.generation || !result) return;
-    state.result = result;
+    if (generation !== state.generation || !result) { S.release(result); return; }
+    answer(result);
     if (result.bounded) state.refine = setTimeout(() => refine(query, generation), PAUSE);
     const split = typing && inFrame;
     if (!split) renderFacets();
@@ -346,13 +346,20 @@
   async function refine(query, generation) {
     if (generation !== state.generation) return;
     const result = await S.search(query, true, true);
-    if (generation !== state.generation || !result) return;
-    state.result = result;
+    if (generation !== state.generation || !result) { S.release(result); return; }
+    answer(result);
     renderFacets();
     if (!(await renderResults(true))) return;
     announce('mucluc-offline-results', {
       query, typing: true, total: filtered().length, refined: true, complete: true,
     });
+  }
+
+  // The answer shown from now on; the one it replaces is given back to the search (its
+  // per-book arrays are reused).
+  function answer(result) {
+    if (state.result !== result) S.release(state.result);
+    state.result = result;
   }
 
   // A function telling whether the current task is still running (only microtasks since).
