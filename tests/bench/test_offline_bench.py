@@ -28,3 +28,30 @@ def test_books_past_the_generated_base_are_recombined(monkeypatch) -> None:
     books = generated_documents(40)
     base_titles = {b["display"]["title"] for b in books[:10]}
     assert {b["display"]["title"] for b in books[10:]} <= base_titles
+
+
+def _event(name: str, ts: int, dur: int = 0, tdur: int = 0, tid: int = 1, ph: str = "X") -> dict:
+    return {"name": name, "ph": ph, "pid": 7, "tid": tid, "ts": ts, "dur": dur, "tdur": tdur,
+            "args": {}}
+
+
+def test_frame_cpu_is_the_marked_tasks_cpu_on_the_renderer_main_thread() -> None:
+    from bench.offline import frame_cpu
+
+    names = [{"name": "thread_name", "ph": "M", "pid": 7, "tid": tid, "args": {"name": name}}
+             for tid, name in ((1, "CrRendererMain"), (2, "Compositor"))]
+    events = [
+        *names,
+        _event("RunTask", 1000, dur=9000, tdur=4000),  # the keystroke's frame
+        _event("FireAnimationFrame", 1100, dur=2000, tdur=1500),
+        _event("Layout", 3500, dur=1000, tdur=800),
+        _event("Layout", 5000, dur=500, tdur=300),  # a second pass in the same frame
+        _event("keystroke:1:tr", 2900, ph="I"),
+        _event("RunTask", 20000, dur=5000, tdur=3000),  # a later task: not this keystroke's
+        _event("Layout", 21000, dur=1000, tdur=900),
+        _event("RunTask", 1000, dur=9000, tdur=8000, tid=2),  # another thread
+        _event("keystroke:2:lost", 15000, ph="I"),  # in no task: left out
+    ]
+    assert frame_cpu({"traceEvents": events}) == [
+        {"query": "tr", "round": 1, "task": 4.0, "FireAnimationFrame": 1.5, "Layout": 1.1}
+    ]

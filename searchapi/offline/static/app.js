@@ -3,17 +3,17 @@
  *
  * Search as you type fits a frame: the input handler only notes the query; the search and the
  * DOM update run in the next animation frame (keystrokes typed meanwhile are coalesced into one
- * search), so a keystroke's results are painted in the frame that computed them. Rendering
- * reuses each book's node (the first page only; "more" adds pages) and touches the DOM only where
- * the list or a facet count changed, so layout work stays proportional to what changed.
+ * search), so a keystroke's results are painted in the frame that computed them. The result
+ * rows stay in the page and only their text is rewritten (the first page only; "more" adds
+ * pages), facet counts and the status line only when they changed, so a keystroke lays out only
+ * the rows on screen whose book changed.
  */
 (function () {
   'use strict';
   const S = globalThis.MuclucSearch;
   const data = S.data;
   const PAGE = 20;
-  const FIRST = 8; // books painted in a keystroke's own frame (a phone's screenful and more)
-  const SPLIT_AFTER = 8; // ms of search after which the rest of the page waits for the next frame
+  const FIRST = 3; // books painted in a keystroke's own frame (a screenful, at 1280x720 too)
   const PAUSE = 400; // ms without a key after which a bounded typed search is done in full
   const STORE_KEY = 'mucluc.offline.requests.v1';
   const LANG_KEY = 'mucluc.offline.lang';
@@ -61,10 +61,9 @@
   const $ = (id) => document.getElementById(id);
   const state = {
     lang: 'vi', result: null, shown: 0, chosen: new Set(), generation: 0,
-    nodes: new Map(), facetNodes: new Map(), requested: null, pending: null, frame: false,
+    slots: [], facetNodes: new Map(), requested: null, pending: null, frame: false,
     refine: 0,
   };
-  const NODE_CACHE = 400; // book nodes kept for reuse while typing (cleared past this)
 
   // ---------- facets and results ----------
   const heldBy = S.heldBy;
@@ -162,51 +161,93 @@
     return true;
   }
 
-  // A book's node, built once and reused while the query changes; its request toggle is kept
-  // in step with the requests on the device.
-  function bookNode(rec, requested) {
-    let node = state.nodes.get(rec);
-    if (!node) {
-      if (state.nodes.size > NODE_CACHE) state.nodes.clear();
-      node = book(rec, requested);
-      state.nodes.set(rec, node);
-      return node;
-    }
-    const pressed = String(requested.has(node.dataset.id));
-    const button = node.querySelector('.request');
-    if (button.getAttribute('aria-pressed') !== pressed) button.setAttribute('aria-pressed', pressed);
-    return node;
+  // A result row ("slot"): its elements are built once and stay in the list; a keystroke
+  // writes the text of the book it now shows into them (Text nodes' data, changed attributes)
+  // instead of building or moving rows. A new or moved row is a new layout (and, off screen,
+  // Chromium's first visibility check of `content-visibility: auto`); text changed in a row
+  // already in place is laid out again only if it is on screen.
+  function slot(first) {
+    const text = () => document.createTextNode('');
+    const s = {
+      rec: -1, lang: null, stale: false, title: text(), meta: text(), subjects: text(), held: text(),
+      request: text(), name: text(), lines: [],
+    };
+    s.metaLine = el('p', { class: 'meta' }, s.meta);
+    s.subjectsLine = el('p', { class: 'subjects' }, s.subjects);
+    s.holdings = el('ul', { class: 'holdings' });
+    // A toggle keeps its name; the state is aria-pressed (and a check mark drawn by CSS).
+    s.button = el('button', { type: 'button', class: 'request secondary', 'aria-pressed': 'false' },
+      s.request, el('span', { class: 'visually-hidden' }, s.name));
+    s.button.addEventListener('click', () => toggleRequest(s.rec, s.button));
+    s.item = el('li', { class: first ? 'book first' : 'book' }, el('h3', {}, s.title), s.metaLine, s.subjectsLine,
+      el('p', { class: 'held' }, s.held), s.holdings, s.button);
+    return s;
   }
 
-  function book(rec, requested) {
+  function setText(node, value) {
+    if (node.data !== value) node.data = value;
+  }
+
+  function setAttr(node, name, value) {
+    if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+  }
+
+  function setHidden(node, hidden) {
+    if (node.hidden !== hidden) node.hidden = hidden;
+  }
+
+  // A row whose book is about to change (the frame completing a keystroke rewrites it):
+  // `content-visibility: hidden` (app.css) keeps its box and skips its content.
+  function setStale(s, stale) {
+    if (s.stale !== stale) { s.stale = stale; s.item.classList.toggle('stale', stale); }
+  }
+
+  // Slot `s` shows book `rec` (only what differs from the book it showed is written).
+  function show(s, rec, requested) {
+    setStale(s, false);
     const r = data.records.get(rec);
-    const libs = data.catalogue.libraries;
-    const [id, title, subtitle, part, authors, year, publisher, subjects, , holdings] = r;
-    const full = [title, subtitle].filter(Boolean).join(' : ') + (part ? ` ${part}` : '');
-    const item = el('li', { class: 'book', 'data-id': id, 'data-rec': String(rec) });
-    item.append(el('h3', { text: full }));
-    const meta = [authors.join('; '), [publisher, year].filter(Boolean).join(', ')].filter(Boolean);
-    if (meta.length) item.append(el('p', { class: 'meta', text: meta.join(' · ') }));
-    if (subjects.length) item.append(el('p', { class: 'subjects', text: `${t('subjects')}: ${subjects.join('; ')}` }));
-    const list = el('ul', { class: 'holdings', 'aria-label': `${t('heldAt')}: ${full}` });
-    for (const [l, recordId, callNumber, copies] of holdings) {
-      const parts = [callNumber && `${t('callNumber')} ${callNumber}`, t('copies', copies),
-        recordId && `${t('recordId')} ${recordId}`].filter(Boolean);
-      list.append(el('li', { 'data-library': libs[l][0] }, el('strong', { text: libs[l][1] }),
-        document.createTextNode(' — ' + parts.join(' · '))));
+    const id = r[0];
+    if (s.rec !== rec || s.lang !== state.lang) {
+      s.rec = rec;
+      s.lang = state.lang;
+      const libs = data.catalogue.libraries;
+      const [, title, subtitle, part, authors, year, publisher, subjects, , holdings] = r;
+      const full = [title, subtitle].filter(Boolean).join(' : ') + (part ? ` ${part}` : '');
+      setAttr(s.item, 'data-id', id);
+      setAttr(s.item, 'data-rec', String(rec));
+      setText(s.title, full);
+      const meta = [authors.join('; '), [publisher, year].filter(Boolean).join(', ')].filter(Boolean);
+      setText(s.meta, meta.join(' · '));
+      setHidden(s.metaLine, !meta.length);
+      setText(s.subjects, subjects.length ? `${t('subjects')}: ${subjects.join('; ')}` : '');
+      setHidden(s.subjectsLine, !subjects.length);
+      setText(s.held, t('heldAt') + ':');
+      setAttr(s.holdings, 'aria-label', `${t('heldAt')}: ${full}`);
+      holdings.forEach(([l, recordId, callNumber, copies], i) => {
+        let line = s.lines[i];
+        if (!line) {
+          line = { library: document.createTextNode(''), rest: document.createTextNode('') };
+          line.item = el('li', {}, el('strong', {}, line.library), line.rest);
+          s.lines.push(line);
+        }
+        const parts = [callNumber && `${t('callNumber')} ${callNumber}`, t('copies', copies),
+          recordId && `${t('recordId')} ${recordId}`].filter(Boolean);
+        setAttr(line.item, 'data-library', libs[l][0]);
+        setText(line.library, libs[l][1]);
+        setText(line.rest, ' — ' + parts.join(' · '));
+      });
+      place(s.holdings, s.lines.slice(0, holdings.length).map((line) => line.item));
+      setText(s.request, t('request'));
+      setText(s.name, `: ${full}`);
     }
-    item.append(el('p', { class: 'held', text: t('heldAt') + ':' }), list);
-    const asked = requested.has(id);
-    // A toggle keeps its name; the state is aria-pressed (and a check mark drawn by CSS).
-    const button = el('button', { type: 'button', class: 'request secondary', 'aria-pressed': String(asked) },
-      t('request'), el('span', { class: 'visually-hidden', text: `: ${full}` }));
-    button.addEventListener('click', () => toggleRequest(rec, button));
-    item.append(button);
-    return item;
+    setAttr(s.button, 'aria-pressed', String(requested.has(id)));
+    return s.item;
   }
 
   // `count` books from the `state.shown`th (a page; the first screenful while typing). `more`:
-  // whether to update the "more" button (not on a keystroke's first frame: the rest follows).
+  // whether the page is complete after these (false on a keystroke's first frame: the rest
+  // follows in the next one, and until then the rows after these stay in the list, hidden and
+  // neither laid out nor painted, so that frame lays out only the first screenful).
   async function renderResults(reset, count = PAGE, more = true) {
     const generation = state.generation;
     if (reset) state.shown = 0;
@@ -216,10 +257,17 @@
     await S.loadRecords(next);
     if (generation !== state.generation) return false;
     const requested = requestedIds();
-    const nodes = next.map((rec) => bookNode(rec, requested));
-    if (reset) place($('results'), nodes);
-    else $('results').append(...nodes);
+    next.forEach((rec, i) => {
+      const at = state.shown + i;
+      if (!state.slots[at]) state.slots[at] = slot(at < FIRST);
+      show(state.slots[at], rec, requested);
+    });
     state.shown += next.length;
+    // (rows not in the list yet wait for the frame completing it: inserting one costs more)
+    const kept = Math.min(list.length, $('results').childElementCount);
+    const rows = more ? state.shown : Math.max(state.shown, kept);
+    for (let i = state.shown; i < rows; i++) setStale(state.slots[i], true);
+    place($('results'), state.slots.slice(0, rows).map((s) => s.item));
     const done = state.shown >= list.length;
     if (more && $('more').hidden !== done) $('more').hidden = done;
     const q = state.result.query;
@@ -243,11 +291,11 @@
     if (document.hidden) setTimeout(() => go(false), 0); else requestAnimationFrame(() => go(true));
   }
 
-  // `inFrame`: called at the start of an animation frame. A typed search whose search took more
-  // than SPLIT_AFTER ms renders in two frames: this one paints the answer's first screenful
-  // (FIRST books and the status line); the next frame adds the rest of the page, the facet
-  // counts and the "more" button, unless another key came first (a quick search renders all
-  // here: on a small catalogue the second frame only delays the rest). Each step's event says whether it was rendered in the frame it started in
+  // `inFrame`: called at the start of an animation frame. A typed search renders in two frames:
+  // this one paints the answer's first screenful (FIRST books and the status line; the rows
+  // after them are hidden until rewritten); the next frame writes the rest of the page, the
+  // facet counts and the "more" button, unless another key came first. Enter renders all at
+  // once. Each step's event says whether it was rendered in the frame it started in
   // (nothing to load, so only microtasks ran in between) and whether it had to load index or
   // record files first: `mucluc-offline-results` when the first screenful (or, for Enter, the
   // whole page) is in the page, `mucluc-offline-complete` (`complete: true`) when all of it is.
@@ -257,7 +305,7 @@
     const loads = S.loads();
     const sameTask = inTask();
     if (!query.trim()) {
-      state.result = null;
+      answer(null);
       $('results').replaceChildren();
       $('status').textContent = '';
       $('facets').hidden = true;
@@ -266,11 +314,10 @@
     }
     clearTimeout(state.refine);
     const result = await S.search(query, typing);
-    if (generation !== state.generation || !result) return;
-    state.result = result;
+    if (generation !== state.generation || !result) { S.release(result); return; }
+    answer(result);
     if (result.bounded) state.refine = setTimeout(() => refine(query, generation), PAUSE);
-    // (a search that took under half a frame leaves room for the whole page in this one)
-    const split = typing && inFrame && performance.now() - started > SPLIT_AFTER;
+    const split = typing && inFrame;
     if (!split) renderFacets();
     if (!(await renderResults(true, split ? FIRST : PAGE, !split))) return;
     const detail = { query, typing, total: filtered().length };
@@ -299,13 +346,20 @@
   async function refine(query, generation) {
     if (generation !== state.generation) return;
     const result = await S.search(query, true, true);
-    if (generation !== state.generation || !result) return;
-    state.result = result;
+    if (generation !== state.generation || !result) { S.release(result); return; }
+    answer(result);
     renderFacets();
     if (!(await renderResults(true))) return;
     announce('mucluc-offline-results', {
       query, typing: true, total: filtered().length, refined: true, complete: true,
     });
+  }
+
+  // The answer shown from now on; the one it replaces is given back to the search (its
+  // per-book arrays are reused).
+  function answer(result) {
+    if (state.result !== result) S.release(state.result);
+    state.result = result;
   }
 
   // A function telling whether the current task is still running (only microtasks since).
@@ -379,7 +433,6 @@
   function applyLanguage(lang) {
     state.lang = lang;
     document.documentElement.lang = lang;
-    state.nodes.clear();
     state.facetNodes.clear();
     $('results').replaceChildren();
     $('facet-list').replaceChildren();

@@ -320,18 +320,16 @@
   }
 
   // Phrases and whole-value equality need the text itself: scored on the best candidates only.
+  // `alternatives`: [exact tokens, folded tokens, boost] of each alternative of the query.
   function bonus(rec, alternatives) {
     const r = state.records.get(rec);
     if (!r) return 0;
     const fields = [[r[1]], r[4], [r[2]]];
     let score = 0;
-    for (const [text, boost] of alternatives) {
-      const exact = V.tokens(text);
-      const folded = V.foldedTokens(text);
-      if (!exact.length) continue;
-      fields.forEach((values, f) => {
+    for (const [exact, folded, boost] of alternatives) {
+      for (let f = 0; f < fields.length; f++) {
         let best = 0;
-        for (const value of values) {
+        for (const value of fields[f]) {
           if (!value) continue;
           const [ve, vf] = tokenised(value);
           let s = 0;
@@ -342,7 +340,7 @@
           best = Math.max(best, s);
         }
         score += best * boost;
-      });
+      }
     }
     return score;
   }
@@ -362,10 +360,11 @@
         alternatives.push([decoded, DECODED, DECODED_FIELDS]);
       }
     }
-    const scores = new Float64Array(state.catalogue.books);
+    const arrays = perBook(state.catalogue.books);
+    const { scores } = arrays;
     // Books matched by any alternative: a flag per book and their list (a Set of 100 k books
     // costs more than the scoring itself).
-    const matched = { flags: new Uint8Array(state.catalogue.books), list: [] };
+    const matched = { flags: arrays.flags, list: [] };
     let bounded = false;
     for (const [alt, boost, allowed] of alternatives) {
       const last = prefix && boost === 1;
@@ -377,13 +376,37 @@
     const ranked = matched.list;
     const head = top(ranked, scores, RERANK);
     await loadRecords(head);
-    for (const rec of head) scores[rec] += bonus(rec, alternatives);
+    const phrases = alternatives.map(([alt, boost]) => [V.tokens(alt), V.foldedTokens(alt), boost])
+      .filter(([exact]) => exact.length);
+    for (const rec of head) scores[rec] += bonus(rec, phrases);
     head.sort(order);
     for (const rec of head) matched.flags[rec] = 2;
     const rest = ranked.filter((rec) => matched.flags[rec] !== 2);
     return {
       query: query.trim(), ranked: head.concat(rest), sorted: head.length, scores, order, bounded,
+      arrays,
     };
+  }
+
+  // The per-book arrays of a search (scores and matched flags: 2.25 MB for a province's 250 k
+  // books) are reused: allocating and zeroing them, and collecting them, at every keystroke
+  // cost more than a typed search's scoring. `release(answer)` (the page calls it when an
+  // answer is replaced or dropped; it must not be used after) clears its arrays through its
+  // list of matched books, which holds every book they touched, and keeps them for the next
+  // search. An answer never released is simply collected.
+  const spare = [];
+  function perBook(total) {
+    const found = spare.pop();
+    if (found && found.scores.length === total) return found;
+    return { scores: new Float64Array(total), flags: new Uint8Array(total) };
+  }
+
+  function release(result) {
+    if (!result || !result.arrays) return;
+    const { scores, flags } = result.arrays;
+    result.arrays = null;
+    for (const rec of result.ranked) { scores[rec] = 0; flags[rec] = 0; }
+    if (spare.length < 2) spare.push({ scores, flags });
   }
 
   // The `count` best books, without sorting all of a common word's candidates: the count-th
@@ -442,7 +465,7 @@
   }
 
   globalThis.MuclucSearch = {
-    data: state, search, loadRecords, ensureSorted, heldBy, libraryCounts,
+    data: state, search, release, loadRecords, ensureSorted, heldBy, libraryCounts,
     loads: () => state.loads, prefixKeys, select, limits, // (the last three for tests)
   };
   globalThis.MuclucOffline = {
