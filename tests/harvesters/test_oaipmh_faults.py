@@ -144,11 +144,10 @@ async def test_pages_committed_out_of_order_are_refused(aiohttp_server, tmp_path
     assert CheckpointStore(tmp_path).load("fault") is None
 
 
-async def test_killed_harvest_reading_ahead_resumes_where_it_stopped(aiohttp_server, tmp_path):
-    """Pages stored two at a time, each next page fetched while they are stored: SIGKILL when
-    page 4 is asked for (page 3 fetched and held, not stored), restart: every id once."""
-    out = tmp_path / "store.txt"
-    state = tmp_path / "state"
+async def killed_on_page_4(aiohttp_server, tmp_path: Path, group: int):
+    """A provider, a runner of the harvester process (``harvest_worker.py``: ``group`` pages
+    stored at a time into ``tmp_path / "store.txt"``, checkpoints in ``tmp_path / "state"``) and
+    the event set when the process was SIGKILLed: the first time page 4 is asked for."""
     processes: list[asyncio.subprocess.Process] = []
     killed = asyncio.Event()
 
@@ -163,13 +162,22 @@ async def test_killed_harvest_reading_ahead_resumes_where_it_stopped(aiohttp_ser
 
     async def run_worker() -> tuple[int, str]:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(WORKER), url, str(state), str(out), "2", cwd=REPO,
+            sys.executable, str(WORKER), url, str(tmp_path / "state"),
+            str(tmp_path / "store.txt"), str(group), cwd=REPO,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
         processes.append(proc)
         stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout=60)
         return proc.returncode or 0, stdout.decode() + stderr.decode()
 
+    return provider, run_worker, killed
+
+
+async def test_killed_harvest_reading_ahead_resumes_where_it_stopped(aiohttp_server, tmp_path):
+    """Pages stored two at a time, each next page fetched while they are stored: SIGKILL when
+    page 4 is asked for (page 3 fetched and held, not stored), restart: every id once."""
+    out, state = tmp_path / "store.txt", tmp_path / "state"
+    provider, run_worker, killed = await killed_on_page_4(aiohttp_server, tmp_path, 2)
     code, output = await run_worker()
     assert killed.is_set() and code != 0, output
     assert output.split() == ["committed", "1", "committed", "2"]
@@ -295,29 +303,8 @@ async def test_killed_harvest_resumes_where_it_stopped(aiohttp_server, tmp_path)
 
     Page 4 is asked for as soon as page 3 is delivered (fetched while page 3 is stored), so the
     kill lands before or after page 3's commit: the restart resumes after page 2 or page 3."""
-    out = tmp_path / "store.txt"
-    state = tmp_path / "state"
-    processes: list[asyncio.subprocess.Process] = []
-    killed = asyncio.Event()
-
-    async def kill_on_page_4(page: int) -> None:
-        if page == 4 and not killed.is_set():
-            killed.set()
-            processes[-1].kill()
-            await processes[-1].wait()
-
-    provider = Provider(total=60, page_size=8, deleted_every=7, on_page=kill_on_page_4)
-    url = await start(aiohttp_server, provider)
-
-    async def run_worker() -> tuple[int, str]:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(WORKER), url, str(state), str(out), cwd=REPO,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )
-        processes.append(proc)
-        stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout=60)
-        return proc.returncode or 0, stdout.decode() + stderr.decode()
-
+    out, state = tmp_path / "store.txt", tmp_path / "state"
+    provider, run_worker, killed = await killed_on_page_4(aiohttp_server, tmp_path, 1)
     code, output = await run_worker()
     assert killed.is_set() and code != 0, output
     committed = output.split()
