@@ -166,12 +166,14 @@ async def test_engine_down_api_503_and_harvest_resumes_from_its_checkpoint(
 ) -> None:
     prefix, down = "cl-down", []
 
-    async def all_down_on_page_5(page: int) -> None:
-        if page == 5 and not down:
+    # Pages 1-5 are the first batch (five pages a batch); page 6 is fetched while it is stored,
+    # and page 7 asked for once page 6 is delivered, after the first batch's commit.
+    async def all_down_on_page_7(page: int) -> None:
+        if page == 7 and not down:
             down.append(page)
             await asyncio.to_thread(cluster.kill_all)
 
-    provider = Provider(total=100, page_size=10, on_page=all_down_on_page_5)
+    provider = Provider(total=100, page_size=10, on_page=all_down_on_page_7)
     server = await aiohttp_server(provider.app(), host="127.0.0.1")
     env = workspace(tmp_path, oai_library("MCH", str(server.make_url("/oai"))), cluster.url,
                     prefix)
@@ -195,7 +197,7 @@ async def test_engine_down_api_503_and_harvest_resumes_from_its_checkpoint(
     assert (found.records, found.books) == (100, 100)
     assert found.holdings == Counter({("MCH", local): 1 for local in provider.local_ids})
     Row("every node SIGKILLed mid `mucluc harvest` (engine down)",
-        "when the harvester asked for page 5 of 10; API 503 JSON while down; "
+        "when the harvester asked for page 7 of 10; API 503 JSON while down; "
         f"resumed at {resumed['resumptionToken']}", records_expected=100,
         records_indexed=found.records, duplicated=found.duplicated,
         seconds_to_green=round(green, 1)).write()
