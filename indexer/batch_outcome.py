@@ -28,6 +28,32 @@ def merged(summary: RunReport, item: SourceRecord) -> None:
         message="delivered twice in one batch; the later version was kept"))
 
 
+def problem(item: SourceRecord, reason: str) -> RecordProblem:
+    """The problem that skips ``item``, where it came from and why."""
+    return RecordProblem(source=item.source, library=item.library, record_id=item.local_id,
+                         offset=item.offset, reason=reason)
+
+
+def refused_by_engine(
+    unique: Mapping[str, SourceRecord], existed: Mapping[str, bool],
+    refused: Mapping[str, str], summary: RunReport,
+) -> None:
+    """Records of a batch the engine refused are counted skipped instead of what the batch's
+    decision counted them as (new, updated or deleted)."""
+    for doc_id, reason in refused.items():
+        if doc_id not in unique:
+            continue
+        item = unique[doc_id]
+        if doc_id in existed:  # counted as new or updated: it is skipped instead
+            if existed[doc_id]:
+                summary.updated -= 1
+            else:
+                summary.new -= 1
+        elif item.deleted:
+            summary.deleted -= 1
+        summary.skip(problem(item, f"the engine refused the record: {reason}"), counted=True)
+
+
 def latest_records(batch: list[SourceRecord], summary: RunReport) -> dict[str, SourceRecord]:
     """Record id → the last version of that record in the batch (earlier ones counted merged)."""
     latest: dict[tuple[str, str], SourceRecord] = {}
@@ -124,16 +150,7 @@ def decide(
                 raise ready
             document = ready
         except Exception as exc:  # noqa: BLE001 - a record that cannot be mapped is skipped
-            summary.skip(
-                RecordProblem(
-                    source=item.source,
-                    library=item.library,
-                    record_id=item.local_id,
-                    offset=item.offset,
-                    reason=f"cannot map the record: {exc}"[:300],
-                ),
-                counted=True,
-            )
+            summary.skip(problem(item, f"cannot map the record: {exc}"[:300]), counted=True)
             continue
         for repair in item.repairs:
             summary.repairs.append((doc_id, repair))

@@ -18,7 +18,7 @@ from typing import Any
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport
 from harvesters.unchanged import KNOWN, Fetch, KnownRecords, Stored
-from indexer.batch_outcome import decide, latest_records
+from indexer.batch_outcome import decide, latest_records, refused_by_engine
 from indexer.batch_plan import Plan, absorb, recluster_plan, union_documents
 from indexer.in_flight import InFlight, VisibleRecords
 from indexer.raw_records import RawRecords
@@ -362,28 +362,7 @@ class Loader:
         (plan, counted), self._unsettled = self._unsettled, None
         with self._timed("wait"):
             refused = await self._stored
-        unique, existed = plan.unique, plan.outcome.existed
-        for doc_id, reason in refused.items():
-            if doc_id not in unique:
-                continue
-            item = unique[doc_id]
-            if doc_id in existed:  # counted as new or updated above: it is skipped instead
-                if existed[doc_id]:
-                    counted.updated -= 1
-                else:
-                    counted.new -= 1
-            elif item.deleted:
-                counted.deleted -= 1
-            counted.skip(
-                RecordProblem(
-                    source=item.source,
-                    library=item.library,
-                    record_id=item.local_id,
-                    offset=item.offset,
-                    reason=f"the engine refused the record: {reason}",
-                ),
-                counted=True,
-            )
+        refused_by_engine(plan.unique, plan.outcome.existed, refused, counted)
         return refused
 
     async def _records_visible(self) -> None:

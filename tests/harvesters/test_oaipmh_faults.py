@@ -187,17 +187,7 @@ async def test_killed_harvest_reading_ahead_resumes_where_it_stopped(aiohttp_ser
     assert CheckpointStore(state).load("killed").complete
 
 
-@pytest.mark.parametrize(
-    "faults",
-    [
-        pytest.param({}, id="no-fault"),
-        pytest.param({3: "drop"}, id="connection-dropped-mid-page"),
-        pytest.param({1: "drop", 4: "drop"}, id="two-drops-first-page-too"),
-        pytest.param({2: "truncate"}, id="truncated-xml"),
-        pytest.param({5: "503"}, id="503-retry-after"),
-        pytest.param({2: "truncate", 3: "drop", 6: "503"}, id="all-three"),
-    ],
-)
+@pytest.mark.parametrize("faults", FAULTS)
 async def test_transport_faults_lose_and_repeat_nothing(aiohttp_server, tmp_path, faults):
     provider = Provider(total=50, page_size=7, faults=dict(faults), deleted_every=9)
     url = await start(aiohttp_server, provider)
