@@ -237,6 +237,41 @@ async def test_keyboard_alone_searches_and_requests(offline_page) -> None:
     assert "Tắt đèn" in await focused.text_content()  # the title is in its accessible name
 
 
+ROWS = """() => [...document.querySelectorAll('#results .book')].map((row) => ({
+  title: row.querySelector('h3').textContent,
+  holdings: row.querySelector('.holdings').getAttribute('aria-label'),
+  name: row.querySelector('.request').textContent,
+  hidden: row.matches('.stale') || row.querySelector('.stale') !== null,
+}))"""
+
+
+async def test_typed_rows_show_their_own_books_details(offline_page) -> None:
+    """A keystroke's own frame writes the first rows' titles and the next frame their details
+    (holdings, request button): once the keystroke is complete, every row's details are its
+    own book's and none is left hidden."""
+    page = offline_page
+    await page.evaluate("""() => { window.__complete = [];
+      document.addEventListener('mucluc-offline-complete',
+                                (e) => window.__complete.push(e.detail)); }""")
+    await page.focus("#q")
+    typed = ""
+    for key in "dien bien phu":
+        typed += key
+        await page.keyboard.type(key)
+        if not typed.strip():
+            continue
+        await page.wait_for_function(
+            "(q) => window.__complete.some((d) => d.query === q)", arg=typed
+        )
+        rows = await page.evaluate(ROWS)
+        for row in rows:
+            assert not row["hidden"], (typed, row)
+            assert row["holdings"].endswith(row["title"]), (typed, row)
+            assert row["name"].endswith(row["title"]), (typed, row)
+    assert rows and "Điện Biên Phủ" in rows[0]["title"]
+    assert page.errors == []
+
+
 async def test_english_interface(browser, exported) -> None:
     context = await browser.new_context(offline=True, locale="en-GB")
     try:

@@ -169,7 +169,7 @@
   function slot(first) {
     const text = () => document.createTextNode('');
     const s = {
-      rec: -1, lang: null, stale: false, title: text(), meta: text(), subjects: text(), held: text(),
+      rec: -1, lang: null, detailRec: -1, detailLang: null, stale: false, detailStale: false, title: text(), meta: text(), subjects: text(), held: text(),
       request: text(), name: text(), lines: [],
     };
     s.metaLine = el('p', { class: 'meta' }, s.meta);
@@ -179,8 +179,12 @@
     s.button = el('button', { type: 'button', class: 'request secondary', 'aria-pressed': 'false' },
       s.request, el('span', { class: 'visually-hidden' }, s.name));
     s.button.addEventListener('click', () => toggleRequest(s.rec, s.button));
-    s.item = el('li', { class: first ? 'book first' : 'book' }, el('h3', {}, s.title), s.metaLine, s.subjectsLine,
-      el('p', { class: 'held' }, s.held), s.holdings, s.button);
+    // The details (subjects, holdings, the request button) of a keystroke's first screenful are
+    // written by the frame completing it: the keystroke's own frame lays out titles and authors.
+    s.detail = el('div', { class: 'detail' }, s.subjectsLine, el('p', { class: 'held' }, s.held),
+      s.holdings, s.button);
+    s.item = el('li', { class: first ? 'book first' : 'book' }, el('h3', {}, s.title), s.metaLine,
+      s.detail);
     return s;
   }
 
@@ -202,23 +206,42 @@
     if (s.stale !== stale) { s.stale = stale; s.item.classList.toggle('stale', stale); }
   }
 
-  // Slot `s` shows book `rec` (only what differs from the book it showed is written).
-  function show(s, rec, requested) {
+  // The details of a row whose title is new but whose details are not written yet:
+  // `content-visibility: hidden` (app.css) keeps their box and skips their content.
+  function setDetailStale(s, stale) {
+    if (s.detailStale !== stale) { s.detailStale = stale; s.detail.classList.toggle('stale', stale); }
+  }
+
+  function fullTitle(r) {
+    const [, title, subtitle, part] = r;
+    return [title, subtitle].filter(Boolean).join(' : ') + (part ? ` ${part}` : '');
+  }
+
+  // Slot `s` shows book `rec` (only what differs from the book it showed is written);
+  // `headOnly`: its title and authors line only, its details left to the next frame.
+  function show(s, rec, requested, headOnly = false) {
     setStale(s, false);
     const r = data.records.get(rec);
     const id = r[0];
     if (s.rec !== rec || s.lang !== state.lang) {
       s.rec = rec;
       s.lang = state.lang;
-      const libs = data.catalogue.libraries;
-      const [, title, subtitle, part, authors, year, publisher, subjects, , holdings] = r;
-      const full = [title, subtitle].filter(Boolean).join(' : ') + (part ? ` ${part}` : '');
+      const [, , , , authors, year, publisher] = r;
       setAttr(s.item, 'data-id', id);
       setAttr(s.item, 'data-rec', String(rec));
-      setText(s.title, full);
+      setText(s.title, fullTitle(r));
       const meta = [authors.join('; '), [publisher, year].filter(Boolean).join(', ')].filter(Boolean);
       setText(s.meta, meta.join(' · '));
       setHidden(s.metaLine, !meta.length);
+    }
+    const current = s.detailRec === rec && s.detailLang === state.lang;
+    if (headOnly) { setDetailStale(s, !current); return s.item; }
+    if (!current) {
+      s.detailRec = rec;
+      s.detailLang = state.lang;
+      const libs = data.catalogue.libraries;
+      const [, , , , , , , subjects, , holdings] = r;
+      const full = fullTitle(r);
       setText(s.subjects, subjects.length ? `${t('subjects')}: ${subjects.join('; ')}` : '');
       setHidden(s.subjectsLine, !subjects.length);
       setText(s.held, t('heldAt') + ':');
@@ -240,6 +263,7 @@
       setText(s.request, t('request'));
       setText(s.name, `: ${full}`);
     }
+    setDetailStale(s, false);
     setAttr(s.button, 'aria-pressed', String(requested.has(id)));
     return s.item;
   }
@@ -260,7 +284,7 @@
     next.forEach((rec, i) => {
       const at = state.shown + i;
       if (!state.slots[at]) state.slots[at] = slot(at < FIRST);
-      show(state.slots[at], rec, requested);
+      show(state.slots[at], rec, requested, !more);
     });
     state.shown += next.length;
     // (rows not in the list yet wait for the frame completing it: inserting one costs more)
@@ -333,7 +357,11 @@
       const restTask = inTask();
       renderFacets();
       // (a facet ticked or the language switched meanwhile rendered the whole page itself)
-      if (state.shown === first && !(await renderResults(false, PAGE - FIRST))) return;
+      if (state.shown === first) {
+        const requested = requestedIds();
+        for (let i = 0; i < first; i++) show(state.slots[i], state.slots[i].rec, requested);
+        if (!(await renderResults(false, PAGE - FIRST))) return;
+      }
       announce('mucluc-offline-complete', {
         ...detail, ms: performance.now() - restStarted, frame: restTask(),
         loaded: S.loads() > loads, complete: true,
