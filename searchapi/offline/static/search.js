@@ -271,16 +271,26 @@
     });
     const bits = new Uint8Array(perToken.length);
     const exactBits = new Uint8Array(perToken.length);
+    // Tokens with the fewest lists are looked up first, and a book stops being looked at once
+    // more tokens are missing than may be (a prefix's head brings many books lacking the other
+    // words); a token's lists stop at the title, its heaviest field (the score reads only the
+    // heaviest field of the mask). The same score as looking everything up.
+    const order = perToken.map((_, t) => t)
+      .sort((a, b) => perToken[a].lists.length - perToken[b].lists.length || a - b);
+    const mayMiss = perToken.length - required;
     for (const rec of candidates) {
-      let count = 0;
-      for (let t = 0; t < perToken.length; t++) {
+      let missing = 0;
+      for (const t of order) {
         let found = 0;
-        for (const codes of perToken[t].lists) found |= fieldsOf(codes, rec, allowed);
+        for (const codes of perToken[t].lists) {
+          found |= fieldsOf(codes, rec, allowed);
+          if (found & 1) break;
+        }
         bits[t] = found;
         exactBits[t] = found ? fieldsOf(perToken[t].exactCodes, rec, allowed) : 0;
-        if (found) count++;
+        if (!found && ++missing > mayMiss) break;
       }
-      if (count < required) continue;
+      if (missing > mayMiss) continue;
       const score = scoreBook(perToken, allowed, bits, exactBits);
       if (!matched.flags[rec]) { matched.flags[rec] = 1; matched.list.push(rec); }
       scores[rec] += score * boost;
