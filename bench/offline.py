@@ -18,6 +18,12 @@ work*, the main thread's work for the frame that shows them (search, DOM update,
 paint), which is what must fit the 16.7 ms of a 60 Hz frame. Keystrokes that had to load an
 index or record file first are counted apart ("loading"). A benchmark, never a test: the numbers
 are printed and written to ``bench/results/offline.json``.
+
+On Linux the throttle is a busy wait: every 200 µs the renderer main thread is made to spin for
+three times the *wall* time since it last ran, so time it spends preempted by other processes
+is multiplied by up to 4 in the page clock too (docs/offline.md, fifth round). On a shared
+machine the page-clock times measure the load as much as the page: compare code with the frame
+CPU x4 (``frame_cpu``), and read the page clock of a quiet run.
 """
 
 from __future__ import annotations
