@@ -69,7 +69,10 @@ class Loader:
         #: Seconds spent per phase of `load_batch` ("lookup", "cluster", "store", "refresh",
         #: "union"; "wait": the next batch waiting for earlier batches' writes; "read": the
         #: pipeline waiting for the next batch to be read and mapped), summed over every batch:
-        #: the benchmark reports the clustering share.
+        #: the benchmark reports the clustering share. "union: built", "union: resolve",
+        #: "union: read" and "union: bulk" split the union phase of a rebuild (waiting for
+        #: the documents built in a thread, translated titles, the stored documents read for
+        #: their datestamps and tombstones, the bulk request).
         self.timings: Counter[str] = Counter()
         #: Writes decided but perhaps not yet visible; lookups go through ``visible``.
         self.in_flight = InFlight()
@@ -450,11 +453,15 @@ class Loader:
             if members is None:
                 members = await self.raw.members(sorted(clusters))
             built = self._build_union(clusters, members)
-        documents = await built
-        await resolve(self.store, documents)  # translated titles → their original's work
+        with self._timed("union: built"):
+            documents = await built
+        with self._timed("union: resolve"):
+            await resolve(self.store, documents)  # translated titles → their original's work
         # unchanged documents keep their datestamp; vanished ones leave a tombstone
-        actions = await union_actions(self.store, documents)
-        await self.store.bulk(actions, "writing union records")
+        with self._timed("union: read"):
+            actions = await union_actions(self.store, documents)
+        with self._timed("union: bulk"):
+            await self.store.bulk(actions, "writing union records")
 
     def _build_union(
         self, clusters: set[str], members: Mapping[str, list[dict[str, Any]]]
