@@ -33,6 +33,10 @@ class Plan:
     actions: list[dict[str, Any]] = field(default_factory=list)  # raw-store bulk actions
     members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     moved: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → member, new cluster
+    #: Affected clusters that no record belonged to before the batch: no union document is
+    #: stored under them (one is written only for a cluster with members, and removed when
+    #: its last member leaves), so it is not read back before being written.
+    new_clusters: set[str] = field(default_factory=set)
 
 
 _COUNTS = ("read", "new", "updated", "unchanged", "deleted", "merged")
@@ -97,3 +101,8 @@ async def recluster_plan(
         if cluster in affected:
             plan.members.setdefault(cluster, []).append({**source, "cluster": cluster})
     plan.affected, plan.actions = affected, actions
+    # whole clusters: every record that belonged to an affected cluster is in the pool
+    before = set(removed.values()) | {
+        source["cluster"] for doc_id, source in pool.items() if doc_id not in documents
+    }
+    plan.new_clusters = affected - before

@@ -14,9 +14,11 @@ The Loader (:meth:`indexer.load.Loader.rebuild_clusters`) and the reindex
 
 from __future__ import annotations
 
+import asyncio
 import weakref
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from indexer.schema import KEYWORD
@@ -28,33 +30,62 @@ Action = dict[str, Any]
 _READY: weakref.WeakSet[Store] = weakref.WeakSet()  # stores whose tombstones index exists
 
 
+@dataclass(frozen=True)
+class StoredUnion:
+    """What the engine holds under some union ids before they are written: the union
+    documents stored (id → source) and the ids that have a tombstone."""
+
+    documents: Mapping[str, Mapping[str, Any]]
+    buried: frozenset[str]
+
+
+async def read_stored(
+    store: Store, documents: Mapping[str, dict[str, Any] | None], *,
+    absent: Collection[str] = (),
+) -> StoredUnion:
+    """The stored union documents and tombstones under the ids of ``documents`` (union id →
+    new document, or None), in one round trip: the two real-time ``mget`` run together.
+
+    ``absent`` holds ids the caller knows have no union document (a cluster that no record
+    belonged to before the batch: :attr:`indexer.batch_plan.Plan.new_clusters`); they are not
+    read from the union index (on a first load, none is). Tombstones are read for every id
+    given a document, stored or not: only those of ids with no stored document are used.
+    """
+    await _prepare(store)
+    unknown = sorted(set(documents).difference(absent))
+    living = sorted(union_id for union_id, doc in documents.items() if doc is not None)
+    previous, buried = await asyncio.gather(
+        store.mget("union", unknown, doing="reading union records"),
+        store.mget("tombstones", living, source=["id"], doing="reading tombstones"),
+    )
+    return StoredUnion(previous, frozenset(buried))
+
+
 async def union_actions(
     store: Store,
     documents: Mapping[str, dict[str, Any] | None],
     *,
     index: str | None = None,
-    previous: Mapping[str, Mapping[str, Any]] | None = None,
+    stored: StoredUnion | None = None,
 ) -> list[Action]:
     """Bulk actions writing ``documents`` (union id → new document, or None when the cluster
     has no member left) into ``index`` (default: the union alias).
 
-    ``previous`` holds the documents as stored before (read from the union alias when not
-    given). Unchanged documents keep their datestamp and are not written; new or changed ones
-    remove any tombstone of their id; vanished ones get a tombstone.
+    ``stored`` holds what the engine held under those ids before (:func:`read_stored`; read
+    from the union alias when not given). Unchanged documents keep their datestamp and are not
+    written; new or changed ones remove any tombstone of their id; vanished ones get a
+    tombstone.
     """
     await _prepare(store)
     target = index or store.alias("union")
     graves = store.alias("tombstones")
-    if previous is None:
-        previous = await store.mget("union", sorted(documents), doing="reading union records")
+    if stored is None:
+        stored = await read_stored(store, documents)
+    previous, buried = stored.documents, stored.buried
     actions: list[Action] = []
     vanished: dict[str, Mapping[str, Any]] = {}
     # Only the tombstones that exist are deleted (a real-time read): deleting a missing one is
     # still a write for the engine, and most union documents written are new, not returning.
-    fresh = [union_id for union_id, doc in documents.items()
-             if doc is not None and union_id not in previous]
-    buried = await store.mget("tombstones", sorted(fresh), source=["id"],
-                              doing="reading tombstones") if fresh else {}
     for union_id in sorted(documents):
         document = documents[union_id]
         old = previous.get(union_id)
