@@ -50,6 +50,14 @@ def test_verdict_follows_the_measurement(row: targets.Row, met: bool) -> None:
     assert row[3] is met
 
 
+def test_the_load_row_quotes_the_cpu_bound_when_the_run_measured_it() -> None:
+    assert "caps" not in targets.ingest_rows(INGEST)[0][1]
+    measured = targets.ingest_rows({**INGEST, "cores": 2, "ratio_bound_by_cpu": 0.384,
+                                    "cpu_ratio": 0.291})[0][1]
+    assert "on 2 cores caps it at 0.38" in measured
+    assert "CPU of the load 0.29" in measured
+
+
 def test_one_client_has_no_throughput_row() -> None:
     assert [r[0] for r in targets.api_rows({"levels": [_level(1, 1.0, 0.9)]})] == [
         "API p50 − engine p50, 1 client(s)"]
