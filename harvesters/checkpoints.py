@@ -18,7 +18,9 @@ page N+1 before page N is committed; asking for the next page without committing
 stores several pages as one batch passes ``read_ahead=k``: it may hold k delivered pages before
 committing them, and each next page is requested as soon as a page is delivered (fetched and
 parsed while the consumer stores). The checkpoint still moves only at a commit, so what follows
-holds for every page delivered and not committed. When the process dies:
+holds for every page delivered and not committed. Pages stored together may be committed
+together (:func:`harvesters.oaipmh.commit_pages`): one write of the checkpoint after the last
+of them, the file committing them one by one would end with. When the process dies:
 
 * after ``commit()`` of page N: the next run resumes with page N's resumptionToken, page N+1 is
   the first one delivered; nothing is lost or repeated;

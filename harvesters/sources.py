@@ -8,7 +8,8 @@ incremental harvest, a file is re-read whole), so their commit does nothing and 
 them again: stores upsert by ``(library, local_id)``.
 
 An OAI-PMH batch is up to ``pages_per_batch`` pages (default :data:`PAGES_PER_BATCH`; at most
-``batch_size`` records), stored as one batch and committed page by page; each next page is
+``batch_size`` records), stored as one batch and committed together (one checkpoint write,
+after its last page: :func:`~harvesters.oaipmh.commit_pages`); each next page is
 fetched and parsed while a batch is stored. Servers send 50-100 records a page (Koha: 50) and
 every batch costs the engine a fixed number of round trips, so storing a page at a time is
 slower; the price is that a harvest killed while it holds pages not yet committed fetches and
@@ -40,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from harvesters.checkpoints import CheckpointStore
-from harvesters.oaipmh import OAIClient, Page, harvest
+from harvesters.oaipmh import OAIClient, Page, commit_pages, harvest
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.sru import SRUClient
 from harvesters.unchanged import KnownHarvested
@@ -163,11 +164,11 @@ async def harvest_source(
 
 
 def _pages_batch(pages: list[Page]) -> Batch:
-    """Several OAI-PMH pages as one batch, committed page by page, in order."""
+    """Several OAI-PMH pages as one batch, committed together, in order (one checkpoint
+    write: the checkpoint after the last page)."""
 
     async def commit() -> None:
-        for page in pages:
-            await page.commit()
+        await commit_pages(pages)
 
     numbers = f"{pages[0].number}-{pages[-1].number}" if len(pages) > 1 else f"{pages[0].number}"
     return Batch([item for page in pages for item in page.records],

@@ -199,14 +199,17 @@ async def get_xml(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> ParsedXML:
     """GET and parse safely (:func:`~harvesters.xml_safety.parse_untrusted`), retrying bodies
-    that are not well-formed: a truncated answer is most often a connection the server cut."""
+    that are not well-formed: a truncated answer is most often a connection the server cut.
+
+    The parse runs in a worker thread (lxml releases the interpreter lock while it parses: a
+    harvest's other pages and engine calls go on meanwhile)."""
     parsed: ParsedXML | None = None
 
-    def check(body: bytes) -> None:
+    async def check(body: bytes) -> None:
         nonlocal parsed
         try:
-            parsed = parse_untrusted(body, source=source, library=library,
-                                     max_bytes=policy.max_bytes)
+            parsed = await asyncio.to_thread(parse_untrusted, body, source=source,
+                                             library=library, max_bytes=policy.max_bytes)
         except MalformedXML as exc:
             raise RetryableResponse(f"not well-formed XML: {exc.__cause__ or exc.message}",
                                     source=source, library=library) from exc

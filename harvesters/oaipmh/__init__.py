@@ -26,11 +26,11 @@ from harvesters.oaipmh.errors import (
     NoSetHierarchy,
     OAIError,
 )
-from harvesters.oaipmh.harvesting import Page, harvest
+from harvesters.oaipmh.harvesting import Page, commit_pages, harvest
 
 __all__ = [
     "OAI_ERRORS", "OAI_NS", "BadArgument", "BadResumptionToken", "BadVerb",
     "CannotDisseminateFormat", "IdDoesNotExist", "Identify", "ListRecordsResponse",
     "NoMetadataFormats", "NoRecordsMatch", "NoSetHierarchy", "OAIClient", "OAIError", "Page",
-    "harvest", "response_date_to_from",
+    "commit_pages", "harvest", "response_date_to_from",
 ]

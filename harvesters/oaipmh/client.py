@@ -18,10 +18,16 @@ Re-harvests: every record carries the hash of its XML (``raw_hash``, see
 the page's identifiers and does not decode a record whose XML the store already holds under
 that identifier: it comes as ``SourceRecord(unchanged=True)`` with the stored local id,
 checksum and repairs, which is what decoding it would give.
+
+A ListRecords page is two steps, so a harvest can overlap them (:mod:`.harvesting`):
+:meth:`OAIClient.fetch_records` gets and parses the page and hashes its records, off the event
+loop (lxml and the hash release the interpreter lock), which gives the next resumptionToken;
+:meth:`OAIClient.read_records` asks for the stored records and decodes those that changed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -62,6 +68,31 @@ class ListRecordsResponse:
     response_date: str
     items: list[SourceRecord | RecordProblem]
     resumption_token: str | None
+    complete_list_size: int | None = None
+    cursor: int | None = None
+    sanitised: int = 0
+
+
+@dataclass(frozen=True)
+class RecordHead:
+    """What a ``<record>`` says before it is decoded: its identifier (empty when the header
+    has none), whether it is a deletion, and the hash of its XML (empty for those two)."""
+
+    node: etree._Element
+    identifier: str
+    deleted: bool
+    digest: str
+
+
+@dataclass
+class FetchedPage:
+    """One ListRecords page fetched and parsed, its records not read yet
+    (:meth:`OAIClient.read_records` reads them)."""
+
+    response_date: str
+    records: list[RecordHead]
+    resumption_token: str | None
+    metadata_prefix: str
     complete_list_size: int | None = None
     cursor: int | None = None
     sanitised: int = 0
@@ -172,7 +203,8 @@ class OAIClient(ProtocolClient):
         if node is None:
             raise HarvestError(f"{self.source}: GetRecord answer has no record",
                                source=self.source, library=self.library)
-        return self._item(node, metadata_prefix, None, parsed.sanitised > 0, {})
+        head = record_head(node, self.library, metadata_prefix, parsed.sanitised > 0)
+        return self._item(head, metadata_prefix, None, parsed.sanitised > 0, {})
 
     async def list_records(
         self,
@@ -188,6 +220,22 @@ class OAIClient(ProtocolClient):
 
         ``offset`` numbers the page's items (position in the whole list) for problem reports.
         """
+        page = await self.fetch_records(metadata_prefix=metadata_prefix, set_spec=set_spec,
+                                        from_=from_, until=until,
+                                        resumption_token=resumption_token)
+        return await self.read_records(page, offset=offset)
+
+    async def fetch_records(
+        self,
+        *,
+        metadata_prefix: str = "marc21",
+        set_spec: str | None = None,
+        from_: str | None = None,
+        until: str | None = None,
+        resumption_token: str | None = None,
+    ) -> FetchedPage:
+        """The first step of :meth:`list_records`: the page fetched, parsed and its records
+        hashed (both off the event loop); nothing asked of the store, nothing decoded."""
         if resumption_token:
             params: dict[str, str] = {"resumptionToken": resumption_token}
         else:
@@ -199,51 +247,63 @@ class OAIClient(ProtocolClient):
             parsed = await self.request("ListRecords", **params)
         except NoRecordsMatch as exc:
             log.info("%s", exc.message)
-            return ListRecordsResponse(response_date=exc.response_date, items=[],
-                                       resumption_token=None)
+            return FetchedPage(response_date=exc.response_date, records=[],
+                               resumption_token=None, metadata_prefix=metadata_prefix)
         root = parsed.root
         list_node = root.find("oai:ListRecords", _NS)
         if list_node is None:
             raise HarvestError(f"{self.source}: ListRecords answer has no ListRecords element",
                                source=self.source, library=self.library)
         sanitised = parsed.sanitised > 0
-        nodes = list(list_node.iterfind("oai:record", _NS))
-        stored = await self._stored(nodes)
-        items = [
-            self._item(node, metadata_prefix, offset + i, sanitised, stored)
-            for i, node in enumerate(nodes)
-        ]
-        if sanitised:
-            repaired = [i.local_id for i in items if isinstance(i, SourceRecord) and i.repairs]
-            log.warning("%s: replaced %d illegal XML characters in records %s", self.source,
-                        parsed.sanitised, ", ".join(repaired) or "(outside records)")
+        records = await asyncio.to_thread(_heads, list_node, self.library, metadata_prefix,
+                                          sanitised)
         token_node = list_node.find("oai:resumptionToken", _NS)
         token = (token_node.text or "").strip() if token_node is not None else ""
-        return ListRecordsResponse(
+        return FetchedPage(
             response_date=_text(root, "oai:responseDate"),
-            items=items,
+            records=records,
             resumption_token=token or None,
+            metadata_prefix=metadata_prefix,
             complete_list_size=_int_or_none(token_node.get("completeListSize"))
             if token_node is not None else None,
             cursor=_int_or_none(token_node.get("cursor")) if token_node is not None else None,
             sanitised=parsed.sanitised,
         )
 
-    async def _stored(self, nodes: list[etree._Element]) -> dict[str, list[StoredHarvested]]:
+    async def read_records(self, page: FetchedPage, *, offset: int = 0) -> ListRecordsResponse:
+        """The second step of :meth:`list_records`: the page's items, the records the store
+        holds as they are not decoded (one lookup for the page). Pages must be read in the
+        order of the list: a record read marks its ids passed for the pages after it."""
+        sanitised = page.sanitised > 0
+        stored = await self._stored(page.records)
+        items = [
+            self._item(head, page.metadata_prefix, offset + i, sanitised, stored)
+            for i, head in enumerate(page.records)
+        ]
+        if sanitised:
+            repaired = [i.local_id for i in items if isinstance(i, SourceRecord) and i.repairs]
+            log.warning("%s: replaced %d illegal XML characters in records %s", self.source,
+                        page.sanitised, ", ".join(repaired) or "(outside records)")
+        return ListRecordsResponse(
+            response_date=page.response_date,
+            items=items,
+            resumption_token=page.resumption_token,
+            complete_list_size=page.complete_list_size,
+            cursor=page.cursor,
+            sanitised=page.sanitised,
+        )
+
+    async def _stored(self, heads: list[RecordHead]) -> dict[str, list[StoredHarvested]]:
         """The stored records of a page's identifiers (one fetch; none without ``known``)."""
         if self.known is None:
             return {}
-        identifiers = []
-        for node in nodes:
-            header = node.find("oai:header", _NS)
-            if header is not None and header.get("status") != "deleted":
-                identifiers.append(_text(header, "oai:identifier"))
+        identifiers = [head.identifier for head in heads if not head.deleted]
         return await self.known.stored(self.library, identifiers)
 
-    def _item(self, node: etree._Element, metadata_prefix: str, offset: int | None,
+    def _item(self, head: RecordHead, metadata_prefix: str, offset: int | None,
               sanitised: bool, stored: dict[str, list[StoredHarvested]]
               ) -> SourceRecord | RecordProblem:
-        item = self._read_item(node, metadata_prefix, offset, sanitised, stored)
+        item = self._read_item(head, metadata_prefix, offset, sanitised, stored)
         if self.known is not None:  # later records with these ids are decoded (see known)
             if isinstance(item, SourceRecord):
                 self.known.pass_(self.library, item.source_id, item.local_id)
@@ -251,19 +311,16 @@ class OAIClient(ProtocolClient):
                 self.known.pass_(self.library, item.record_id)
         return item
 
-    def _read_item(self, node: etree._Element, metadata_prefix: str, offset: int | None,
+    def _read_item(self, head: RecordHead, metadata_prefix: str, offset: int | None,
                    sanitised: bool, stored: dict[str, list[StoredHarvested]]
                    ) -> SourceRecord | RecordProblem:
-        header = node.find("oai:header", _NS)
-        identifier = _text(header, "oai:identifier") if header is not None else ""
+        node, identifier, digest = head.node, head.identifier, head.digest
         if not identifier:
             return RecordProblem(self.source, "record header has no identifier",
                                  offset=offset, library=self.library)
-        if header is not None and header.get("status") == "deleted":
+        if head.deleted:
             return SourceRecord(self.library, self.source, identifier, None, offset=offset,
                                 deleted=True, source_id=identifier)
-        digest = harvested_hash(etree.tostring(node, with_tail=False), library=self.library,
-                                metadata_prefix=metadata_prefix, sanitised=sanitised)
         if self.known is not None and stored and (
             found := self.known.skippable(self.library, identifier, digest, stored)
         ):
@@ -290,3 +347,26 @@ class OAIClient(ProtocolClient):
         return SourceRecord(self.library, self.source, control_number(record) or identifier,
                             record, offset=offset, repairs=repairs, source_id=identifier,
                             raw_hash=digest)
+
+
+def record_head(node: etree._Element, library: str, metadata_prefix: str, sanitised: bool
+          ) -> RecordHead:
+    """A ``<record>``'s identifier, deletion status and, for the others, the hash of its XML
+    as parsed with what its decoding depends on (:func:`~harvesters.unchanged.harvested_hash`)."""
+    header = node.find("oai:header", _NS)
+    identifier = _text(header, "oai:identifier") if header is not None else ""
+    if not identifier:
+        return RecordHead(node, "", False, "")
+    if header is not None and header.get("status") == "deleted":
+        return RecordHead(node, identifier, True, "")
+    digest = harvested_hash(etree.tostring(node, with_tail=False), library=library,
+                            metadata_prefix=metadata_prefix, sanitised=sanitised)
+    return RecordHead(node, identifier, False, digest)
+
+
+def _heads(list_node: etree._Element, library: str, metadata_prefix: str, sanitised: bool
+           ) -> list[RecordHead]:
+    """:func:`record_head` of every ``<record>`` of a ListRecords element (run in a worker thread:
+    serialising and hashing release the interpreter lock)."""
+    return [record_head(node, library, metadata_prefix, sanitised)
+            for node in list_node.iterfind("oai:record", _NS)]

@@ -7,13 +7,20 @@ contract that makes a killed harvest resume with no loss and no duplicates.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from harvesters.checkpoints import Checkpoint, CheckpointStore
-from harvesters.oaipmh.client import ListRecordsResponse, OAIClient, response_date_to_from
+from harvesters.oaipmh.client import (
+    FetchedPage,
+    ListRecordsResponse,
+    OAIClient,
+    response_date_to_from,
+)
 from harvesters.oaipmh.errors import BadResumptionToken
 from harvesters.records import RecordProblem, SourceRecord
 from mucluc.core.collector import streaming_records
@@ -34,7 +41,9 @@ class Page:
     resumption_token: str | None  # the token for the *next* page; None on the last page
     response_date: str
     complete_list_size: int | None
-    _commit: Callable[[], None] = field(repr=False)
+    #: Moves the run's checkpoint past this page (in memory), and writes the checkpoint.
+    _advance: Callable[[], None] = field(repr=False)
+    _save: Callable[[], None] = field(repr=False)
     committed: bool = False
     #: The list restarted (badResumptionToken) after this page was delivered and before it was
     #: committed: its records come again, and committing it saves nothing.
@@ -47,10 +56,30 @@ class Page:
     async def commit(self) -> None:
         """Record that this page's records are stored: saves the checkpoint after this page.
         Pages are committed in the order they were delivered."""
-        if not self.committed:
-            if not self.stale:
-                await asyncio.to_thread(self._commit)
-            self.committed = True
+        await commit_pages([self])
+
+
+async def commit_pages(pages: Sequence[Page]) -> None:
+    """Commit delivered pages, in order, with one checkpoint write: the checkpoint after the
+    last of them, as committing them one by one would leave it (a batch of pages stored
+    together needs no checkpoint between them: each write is two fsyncs and a thread hop)."""
+    due = [page for page in pages if not page.committed]
+    fresh = [page for page in due if not page.stale]
+    if fresh:
+
+        def advance() -> None:
+            moved = False
+            try:
+                for page in fresh:
+                    page._advance()
+                    moved = True
+            finally:  # what moved was stored: saved even when a later page was out of order
+                if moved:
+                    fresh[0]._save()
+
+        await asyncio.to_thread(advance)
+    for page in due:
+        page.committed = True
 
 
 async def harvest(
@@ -76,12 +105,15 @@ async def harvest(
     times aborts with a :class:`~mucluc.core.errors.HarvestError`, as does asking for a page
     while more than ``read_ahead`` delivered pages are not committed.
 
-    Each next page is requested as soon as a page is delivered: it is fetched and parsed while
-    the consumer stores. With ``read_ahead`` > 0 the consumer may also hold up to that many
-    delivered pages before committing them (in order), so it can store several pages as one
-    batch. The checkpoint moves only when a page is committed, so a killed harvest resumes
-    after the last committed page: the pages delivered (or fetched) but not committed come
-    again (stores upsert; see :mod:`harvesters.checkpoints`).
+    Each next page is requested as soon as this page's resumptionToken is known, before this
+    page's records are looked up in the store and decoded
+    (:meth:`~harvesters.oaipmh.client.OAIClient.read_records`); it is fetched, parsed and read
+    while the consumer stores: one page ahead, read in the list's order. With ``read_ahead``
+    > 0 the consumer may also hold up to that many delivered pages before committing them (in
+    order), so it can store several pages as one batch. The checkpoint moves only when a page
+    is committed, so a killed harvest resumes after the last committed page: the pages
+    delivered (or fetched) but not committed come again (stores upsert; see
+    :mod:`harvesters.checkpoints`).
     """
     source = client.source
     saved = await asyncio.to_thread(store.load, source)
@@ -104,22 +136,39 @@ async def harvest(
     page_number = 0  # pages requested in this call (bounded by max_pages)
     number = cp.pages + 1  # the next page's number in the run
     delivered: list[Page] = []  # delivered and not committed yet, in order
-    fetching: asyncio.Future[ListRecordsResponse] | None = None
+    Ahead = tuple[asyncio.Future[FetchedPage], asyncio.Future[ListRecordsResponse]]
 
-    def fetch() -> asyncio.Future[ListRecordsResponse]:
-        return asyncio.ensure_future(client.list_records(
+    def fetch(at_token: str | None, at_offset: int,
+              after: asyncio.Future[ListRecordsResponse] | None) -> Ahead:
+        """The page of ``at_token``: fetched now, read once it is fetched and the page
+        before it (``after``) is read (records are read in the list's order)."""
+        fetched = asyncio.ensure_future(client.fetch_records(
             metadata_prefix=metadata_prefix, set_spec=set_spec, from_=cp.from_,
-            until=cp.until, resumption_token=token, offset=offset,
+            until=cp.until, resumption_token=at_token,
         ))
+
+        async def read() -> ListRecordsResponse:
+            page = await fetched
+            if after is not None:
+                await asyncio.wait([after])  # its outcome is the harvest's to raise
+            return await client.read_records(page, offset=at_offset)
+
+        return fetched, asyncio.ensure_future(read())
+
+    ahead: Ahead | None = None  # the next page, being fetched and read
+    reading: asyncio.Future[ListRecordsResponse] | None = None  # this page's records
 
     # records are parsed and mapped page after page: see mucluc.core.collector
     with streaming_records():
         try:
             while page_number < max_pages:
+                fetching, reading = ahead or fetch(token, offset, None)
+                ahead = None
                 try:
-                    pending, fetching = fetching or fetch(), None
-                    response = await pending
+                    fetched = await fetching
                 except BadResumptionToken as exc:
+                    _forget(reading)
+                    reading = None
                     if token is None or cp.restarts >= max_restarts:
                         raise
                     cp.restarts += 1
@@ -136,9 +185,9 @@ async def harvest(
                     await asyncio.to_thread(store.save, cp)
                     token, offset = None, 0
                     continue
-                if cp.run_response_date is None and response.response_date:
-                    cp.run_response_date = response.response_date
-                next_token = response.resumption_token
+                if cp.run_response_date is None and fetched.response_date:
+                    cp.run_response_date = fetched.response_date
+                next_token = fetched.resumption_token
                 if next_token is not None:
                     seen[next_token] += 1
                     if seen[next_token] > max_same_token:
@@ -147,22 +196,27 @@ async def harvest(
                             f"{seen[next_token]} times; aborting a harvest that would never end",
                             source=source, library=client.library,
                         )
+                page_number += 1
+                next_offset = offset + len(fetched.records)
+                if next_token is not None and page_number < max_pages:
+                    # fetched while this page is read, read while the consumer stores it
+                    ahead = fetch(next_token, next_offset, reading)
                 if next_token is None and not granularity and cp.run_response_date:
                     granularity = await _granularity(client)
-                page_number += 1
+                response = await reading
+                reading = None
                 page = Page(
                     number=number,
                     records=response.items,
                     resumption_token=next_token,
                     response_date=response.response_date,
                     complete_list_size=response.complete_list_size,
-                    _commit=_committer(store, cp, response, granularity, number),
+                    _advance=_advancer(cp, response, granularity, number),
+                    _save=functools.partial(store.save, cp),
                 )
                 number += 1
                 delivered.append(page)
-                token, offset = next_token, offset + len(response.items)
-                if token is not None and page_number < max_pages:
-                    fetching = fetch()  # fetched and parsed while the consumer stores
+                token, offset = next_token, next_offset
                 yield page
                 delivered = [p for p in delivered if not p.committed]
                 if len(delivered) > read_ahead:
@@ -174,21 +228,28 @@ async def harvest(
                 if token is None:
                     return
         finally:
-            if fetching is not None:  # a request nobody will read: cancelled, its error dropped
-                fetching.cancel()
-                fetching.add_done_callback(_drop_result)
+            # requests nobody will read: cancelled, their errors dropped
+            for future in (reading, *(ahead or ())):
+                if future is not None:
+                    _forget(future)
     raise HarvestError(f"{source}: ListRecords did not end after {max_pages} pages",
                        source=source, library=client.library)
 
 
-def _drop_result(done: asyncio.Future[ListRecordsResponse]) -> None:
+def _forget(future: asyncio.Future[Any]) -> None:
+    """Cancel a request nobody will read; its error, if it has one, is dropped."""
+    future.cancel()
+    future.add_done_callback(_drop_result)
+
+
+def _drop_result(done: asyncio.Future[Any]) -> None:
     if not done.cancelled():
         done.exception()
 
 
-def _committer(store: CheckpointStore, cp: Checkpoint, response: ListRecordsResponse,
-               granularity: str, number: int) -> Callable[[], None]:
-    def commit() -> None:
+def _advancer(cp: Checkpoint, response: ListRecordsResponse, granularity: str, number: int
+              ) -> Callable[[], None]:
+    def advance() -> None:
         if cp.pages + 1 != number:  # the checkpoint would go back to an earlier page
             raise HarvestError(
                 f"{cp.source}: page {number} was committed before page {cp.pages + 1}; "
@@ -202,9 +263,8 @@ def _committer(store: CheckpointStore, cp: Checkpoint, response: ListRecordsResp
             if cp.run_response_date:
                 cp.next_from = response_date_to_from(cp.run_response_date, granularity)
             cp.restarts = 0
-        store.save(cp)
 
-    return commit
+    return advance
 
 
 async def _granularity(client: OAIClient) -> str:

@@ -16,6 +16,7 @@ from oai_provider import Provider, record_id
 
 from harvesters.checkpoints import CheckpointStore
 from harvesters.oaipmh import OAIClient, harvest
+from harvesters.oaipmh.client import record_head
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.unchanged import KnownHarvested, Stored, StoredHarvested
 
@@ -113,8 +114,8 @@ def _client(known: KnownHarvested | None, library: str = "DB-TEST") -> OAIClient
 
 def _read(client: OAIClient, nodes: list[etree._Element], stored: Mapping, *,
           prefix: str = "marc21", sanitised: bool = False) -> list:
-    return [client._item(node, prefix, n, sanitised, dict(stored)) for n, node in
-            enumerate(nodes)]
+    return [client._item(record_head(node, client.library, prefix, sanitised), prefix, n,
+                         sanitised, dict(stored)) for n, node in enumerate(nodes)]
 
 
 PROVIDER = Provider(total=3, page_size=3)

@@ -8,6 +8,7 @@ import pytest
 from oai_provider import Provider
 
 from harvesters.checkpoints import CheckpointStore
+from harvesters.oaipmh import OAIClient, commit_pages, harvest
 from harvesters.records import SourceRecord
 from harvesters.sources import harvest_source, source_name
 from mucluc.core.errors import ConfigError
@@ -60,6 +61,44 @@ async def test_oai_pages_per_batch(aiohttp_server, tmp_path, pages_per_batch, ba
     assert [b.label for b in batches] == labels
     saved = CheckpointStore(tmp_path).load(source_name("TGI", spec))
     assert saved is not None and saved.complete and saved.pages == 3
+
+
+class CountingStore(CheckpointStore):
+    """Checkpoints as the harvest writes them, and how many writes."""
+
+    writes = 0
+
+    def save(self, checkpoint) -> None:
+        self.writes += 1
+        super().save(checkpoint)
+
+
+async def test_pages_committed_together_save_once_what_one_by_one_saves(aiohttp_server,
+                                                                         tmp_path):
+    provider = Provider(total=23, page_size=5)
+    server = await aiohttp_server(provider.app(), host="127.0.0.1")
+    url = str(server.make_url("/oai"))
+    saved = {}
+    for way in ("one-by-one", "together"):
+        store = CountingStore(tmp_path / way)
+        held: list = []
+        async with OAIClient(url, source="s", library="TGI") as client:
+            async for page in harvest(client, store, full=True, read_ahead=2):
+                held.append(page)
+                if len(held) == 3 or page.last:
+                    if way == "one-by-one":
+                        for each in held:
+                            await each.commit()
+                    else:
+                        await commit_pages(held)
+                        await commit_pages(held)  # committed pages are not written again
+                    held = []
+        checkpoint = store.load("s")
+        assert checkpoint is not None and checkpoint.complete
+        checkpoint.updated_at = ""
+        saved[way] = (checkpoint, store.writes)
+    assert saved["together"][0] == saved["one-by-one"][0]
+    assert (saved["one-by-one"][1], saved["together"][1]) == (5, 2)
 
 
 @pytest.mark.peers

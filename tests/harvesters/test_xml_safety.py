@@ -62,6 +62,21 @@ async def test_billion_laughs_over_http_is_refused_not_expanded(aiohttp_server):
             await client.identify()
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param(b"<r>&undeclared;</r>", id="no-doctype"),
+        pytest.param(b"<!DOCTYPE r><r>&undeclared;</r>", id="doctype-without-subset"),
+        pytest.param(b"<!DOCTYPE r []><r>&undeclared;</r>", id="empty-internal-subset"),
+    ],
+)
+def test_undeclared_entity_references_are_refused(payload):
+    """Never parsed into a tree that silently drops the reference's text: only a document with
+    a DOCTYPE is walked for entity references, because without one the parser refuses them."""
+    with pytest.raises((MalformedXML, UnsafeXML)):
+        parse_untrusted(payload, source="odd")
+
+
 def test_size_limit():
     with pytest.raises(UnsafeXML, match="over the limit of 100 bytes"):
         parse_untrusted(b"<r>" + b"x" * 200 + b"</r>", source="big", max_bytes=100)
