@@ -15,11 +15,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 from opensearchpy import AsyncOpenSearch
+
+from tests.early import EarlyStart, begin_when_needed
 
 # Property tests: bounded in `make test`; `make fuzz` (pytest --hypothesis-profile=fuzz) runs
 # many more examples. The deadline is a hang detector (an input that loops), far above the real
@@ -78,13 +81,32 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def _session_node() -> AbstractContextManager[str]:
+    from indexer import node
+
+    return node.engine_for("test", heap=os.environ.get("MUCLUC_TEST_HEAP", "768m"))
+
+
+SESSION_NODE = EarlyStart(_session_node)
+"""The session's node, begun in the background once the collection shows an engine test."""
+
+
+@pytest.hookimpl(tryfirst=True)  # before the cluster's (tests/integration/cluster): needed first
+def pytest_collection_finish(session: pytest.Session) -> None:
+    begin_when_needed(session, "opensearch_url", SESSION_NODE)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    SESSION_NODE.close()  # also when no test asked for it after all (-x, interrupted)
+
+
 @pytest.fixture(scope="session")
 def opensearch_url() -> Iterator[str]:
     """URL of a real OpenSearch node for this test session."""
-    from indexer import node
-
-    with node.engine_for("test", heap=os.environ.get("MUCLUC_TEST_HEAP", "768m")) as url:
-        yield url
+    try:
+        yield SESSION_NODE.result()
+    finally:
+        SESSION_NODE.close()
 
 
 @pytest.fixture(scope="session")

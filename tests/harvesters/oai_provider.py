@@ -37,8 +37,9 @@ class Provider:
     """ListRecords over ``total`` records, ``page_size`` per page; tokens are ``p<page>``.
 
     ``faults`` maps a page number (1-based) to one of: ``drop`` (connection closed mid-body),
-    ``503`` (Retry-After: 1), ``truncate`` (complete HTTP answer with half the XML),
-    ``expire`` (badResumptionToken), ``slow`` (answer after ``slow_seconds``). Each fires once.
+    ``503`` (Retry-After: ``retry_after``), ``truncate`` (complete HTTP answer with half the
+    XML), ``expire`` (badResumptionToken), ``slow`` (answer after ``slow_seconds``). Each fires
+    once.
     """
 
     total: int = 50
@@ -50,6 +51,7 @@ class Provider:
     granularity: str = "YYYY-MM-DDThh:mm:ssZ"
     control_numbers: dict[int, str] = field(default_factory=dict)  # 001 overrides; "" = no 001
     slow_seconds: float = 0.0
+    retry_after: int = 1  # the 503's Retry-After (whole seconds, as HTTP has them)
     on_page: Callable[[int], Awaitable[None]] | None = None  # called before a page is served
     requests: list[dict[str, str]] = field(default_factory=list)
     fault_times: dict[str, float] = field(default_factory=dict)
@@ -145,7 +147,8 @@ class Provider:
             self.fault_times[fault] = asyncio.get_running_loop().time()
         body = self.page_xml(page).encode()
         if fault == "503":
-            return web.Response(status=503, headers={"Retry-After": "1"}, text="busy")
+            return web.Response(status=503, headers={"Retry-After": str(self.retry_after)},
+                                text="busy")
         if fault == "expire":
             return self._xml(self.error_xml("badResumptionToken", "expired"))
         if fault == "truncate":

@@ -141,7 +141,8 @@ async def test_killed_harvest_resumed_equals_uninterrupted(
 ) -> None:
     """SIGKILL `mucluc harvest` when it asks for a page, run it again: the resumed run starts
     after the last committed page (its checkpoint), and the index is exactly the one an
-    uninterrupted harvest of the same provider builds in another prefix.
+    uninterrupted harvest of the same records (a twin provider, run meanwhile) builds in
+    another prefix.
 
     The next page is fetched while a batch is stored, so pages asked for before the kill may
     not be committed yet: they are asked for again, and stored once (stores upsert)."""
@@ -155,13 +156,21 @@ async def test_killed_harvest_resumed_equals_uninterrupted(
             await processes[-1].wait()
 
     provider = Provider(total=120, page_size=8, deleted_every=7, on_page=kill_on_page)
-    server = await aiohttp_server(provider.app(), host="127.0.0.1")
+    # The uninterrupted harvest runs meanwhile, from a twin provider (the same records, its own
+    # request log, no kill), so that it neither fires the kill nor mixes into `requests`.
+    twin = Provider(total=120, page_size=8, deleted_every=7)
     per_batch = "" if pages_per_batch is None else f"\npages_per_batch = {pages_per_batch}"
-    config = library("TGI", "Thư viện huyện Tuần Giáo", "district",
-                     f'protocol = "oai-pmh"\nurl = "{server.make_url("/oai")}"{per_batch}')
-    resumed = workspace(tmp_path / "resumed", config, opensearch_url,
+
+    async def config_serving(peer: Provider) -> str:
+        server = await aiohttp_server(peer.app(), host="127.0.0.1")
+        return library("TGI", "Thư viện huyện Tuần Giáo", "district",
+                        f'protocol = "oai-pmh"\nurl = "{server.make_url("/oai")}"{per_batch}')
+
+    resumed = workspace(tmp_path / "resumed", await config_serving(provider), opensearch_url,
                         f"{index_prefix}-harvest-resumed")
-    whole = workspace(tmp_path / "whole", config, opensearch_url, f"{index_prefix}-harvest-whole")
+    whole = workspace(tmp_path / "whole", await config_serving(twin), opensearch_url,
+                      f"{index_prefix}-harvest-whole")
+    uninterrupted = asyncio.create_task(mucluc("harvest", env=whole))
 
     code, out, err = await mucluc("harvest", env=resumed, started=processes)
     assert killed.is_set() and code != 0, out + err
@@ -178,8 +187,9 @@ async def test_killed_harvest_resumed_equals_uninterrupted(
     assert list_requests[asked_before] == {
         "verb": "ListRecords", "resumptionToken": checkpoint.resumption_token,
     }, "the resumed run starts after the last committed page"
-    code, out, err = await mucluc("harvest", env=whole)
+    code, out, err = await uninterrupted
     assert code == 0, err
+    assert twin.all_ids == provider.all_ids and twin.local_ids == provider.local_ids
 
     resumed_content = await content(engine, resumed["MUCLUC_INDEX_PREFIX"])
     whole_content = await content(engine, whole["MUCLUC_INDEX_PREFIX"])
