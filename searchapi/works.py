@@ -192,6 +192,15 @@ class WorkCounts:
         finally:
             self._checking = None
 
+    async def checked(self) -> None:
+        """Wait for the check in flight when the catalogue's fingerprint was never known (a
+        worker's first answers): counts made without it expire with their period and are
+        counted again, while counts made under it stay fresh as long as the catalogue is
+        unchanged. One small request, once per worker; a failed check does not fail the
+        answer (the counts are then kept without the fingerprint, as before)."""
+        if self._checking is not None and self._digest == 0:
+            await asyncio.wait({self._checking})  # neither cancels it nor raises its error
+
     def missing(self, ids: Iterable[str]) -> list[str]:
         """The ids among ``ids`` with no fresh counts (sorted, unique)."""
         now = self.clock()

@@ -148,3 +148,28 @@ async def test_a_failed_check_is_tried_again_at_the_next_search(storage: Kept) -
     await kept.close_when_idle()
     assert calls == [0.0, 0.0]
     assert kept.fingerprint is None
+
+
+async def test_a_workers_first_counts_wait_for_the_catalogues_fingerprint(
+    storage: Kept,
+) -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock, kept=storage)
+    answered = asyncio.Event()
+
+    async def fingerprint() -> str:
+        await answered.wait()
+        return "v1"
+
+    kept.check(fingerprint)  # the worker's first search asks, behind the answer
+    waiting = asyncio.create_task(kept.checked())
+    await asyncio.sleep(0)
+    assert not waiting.done()  # the first counts wait for it
+    answered.set()
+    await waiting
+    kept.remember({"a": (3, 2)})  # counted under "v1"
+    await kept.checked()  # known now: nothing to wait for
+    clock.now = 70.0
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    assert kept.missing(["a"]) == []  # still "v1": no second count of a worker's first pages
