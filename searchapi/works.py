@@ -177,9 +177,12 @@ class WorkCounts:
         return self.fingerprint if self.clock() - self._checked < self.seconds else None
 
     def check(self, fingerprint: Callable[[], Awaitable[Any]]) -> None:
-        """Ask for the catalogue's fingerprint behind the answer when the last check is
-        ``seconds`` old (one check in flight at most; a failed check is tried again later)."""
-        if self._checking is not None or self.clock() - self._checked < self.seconds:
+        """Ask for the catalogue's fingerprint behind the answer when the last check is half
+        ``seconds`` old (one check in flight at most; a failed check is tried again later).
+        Half: the next check ends while the last one still holds, so counts past their period
+        never lapse for the length of a check (under load, every answer in that window
+        counted its works again)."""
+        if self._checking is not None or self.clock() - self._checked < self.seconds / 2:
             return
         self._checking = asyncio.get_running_loop().create_task(self._check(fingerprint))
 

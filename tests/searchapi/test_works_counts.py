@@ -173,3 +173,25 @@ async def test_a_workers_first_counts_wait_for_the_catalogues_fingerprint(
     kept.check(fingerprint)
     await kept.close_when_idle()
     assert kept.missing(["a"]) == []  # still "v1": no second count of a worker's first pages
+
+
+async def test_the_fingerprint_is_checked_again_before_the_last_check_lapses(
+    storage: Kept,
+) -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock, kept=storage)
+    calls = []
+
+    async def fingerprint() -> str:
+        calls.append(clock.now)
+        return "v1"
+
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    kept.remember({"a": (3, 2)})
+    clock.now = 35.0
+    kept.check(fingerprint)  # half a period: checked again while the last check holds
+    await kept.close_when_idle()
+    clock.now = 65.0  # the counts' period is over, the check at 35 s still holds
+    assert kept.missing(["a"]) == []
+    assert calls == [0.0, 35.0]
