@@ -144,3 +144,11 @@ def engine_cpu_seconds(url: str) -> float:
     with urllib.request.urlopen(f"{url}/_nodes/stats/process", timeout=30) as answer:
         nodes = json.loads(answer.read())["nodes"]
     return sum(node["process"]["cpu"]["total_in_millis"] for node in nodes.values()) / 1000
+
+
+def engine_searches(url: str) -> float:
+    """Searches the engine's shards have run so far (``_nodes/stats/indices/search``
+    ``query_total``): with the catalogue on one shard, the engine searches per answer."""
+    with urllib.request.urlopen(f"{url}/_nodes/stats/indices/search", timeout=30) as answer:
+        nodes = json.loads(answer.read())["nodes"]
+    return float(sum(node["indices"]["search"]["query_total"] for node in nodes.values()))

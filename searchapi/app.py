@@ -19,6 +19,7 @@ from searchapi.clients import TRUSTED_PROXIES, Network
 from searchapi.console import add_console_routes
 from searchapi.console.stats_routes import add_stats_routes
 from searchapi.console.status_harvests import Harvests, add_harvests
+from searchapi.counts_table import Kept
 from searchapi.errors import error_middleware, error_response
 from searchapi.feed import feed
 from searchapi.httpcache import cache_middleware, cors_middleware
@@ -107,6 +108,7 @@ def create_app(
     oai_page_size: int = oai_provider.DEFAULT_PAGE_SIZE,
     count_searches: bool = True,
     harvests: Harvests | None = None,
+    work_counts: Kept | None = None,
 ) -> web.Application:
     """A ready-to-run API for the catalogue ``prefix`` on the engine at ``engine_url``.
 
@@ -117,8 +119,10 @@ def create_app(
     ``X-Forwarded-For``/``Forwarded`` name the client; ``oai_page_size`` is the records per
     OAI-PMH list response; ``count_searches`` keeps the search statistics (in memory, flushed in
     the background: :mod:`searchapi.stats_counter`); ``harvests`` gives it the scheduled harvests
-    (:mod:`searchapi.console.status_harvests`). Nothing connects until the app starts:
-    the store lives in ``cleanup_ctx``.
+    (:mod:`searchapi.console.status_harvests`); ``work_counts`` keeps every hit's work counts
+    (the table shared by the workers, :class:`searchapi.counts_table.SharedCounts`; default:
+    this process's own). Nothing connects until the app starts: the store lives in
+    ``cleanup_ctx``.
     """
     rate, burst = per_worker(rate, burst, workers)
     app = web.Application(
@@ -136,7 +140,7 @@ def create_app(
     app[LIBRARIES] = dict(libraries)
     app[METRICS] = Metrics.create()
     app[OPENAPI] = document()
-    app[WORK_COUNTS] = WorkCounts()  # every hit's edition counts, reused for a minute
+    app[WORK_COUNTS] = WorkCounts(kept=work_counts)  # every hit's work counts, reused
     app.on_shutdown.append(_stop_refreshes)  # before cleanup_ctx closes the store
     app[SUGGESTIONS] = Unchanged()  # did-you-mean answers, kept while the catalogue is unchanged
 

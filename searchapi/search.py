@@ -422,6 +422,7 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
     kept.check(partial(_catalogue_fingerprint, request.app[STORE]))
     missing = kept.missing(ids)
     if missing:
+        await kept.checked()  # a worker's first counts are kept under the catalogue's fingerprint
         count = partial(_count_works, request.app[STORE], missing)
         # Never counted: the answer waits. Only expired: the old counts answer, renewed behind.
         if kept.unknown(missing) or not kept.refresh(missing, count):

@@ -22,17 +22,18 @@ the other editions, printings and translations of the same work. Two things read
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import math
 import re
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aiohttp import web
 
 from mucluc.core.errors import ApiError, MuclucError
+from searchapi.counts_table import Entry, Kept, LocalCounts
 
 log = logging.getLogger("mucluc.works")
 
@@ -141,7 +142,9 @@ def attach(hits: list[dict[str, Any]], found: dict[str, tuple[int, int]]) -> Non
 
 class WorkCounts:
     """Recently counted works: work id → (editions, libraries), each kept ``seconds``, at most
-    ``size`` of them (bounded memory whatever readers ask).
+    ``size`` of them (bounded memory whatever readers ask); in ``kept`` when given (the table
+    shared by the API's workers, :class:`searchapi.counts_table.SharedCounts`), else in this
+    process alone.
 
     Past ``seconds``, counts stay fresh while the catalogue is unchanged since they were
     counted: :meth:`check` asks for the catalogue's fingerprint at most once per ``seconds``
@@ -150,22 +153,23 @@ class WorkCounts:
 
     def __init__(
         self, seconds: float = COUNTS_SECONDS, size: int = COUNTS_KEPT,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.monotonic, kept: Kept | None = None,
     ) -> None:
         self.seconds, self.size, self.clock = seconds, size, clock
-        # work id → (expires, the catalogue's fingerprint when counted, counts)
-        self._kept: OrderedDict[str, tuple[float, Any, tuple[int, int]]] = OrderedDict()
+        # work id → (expires, the catalogue's fingerprint digest when counted, counts)
+        self._kept: Kept = kept if kept is not None else LocalCounts(size)
         self._refreshing: set[asyncio.Task[None]] = set()
         self.fingerprint: Any = None  # the catalogue's, at the last check (None: not known)
+        self._digest = 0  # the fingerprint's digest, as entries keep it (0: not known)
         self._checked = -math.inf  # when it was last checked
         self._checking: asyncio.Task[None] | None = None
 
-    def _fresh(self, entry: tuple[float, Any, tuple[int, int]], now: float) -> bool:
+    def _fresh(self, entry: Entry | None, now: float) -> bool:
+        if entry is None:
+            return False
         expires, fingerprint, _ = entry
         return expires > now or (
-            fingerprint is not None
-            and fingerprint == self.fingerprint
-            and now - self._checked < self.seconds
+            fingerprint != 0 and fingerprint == self._digest and now - self._checked < self.seconds
         )
 
     def current(self) -> Any:
@@ -173,29 +177,42 @@ class WorkCounts:
         return self.fingerprint if self.clock() - self._checked < self.seconds else None
 
     def check(self, fingerprint: Callable[[], Awaitable[Any]]) -> None:
-        """Ask for the catalogue's fingerprint behind the answer when the last check is
-        ``seconds`` old (one check in flight at most; a failed check is tried again later)."""
-        if self._checking is not None or self.clock() - self._checked < self.seconds:
+        """Ask for the catalogue's fingerprint behind the answer when the last check is half
+        ``seconds`` old (one check in flight at most; a failed check is tried again later).
+        Half: the next check ends while the last one still holds, so counts past their period
+        never lapse for the length of a check (under load, every answer in that window
+        counted its works again)."""
+        if self._checking is not None or self.clock() - self._checked < self.seconds / 2:
             return
         self._checking = asyncio.get_running_loop().create_task(self._check(fingerprint))
 
     async def _check(self, fingerprint: Callable[[], Awaitable[Any]]) -> None:
         try:
-            self.fingerprint, self._checked = await fingerprint(), self.clock()
+            found = await fingerprint()
+            self.fingerprint, self._digest, self._checked = found, digest(found), self.clock()
         except MuclucError as exc:
             log.info("the catalogue's fingerprint not checked: %s", exc)
         finally:
             self._checking = None
 
+    async def checked(self) -> None:
+        """Wait for the check in flight when the catalogue's fingerprint was never known (a
+        worker's first answers): counts made without it expire with their period and are
+        counted again, while counts made under it stay fresh as long as the catalogue is
+        unchanged. One small request, once per worker; a failed check does not fail the
+        answer (the counts are then kept without the fingerprint, as before)."""
+        if self._checking is not None and self._digest == 0:
+            await asyncio.wait({self._checking})  # neither cancels it nor raises its error
+
     def missing(self, ids: Iterable[str]) -> list[str]:
         """The ids among ``ids`` with no fresh counts (sorted, unique)."""
         now = self.clock()
-        kept = self._kept
-        return sorted({i for i in ids if i not in kept or not self._fresh(kept[i], now)})
+        get = self._kept.get
+        return sorted({i for i in ids if not self._fresh(get(i), now)})
 
     def unknown(self, ids: Iterable[str]) -> list[str]:
         """The ids among ``ids`` with no counts at all, fresh or not (sorted, unique)."""
-        return sorted({i for i in ids if i not in self._kept})
+        return sorted({i for i in ids if self._kept.get(i) is None})
 
     def refresh(
         self, ids: list[str], count: Callable[[], Awaitable[dict[str, tuple[int, int]]]]
@@ -208,9 +225,10 @@ class WorkCounts:
             return False
         expires = self.clock() + self.seconds
         for work_id in ids:
-            if work_id in self._kept:
-                _, fingerprint, value = self._kept[work_id]
-                self._kept[work_id] = (expires, fingerprint, value)
+            entry = self._kept.get(work_id)
+            if entry is not None:
+                _, fingerprint, value = entry
+                self._kept.put(work_id, (expires, fingerprint, value))
         task = asyncio.get_running_loop().create_task(self._counted(count))
         self._refreshing.add(task)
         task.add_done_callback(self._refreshing.discard)
@@ -237,14 +255,25 @@ class WorkCounts:
     def remember(self, found: dict[str, tuple[int, int]]) -> None:
         expires = self.clock() + self.seconds
         for work_id, value in found.items():
-            self._kept[work_id] = (expires, self.fingerprint, value)
-            self._kept.move_to_end(work_id)
-        while len(self._kept) > self.size:
-            self._kept.popitem(last=False)
+            self._kept.put(work_id, (expires, self._digest, value))
 
     def known(self, ids: Iterable[str]) -> dict[str, tuple[int, int]]:
         """The kept counts of ``ids`` (fresh or not: call after :meth:`missing` was filled)."""
-        return {i: self._kept[i][2] for i in ids if i in self._kept}
+        found = {}
+        for work_id in ids:
+            entry = self._kept.get(work_id)
+            if entry is not None:
+                found[work_id] = entry[2]
+        return found
+
+
+def digest(fingerprint: Any) -> int:
+    """A fingerprint as the 64 bits an entry keeps (0 for None: not known), the same in every
+    process (``repr`` of the fingerprint's plain values, not ``hash``, which varies)."""
+    if fingerprint is None:
+        return 0
+    value = hashlib.blake2b(repr(fingerprint).encode(), digest_size=8).digest()
+    return int.from_bytes(value, "little") or 1
 
 
 WORK_COUNTS: web.AppKey[WorkCounts] = web.AppKey("work_counts", WorkCounts)

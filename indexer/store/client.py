@@ -18,6 +18,7 @@ from pathlib import Path
 from opensearchpy import AsyncOpenSearch
 
 from indexer import cluster_nodes, node
+from indexer.store.connection import BytesConnection
 from indexer.store.serializer import OrjsonSerializer
 from mucluc.core import settings
 from mucluc.core.errors import EngineError
@@ -77,6 +78,7 @@ def make_client(
         randomize_hosts=len(hosts) > 1,
         http_compress=False,
         serializer=OrjsonSerializer(),
+        connection_class=BytesConnection,  # JSON answers parsed from their bytes
         maxsize=POOL_SIZE,
     )
 

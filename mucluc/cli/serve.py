@@ -17,6 +17,7 @@ from searchapi import server
 from searchapi.app import create_app
 from searchapi.clients import parse_networks
 from searchapi.console.status_harvests import Harvests
+from searchapi.counts_table import SharedCounts
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -64,6 +65,8 @@ def serve(
     # Sources with a `schedule` are harvested by the workers themselves (MUCLUC_SCHEDULER).
     harvests = Harvests(Places(config.base, state_directory(), reports_directory()),
                         schedule=settings.scheduler_enabled())
+    # Made before the workers fork: a work counted by one worker is known to all.
+    counts = SharedCounts() if workers > 1 else None
 
     def make_app() -> web.Application:
         return create_app(
@@ -76,6 +79,7 @@ def serve(
             trusted_proxies=proxies,
             workers=workers,
             harvests=harvests,
+            work_counts=counts,
         )
 
     print(banner or f"Mục lục is serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)

@@ -1,10 +1,14 @@
-"""Every hit's edition counts are reused for a while, within a bounded memory."""
+"""Every hit's edition counts are reused for a while, within a bounded memory: in one process's
+memory and in the table the API's workers share (searchapi/counts_table.py) alike."""
 
 from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from mucluc.core.errors import EngineError
+from searchapi.counts_table import Kept, LocalCounts, SharedCounts
 from searchapi.works import REFRESHES, WorkCounts
 
 
@@ -16,9 +20,14 @@ class Clock:
         return self.now
 
 
-def test_counts_are_reused_until_they_expire() -> None:
+@pytest.fixture(params=["one process", "shared by the workers"])
+def storage(request: pytest.FixtureRequest) -> Kept:
+    return LocalCounts(10) if request.param == "one process" else SharedCounts(slots=64)
+
+
+def test_counts_are_reused_until_they_expire(storage: Kept) -> None:
     clock = Clock()
-    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    kept = WorkCounts(seconds=60, size=10, clock=clock, kept=storage)
     assert kept.missing(["b", "a", "a"]) == ["a", "b"]
     kept.remember({"a": (3, 2), "b": (1, 1)})
     assert kept.missing(["a", "b", "c"]) == ["c"]
@@ -41,18 +50,18 @@ def test_memory_is_bounded_least_recently_counted_first() -> None:
     assert kept.missing(["w7", "w8", "w9", "x"]) == ["w8"]
 
 
-def test_only_works_never_counted_are_unknown() -> None:
+def test_only_works_never_counted_are_unknown(storage: Kept) -> None:
     clock = Clock()
-    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    kept = WorkCounts(seconds=60, size=10, clock=clock, kept=storage)
     kept.remember({"a": (3, 2)})
     clock.now = 61.0  # "a" expired: missing, but not unknown
     assert kept.missing(["a", "b"]) == ["a", "b"]
     assert kept.unknown(["a", "b", "b"]) == ["b"]
 
 
-async def test_expired_counts_answer_while_they_are_counted_again() -> None:
+async def test_expired_counts_answer_while_they_are_counted_again(storage: Kept) -> None:
     clock = Clock()
-    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    kept = WorkCounts(seconds=60, size=10, clock=clock, kept=storage)
     kept.remember({"a": (3, 2)})
     clock.now = 61.0
     release = asyncio.Event()
@@ -69,9 +78,9 @@ async def test_expired_counts_answer_while_they_are_counted_again() -> None:
     assert kept.known(["a"]) == {"a": (4, 3)}
 
 
-async def test_a_failed_refresh_keeps_the_old_counts() -> None:
+async def test_a_failed_refresh_keeps_the_old_counts(storage: Kept) -> None:
     clock = Clock()
-    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    kept = WorkCounts(seconds=60, size=10, clock=clock, kept=storage)
     kept.remember({"a": (3, 2)})
     clock.now = 61.0
 
@@ -86,8 +95,8 @@ async def test_a_failed_refresh_keeps_the_old_counts() -> None:
     assert kept.missing(["a"]) == ["a"]
 
 
-async def test_refreshes_in_flight_are_bounded_and_cancelled_on_close() -> None:
-    kept = WorkCounts(seconds=60, size=10, clock=Clock())
+async def test_refreshes_in_flight_are_bounded_and_cancelled_on_close(storage: Kept) -> None:
+    kept = WorkCounts(seconds=60, size=10, clock=Clock(), kept=storage)
     never = asyncio.Event()
 
     async def count() -> dict[str, tuple[int, int]]:
@@ -101,9 +110,9 @@ async def test_refreshes_in_flight_are_bounded_and_cancelled_on_close() -> None:
     await kept.close()
 
 
-async def test_counts_stay_fresh_while_the_catalogue_is_unchanged() -> None:
+async def test_counts_stay_fresh_while_the_catalogue_is_unchanged(storage: Kept) -> None:
     clock = Clock()
-    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    kept = WorkCounts(seconds=60, size=10, clock=clock, kept=storage)
     versions = iter(["v1", "v1", "v2"])
 
     async def fingerprint() -> str:
@@ -124,9 +133,9 @@ async def test_counts_stay_fresh_while_the_catalogue_is_unchanged() -> None:
     assert kept.missing(["a"]) == ["a"]  # "v2": a load changed the catalogue
 
 
-async def test_a_failed_check_is_tried_again_at_the_next_search() -> None:
+async def test_a_failed_check_is_tried_again_at_the_next_search(storage: Kept) -> None:
     clock = Clock()
-    kept = WorkCounts(seconds=60, size=10, clock=clock)
+    kept = WorkCounts(seconds=60, size=10, clock=clock, kept=storage)
     calls = []
 
     async def fingerprint() -> str:
@@ -139,3 +148,50 @@ async def test_a_failed_check_is_tried_again_at_the_next_search() -> None:
     await kept.close_when_idle()
     assert calls == [0.0, 0.0]
     assert kept.fingerprint is None
+
+
+async def test_a_workers_first_counts_wait_for_the_catalogues_fingerprint(
+    storage: Kept,
+) -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock, kept=storage)
+    answered = asyncio.Event()
+
+    async def fingerprint() -> str:
+        await answered.wait()
+        return "v1"
+
+    kept.check(fingerprint)  # the worker's first search asks, behind the answer
+    waiting = asyncio.create_task(kept.checked())
+    await asyncio.sleep(0)
+    assert not waiting.done()  # the first counts wait for it
+    answered.set()
+    await waiting
+    kept.remember({"a": (3, 2)})  # counted under "v1"
+    await kept.checked()  # known now: nothing to wait for
+    clock.now = 70.0
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    assert kept.missing(["a"]) == []  # still "v1": no second count of a worker's first pages
+
+
+async def test_the_fingerprint_is_checked_again_before_the_last_check_lapses(
+    storage: Kept,
+) -> None:
+    clock = Clock()
+    kept = WorkCounts(seconds=60, size=10, clock=clock, kept=storage)
+    calls = []
+
+    async def fingerprint() -> str:
+        calls.append(clock.now)
+        return "v1"
+
+    kept.check(fingerprint)
+    await kept.close_when_idle()
+    kept.remember({"a": (3, 2)})
+    clock.now = 35.0
+    kept.check(fingerprint)  # half a period: checked again while the last check holds
+    await kept.close_when_idle()
+    clock.now = 65.0  # the counts' period is over, the check at 35 s still holds
+    assert kept.missing(["a"]) == []
+    assert calls == [0.0, 35.0]
