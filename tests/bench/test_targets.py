@@ -58,6 +58,12 @@ def test_the_load_row_quotes_the_cpu_bound_when_the_run_measured_it() -> None:
     assert "CPU of the load 0.29" in measured
 
 
+def test_the_added_latency_is_quoted_with_the_rounds_it_is_the_median_of() -> None:
+    level = {**_level(16, 11.0, 0.89), "p50_added_ms_rounds": [18.9, -2.8, 11.0]}
+    assert targets.api_rows({"levels": [level]})[0][1] == (
+        "+11.0 ms (median of the rounds' paired differences +18.9 / -2.8 / +11.0 ms)")
+
+
 def test_one_client_has_no_throughput_row() -> None:
     assert [r[0] for r in targets.api_rows({"levels": [_level(1, 1.0, 0.9)]})] == [
         "API p50 − engine p50, 1 client(s)"]
