@@ -57,6 +57,38 @@ class LaggingStore:
     async def by_source_id(self, items: list[Any]) -> dict[str, Document]:
         return {}
 
+    def write(
+        self, written: Mapping[str, Document | None], moved: Mapping[str, Document]
+    ) -> dict[str, Document | None]:
+        """Store a batch's writes (None: deleted) and its moves (a partial update: only the
+        cluster changes); returns the versions stored."""
+        versions: dict[str, Document | None] = dict(written)
+        for doc_id, member in moved.items():
+            versions[doc_id] = {**self.stored[doc_id], "cluster": member["cluster"]}
+        for doc_id, version in versions.items():
+            if version is None:
+                self.stored.pop(doc_id, None)
+            else:
+                self.stored[doc_id] = version
+        return versions
+
+    def lag(
+        self, seq: int, versions: Mapping[str, Document | None], in_flight: InFlight,
+        unrefreshed: list[tuple[int, Mapping[str, Document | None]]], data: st.DataObject,
+    ) -> None:
+        """The engine shows some of batch ``seq``'s writes at once (an automatic refresh may
+        come in the middle of a bulk request), the rest after a refresh at most two batches
+        later (``unrefreshed``: the batches written and not yet refreshed, oldest first)."""
+        early = data.draw(st.sets(st.sampled_from(sorted(versions))) if versions
+                          else st.just(set()))  # fmt: skip
+        self.show(seq, {i: v for i, v in versions.items() if i in early})
+        unrefreshed.append((seq, versions))
+        lag = data.draw(st.integers(0, min(2, len(unrefreshed))))
+        while len(unrefreshed) > lag:
+            refreshed, shown = unrefreshed.pop(0)
+            self.show(refreshed, shown)
+            in_flight.visible(refreshed)
+
     def show(self, seq: int, versions: Mapping[str, Document | None]) -> None:
         """Searches now show batch ``seq``'s versions of these records (None: gone), unless a
         later batch's version is shown already (the engine never goes back)."""
@@ -94,15 +126,7 @@ async def load(
         elif member["cluster"] != cluster:
             moved[doc_id] = {**member, "cluster": cluster}
     in_flight.hold(seq, written, moved)
-    versions: dict[str, Document | None] = dict(written)
-    for doc_id, member in moved.items():  # a partial update: only the cluster changes
-        versions[doc_id] = {**store.stored[doc_id], "cluster": member["cluster"]}
-    for doc_id, version in versions.items():
-        if version is None:
-            store.stored.pop(doc_id, None)
-        else:
-            store.stored[doc_id] = version
-    return versions
+    return store.write(written, moved)
 
 
 @pytest.mark.parametrize("cap", [3, clusters.MAX_KEY_GROUP])
@@ -115,21 +139,10 @@ def test_batches_decided_before_the_last_ones_are_visible_give_a_rebuild(
         patch.setattr(clusters, "MAX_KEY_GROUP", cap)
         store, in_flight = LaggingStore(), InFlight()
         current: dict[str, RecordFields] = {}
-        unrefreshed: list[tuple[int, dict[str, Document | None]]] = []
+        unrefreshed: list[tuple[int, Mapping[str, Document | None]]] = []
         for seq, batch in enumerate(history, 1):
             versions = asyncio.run(load(store, in_flight, seq, batch))
-            # The engine shows some of this batch's writes at once (an automatic refresh may
-            # come in the middle of a bulk request), the rest after a refresh at most two
-            # batches later.
-            early = data.draw(st.sets(st.sampled_from(sorted(versions))) if versions
-                              else st.just(set()))  # fmt: skip
-            store.show(seq, {i: v for i, v in versions.items() if i in early})
-            unrefreshed.append((seq, versions))
-            lag = data.draw(st.integers(0, min(2, len(unrefreshed))))
-            while len(unrefreshed) > lag:
-                refreshed, shown = unrefreshed.pop(0)
-                store.show(refreshed, shown)
-                in_flight.visible(refreshed)
+            store.lag(seq, versions, in_flight, unrefreshed, data)
             for record, fields in batch.items():
                 if fields is None:
                     current.pop(record, None)

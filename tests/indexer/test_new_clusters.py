@@ -50,15 +50,7 @@ async def plan_batch(
         **dict.fromkeys(outcome.deleted), **outcome.documents
     }
     in_flight.hold(seq, written, plan.moved)
-    versions = dict(written)
-    for doc_id, member in plan.moved.items():
-        versions[doc_id] = {**store.stored[doc_id], "cluster": member["cluster"]}
-    for doc_id, version in versions.items():
-        if version is None:
-            store.stored.pop(doc_id, None)
-        else:
-            store.stored[doc_id] = version
-    return plan, versions
+    return plan, store.write(written, plan.moved)
 
 
 @pytest.mark.parametrize("cap", [3, clusters.MAX_KEY_GROUP])
@@ -70,19 +62,11 @@ def test_a_new_cluster_is_one_no_stored_record_carried_before_the_batch(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(clusters, "MAX_KEY_GROUP", cap)
         store, in_flight = LaggingStore(), InFlight()
-        unrefreshed: list[tuple[int, dict[str, Document | None]]] = []
+        unrefreshed: list[tuple[int, Mapping[str, Document | None]]] = []
         for seq, batch in enumerate(history, 1):
             carried = {record["cluster"] for record in store.stored.values()}
             plan, versions = asyncio.run(plan_batch(store, in_flight, seq, batch))
             assert plan.new_clusters <= plan.affected
             assert not plan.new_clusters & carried
             assert plan.affected - plan.new_clusters <= carried
-            early = data.draw(st.sets(st.sampled_from(sorted(versions))) if versions
-                              else st.just(set()))  # fmt: skip
-            store.show(seq, {i: v for i, v in versions.items() if i in early})
-            unrefreshed.append((seq, versions))
-            lag = data.draw(st.integers(0, min(2, len(unrefreshed))))
-            while len(unrefreshed) > lag:
-                refreshed, shown = unrefreshed.pop(0)
-                store.show(refreshed, shown)
-                in_flight.visible(refreshed)
+            store.lag(seq, versions, in_flight, unrefreshed, data)
