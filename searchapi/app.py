@@ -1,8 +1,9 @@
 """The application factory: routes, middlewares, and the catalogue store opened and closed once.
 
-Middlewares, outermost first: observe (access log, metrics) → CORS → rate limit → cache (ETag,
-Cache-Control, gzip) → limits (query-string size, time) → errors (one JSON shape) → handler.
-So every answer, errors and 429s included, is logged, counted and carries CORS headers.
+One middleware in front of every handler (:mod:`searchapi.front`), doing, outermost first:
+observe (access log, metrics) → CORS → rate limit → cache (ETag, Cache-Control, gzip) → limits
+(query-string size, time) → errors (one JSON shape) → handler. So every answer, errors and 429s
+included, is logged, counted and carries CORS headers. The console adds its own after it.
 """
 
 from __future__ import annotations
@@ -20,24 +21,13 @@ from searchapi.console import add_console_routes
 from searchapi.console.stats_routes import add_stats_routes
 from searchapi.console.status_harvests import Harvests, add_harvests
 from searchapi.counts_table import Kept
-from searchapi.errors import error_middleware, error_response
+from searchapi.errors import error_response
 from searchapi.feed import feed
-from searchapi.httpcache import cache_middleware, cors_middleware
+from searchapi.front import front_middleware
 from searchapi.libraries import libraries as list_libraries
-from searchapi.limits import (
-    TokenBuckets,
-    per_worker,
-    rate_limit_middleware,
-    request_limits_middleware,
-)
+from searchapi.limits import TokenBuckets, per_worker
 from searchapi.oai import provider as oai_provider
-from searchapi.observe import (
-    METRICS,
-    Metrics,
-    metrics,
-    observe_engine_call,
-    observe_middleware,
-)
+from searchapi.observe import METRICS, Metrics, metrics, observe_engine_call
 from searchapi.openapi import document
 from searchapi.opensearch_description import add_routes as add_opensearch_routes
 from searchapi.pages import record as record_page
@@ -127,12 +117,11 @@ def create_app(
     rate, burst = per_worker(rate, burst, workers)
     app = web.Application(
         middlewares=[
-            observe_middleware,
-            cors_middleware(cors_origins),
-            rate_limit_middleware(TokenBuckets(rate=rate, burst=burst)),
-            cache_middleware,
-            request_limits_middleware(timeout),
-            error_middleware,
+            front_middleware(
+                origins=cors_origins,
+                buckets=TokenBuckets(rate=rate, burst=burst),
+                timeout=timeout,
+            ),
         ],
         client_max_size=MAX_REQUEST_BYTES,
     )

@@ -22,8 +22,9 @@ def error_response(
     )
 
 
-@web.middleware
-async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The handler's answer, or its failure as the one JSON error shape (a redirect, raised as
+    an HTTP exception below 400, is raised on)."""
     try:
         return await handler(request)
     except ApiError as exc:

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from aiohttp import web
-
-from searchapi.errors import Handler
 
 MIN_COMPRESS = 1024
 #: zlib's fastest level, as web servers use for dynamic answers: measured on the search API's
@@ -47,43 +45,49 @@ def _vary(response: web.StreamResponse, *names: str) -> None:
     response.headers["Vary"] = ", ".join(present)
 
 
-def cors_middleware(origins: Sequence[str]) -> Callable[..., object]:
-    allowed = frozenset(o.rstrip("/") for o in origins if o)
-    everyone = "*" in allowed
+class Cors:
+    """CORS for the allowed ``origins`` (``"*"``: any): the preflight answer, and the headers of
+    every other answer."""
 
-    def allow(origin: str) -> bool:
-        return bool(origin) and (everyone or origin.rstrip("/") in allowed)
+    def __init__(self, origins: Sequence[str]) -> None:
+        allowed = frozenset(o.rstrip("/") for o in origins if o)
+        self.everyone = "*" in allowed
+        self.allowed = allowed
 
-    @web.middleware
-    async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
-        origin = request.headers.get("Origin", "")
-        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
-            response = web.Response(status=204)
-            if allow(origin):
-                response.headers.update(
-                    {
-                        "Access-Control-Allow-Origin": "*" if everyone else origin,
-                        "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-                        "Access-Control-Allow-Headers": "Content-Type, If-None-Match",
-                        "Access-Control-Max-Age": "86400",
-                    }
-                )
-            _vary(response, "Origin")
-            return response
-        response = await handler(request)
-        if allow(origin):
-            response.headers["Access-Control-Allow-Origin"] = "*" if everyone else origin
-            response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
-        if not everyone:
-            _vary(response, "Origin")
+    def allow(self, origin: str) -> bool:
+        return bool(origin) and (self.everyone or origin.rstrip("/") in self.allowed)
+
+    @staticmethod
+    def is_preflight(request: web.Request) -> bool:
+        return request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
+
+    def preflight(self, origin: str) -> web.Response:
+        """The answer to a preflight (``OPTIONS`` with ``Access-Control-Request-Method``)."""
+        response = web.Response(status=204)
+        if self.allow(origin):
+            response.headers.update(
+                {
+                    "Access-Control-Allow-Origin": "*" if self.everyone else origin,
+                    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+                    "Access-Control-Allow-Headers": "Content-Type, If-None-Match",
+                    "Access-Control-Max-Age": "86400",
+                }
+            )
+        _vary(response, "Origin")
         return response
 
-    return cors
+    def mark(self, response: web.StreamResponse, origin: str) -> None:
+        """The CORS headers of an answer to a request from ``origin`` ("" when none)."""
+        if self.allow(origin):
+            response.headers["Access-Control-Allow-Origin"] = "*" if self.everyone else origin
+            response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
+        if not self.everyone:
+            _vary(response, "Origin")
 
 
-@web.middleware
-async def cache_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    response = await handler(request)
+def cached(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+    """``response`` with its caching and encoding: Cache-Control, an ETag (or a 304 when the
+    client has it already) and gzip when the client accepts it."""
     if request.method not in ("GET", "HEAD") or not isinstance(response, web.Response):
         return response
     if response.status != 200:
@@ -122,5 +126,4 @@ async def cache_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 def gzipped(body: bytes) -> bytes:
     """``body`` gzipped at ``GZIP_LEVEL``."""
-    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    return compressor.compress(body) + compressor.flush()
+    return zlib.compress(body, GZIP_LEVEL, wbits=16 + zlib.MAX_WBITS)

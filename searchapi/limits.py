@@ -18,7 +18,6 @@ deployment) the proxy's pooled connections spread every client's requests over t
 
 from __future__ import annotations
 
-import asyncio
 import math
 import re
 import time
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from searchapi.clients import client_address
-from searchapi.errors import Handler, error_response
+from searchapi.errors import error_response
 from searchapi.observe import reject
 
 MAX_QUERY_STRING = 4096
@@ -84,44 +83,43 @@ def per_worker(rate: float, burst: float, workers: int) -> tuple[float, float]:
     return rate / workers, max(1.0, burst / workers)
 
 
-def rate_limit_middleware(buckets: TokenBuckets) -> Callable[..., object]:
-    @web.middleware
-    async def limit(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path not in EXEMPT and request.method != "OPTIONS":
-            wait = buckets.take(client_key(request))
-            if wait > 0:
-                reject(request, "rate_limit")
-                return error_response(
-                    429,
-                    "too_many_requests",
-                    "Too many requests from this address; slow down and try again shortly.",
-                    headers={"Retry-After": str(max(1, math.ceil(wait)))},
-                )
-        return await handler(request)
-
-    return limit
+def rate_limited(buckets: TokenBuckets, request: web.Request) -> web.Response | None:
+    """The 429 answer when the client's bucket is empty, else None (a token taken)."""
+    if request.path in EXEMPT or request.method == "OPTIONS":
+        return None
+    wait = buckets.take(client_key(request))
+    if wait <= 0:
+        return None
+    reject(request, "rate_limit")
+    return error_response(
+        429,
+        "too_many_requests",
+        "Too many requests from this address; slow down and try again shortly.",
+        headers={"Retry-After": str(max(1, math.ceil(wait)))},
+    )
 
 
-def request_limits_middleware(timeout: float) -> Callable[..., object]:
-    @web.middleware
-    async def limits(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if len(request.query_string) > MAX_QUERY_STRING:
-            reject(request, "uri_too_long")
-            return error_response(
-                414, "uri_too_long", f"The query string is longer than {MAX_QUERY_STRING} bytes."
-            )
-        if request.method == "POST" and UPLOADS.match(request.path):
-            return await handler(request)
-        try:
-            async with asyncio.timeout(timeout):
-                return await handler(request)
-        except TimeoutError:
-            reject(request, "deadline")
-            return error_response(
-                503,
-                "timeout",
-                "The request took too long; please try again shortly.",
-                headers={"Retry-After": "5"},
-            )
+def too_long(request: web.Request) -> web.Response | None:
+    """The 414 answer when the query string is longer than ``MAX_QUERY_STRING``, else None."""
+    if len(request.query_string) <= MAX_QUERY_STRING:
+        return None
+    reject(request, "uri_too_long")
+    return error_response(
+        414, "uri_too_long", f"The query string is longer than {MAX_QUERY_STRING} bytes."
+    )
 
-    return limits
+
+def has_deadline(request: web.Request) -> bool:
+    """Whether the request's time is capped (uploads have the console's own limits)."""
+    return not (request.method == "POST" and UPLOADS.match(request.path))
+
+
+def timed_out(request: web.Request) -> web.Response:
+    """The answer to a request cut short by its deadline."""
+    reject(request, "deadline")
+    return error_response(
+        503,
+        "timeout",
+        "The request took too long; please try again shortly.",
+        headers={"Retry-After": "5"},
+    )

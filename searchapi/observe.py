@@ -25,15 +25,13 @@ import hmac
 import json
 import logging
 import os
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 
 from searchapi.clients import client_address
-from searchapi.errors import Handler
 
 access_log = logging.getLogger("mucluc.access")
 slow_log = logging.getLogger("mucluc.slow")
@@ -52,6 +50,28 @@ class Metrics:
     rejected: Counter
     engine_seconds: Histogram
     engine_errors: Counter
+    #: (route, method, status) → its request counter and duration histogram: ``labels()``
+    #: takes a lock and builds a key on every call; a route's series are looked up once.
+    _answers: dict[tuple[str, str, int], tuple[Counter, Histogram]] = field(default_factory=dict)
+    _engine_calls: dict[str, Histogram] = field(default_factory=dict)
+
+    def answered(self, route: str, method: str, status: int, seconds: float) -> None:
+        """One answered request in ``mucluc_http_requests_total`` and its duration histogram."""
+        series = self._answers.get((route, method, status))
+        if series is None:
+            series = self._answers[route, method, status] = (
+                self.requests.labels(route, method, str(status)),
+                self.seconds.labels(route, str(status)),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
+
+    def engine_call(self, operation: str, seconds: float) -> None:
+        """One engine call's duration (``operation``: "search", "get", …)."""
+        series = self._engine_calls.get(operation)
+        if series is None:
+            series = self._engine_calls[operation] = self.engine_seconds.labels(operation)
+        series.observe(seconds)
 
     @classmethod
     def create(cls) -> Metrics:
@@ -110,7 +130,7 @@ def observe_engine_call(app: web.Application, operation: str, seconds: float, ok
     metrics = app.get(METRICS)
     if metrics is None:
         return
-    metrics.engine_seconds.labels(operation).observe(seconds)
+    metrics.engine_call(operation, seconds)
     if not ok:
         metrics.engine_errors.labels(operation).inc()
 
@@ -137,45 +157,35 @@ def route_of(request: web.Request) -> str:
     return resource.canonical
 
 
-@web.middleware
-async def observe_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    started = time.perf_counter()
-    status = 500
-    response: web.StreamResponse | None = None
-    metrics = request.app[METRICS]
-    metrics.in_flight.inc()
-    try:
-        response = await handler(request)
-        status = response.status
-        return response
-    finally:
-        metrics.in_flight.dec()
-        elapsed = time.perf_counter() - started
-        route = route_of(request)
-        metrics.requests.labels(route, request.method, str(status)).inc()
-        metrics.seconds.labels(route, str(status)).observe(elapsed)
-        if elapsed >= SLOW_SECONDS:
-            slow_log.warning(
-                "slow request: %s %s answered %s in %.0f ms",
-                request.method, route, status, elapsed * 1000,
-            )  # fmt: skip
-        if access_log.isEnabledFor(logging.INFO):
-            access_log.info(
-                json.dumps(
-                    {
-                        "method": request.method,
-                        "path": request.path,
-                        "query": request.query_string[:500],
-                        "route": route,
-                        "status": status,
-                        "ms": round(elapsed * 1000, 1),
-                        "bytes": _size(response),
-                        "client": client_tag(client_address(request)),
-                        "agent": request.headers.get("User-Agent", "")[:200],
-                    },
-                    ensure_ascii=False,
-                )
+def observed(
+    request: web.Request, status: int, elapsed: float, response: web.StreamResponse | None
+) -> None:
+    """Count and log one answered request (``status`` 500 when the handler raised); the
+    front middleware (:mod:`searchapi.front`) calls it once per request, whatever happened."""
+    route = route_of(request)
+    request.app[METRICS].answered(route, request.method, status, elapsed)
+    if elapsed >= SLOW_SECONDS:
+        slow_log.warning(
+            "slow request: %s %s answered %s in %.0f ms",
+            request.method, route, status, elapsed * 1000,
+        )  # fmt: skip
+    if access_log.isEnabledFor(logging.INFO):
+        access_log.info(
+            json.dumps(
+                {
+                    "method": request.method,
+                    "path": request.path,
+                    "query": request.query_string[:500],
+                    "route": route,
+                    "status": status,
+                    "ms": round(elapsed * 1000, 1),
+                    "bytes": _size(response),
+                    "client": client_tag(client_address(request)),
+                    "agent": request.headers.get("User-Agent", "")[:200],
+                },
+                ensure_ascii=False,
             )
+        )
 
 
 def _size(response: web.StreamResponse | None) -> int:
