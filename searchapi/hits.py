@@ -20,34 +20,43 @@ HIT_SOURCE = (
 )  # fmt: skip
 
 
+#: A holding's fields in a HIT, each with its value when the document has none.
+HOLDING_DEFAULTS: dict[str, Any] = {
+    key: "" if key == "record_url" else None for key in HOLDING_KEYS
+}
+
+
+def holding_of(holding: dict[str, Any]) -> dict[str, Any]:
+    """A holding as a HIT shows it: ``HOLDING_KEYS`` in that order, defaults for the missing."""
+    shown = {**HOLDING_DEFAULTS, **holding}  # one C-level merge: a search asks for these only
+    if len(shown) == len(HOLDING_DEFAULTS):
+        return shown
+    return {key: shown[key] for key in HOLDING_KEYS}  # a whole document's other fields
+
+
 def hit(
     source: dict[str, Any], doc_id: str, highlight: dict[str, list[str]] | None = None
 ) -> dict[str, Any]:
     display = source.get("display", {})
+    shown = display.get
+    holdings = source.get("holdings", [])
     return {
         "id": doc_id,
-        "title": display.get("title", ""),
-        "subtitle": display.get("subtitle", ""),
+        "title": shown("title", ""),
+        "subtitle": shown("subtitle", ""),
         # The volume or part ("T. 1"): without it, the volumes of a set look like one book.
-        "part": display.get("part", ""),
-        "authors": display.get("authors", []),
-        "year": display.get("year"),
-        "publisher": display.get("publisher", ""),
-        "isbns": display.get("isbns", []),
-        "subjects": display.get("subjects", []),
-        "type": display.get("type", "book"),
-        "languages": display.get("languages", []),
-        "holdings": [
-            {key: holding.get(key, "" if key == "record_url" else None) for key in HOLDING_KEYS}
-            for holding in source.get("holdings", [])
-        ],
+        "part": shown("part", ""),
+        "authors": shown("authors", []),
+        "year": shown("year"),
+        "publisher": shown("publisher", ""),
+        "isbns": shown("isbns", []),
+        "subjects": shown("subjects", []),
+        "type": shown("type", "book"),
+        "languages": shown("languages", []),
+        "holdings": [holding_of(holding) for holding in holdings],
         "highlight": highlight or {},
         # The work this edition belongs to; the counts are filled by searchapi.works.attach.
-        "work": {
-            "id": source.get("work", ""),
-            "editions": 1,
-            "libraries": len(source.get("holdings", [])),
-        },
+        "work": {"id": source.get("work", ""), "editions": 1, "libraries": len(holdings)},
     }
 
 

@@ -123,9 +123,12 @@ HIGHLIGHT = _highlight()  # the same for every search: built once (never mutated
 
 def highlights(raw: dict[str, list[str]] | None) -> dict[str, list[str]]:
     """Engine highlights keyed by display field; the exact-diacritic match wins over folded."""
-    merged: dict[str, list[str]] = {}
-    for key in sorted(raw or {}, key=lambda k: k.endswith(".folded")):
-        merged.setdefault(key.removesuffix(".folded"), raw[key])  # type: ignore[index]
+    if not raw:
+        return {}
+    merged = {key: value for key, value in raw.items() if not key.endswith(".folded")}
+    for key, value in raw.items():
+        if key.endswith(".folded"):
+            merged.setdefault(key[: -len(".folded")], value)
     return merged
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from searchapi.hits import HIT_SOURCE, hit
+from hypothesis import given
+from hypothesis import strategies as st
+
+from searchapi.hits import HIT_SOURCE, HOLDING_KEYS, hit
+from searchapi.search import highlights
 
 WHOLE = {
     "display": {
@@ -52,3 +56,27 @@ def test_the_hit_of_the_included_part_is_the_hit_of_the_whole_document() -> None
     assert hit(part, "u1", {"title": ["<mark>khèn</mark>"]}) == hit(
         WHOLE, "u1", {"title": ["<mark>khèn</mark>"]}
     )
+
+
+HOLDING_FIELDS = st.sampled_from([*HOLDING_KEYS, "library_kind", "location"])
+VALUES = st.none() | st.integers(0, 9) | st.text(max_size=5)
+
+
+@given(st.lists(st.dictionaries(HOLDING_FIELDS, VALUES), max_size=4))
+def test_a_holding_shows_its_fields_in_order_with_defaults_for_the_missing(holdings) -> None:
+    shown = hit({"holdings": holdings}, "u1")["holdings"]
+    assert [list(h) for h in shown] == [list(HOLDING_KEYS)] * len(holdings)
+    for holding, one in zip(holdings, shown, strict=True):
+        for key in HOLDING_KEYS:
+            assert one[key] == holding.get(key, "" if key == "record_url" else None)
+
+
+HIGHLIGHTED_KEYS = st.sampled_from(["title", "title.folded", "authors", "authors.folded", "x"])
+
+
+@given(st.dictionaries(HIGHLIGHTED_KEYS, st.lists(st.text(max_size=3), max_size=2)))
+def test_the_exact_diacritic_highlight_wins_over_the_folded_one(raw) -> None:
+    merged = highlights(raw)
+    assert set(merged) == {key.removesuffix(".folded") for key in raw}
+    for name, value in merged.items():
+        assert value == raw[name] if name in raw else value == raw[f"{name}.folded"]
