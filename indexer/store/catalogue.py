@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any, TypeVar
 
 from opensearchpy import AsyncOpenSearch
+from opensearchpy.client.utils import _make_path
 
 from indexer.store import indices, paginate
 from indexer.store.client import (
@@ -175,9 +176,16 @@ class Store:
         self, name: str, body: dict[str, Any], *, timeout: float | None = None,
         doing: str = "searching",
     ) -> dict[str, Any]:
-        """The engine's search response for ``body`` on ``name`` (a kind or an index)."""
-        return await self._read("search", doing, lambda: self.client.search(
-            index=self._index(name), body=body, request_timeout=timeout or self.timeout
+        """The engine's search response for ``body`` on ``name`` (a kind or an index).
+
+        The API's hot path: the request goes to the client's transport (its nodes, retries and
+        errors) without ``AsyncOpenSearch.search``'s keyword handling, which checks some fifty
+        optional parameters on every call; the same method, path, body and timeout."""
+        path = _make_path(self._index(name), "_search")
+        limit = timeout or self.timeout
+        transport = self.client.transport  # its parameters are a new dict each try: it pops them
+        return await self._read("search", doing, lambda: transport.perform_request(
+            "POST", path, params={"request_timeout": limit}, body=body
         ))  # fmt: skip
 
     async def count(
