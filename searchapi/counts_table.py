@@ -24,6 +24,7 @@ import re
 import struct
 import zlib
 from collections import OrderedDict
+from functools import lru_cache
 from typing import Protocol
 
 Entry = tuple[float, int, tuple[int, int]]
@@ -34,6 +35,7 @@ _SLOT = struct.Struct(f"<{_BODY.format[1:]}I")
 SLOTS = 65_536  # works kept by SharedCounts: 2.5 MiB for every worker together
 PROBES = 8  # slots a work may take (from its id's own slot on): a read looks at most at these
 _FILLED = 1
+KEYS_KEPT = 4096  # work ids whose keys are kept: a result page reads the same ids again
 _WORK_ID = re.compile(r"[0-9a-f]{16}")
 
 
@@ -62,6 +64,7 @@ class LocalCounts:
             self._kept.popitem(last=False)
 
 
+@lru_cache(maxsize=KEYS_KEPT)
 def work_key(work_id: str) -> int:
     """The work id as 64 bits: its own hex digits (work ids are 16 of them), else a digest
     (``int`` alone would also read "+0…1" or "0_…1" as hex: two ids, one key)."""
@@ -92,11 +95,15 @@ class SharedCounts:
 
     def get(self, work_id: str) -> Entry | None:
         key = work_key(work_id)
-        for offset in self._offsets(key):
-            found, fingerprint, expires, editions, libraries, filled, check = self._read(offset)
+        memory, mask, size = self._memory, self._mask, _SLOT.size
+        for n in range(self._probes):  # as _offsets, without making the list: every answer reads
+            offset = ((key + n) & mask) * size
+            found, fingerprint, expires, editions, libraries, filled, check = _SLOT.unpack_from(
+                memory, offset
+            )
             if filled != _FILLED:
                 return None  # never written: the work was not put further on
-            if found == key and self._intact(offset, check):
+            if found == key and zlib.crc32(memory[offset : offset + _BODY.size]) == check:
                 return expires, fingerprint, (editions, libraries)
         return None
 

@@ -423,14 +423,15 @@ async def run_search(request: web.Request, query: Query) -> dict[str, Any]:
     ids = [h["work"]["id"] for h in hits if h["work"]["id"]]
     kept = request.app[works.WORK_COUNTS]
     kept.check(partial(_catalogue_fingerprint, request.app[STORE]))
-    missing = kept.missing(ids)
+    missing, known = kept.lookup(ids)
     if missing:
         await kept.checked()  # a worker's first counts are kept under the catalogue's fingerprint
         count = partial(_count_works, request.app[STORE], missing)
         # Never counted: the answer waits. Only expired: the old counts answer, renewed behind.
         if kept.unknown(missing) or not kept.refresh(missing, count):
             kept.remember(await count())
-    works.attach(hits, kept.known(ids))
+        known = kept.known(ids)
+    works.attach(hits, known)
     answer = {
         "total": total,
         "page": page,

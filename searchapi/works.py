@@ -210,6 +210,22 @@ class WorkCounts:
         get = self._kept.get
         return sorted({i for i in ids if not self._fresh(get(i), now)})
 
+    def lookup(self, ids: Iterable[str]) -> tuple[list[str], dict[str, tuple[int, int]]]:
+        """(:meth:`missing`, :meth:`known`) of ``ids`` in one read of each: what an answer
+        whose works were all counted lately needs (the shared table's reads were the API's
+        largest own cost per answer after the engine's JSON)."""
+        now = self.clock()
+        get = self._kept.get
+        missing: set[str] = set()
+        found: dict[str, tuple[int, int]] = {}
+        for work_id in ids:
+            entry = get(work_id)
+            if entry is not None:
+                found[work_id] = entry[2]
+            if not self._fresh(entry, now):
+                missing.add(work_id)
+        return sorted(missing), found
+
     def unknown(self, ids: Iterable[str]) -> list[str]:
         """The ids among ``ids`` with no counts at all, fresh or not (sorted, unique)."""
         return sorted({i for i in ids if self._kept.get(i) is None})
