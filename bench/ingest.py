@@ -21,6 +21,7 @@ read as "bound by the work" or "bound by waiting" even when the shared machine i
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import tempfile
@@ -30,6 +31,7 @@ from typing import Any
 
 from opensearchpy import AsyncOpenSearch
 
+from bench import engine_stats
 from bench.common import engine_url, table, write_results
 from bench.cpu_account import CORES, Cpu, CpuAccount
 from harvesters.files import read_path
@@ -99,6 +101,18 @@ async def _raw_bulk(
     return time.perf_counter() - started, account.now() - cpu
 
 
+def _content_digest(dump: Path) -> str:
+    """A digest of the dumped union documents with their datestamps left out, in id order:
+    equal digests mean two loads wrote the same union documents."""
+    documents = []
+    with dump.open(encoding="utf-8") as lines:
+        for line in lines:
+            doc = json.loads(line)
+            doc["_source"].pop("updated_at", None)
+            documents.append(json.dumps(doc, ensure_ascii=False, sort_keys=True))
+    return hashlib.sha256("\n".join(sorted(documents)).encode()).hexdigest()[:16]
+
+
 async def run(url: str, marc_file: Path, work: Path) -> dict[str, Any]:
     engine = AsyncOpenSearch(hosts=[url], timeout=300)
     client = make_client(url, timeout=300)
@@ -111,22 +125,27 @@ async def run(url: str, marc_file: Path, work: Path) -> dict[str, Any]:
         loader = Loader(ours, LIBRARY, batch_size=BATCH)
         account = await CpuAccount.of(engine)
         cpu, load_average = account.now(), os.getloadavg()[0]
+        before = await engine_stats.snapshot(engine)
         started = time.perf_counter()
         summary = await loader.load(read_path(marc_file, library="BENCH"))
         ours_seconds = time.perf_counter() - started
         load_cpu = account.now() - cpu
+        load_stats = await engine_stats.snapshot(engine) - before
         load_average = max(load_average, os.getloadavg()[0])
         phases = dict(loader.timings)
         records_dump, union_dump = work / "records.ndjson", work / "union.ndjson"
         n_records = await _dump(engine, f"{ours_prefix}-records", records_dump)
         n_union = await _dump(engine, f"{ours_prefix}-union", union_dump)
+        base_stats: list[engine_stats.EngineStats] = []
 
         async def baseline_round(round_: int) -> tuple[float, Cpu]:
             baseline = Store(engine, f"{base_prefix}{round_}")
             records_index = await baseline.create_versioned("records")
             union_index = await baseline.create_versioned("union")
+            before = await engine_stats.snapshot(engine)
             seconds, cpu = await _raw_bulk(engine, records_index, records_dump, account)
             more_seconds, more_cpu = await _raw_bulk(engine, union_index, union_dump, account)
+            base_stats.append(await engine_stats.snapshot(engine) - before)
             await engine.indices.delete(index=f"{base_prefix}{round_}-*")
             return seconds + more_seconds, cpu + more_cpu
 
@@ -171,6 +190,14 @@ async def run(url: str, marc_file: Path, work: Path) -> dict[str, Any]:
             "load_floor_seconds": floor,
             "ratio_bound_by_cpu": base_seconds / floor,
             "cpu_ratio": base_cpu.total / load_cpu.total,
+            # the engine's own counters over the load and over the first raw _bulk round
+            "engine_profile": engine_stats.rows([
+                ("load", ours_prefix, load_stats), ("raw _bulk", f"{base_prefix}1", base_stats[0]),
+            ]),
+            "engine_node": engine_stats.node_rows(
+                [("load", load_stats), ("raw _bulk", base_stats[0])]
+            ),
+            "union_content": _content_digest(union_dump),
         }
     finally:
         await engine.close()
@@ -257,7 +284,11 @@ def main() -> int:
     )
     print(
         f"({results['union_documents']:,} union documents "
-        f"from {results['raw_store_documents']:,} records)"
+        f"from {results['raw_store_documents']:,} records; their content, datestamps left "
+        f"out: {results['union_content']})"
     )
+    print("the engine's own counters (times in ms, summed over its threads):")
+    print(table(engine_stats.headers(), results["engine_profile"]))
+    print(table(*results["engine_node"]))
     print(f"results: {write_results('ingest', results)}")
     return 0
