@@ -264,14 +264,15 @@ def main() -> int:
     load_cpu, base_cpu = results["load_cpu_seconds"], results["baseline_cpu_seconds"]
     print(
         table(
-            ["CPU account", "engine CPU s", "our CPU s", "total CPU s",
-             f"floor on {results['cores']} cores (s)", "wall s"],
+            ["CPU account", "engine CPU s", "of which JIT", "of which GC", "our CPU s",
+             "total CPU s", f"floor on {results['cores']} cores (s)", "wall s"],
             [
-                ["mucluc load", load_cpu["engine"], load_cpu["ours"], load_cpu["total"],
-                 results["load_floor_seconds"], results["ours_seconds"]],
-                ["raw _bulk (faster round)", base_cpu["engine"], base_cpu["ours"],
-                 base_cpu["total"], base_cpu["total"] / results["cores"],
-                 results["baseline_seconds"]],
+                ["mucluc load", load_cpu["engine"], load_cpu["engine_jit"], load_cpu["engine_gc"],
+                 load_cpu["ours"], load_cpu["total"], results["load_floor_seconds"],
+                 results["ours_seconds"]],
+                ["raw _bulk (faster round)", base_cpu["engine"], base_cpu["engine_jit"],
+                 base_cpu["engine_gc"], base_cpu["ours"], base_cpu["total"],
+                 base_cpu["total"] / results["cores"], results["baseline_seconds"]],
             ],
         )
     )
