@@ -107,15 +107,16 @@ class Loader:
         """
         summary = summary if summary is not None else LoadSummary()
         started = time.perf_counter()
-        try:
-            if hasattr(items, "__aiter__"):
-                await self._load_async(items, summary)  # type: ignore[arg-type]
-            else:
-                await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
-            await self.chain.finish_union()
-        except BaseException:
-            await self.chain.abandon()
-            raise
+        async with self.chain.loading():
+            try:
+                if hasattr(items, "__aiter__"):
+                    await self._load_async(items, summary)  # type: ignore[arg-type]
+                else:
+                    await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
+                await self.chain.finish_union()
+            except BaseException:
+                await self.chain.abandon()
+                raise
         await self.store.refresh("union")
         summary.seconds = time.perf_counter() - started
         if self.progress:

@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import time
 from collections import Counter, deque
-from collections.abc import Awaitable, Collection, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Collection, Iterator, Mapping
 from typing import Any
 
 from harvesters.reports import RunReport
@@ -31,6 +31,7 @@ from indexer.batch_outcome import refused_by_engine
 from indexer.batch_plan import Plan, union_documents
 from indexer.in_flight import InFlight
 from indexer.raw_records import RawRecords
+from indexer.schema import LOAD_REFRESH_INTERVAL, REFRESH_INTERVAL
 from indexer.store import Store
 from indexer.tombstones import read_stored, union_actions
 from indexer.work_aliases import clusters_of, resolve, stale_works
@@ -75,6 +76,21 @@ class WriteChain:
         self._union: asyncio.Future[None] | None = None
         self._unsettled: tuple[Plan, RunReport] | None = None
         self._window: deque[tuple[asyncio.Future[None], asyncio.Future[None]]] = deque()
+
+    @contextlib.asynccontextmanager
+    async def loading(self) -> AsyncIterator[None]:
+        """A whole load: the raw store and the union index refresh on their own only every
+        LOAD_REFRESH_INTERVAL meanwhile (the chain refreshes what the lookups need itself),
+        and every REFRESH_INTERVAL again after it, failed or not."""
+        await self.store.set_refresh_interval("records", "union", interval=LOAD_REFRESH_INTERVAL)
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(Exception):  # the load keeps its own error
+                await self.store.set_refresh_interval("records", "union",
+                                                      interval=REFRESH_INTERVAL)
+            raise
+        await self.store.set_refresh_interval("records", "union", interval=REFRESH_INTERVAL)
 
     async def make_room(self) -> None:
         """Wait until at most IN_FLIGHT_BATCHES pipelined batches are still being written."""
