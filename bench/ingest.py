@@ -16,11 +16,17 @@ The CPU account (:mod:`bench.cpu_account`) adds the CPU-seconds of the engine's 
 process during the load and during each raw ``_bulk`` round: their sum over the cores is the
 shortest time the load could take on this machine, printed beside the ratio, so a ratio can be
 read as "bound by the work" or "bound by waiting" even when the shared machine is busy.
+Beside it, the engine's own counters per index (:mod:`bench.engine_stats`): what its CPU went on.
+
+Before anything is timed, a load and its raw ``_bulk`` of other records
+(``MUCLUC_BENCH_WARMUP``, default as many as the timed load, at most 20,000; other indices,
+dropped) warm the engine's JIT, so that neither side pays for compiling the engine's hot paths.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import tempfile
@@ -30,6 +36,7 @@ from typing import Any
 
 from opensearchpy import AsyncOpenSearch
 
+from bench import engine_stats
 from bench.common import engine_url, table, write_results
 from bench.cpu_account import CORES, Cpu, CpuAccount
 from harvesters.files import read_path
@@ -40,6 +47,12 @@ from mucluc.core.library import Library
 from mucluc.demo.generate import write_marc_file
 
 RECORDS = int(os.environ.get("MUCLUC_BENCH_RECORDS", "100000"))
+#: Records of the untimed warm-up (a load and its raw _bulk, other records, other indices, then
+#: dropped) run before the timed load; 0: none. A fresh JVM compiles its hot paths during its
+#: first workload: without a warm-up our load paid the JIT (17 of 40 engine CPU-seconds for 20 k)
+#: and the raw _bulk, run after it, did not; after a 3,000-record warm-up the JIT still took 12
+#: of 28. Default: as many records as the timed load, at most 20,000.
+WARMUP = int(os.environ.get("MUCLUC_BENCH_WARMUP", str(min(RECORDS, 20_000))))
 BATCH = 1000
 LIBRARY = {"BENCH": Library("BENCH", "Thư viện thử nghiệm", "provincial")}
 
@@ -99,6 +112,37 @@ async def _raw_bulk(
     return time.perf_counter() - started, account.now() - cpu
 
 
+def _content_digest(dump: Path) -> str:
+    """A digest of the dumped union documents with their datestamps left out, in id order:
+    equal digests mean two loads wrote the same union documents."""
+    documents = []
+    with dump.open(encoding="utf-8") as lines:
+        for line in lines:
+            doc = json.loads(line)
+            doc["_source"].pop("updated_at", None)
+            documents.append(json.dumps(doc, ensure_ascii=False, sort_keys=True))
+    return hashlib.sha256("\n".join(sorted(documents)).encode()).hexdigest()[:16]
+
+
+async def _warm_up(engine: AsyncOpenSearch, client: AsyncOpenSearch, work: Path) -> Cpu:
+    """The untimed warm-up (see WARMUP); returns what it cost."""
+    prefix = "bench-warmup"
+    await engine.indices.delete(index=f"{prefix}-*", params={"ignore_unavailable": "true"})
+    account = await CpuAccount.of(engine)
+    cpu = account.now()
+    marc = write_marc_file(work / "warmup.mrc", WARMUP, seed=WARMUP)
+    store = Store(client, prefix, timeout=300)
+    await store.ensure_indices()
+    await Loader(store, LIBRARY, batch_size=BATCH).load(read_path(marc, library="BENCH"))
+    for kind in ("records", "union"):
+        dump = work / f"warmup-{kind}.ndjson"
+        await _dump(engine, f"{prefix}-{kind}", dump)
+        await _raw_bulk(engine, await Store(engine, f"{prefix}-raw").create_versioned(kind),
+                        dump, account)
+    await engine.indices.delete(index=f"{prefix}-*")
+    return account.now() - cpu
+
+
 async def run(url: str, marc_file: Path, work: Path) -> dict[str, Any]:
     engine = AsyncOpenSearch(hosts=[url], timeout=300)
     client = make_client(url, timeout=300)
@@ -106,27 +150,33 @@ async def run(url: str, marc_file: Path, work: Path) -> dict[str, Any]:
         ours_prefix, base_prefix = "bench-ingest", "bench-baseline"
         for prefix in (ours_prefix, base_prefix):
             await engine.indices.delete(index=f"{prefix}-*", params={"ignore_unavailable": "true"})
+        warm_up = await _warm_up(engine, client, work) if WARMUP else Cpu(0.0, 0.0)
         ours = Store(client, ours_prefix, timeout=300)
         await ours.ensure_indices()
         loader = Loader(ours, LIBRARY, batch_size=BATCH)
         account = await CpuAccount.of(engine)
         cpu, load_average = account.now(), os.getloadavg()[0]
+        before = await engine_stats.snapshot(engine)
         started = time.perf_counter()
         summary = await loader.load(read_path(marc_file, library="BENCH"))
         ours_seconds = time.perf_counter() - started
         load_cpu = account.now() - cpu
+        load_stats = await engine_stats.snapshot(engine) - before
         load_average = max(load_average, os.getloadavg()[0])
         phases = dict(loader.timings)
         records_dump, union_dump = work / "records.ndjson", work / "union.ndjson"
         n_records = await _dump(engine, f"{ours_prefix}-records", records_dump)
         n_union = await _dump(engine, f"{ours_prefix}-union", union_dump)
+        base_stats: list[engine_stats.EngineStats] = []
 
         async def baseline_round(round_: int) -> tuple[float, Cpu]:
             baseline = Store(engine, f"{base_prefix}{round_}")
             records_index = await baseline.create_versioned("records")
             union_index = await baseline.create_versioned("union")
+            before = await engine_stats.snapshot(engine)
             seconds, cpu = await _raw_bulk(engine, records_index, records_dump, account)
             more_seconds, more_cpu = await _raw_bulk(engine, union_index, union_dump, account)
+            base_stats.append(await engine_stats.snapshot(engine) - before)
             await engine.indices.delete(index=f"{base_prefix}{round_}-*")
             return seconds + more_seconds, cpu + more_cpu
 
@@ -163,6 +213,8 @@ async def run(url: str, marc_file: Path, work: Path) -> dict[str, Any]:
             "reload_undecoded": reloader.undecoded,
             "reload_ratio": ours_seconds / reload_seconds,
             "cores": CORES,
+            "warmup_records": WARMUP,
+            "warmup_cpu_seconds": warm_up.as_dict(),
             "load_average": load_average,
             "load_cpu_seconds": load_cpu.as_dict(),
             "baseline_cpu_seconds": base_cpu.as_dict(),
@@ -171,6 +223,14 @@ async def run(url: str, marc_file: Path, work: Path) -> dict[str, Any]:
             "load_floor_seconds": floor,
             "ratio_bound_by_cpu": base_seconds / floor,
             "cpu_ratio": base_cpu.total / load_cpu.total,
+            # the engine's own counters over the load and over the first raw _bulk round
+            "engine_profile": engine_stats.rows([
+                ("load", ours_prefix, load_stats), ("raw _bulk", f"{base_prefix}1", base_stats[0]),
+            ]),
+            "engine_node": engine_stats.node_rows(
+                [("load", load_stats), ("raw _bulk", base_stats[0])]
+            ),
+            "union_content": _content_digest(union_dump),
         }
     finally:
         await engine.close()
@@ -237,16 +297,22 @@ def main() -> int:
     load_cpu, base_cpu = results["load_cpu_seconds"], results["baseline_cpu_seconds"]
     print(
         table(
-            ["CPU account", "engine CPU s", "our CPU s", "total CPU s",
-             f"floor on {results['cores']} cores (s)", "wall s"],
+            ["CPU account", "engine CPU s", "of which JIT", "of which GC", "our CPU s",
+             "total CPU s", f"floor on {results['cores']} cores (s)", "wall s"],
             [
-                ["mucluc load", load_cpu["engine"], load_cpu["ours"], load_cpu["total"],
-                 results["load_floor_seconds"], results["ours_seconds"]],
-                ["raw _bulk (faster round)", base_cpu["engine"], base_cpu["ours"],
-                 base_cpu["total"], base_cpu["total"] / results["cores"],
-                 results["baseline_seconds"]],
+                ["mucluc load", load_cpu["engine"], load_cpu["engine_jit"], load_cpu["engine_gc"],
+                 load_cpu["ours"], load_cpu["total"], results["load_floor_seconds"],
+                 results["ours_seconds"]],
+                ["raw _bulk (faster round)", base_cpu["engine"], base_cpu["engine_jit"],
+                 base_cpu["engine_gc"], base_cpu["ours"], base_cpu["total"],
+                 base_cpu["total"] / results["cores"], results["baseline_seconds"]],
             ],
         )
+    )
+    print(
+        f"(before the load: an untimed warm-up of {results['warmup_records']:,} records, "
+        f"engine CPU {results['warmup_cpu_seconds']['engine']:.1f} s of which JIT "
+        f"{results['warmup_cpu_seconds']['engine_jit']:.1f} s)"
     )
     print(
         f"on {results['cores']} cores the load cannot beat {results['load_floor_seconds']:.1f} s "
@@ -257,7 +323,11 @@ def main() -> int:
     )
     print(
         f"({results['union_documents']:,} union documents "
-        f"from {results['raw_store_documents']:,} records)"
+        f"from {results['raw_store_documents']:,} records; their content, datestamps left "
+        f"out: {results['union_content']})"
     )
+    print("the engine's own counters (times in ms, summed over its threads):")
+    print(table(engine_stats.headers(), results["engine_profile"]))
+    print(table(*results["engine_node"]))
     print(f"results: {write_results('ingest', results)}")
     return 0

@@ -3,6 +3,9 @@
 A batch never fails whole because of one record: a record the engine refuses becomes a problem
 in the summary and the rest goes on. Records whose checksum has not changed are left alone, so
 loading the same file twice adds nothing (and a resumed harvest never duplicates).
+
+Here a batch is read, looked up and decided (:mod:`indexer.batch_plan`); how decided batches
+are written, in order, is :mod:`indexer.write_chain`.
 """
 
 from __future__ import annotations
@@ -10,12 +13,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import (
     AsyncIterable,
-    Awaitable,
     Callable,
-    Collection,
     Iterable,
     Iterator,
     Mapping,
@@ -26,8 +27,8 @@ from typing import Any
 from harvesters.records import Notice, RecordProblem, SourceRecord
 from harvesters.reports import RunReport
 from harvesters.unchanged import KNOWN, Fetch, KnownRecords, Stored
-from indexer.batch_outcome import decide, latest_records, refused_by_engine
-from indexer.batch_plan import Plan, absorb, recluster_plan, union_documents
+from indexer.batch_outcome import decide, latest_records
+from indexer.batch_plan import Plan, absorb, recluster_plan
 from indexer.in_flight import InFlight, VisibleRecords
 from indexer.raw_records import RawRecords
 from indexer.schema import RECORDS_ADDED_FIELDS
@@ -35,8 +36,7 @@ from indexer.source_documents import Prepared, prepare
 from indexer.store import Store
 from indexer.store.indices import ADDED_FIELDS
 from indexer.store.names import record_id
-from indexer.tombstones import read_stored, union_actions
-from indexer.work_aliases import clusters_of, resolve, stale_works
+from indexer.write_chain import WriteChain, timed
 from mucluc.core.library import Library
 
 SourceItem = SourceRecord | RecordProblem | Notice
@@ -50,9 +50,6 @@ STORED_RAW_TIMEOUT = 120.0
 
 #: The Loader counts into the one run-report model (kept under its old name for callers).
 LoadSummary = RunReport
-#: Batches still being written (records, refresh, union documents) while the next one is
-#: decided: bounds what is held in flight and how far union writes lag.
-IN_FLIGHT_BATCHES = 2
 
 
 class Loader:
@@ -86,24 +83,14 @@ class Loader:
         self.in_flight = InFlight()
         self.visible = VisibleRecords(self.raw, self.in_flight)
         self._batches = 0  # sequence number of the last batch submitted
-        # The last submitted batch's raw-store bulk, refresh and union writes (each waits for
-        # the previous batch's own), and the batch whose bulk answer is not yet counted.
-        self._stored: asyncio.Future[dict[str, str]] | None = None
-        self._refreshed: asyncio.Future[None] | None = None
-        self._union: asyncio.Future[None] | None = None
-        self._unsettled: tuple[Plan, LoadSummary] | None = None
-        self._window: deque[tuple[asyncio.Future[None], asyncio.Future[None]]] = deque()
+        #: Writes the decided batches in order (raw store, refresh, union documents).
+        self.chain = WriteChain(store, libraries, self.in_flight, self.timings)
         #: Records counted unchanged without being decoded (harvesters.unchanged), summed over
         #: every load: the benchmark and the tests read it.
         self.undecoded = 0
 
-    @contextlib.contextmanager
-    def _timed(self, phase: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[phase] += time.perf_counter() - started
+    def _timed(self, phase: str) -> contextlib.AbstractContextManager[None]:
+        return timed(self.timings, phase)
 
     async def load(
         self,
@@ -120,15 +107,16 @@ class Loader:
         """
         summary = summary if summary is not None else LoadSummary()
         started = time.perf_counter()
-        try:
-            if hasattr(items, "__aiter__"):
-                await self._load_async(items, summary)  # type: ignore[arg-type]
-            else:
-                await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
-            await self._finish_union()
-        except BaseException:
-            await self._abandon()
-            raise
+        async with self.chain.loading():
+            try:
+                if hasattr(items, "__aiter__"):
+                    await self._load_async(items, summary)  # type: ignore[arg-type]
+                else:
+                    await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
+                await self.chain.finish_union()
+            except BaseException:
+                await self.chain.abandon()
+                raise
         await self.store.refresh("union")
         summary.seconds = time.perf_counter() - started
         if self.progress:
@@ -220,8 +208,8 @@ class Loader:
                     await self._pipelined_batch(batch, summary, prepared)
                 if self.progress:
                     self.progress(summary)
-            await self._settle()
-            await self._records_visible()
+            await self.chain.settle()
+            await self.chain.records_visible()
         finally:  # on an error: a reader thread already running finishes its batch alone
             pending.cancel()
             reading.cancel()
@@ -234,17 +222,13 @@ class Loader:
         The previous batch's bulk answer is awaited after the decision: if the engine refused
         some of its records, what was held in flight for them was wrong, so the batch is
         decided again once the engine shows what it really stored."""
-        while len(self._window) > IN_FLIGHT_BATCHES:
-            refreshed, union = self._window.popleft()
-            with self._timed("wait"):
-                await refreshed
-                await union
+        await self.chain.make_room()
         plan = await self._plan(batch, prepared)
-        if await self._settle():
+        if await self.chain.settle():
             with self._timed("wait"):
-                await self._records_visible()
+                await self.chain.records_visible()
             plan = await self._plan(batch, prepared)
-        self._window.append(await self._submit(plan, summary))
+        self._submit(plan, summary, pipelined=True)
 
     async def load_batch(
         self,
@@ -266,14 +250,14 @@ class Loader:
         moves gets its `cluster` updated; a cluster that loses its last member loses its union
         document.
         """
-        await self._settle()  # a batch of a pipelined load before this one (none usually)
-        await self._records_visible()
+        await self.chain.settle()  # a batch of a pipelined load before this one (none usually)
+        await self.chain.records_visible()
         plan = await self._plan(batch, prepared)
-        await self._submit(plan, summary)
-        await self._settle()
-        await self._records_visible()
+        self._submit(plan, summary)
+        await self.chain.settle()
+        await self.chain.records_visible()
         if not defer_union:
-            await self._finish_union()
+            await self.chain.finish_union()
 
     async def _plan(
         self, batch: list[SourceRecord], prepared: Mapping[str, Prepared] | None
@@ -303,189 +287,26 @@ class Loader:
                 await recluster_plan(self.visible, self.records_alias, plan, existing)
         return plan
 
-    async def _submit(
-        self, plan: Plan, summary: LoadSummary
-    ) -> tuple[asyncio.Future[None], asyncio.Future[None]]:
-        """Count a decided batch in and start writing it: its records after the previous
-        batch's (bulk requests in batch order), then a refresh; its union documents after the
-        previous batch's. Its writes are held in flight until that refresh has finished."""
+    def _submit(self, plan: Plan, summary: LoadSummary, *, pipelined: bool = False) -> None:
+        """Count a decided batch in and start writing it (:meth:`WriteChain.submit`)."""
         self._batches = plan.seq
         absorb(summary, plan.report)
         for item in plan.undecoded:
             self._count_undecoded(summary, item)
-        documents, deleted = plan.outcome.documents, plan.outcome.deleted
-        self.in_flight.hold(
-            plan.seq, {**dict.fromkeys(deleted), **documents}, plan.moved
-        )
-        stored = asyncio.ensure_future(self._store_records(plan, self._stored))
-        wrote = bool(plan.actions or plan.outcome.rehashed)
-        refreshed = asyncio.ensure_future(
-            self._refresh_records(plan.seq, stored, self._refreshed, wrote=wrote)
-        )
-        union = asyncio.ensure_future(self._write_union(plan, stored, refreshed, self._union))
-        self._stored, self._refreshed, self._union = stored, refreshed, union
-        self._unsettled = (plan, summary)
+        self.chain.submit(plan, summary, pipelined=pipelined)
         summary.clusters_touched += len(plan.affected)
-        return refreshed, union
-
-    async def _store_records(
-        self, plan: Plan, previous: asyncio.Future[dict[str, str]] | None
-    ) -> dict[str, str]:
-        """Send the batch's raw-store writes once the previous batch's are answered; returns
-        id → reason for the records the engine refused (raw hashes refused cost only that)."""
-        if previous is not None:
-            with contextlib.suppress(Exception):  # its error is raised where it is settled
-                await previous
-        lines = [
-            line for doc_id, digest in plan.outcome.rehashed.items() for line in (
-                {"update": {"_index": self.records_alias, "_id": doc_id}},
-                {"doc": {"raw_hash": digest}})
-        ]  # fmt: skip
-        # a later reload need not decode the rehashed ones
-        if not lines and not plan.actions:
-            return {}
-        with self._timed("store"):
-            refused = await self.store.bulk([*lines, *plan.actions], "storing records")
-        return {i: reason for i, reason in refused.items() if i not in plan.outcome.rehashed}
-
-    async def _refresh_records(
-        self, seq: int, stored: asyncio.Future[dict[str, str]],
-        previous: asyncio.Future[None] | None, *, wrote: bool,
-    ) -> None:
-        """Refresh the raw store after the batch's bulk request was answered (if it wrote
-        anything): from then on its records are visible to searches and no longer held."""
-        try:
-            await stored
-        except Exception:  # noqa: BLE001 - raised where the batch is settled; nothing to show
-            return
-        if previous is not None:
-            await previous
-        if wrote:
-            with self._timed("refresh"):
-                await self.store.refresh("records")
-        self.in_flight.visible(seq)
-
-    async def _settle(self) -> dict[str, str]:
-        """Wait for the last submitted batch's bulk answer; records the engine refused are
-        counted skipped instead of new, updated or deleted. Returns them (id → reason)."""
-        if self._unsettled is None or self._stored is None:
-            return {}
-        (plan, counted), self._unsettled = self._unsettled, None
-        with self._timed("wait"):
-            refused = await self._stored
-        refused_by_engine(plan.unique, plan.outcome.existed, refused, counted)
-        return refused
-
-    async def _records_visible(self) -> None:
-        """Wait until every raw-store write submitted is visible to searches."""
-        if self._refreshed is not None:
-            await self._refreshed
-        self.in_flight.evict()
-
-    async def _write_union(
-        self, plan: Plan, stored: asyncio.Future[dict[str, str]],
-        refreshed: asyncio.Future[None], previous: asyncio.Future[None] | None,
-    ) -> None:
-        """The batch's translated titles and union documents, once its records are stored and
-        the previous batch's union documents written."""
-        try:
-            refused = await stored
-        except Exception:  # noqa: BLE001 - raised where the batch is settled
-            refused = None
-        # Built from the plan's members while the previous batch's are still being written
-        # (if the engine refused some records, from what it stored, once that is visible).
-        built = (self._build_union(plan.affected, plan.members)
-                 if refused == {} and plan.affected else None)  # fmt: skip
-        try:
-            if previous is not None:
-                await previous
-        except BaseException:
-            if built is not None:
-                with contextlib.suppress(Exception):
-                    await built
-            raise
-        if refused is None:
-            return
-        documents, existed = plan.outcome.documents, plan.outcome.existed
-        with self._timed("works"):  # translated titles taught or withdrawn (work_aliases)
-            replaced = [*plan.outcome.deleted, *(i for i in documents if existed[i])]
-            rekey = await stale_works(self.store, documents, replaced)
-        if not plan.affected and not rekey:
-            return
-        with self._timed("union"):
-            if refused or rekey:  # the members are read from what the engine stored
-                await refreshed
-            # The pool held every member of every affected cluster; if the engine refused some
-            # records, ask it what it actually stored instead.
-            if plan.affected:
-                await self.rebuild_clusters(plan.affected, built=built,
-                                            absent=plan.new_clusters)
-            # books written earlier under a work id whose alias this batch started or changed
-            if rekey and (earlier := await clusters_of(self.store, rekey) - plan.affected):
-                await self.rebuild_clusters(earlier)
-
-    async def _abandon(self) -> None:
-        """A load is failing: wait for the writes still running (their errors are dropped:
-        the load keeps its own)."""
-        self._unsettled = None
-        for pending in (self._stored, self._refreshed, *(f for w in self._window for f in w)):
-            if pending is not None:
-                with contextlib.suppress(Exception):
-                    await pending
-        self._window.clear()
-        await self._finish_union(quietly=True)
 
     async def finish_union(self) -> None:
         """Wait for union documents still being written by a batch loaded with
         ``defer_union`` (their error is raised here)."""
-        await self._finish_union()
-
-    async def _finish_union(self, *, quietly: bool = False) -> None:
-        """Wait for the previous batch's union writes (their error is raised unless
-        ``quietly``: a load already failing keeps its own error)."""
-        pending, self._union = self._union, None
-        if pending is None:
-            return
-        if quietly:
-            with contextlib.suppress(Exception):
-                await pending
-        else:
-            await pending
+        await self.chain.finish_union()
 
     async def rebuild_clusters(
         self, clusters: set[str], members: Mapping[str, list[dict[str, Any]]] | None = None,
-        *, built: Awaitable[dict[str, dict[str, Any] | None]] | None = None,
-        absent: Collection[str] = (),
     ) -> None:
         """Recompute the union documents of these clusters from their current members (read
-        from the raw store unless the caller already knows them, or ``built`` them).
-
-        ``absent``: clusters known to have no union document yet (no record belonged to them
-        before), whose stored document is not read back."""
-        if built is None:
-            if members is None:
-                members = await self.raw.members(sorted(clusters))
-            built = self._build_union(clusters, members)
-        with self._timed("union: built"):
-            documents = await built
-        with self._timed("union: read"):  # three reads at once, one round trip
-            stored, _ = await asyncio.gather(
-                read_stored(self.store, documents, absent=absent),
-                resolve(self.store, documents),  # translated titles → their original's work
-            )
-        # unchanged documents keep their datestamp; vanished ones leave a tombstone
-        actions = await union_actions(self.store, documents, stored=stored)
-        with self._timed("union: bulk"):
-            await self.store.bulk(actions, "writing union records")
-
-    def _build_union(
-        self, clusters: set[str], members: Mapping[str, list[dict[str, Any]]]
-    ) -> asyncio.Future[dict[str, dict[str, Any] | None]]:
-        """Union documents built in a worker thread (a quarter of the event loop's time in a
-        first load): the next batch's lookups and bulk requests go on meanwhile."""
-        return asyncio.ensure_future(
-            asyncio.to_thread(union_documents, clusters, members, self.libraries)
-        )
+        from the raw store unless the caller already knows them)."""
+        await self.chain.rebuild_clusters(clusters, members)
 
     async def stored_from(self, library: str, sources: list[str]) -> dict[str, str]:
         """Record id → local id of the records of ``library`` last loaded from ``sources``

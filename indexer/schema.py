@@ -31,9 +31,18 @@ BOOLEAN = {"type": "boolean"}
 FACTS = {"properties": {"copies": {"type": "integer"}, "isbn": BOOLEAN, "subject": BOOLEAN,
                         "call_number": BOOLEAN}}
 
+#: How soon readers see what was written (the engine refreshes on its own this often).
+REFRESH_INTERVAL = "1s"
+#: The raw store's and union index's refresh interval while a load writes them: the load
+#: refreshes what its own lookups need itself and the union index at its end; each periodic
+#: refresh in between would only cut another small segment (to merge later) out of the batches
+#: being written. Readers see a load's union documents at most this late (also if the load is
+#: killed: the next load sets REFRESH_INTERVAL back when it ends).
+LOAD_REFRESH_INTERVAL = "30s"
+
 INDEX_SETTINGS_BASE: dict[str, Any] = {
     "number_of_shards": 1,
-    "refresh_interval": "1s",
+    "refresh_interval": REFRESH_INTERVAL,
     "max_result_window": 10_000,
 }
 

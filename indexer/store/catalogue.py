@@ -364,6 +364,17 @@ class Store:
                 request_timeout=indices.ADMIN_TIMEOUT,
             )
 
+    async def set_refresh_interval(self, *names: str, interval: str) -> None:
+        """How often the engine makes recent writes to these kinds or indices visible on its
+        own (an explicit :meth:`refresh` still does it at once)."""
+        index = ",".join(self._index(name) for name in names)
+        with translated(f"setting the refresh interval of {index}"):
+            await self.client.indices.put_settings(
+                index=index, body={"index": {"refresh_interval": interval}},
+                params={"ignore_unavailable": "true", "allow_no_indices": "true"},
+                request_timeout=indices.ADMIN_TIMEOUT,
+            )
+
     # Indices -------------------------------------------------------------------------------
 
     async def ensure_indices(self) -> dict[Kind, str]:
