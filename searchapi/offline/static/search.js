@@ -220,19 +220,31 @@
     return weighted;
   }
 
-  // The field bits of book `rec` in the sorted postings `codes` (a binary search).
-  function fieldsOf(codes, rec, allowed) {
-    if (!codes) return 0;
-    let lo = 0, hi = codes.length;
-    const from = rec * 4;
+  // The first index at or after `from` whose code is at least `code`: galloping from `from`
+  // (steps 1, 2, 4… then a binary search in the last step), so a list read for books in
+  // increasing order costs the log of the gap between them, not of the whole list.
+  function seek(codes, from, code) {
+    let lo = from, hi = from, step = 1;
+    while (hi < codes.length && codes[hi] < code) { lo = hi + 1; hi += step; step *= 2; }
+    if (hi > codes.length) hi = codes.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (codes[mid] < from) lo = mid + 1; else hi = mid;
+      if (codes[mid] < code) lo = mid + 1; else hi = mid;
     }
-    let bits = 0;
-    for (let i = lo; i < codes.length && codes[i] >> 2 === rec; i++) bits |= 1 << (codes[i] & 3);
-    return bits & allowed;
+    return lo;
   }
+
+  // The field bits of book `rec` in `codes` from index `at` (where its postings start, if any).
+  function bitsAt(codes, at, rec) {
+    let bits = 0;
+    for (let i = at; i < codes.length && codes[i] >> 2 === rec; i++) bits |= 1 << (codes[i] & 3);
+    return bits;
+  }
+
+  // A book flag per book and a list of the books flagged, reused by every bounded search (it
+  // clears what it set): a Set of a few thousand books cost a third of the search.
+  let candidateFlags = new Uint8Array(0);
+  const candidateList = [];
 
   // Search as you type on a large catalogue: instead of scanning every posting of common words
   // (tens of thousands of books), the candidates are the books of each token's head (its best
@@ -243,7 +255,8 @@
   // (Enter, or typing paused: app.js) finds. idf comes from the full lists' book counts.
   function boundedAlternative(tokens, boost, allowed, required, scores, matched) {
     const total = state.catalogue.books;
-    const candidates = new Set();
+    if (candidateFlags.length !== total) candidateFlags = new Uint8Array(total);
+    const flags = candidateFlags, list = candidateList;
     const perToken = tokens.map(({ keys, isPrefix, exactCodes }) => {
       const key = keys[0];
       const prefixHead = isPrefix && key.length >= 2 && key.length <= 3 ? postings('p', key) : null;
@@ -262,13 +275,20 @@
       for (const codes of heads) {
         if (!codes) continue;
         for (let i = 0; i < codes.length; i++) {
-          if ((1 << (codes[i] & 3)) & allowed) candidates.add(codes[i] >> 2);
+          const rec = codes[i] >> 2;
+          if ((1 << (codes[i] & 3)) & allowed && !flags[rec]) { flags[rec] = 1; list.push(rec); }
         }
       }
       const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
       const lists = keys.map((k) => postings('k', k)).filter(Boolean);
-      return { lists, exactCodes, idf, weighted: weightedBy(idf) };
+      return { lists, at: new Int32Array(lists.length), exactCodes, exactAt: 0, idf,
+        weighted: weightedBy(idf) };
     });
+    // Books in increasing order: each list is then read forward from where the last book's
+    // lookup left it (`seek`), instead of a binary search of the whole list per book.
+    const candidates = Int32Array.from(list).sort();
+    for (const rec of list) flags[rec] = 0;
+    list.length = 0;
     const bits = new Uint8Array(perToken.length);
     const exactBits = new Uint8Array(perToken.length);
     // Tokens with the fewest lists are looked up first, and a book stops being looked at once
@@ -278,16 +298,25 @@
     const order = perToken.map((_, t) => t)
       .sort((a, b) => perToken[a].lists.length - perToken[b].lists.length || a - b);
     const mayMiss = perToken.length - required;
-    for (const rec of candidates) {
+    for (let c = 0; c < candidates.length; c++) {
+      const rec = candidates[c], code = rec * 4;
       let missing = 0;
       for (const t of order) {
+        const token = perToken[t];
         let found = 0;
-        for (const codes of perToken[t].lists) {
-          found |= fieldsOf(codes, rec, allowed);
+        for (let j = 0; j < token.lists.length; j++) {
+          const codes = token.lists[j];
+          const at = seek(codes, token.at[j], code);
+          token.at[j] = at;
+          found |= bitsAt(codes, at, rec) & allowed;
           if (found & 1) break;
         }
         bits[t] = found;
-        exactBits[t] = found ? fieldsOf(perToken[t].exactCodes, rec, allowed) : 0;
+        exactBits[t] = 0;
+        if (found && token.exactCodes) {
+          token.exactAt = seek(token.exactCodes, token.exactAt, code);
+          exactBits[t] = bitsAt(token.exactCodes, token.exactAt, rec) & allowed;
+        }
         if (!found && ++missing > mayMiss) break;
       }
       if (missing > mayMiss) continue;
@@ -476,7 +505,7 @@
 
   globalThis.MuclucSearch = {
     data: state, search, release, loadRecords, ensureSorted, heldBy, libraryCounts,
-    loads: () => state.loads, prefixKeys, select, limits, // (the last three for tests)
+    loads: () => state.loads, prefixKeys, select, seek, limits, // (the last four for tests)
   };
   globalThis.MuclucOffline = {
     catalogue(c) { state.catalogue = c; globalThis.MuclucApp.start(); },
