@@ -17,7 +17,10 @@
   // A typed search that would scan more postings than this scores only the books of the tokens'
   // heads (see boundedAlternative); a typed prefix is then checked against this many of its keys.
   // (`limits`: exported so tests can reach the bounded path on a small catalogue)
-  const limits = { typedPostings: 6000, typedKeys: 16 };
+  // A full search in slices (`slices`, see search; the page's slices run `slice` ms) checks
+  // whether to pause every `chunk` postings or books.
+  const limits = { typedPostings: 6000, typedKeys: 16, chunk: 4096, slice: 4 };
+  const STOPPED = new Error('search stopped: a newer one began');
   const state = {
     catalogue: null, records: new Map(), shards: new Map(), loading: new Map(), decoded: new Map(),
     sortedKeys: new Map(), prefixes: new Map(), loads: 0,
@@ -93,20 +96,30 @@
 
   // Field bits per book of one syllable, in a byte per book (a province has 250 k books: typed
   // arrays, not Maps). `touched` lists the books set, so nothing scans all of them.
-  function masks(lists, allowed, total) {
+  async function masks(lists, allowed, total, slices) {
     const bits = new Uint8Array(total);
     const touched = [];
     for (const codes of lists) {
       if (!codes) continue;
-      for (let i = 0; i < codes.length; i++) {
-        const bit = 1 << (codes[i] & 3);
-        if (!(bit & allowed)) continue;
-        const rec = codes[i] >> 2;
-        if (bits[rec] === 0) touched.push(rec);
-        bits[rec] |= bit;
+      for (let from = 0; from < codes.length; from += limits.chunk) {
+        await pause(slices);
+        const to = Math.min(codes.length, from + limits.chunk);
+        for (let i = from; i < to; i++) {
+          const bit = 1 << (codes[i] & 3);
+          if (!(bit & allowed)) continue;
+          const rec = codes[i] >> 2;
+          if (bits[rec] === 0) touched.push(rec);
+          bits[rec] |= bit;
+        }
       }
     }
     return { bits, touched };
+  }
+
+  // Between two slices of a sliced search: once the slice has run its time, let the page
+  // handle what is waiting (a key), and stop if the search is no longer wanted.
+  async function pause(slices) {
+    if (slices && slices.due() && !(await slices.next())) throw STOPPED;
   }
 
   // A shard's keys in code-unit order, built once per shard: a prefix's keys are then one
@@ -143,7 +156,7 @@
     return found;
   }
 
-  async function alternative(text, boost, allowed, prefix, scores, matched, bounded) {
+  async function alternative(text, boost, allowed, prefix, scores, matched, bounded, slices) {
     const folded = V.foldedTokens(text).map(V.variantSyllable);
     const exact = V.tokens(text);
     const n = folded.length;
@@ -171,8 +184,8 @@
     const candidates = [];
     const perToken = [];
     for (let i = 0; i < n; i++) {
-      const found = masks(tokenKeys[i].map((k) => postings('k', k)), allowed, total);
-      const exactFound = paired ? masks([exactCodes(i)], allowed, total) : null;
+      const found = await masks(tokenKeys[i].map((k) => postings('k', k)), allowed, total, slices);
+      const exactFound = paired ? await masks([exactCodes(i)], allowed, total, slices) : null;
       const df = found.touched.length;
       const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
       // idf times the heaviest field of each of the 16 field masks: one lookup per book.
@@ -182,7 +195,9 @@
     }
     const bits = new Uint8Array(n);
     const exactBits = new Uint8Array(n);
-    for (const rec of candidates) {
+    for (let c = 0; c < candidates.length; c++) {
+      if (c % limits.chunk === 0) await pause(slices);
+      const rec = candidates[c];
       if (counts[rec] < required) continue;
       for (let t = 0; t < n; t++) {
         const { found, exactFound } = perToken[t];
@@ -387,7 +402,10 @@
   // `typing`: a keystroke's search. The last word is also a prefix (unless a space follows it),
   // and a search of common words scores only their heads' books (`bounded` in the answer;
   // `full` turns that off: typing paused). Enter's search (typing false) is always full.
-  async function search(query, typing, full) {
+  // `slices` (optional): the search runs in slices — `slices.due()` says the current one has
+  // run its time, `await slices.next()` lets the page handle input and says whether to go on —
+  // and answers null when told to stop. The same answer as in one piece.
+  async function search(query, typing, full, slices) {
     const prefix = typing && !/\s$/.test(query);
     const text = V.words(V.normalise(query)).slice(0, MAX_WORDS).join(' ');
     if (!text) return null;
@@ -405,11 +423,19 @@
     // costs more than the scoring itself).
     const matched = { flags: arrays.flags, list: [] };
     let bounded = false;
-    for (const [alt, boost, allowed] of alternatives) {
-      const last = prefix && boost === 1;
-      if (await alternative(alt, boost, allowed, last, scores, matched, typing && !full)) {
-        bounded = true;
+    try {
+      for (const [alt, boost, allowed] of alternatives) {
+        const last = prefix && boost === 1;
+        if (await alternative(alt, boost, allowed, last, scores, matched, typing && !full,
+          slices)) {
+          bounded = true;
+        }
       }
+      await pause(slices);
+    } catch (e) {
+      if (e !== STOPPED) throw e;
+      release({ ranked: matched.list, arrays }); // (every book its arrays touched)
+      return null;
     }
     const order = (a, b) => scores[b] - scores[a] || a - b;
     const ranked = matched.list;
