@@ -184,14 +184,21 @@
     const candidates = [];
     const perToken = [];
     for (let i = 0; i < n; i++) {
-      const found = await masks(tokenKeys[i].map((k) => postings('k', k)), allowed, total, slices);
+      const lists = [];
+      for (const k of tokenKeys[i]) { await pause(slices); lists.push(postings('k', k)); }
+      const found = await masks(lists, allowed, total, slices);
       const exactFound = paired ? await masks([exactCodes(i)], allowed, total, slices) : null;
       const df = found.touched.length;
       const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
       // idf times the heaviest field of each of the 16 field masks: one lookup per book.
       perToken.push({ found: found.bits, exactFound: exactFound && exactFound.bits, idf,
         weighted: weightedBy(idf) });
-      for (const rec of found.touched) if (counts[rec]++ === 0) candidates.push(rec);
+      const { touched } = found;
+      for (let from = 0; from < touched.length; from += limits.chunk) {
+        await pause(slices);
+        const to = Math.min(touched.length, from + limits.chunk);
+        for (let j = from; j < to; j++) if (counts[touched[j]]++ === 0) candidates.push(touched[j]);
+      }
     }
     const bits = new Uint8Array(n);
     const exactBits = new Uint8Array(n);
@@ -423,6 +430,8 @@
     // costs more than the scoring itself).
     const matched = { flags: arrays.flags, list: [] };
     let bounded = false;
+    const order = (a, b) => scores[b] - scores[a] || a - b;
+    const ranked = matched.list;
     try {
       for (const [alt, boost, allowed] of alternatives) {
         const last = prefix && boost === 1;
@@ -432,25 +441,26 @@
         }
       }
       await pause(slices);
+      const head = top(ranked, scores, RERANK);
+      await pause(slices);
+      await loadRecords(head);
+      const phrases = alternatives
+        .map(([alt, boost]) => [V.tokens(alt), V.foldedTokens(alt), boost])
+        .filter(([exact]) => exact.length);
+      for (const rec of head) scores[rec] += bonus(rec, phrases);
+      head.sort(order);
+      for (const rec of head) matched.flags[rec] = 2;
+      await pause(slices);
+      const rest = ranked.filter((rec) => matched.flags[rec] !== 2);
+      return {
+        query: query.trim(), ranked: head.concat(rest), sorted: head.length, scores, order,
+        bounded, arrays,
+      };
     } catch (e) {
       if (e !== STOPPED) throw e;
-      release({ ranked: matched.list, arrays }); // (every book its arrays touched)
+      release({ ranked, arrays }); // (every book its arrays touched)
       return null;
     }
-    const order = (a, b) => scores[b] - scores[a] || a - b;
-    const ranked = matched.list;
-    const head = top(ranked, scores, RERANK);
-    await loadRecords(head);
-    const phrases = alternatives.map(([alt, boost]) => [V.tokens(alt), V.foldedTokens(alt), boost])
-      .filter(([exact]) => exact.length);
-    for (const rec of head) scores[rec] += bonus(rec, phrases);
-    head.sort(order);
-    for (const rec of head) matched.flags[rec] = 2;
-    const rest = ranked.filter((rec) => matched.flags[rec] !== 2);
-    return {
-      query: query.trim(), ranked: head.concat(rest), sorted: head.length, scores, order, bounded,
-      arrays,
-    };
   }
 
   // The per-book arrays of a search (scores and matched flags: 2.25 MB for a province's 250 k
