@@ -102,7 +102,7 @@
     for (const codes of lists) {
       if (!codes) continue;
       for (let from = 0; from < codes.length; from += limits.chunk) {
-        await pause(slices);
+        if (slices) await pause(slices);
         const to = Math.min(codes.length, from + limits.chunk);
         for (let i = from; i < to; i++) {
           const bit = 1 << (codes[i] & 3);
@@ -117,9 +117,10 @@
   }
 
   // Between two slices of a sliced search: once the slice has run its time, let the page
-  // handle what is waiting (a key), and stop if the search is no longer wanted.
+  // handle what is waiting (a key), and stop if the search is no longer wanted. (Called only
+  // when there are slices: a keystroke's search takes no extra microtask per list.)
   async function pause(slices) {
-    if (slices && slices.due() && !(await slices.next())) throw STOPPED;
+    if (slices.due() && !(await slices.next())) throw STOPPED;
   }
 
   // A shard's keys in code-unit order, built once per shard: a prefix's keys are then one
@@ -185,7 +186,10 @@
     const perToken = [];
     for (let i = 0; i < n; i++) {
       const lists = [];
-      for (const k of tokenKeys[i]) { await pause(slices); lists.push(postings('k', k)); }
+      for (const k of tokenKeys[i]) {
+        if (slices) await pause(slices);
+        lists.push(postings('k', k));
+      }
       const found = await masks(lists, allowed, total, slices);
       const exactFound = paired ? await masks([exactCodes(i)], allowed, total, slices) : null;
       const df = found.touched.length;
@@ -195,7 +199,7 @@
         weighted: weightedBy(idf) });
       const { touched } = found;
       for (let from = 0; from < touched.length; from += limits.chunk) {
-        await pause(slices);
+        if (slices) await pause(slices);
         const to = Math.min(touched.length, from + limits.chunk);
         for (let j = from; j < to; j++) if (counts[touched[j]]++ === 0) candidates.push(touched[j]);
       }
@@ -203,7 +207,7 @@
     const bits = new Uint8Array(n);
     const exactBits = new Uint8Array(n);
     for (let c = 0; c < candidates.length; c++) {
-      if (c % limits.chunk === 0) await pause(slices);
+      if (slices && c % limits.chunk === 0) await pause(slices);
       const rec = candidates[c];
       if (counts[rec] < required) continue;
       for (let t = 0; t < n; t++) {
@@ -440,9 +444,9 @@
           bounded = true;
         }
       }
-      await pause(slices);
+      if (slices) await pause(slices);
       const head = top(ranked, scores, RERANK);
-      await pause(slices);
+      if (slices) await pause(slices);
       await loadRecords(head);
       const phrases = alternatives
         .map(([alt, boost]) => [V.tokens(alt), V.foldedTokens(alt), boost])
@@ -450,7 +454,7 @@
       for (const rec of head) scores[rec] += bonus(rec, phrases);
       head.sort(order);
       for (const rec of head) matched.flags[rec] = 2;
-      await pause(slices);
+      if (slices) await pause(slices);
       const rest = ranked.filter((rec) => matched.flags[rec] !== 2);
       return {
         query: query.trim(), ranked: head.concat(rest), sorted: head.length, scores, order,
