@@ -389,9 +389,12 @@
   // waiting (input, frames) run before the next, which happens only if no search began since.
   // The next slice is a message task: nested timers would be clamped to 4 ms of idling each.
   const resumed = [];
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => resumed.shift()();
+  let channel = null; // (made by the first sliced search: most pages never need one)
   function slices(generation) {
+    if (!channel) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => resumed.shift()();
+    }
     let started = performance.now();
     return {
       due: () => performance.now() - started >= S.limits.slice,

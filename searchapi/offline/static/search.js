@@ -96,24 +96,33 @@
 
   // Field bits per book of one syllable, in a byte per book (a province has 250 k books: typed
   // arrays, not Maps). `touched` lists the books set, so nothing scans all of them.
-  async function masks(lists, allowed, total, slices) {
-    const bits = new Uint8Array(total);
-    const touched = [];
+  function masks(lists, allowed, total) {
+    const found = { bits: new Uint8Array(total), touched: [] };
+    for (const codes of lists) if (codes) maskRange(codes, 0, codes.length, allowed, found);
+    return found;
+  }
+
+  // The same in slices (a sliced search): a pause every `limits.chunk` postings.
+  async function maskSlices(lists, allowed, total, slices) {
+    const found = { bits: new Uint8Array(total), touched: [] };
     for (const codes of lists) {
       if (!codes) continue;
       for (let from = 0; from < codes.length; from += limits.chunk) {
-        if (slices) await pause(slices);
-        const to = Math.min(codes.length, from + limits.chunk);
-        for (let i = from; i < to; i++) {
-          const bit = 1 << (codes[i] & 3);
-          if (!(bit & allowed)) continue;
-          const rec = codes[i] >> 2;
-          if (bits[rec] === 0) touched.push(rec);
-          bits[rec] |= bit;
-        }
+        await pause(slices);
+        maskRange(codes, from, Math.min(codes.length, from + limits.chunk), allowed, found);
       }
     }
-    return { bits, touched };
+    return found;
+  }
+
+  function maskRange(codes, from, to, allowed, { bits, touched }) {
+    for (let i = from; i < to; i++) {
+      const bit = 1 << (codes[i] & 3);
+      if (!(bit & allowed)) continue;
+      const rec = codes[i] >> 2;
+      if (bits[rec] === 0) touched.push(rec);
+      bits[rec] |= bit;
+    }
   }
 
   // Between two slices of a sliced search: once the slice has run its time, let the page
@@ -190,8 +199,14 @@
         if (slices) await pause(slices);
         lists.push(postings('k', k));
       }
-      const found = await masks(lists, allowed, total, slices);
-      const exactFound = paired ? await masks([exactCodes(i)], allowed, total, slices) : null;
+      const exactLists = paired ? [exactCodes(i)] : null;
+      const found = slices ? await maskSlices(lists, allowed, total, slices)
+        : masks(lists, allowed, total);
+      let exactFound = null;
+      if (exactLists) {
+        exactFound = slices ? await maskSlices(exactLists, allowed, total, slices)
+          : masks(exactLists, allowed, total);
+      }
       const df = found.touched.length;
       const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
       // idf times the heaviest field of each of the 16 field masks: one lookup per book.
