@@ -300,7 +300,7 @@ async def _browser(site: Path) -> dict[str, Any]:
             first = [d["painted"] for d in await page.evaluate("window.__done") if not d["typing"]]
             keystrokes = await _type(page)
             return {"open_ms": opened_ms, "first_search_ms": first[0],
-                    "keystroke": keystroke_summary(keystrokes)}
+                    "keystroke": keystroke_summary(keystrokes), "keystrokes": keystrokes}
         finally:
             await chromium.close()
 
@@ -320,6 +320,35 @@ async def _type(page: Any) -> list[dict[str, Any]]:
                 )
         keystrokes += await page.evaluate("window.__done")
     return keystrokes
+
+
+SLOWEST = 5
+STEP_NAMES = {"FireAnimationFrame": "script", "UpdateLayoutTree": "style", "Layout": "layout",
+              "PrePaint": "pre-paint", "Paint": "paint", "Commit": "commit"}
+
+
+def slowest(browser: dict[str, Any], count: int = SLOWEST) -> list[dict[str, Any]]:
+    """The ``count`` warm keystrokes with the most first-frame work (page clock), each with the
+    frame CPU x4 of the same prefix and of its steps (median over the CPU rounds): which
+    prefixes are slow, and in which step of the frame."""
+    warm = sorted((d for d in browser["keystrokes"] if not d["loaded"]),
+                  key=lambda d: d["work"], reverse=True)[:count]
+    found = []
+    for d in warm:
+        cpu = [f for f in browser["frame_cpu"]["keystrokes"] if f["query"] == d["query"]]
+        entry: dict[str, Any] = {"query": d["query"], "work_ms": d["work"],
+                                 "painted_ms": d["painted"]}
+        if cpu:
+            entry["frame_cpu_x4_ms"] = THROTTLE * statistics.median(f["task"] for f in cpu)
+            for step, name in STEP_NAMES.items():
+                entry[name] = THROTTLE * statistics.median(f.get(step, 0.0) for f in cpu)
+        found.append(entry)
+    return found
+
+
+def _slowest_rows(name: str, version: str, at: int, browser: dict[str, Any]) -> list[list[Any]]:
+    return [[name, version, at + 1, repr(e["query"]), e["work_ms"], e.get("frame_cpu_x4_ms", ""),
+             *(e.get(step, "") for step in STEP_NAMES.values())] for e in slowest(browser)]
 
 
 def baseline_site(site: Path, ref: str, dest: Path) -> Path:
@@ -360,7 +389,7 @@ def main() -> int:
     rounds = int(os.environ.get("MUCLUC_BENCH_OFFLINE_ROUNDS", "2" if baseline else "1"))
     results: dict[str, Any] = {"throttle": THROTTLE, "books_generated": BOOKS,
                                "baseline": baseline or None, "rounds": rounds}
-    rows, keys = [], []
+    rows, keys, slow = [], [], []
     with tempfile.TemporaryDirectory() as folder:
         demo_site = Path(folder) / "demo"
         demo = asyncio.run(_demo_export(demo_site))
@@ -382,6 +411,7 @@ def main() -> int:
                     browser["frame_cpu"] = asyncio.run(_frame_cpu(path))
                     runs[version].append(browser)
                     keys.append(_keystroke_row(name, version, at, browser))
+                    slow += _slowest_rows(name, version, at, browser)
             results[name] = {
                 "books": summary.books, "export_s": summary.seconds, "files": summary.files,
                 "bytes": summary.bytes, "gzip_bytes": summary.gzip_bytes, "runs": runs,
@@ -397,6 +427,10 @@ def main() -> int:
                  "all painted median ms", "p95", "rest frame work median ms",
                  "loading keystrokes n / median ms", f"frame CPU x{THROTTLE} median ms", "p95",
                  "within 16.7 ms", "first round: median / p95 / within", "load 1 min"], keys))
+    print(f"The {SLOWEST} slowest warm keystrokes of each run (first frame work, page clock) and "
+          f"the frame CPU x{THROTTLE} of the same prefix by step (median of {CPU_ROUNDS} rounds):")
+    print(table(["catalogue", "version", "round", "typed", "first frame work ms",
+                 f"frame CPU x{THROTTLE} ms", *STEP_NAMES.values()], slow))
     print(f"load average: {os.getloadavg()}")
     results["load_average"] = os.getloadavg()
     print(f"(generating {BOOKS:,} union documents took {generate_s:.0f} s, not counted above)")

@@ -272,6 +272,22 @@ async def test_typed_rows_show_their_own_books_details(offline_page) -> None:
     assert page.errors == []
 
 
+async def test_typing_paused_shows_the_full_search_done_in_slices(offline_page) -> None:
+    """A typed answer scored only the words' heads (forced on this small catalogue): typing
+    paused, the full search replaces it, run in slices that let keys through (here a pause at
+    every 8 postings or books), and its rows are the ones Enter gives."""
+    page = offline_page
+    await page.evaluate("""() => Object.assign(MuclucSearch.limits,
+                                               { typedPostings: 1, chunk: 8, slice: 0 })""")
+    await page.fill("#q", "lich su")
+    await page.wait_for_function(
+        "() => window.__results.some((r) => r.query === 'lich su' && r.refined)"
+    )
+    typed = await page.eval_on_selector_all("#results .book", "els => els.map(e => e.dataset.id)")
+    assert typed == await search(page, "lich su")
+    assert page.errors == []
+
+
 async def test_english_interface(browser, exported) -> None:
     context = await browser.new_context(offline=True, locale="en-GB")
     try:

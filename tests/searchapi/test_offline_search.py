@@ -1,12 +1,15 @@
 """Pieces of the offline search (``searchapi/offline/static/search.js``) run in node.
 
-Search as you type leans on two shortcuts that must give exactly what the plain way gave: the
-best books' score floor is *selected* (quickselect) instead of read from a full sort, and a
-prefix's keys come from a binary search over the shard's sorted keys instead of a scan.
+Search as you type leans on shortcuts that must give exactly what the plain way gave: the
+best books' score floor is *selected* (quickselect) instead of read from a full sort, a
+prefix's keys come from a binary search over the shard's sorted keys instead of a scan, and the
+bounded typed search reads a posting list forward from where its last lookup ended (``seek``:
+galloping, then a binary search) instead of a binary search of the whole list per book.
 """
 
 from __future__ import annotations
 
+import bisect
 import random
 from pathlib import Path
 
@@ -16,11 +19,18 @@ from tests.offline_js import run_search_js
 
 RUNNER = """
 const fs = require('fs');
-const { selects, shard, prefixes } = JSON.parse(fs.readFileSync(0, 'utf8'));
+const { selects, shard, prefixes, seeks = [] } = JSON.parse(fs.readFileSync(0, 'utf8'));
 const S = globalThis.MuclucSearch;
 const chosen = selects.map(([values, k]) => S.select(Float64Array.from(values), k));
+// a walk: each code sought from where the previous one was found, as the bounded search does
+const sought = seeks.map(([codes, targets]) => {
+  const list = Int32Array.from(codes);
+  let at = 0;
+  return targets.map((code) => (at = S.seek(list, at, code)));
+});
 globalThis.MuclucOffline.index('ng', shard);
-process.stdout.write(JSON.stringify({ chosen, keys: prefixes.map((p) => S.prefixKeys(p)) }));
+const keys = prefixes.map((p) => S.prefixKeys(p));
+process.stdout.write(JSON.stringify({ chosen, keys, sought }));
 """
 
 
@@ -45,6 +55,31 @@ def test_select_gives_the_sorted_value_at_every_rank(tmp_path: Path) -> None:
                         tmp_path)
     expected = [sorted(values)[k] for values, k in selects]
     assert out["chosen"] == expected
+
+
+def random_walks(count: int, seed: int = 18) -> list[tuple[list[int], list[int]]]:
+    """Sorted posting codes (book * 4 + field: runs of one book's fields, long gaps, repeats)
+    and increasing codes to seek in them: below the first, between, equal, past the last."""
+    rng = random.Random(seed)
+    walks = []
+    for i in range(count):
+        books = sorted(rng.sample(range(5 * (i + 2)), rng.randint(0, 2 * (i % 50) + 1)))
+        codes = sorted({b * 4 + rng.randrange(4) for b in books for _ in range(rng.randint(1, 3))})
+        top = 4 * (5 * (i + 2)) + 8
+        targets = sorted(rng.sample(range(top), rng.randint(1, min(top, 40))))
+        walks.append((codes, targets))
+    return [*walks, ([], [0, 5]), ([8], [0, 8, 9]), ([0, 1, 2, 3], [0, 4])]
+
+
+def test_seek_finds_each_code_from_the_last_one_found(tmp_path: Path) -> None:
+    """``seek(codes, at, code)`` from the previous answer is the first index holding ``code`` or
+    more: what a binary search of the whole list gives."""
+    walks = random_walks(1500)
+    out = run_search(
+        {"selects": [], "shard": {"k": {}, "x": {}}, "prefixes": [], "seeks": walks}, tmp_path
+    )
+    assert out["sought"] == [[bisect.bisect_left(codes, t) for t in targets]
+                             for codes, targets in walks]
 
 
 # Keys of an "ng" shard and their posting-list lengths (completions are ranked by length).

@@ -70,7 +70,7 @@ def test_a_head_is_the_best_books_by_field_then_title_start() -> None:
     assert prefix[0] > HEAD and len(decoded(prefix[1:])) == HEAD
 
 
-RUNNER = """
+LOAD = """
 const fs = require('fs');
 const { catalogue, shards, records, queries } = JSON.parse(fs.readFileSync(0, 'utf8'));
 globalThis.MuclucApp = { start() {} };
@@ -85,6 +85,8 @@ records.forEach((rows, number) => {
   globalThis.MuclucOffline.records(number, rows);
   S.data.loading.set(`rec-${String(number).padStart(4, '0')}.js`, Promise.resolve());
 });
+"""
+RUNNER = LOAD + """
 (async () => {
   // release: give the answer's arrays back, as the page does (the next search reuses them)
   const answer = async (q, full, release) => {
@@ -106,7 +108,9 @@ records.forEach((rows, number) => {
 """
 
 
-def run_typed(documents: list[dict[str, Any]], queries: list[str], tmp_path: Path) -> Any:
+def run_typed(
+    documents: list[dict[str, Any]], queries: list[str], tmp_path: Path, runner: str = RUNNER
+) -> Any:
     built = build_index(documents, {"DBI": ("DBI", "provincial")})
     payload = {
         "catalogue": {"books": len(built.records), "perShard": RECORDS_PER_SHARD,
@@ -117,7 +121,7 @@ def run_typed(documents: list[dict[str, Any]], queries: list[str], tmp_path: Pat
                     for i in range(0, len(built.records), RECORDS_PER_SHARD)],
         "queries": queries,
     }  # fmt: skip
-    return built, run_search_js(RUNNER, payload, tmp_path)
+    return built, run_search_js(runner, payload, tmp_path)
 
 
 BEST = {"truyen kieu": "Truyện Kiều", "truyen kie": "Truyện Kiều",
@@ -162,3 +166,51 @@ def test_answers_are_the_same_when_released_arrays_are_reused(typed: Any) -> Non
     _built, answers = typed
     for q, a in answers.items():
         assert a["reused"] == [a["bounded"], a["full"]], q
+
+
+SLICED = LOAD + """
+(async () => {
+  const answer = (r) => {
+    S.ensureSorted(r, Infinity);
+    const got = r.ranked.map((rec) => [rec, r.scores[rec]]);
+    S.release(r);
+    return got;
+  };
+  // pauses: how many times the search was told to go on (`stopAt`: told to stop that time)
+  const slices = (stopAt) => {
+    const run = { pauses: 0 };
+    run.due = () => true;
+    run.next = async () => ++run.pauses !== stopAt;
+    return run;
+  };
+  const out = [];
+  for (const q of queries) {
+    S.limits.chunk = 4096; // (the page's: longer than this catalogue's lists)
+    const whole = answer(await S.search(q, true, true));
+    S.limits.chunk = 64; // pauses inside the lists and the candidates too
+    const sliced = slices(0);
+    const inSlices = answer(await S.search(q, true, true, sliced));
+    // told to stop at the last pause, once every book is scored
+    const stopping = slices(sliced.pauses);
+    const stopped = await S.search(q, true, true, stopping);
+    S.limits.chunk = 4096;
+    const after = answer(await S.search(q, true, true)); // with the stopped search's arrays
+    out.push({ q, whole, inSlices, pauses: sliced.pauses, stopped: stopped === null,
+               stopPauses: stopping.pauses, after });
+  }
+  process.stdout.write(JSON.stringify(out));
+})();
+"""
+
+
+def test_a_full_search_in_slices_answers_as_one_in_one_piece(tmp_path: Path) -> None:
+    """Typing paused: the page runs the full search in slices that let a key through. Paused
+    at every chunk, it ranks the same books with the same scores as in one piece; told to stop,
+    it answers nothing, and the search after it (reusing its arrays) is as if it never ran."""
+    _built, answers = run_typed(catalogue(), QUERIES, tmp_path, SLICED)
+    assert sum(bool(a["whole"]) for a in answers) >= len(answers) - 1  # ("Lịch s": none)
+    for a in answers:
+        assert a["inSlices"] == a["whole"], a["q"]
+        assert a["pauses"] > 3, a["q"]  # it did pause, inside the lists too
+        assert a["stopped"] and a["stopPauses"] == a["pauses"], a["q"]
+        assert a["after"] == a["whole"], a["q"]

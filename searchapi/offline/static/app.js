@@ -371,9 +371,11 @@
 
   // Typing paused after a bounded search (common words: only their heads' books were scored,
   // see search.js): the full search of the same text replaces it, unless a key came meanwhile.
+  // It runs in slices of a few ms (`S.limits.slice`; a province's two-letter prefix is a few hundred ms on a
+  // phone): a key typed meanwhile is handled after the current slice, and stops it.
   async function refine(query, generation) {
     if (generation !== state.generation) return;
-    const result = await S.search(query, true, true);
+    const result = await S.search(query, true, true, slices(generation));
     if (generation !== state.generation || !result) { S.release(result); return; }
     answer(result);
     renderFacets();
@@ -381,6 +383,29 @@
     announce('mucluc-offline-results', {
       query, typing: true, total: filtered().length, refined: true, complete: true,
     });
+  }
+
+  // A sliced search's pacing (see search.js): each slice runs its ms, then the page's tasks
+  // waiting (input, frames) run before the next, which happens only if no search began since.
+  // The next slice is a message task: nested timers would be clamped to 4 ms of idling each.
+  const resumed = [];
+  let channel = null; // (made by the first sliced search: most pages never need one)
+  function slices(generation) {
+    if (!channel) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => resumed.shift()();
+    }
+    let started = performance.now();
+    return {
+      due: () => performance.now() - started >= S.limits.slice,
+      next: () => new Promise((resolve) => {
+        resumed.push(() => {
+          started = performance.now();
+          resolve(generation === state.generation);
+        });
+        channel.port2.postMessage(null);
+      }),
+    };
   }
 
   // The answer shown from now on; the one it replaces is given back to the search (its

@@ -17,7 +17,10 @@
   // A typed search that would scan more postings than this scores only the books of the tokens'
   // heads (see boundedAlternative); a typed prefix is then checked against this many of its keys.
   // (`limits`: exported so tests can reach the bounded path on a small catalogue)
-  const limits = { typedPostings: 6000, typedKeys: 16 };
+  // A full search in slices (`slices`, see search; the page's slices run `slice` ms) checks
+  // whether to pause every `chunk` postings or books.
+  const limits = { typedPostings: 6000, typedKeys: 16, chunk: 4096, slice: 4 };
+  const STOPPED = new Error('search stopped: a newer one began');
   const state = {
     catalogue: null, records: new Map(), shards: new Map(), loading: new Map(), decoded: new Map(),
     sortedKeys: new Map(), prefixes: new Map(), loads: 0,
@@ -94,19 +97,39 @@
   // Field bits per book of one syllable, in a byte per book (a province has 250 k books: typed
   // arrays, not Maps). `touched` lists the books set, so nothing scans all of them.
   function masks(lists, allowed, total) {
-    const bits = new Uint8Array(total);
-    const touched = [];
+    const found = { bits: new Uint8Array(total), touched: [] };
+    for (const codes of lists) if (codes) maskRange(codes, 0, codes.length, allowed, found);
+    return found;
+  }
+
+  // The same in slices (a sliced search): a pause every `limits.chunk` postings.
+  async function maskSlices(lists, allowed, total, slices) {
+    const found = { bits: new Uint8Array(total), touched: [] };
     for (const codes of lists) {
       if (!codes) continue;
-      for (let i = 0; i < codes.length; i++) {
-        const bit = 1 << (codes[i] & 3);
-        if (!(bit & allowed)) continue;
-        const rec = codes[i] >> 2;
-        if (bits[rec] === 0) touched.push(rec);
-        bits[rec] |= bit;
+      for (let from = 0; from < codes.length; from += limits.chunk) {
+        await pause(slices);
+        maskRange(codes, from, Math.min(codes.length, from + limits.chunk), allowed, found);
       }
     }
-    return { bits, touched };
+    return found;
+  }
+
+  function maskRange(codes, from, to, allowed, { bits, touched }) {
+    for (let i = from; i < to; i++) {
+      const bit = 1 << (codes[i] & 3);
+      if (!(bit & allowed)) continue;
+      const rec = codes[i] >> 2;
+      if (bits[rec] === 0) touched.push(rec);
+      bits[rec] |= bit;
+    }
+  }
+
+  // Between two slices of a sliced search: once the slice has run its time, let the page
+  // handle what is waiting (a key), and stop if the search is no longer wanted. (Called only
+  // when there are slices: a keystroke's search takes no extra microtask per list.)
+  async function pause(slices) {
+    if (slices.due() && !(await slices.next())) throw STOPPED;
   }
 
   // A shard's keys in code-unit order, built once per shard: a prefix's keys are then one
@@ -143,7 +166,7 @@
     return found;
   }
 
-  async function alternative(text, boost, allowed, prefix, scores, matched, bounded) {
+  async function alternative(text, boost, allowed, prefix, scores, matched, bounded, slices) {
     const folded = V.foldedTokens(text).map(V.variantSyllable);
     const exact = V.tokens(text);
     const n = folded.length;
@@ -171,18 +194,36 @@
     const candidates = [];
     const perToken = [];
     for (let i = 0; i < n; i++) {
-      const found = masks(tokenKeys[i].map((k) => postings('k', k)), allowed, total);
-      const exactFound = paired ? masks([exactCodes(i)], allowed, total) : null;
+      const lists = [];
+      for (const k of tokenKeys[i]) {
+        if (slices) await pause(slices);
+        lists.push(postings('k', k));
+      }
+      const exactLists = paired ? [exactCodes(i)] : null;
+      const found = slices ? await maskSlices(lists, allowed, total, slices)
+        : masks(lists, allowed, total);
+      let exactFound = null;
+      if (exactLists) {
+        exactFound = slices ? await maskSlices(exactLists, allowed, total, slices)
+          : masks(exactLists, allowed, total);
+      }
       const df = found.touched.length;
       const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
       // idf times the heaviest field of each of the 16 field masks: one lookup per book.
       perToken.push({ found: found.bits, exactFound: exactFound && exactFound.bits, idf,
         weighted: weightedBy(idf) });
-      for (const rec of found.touched) if (counts[rec]++ === 0) candidates.push(rec);
+      const { touched } = found;
+      for (let from = 0; from < touched.length; from += limits.chunk) {
+        if (slices) await pause(slices);
+        const to = Math.min(touched.length, from + limits.chunk);
+        for (let j = from; j < to; j++) if (counts[touched[j]]++ === 0) candidates.push(touched[j]);
+      }
     }
     const bits = new Uint8Array(n);
     const exactBits = new Uint8Array(n);
-    for (const rec of candidates) {
+    for (let c = 0; c < candidates.length; c++) {
+      if (slices && c % limits.chunk === 0) await pause(slices);
+      const rec = candidates[c];
       if (counts[rec] < required) continue;
       for (let t = 0; t < n; t++) {
         const { found, exactFound } = perToken[t];
@@ -220,19 +261,31 @@
     return weighted;
   }
 
-  // The field bits of book `rec` in the sorted postings `codes` (a binary search).
-  function fieldsOf(codes, rec, allowed) {
-    if (!codes) return 0;
-    let lo = 0, hi = codes.length;
-    const from = rec * 4;
+  // The first index at or after `from` whose code is at least `code`: galloping from `from`
+  // (steps 1, 2, 4… then a binary search in the last step), so a list read for books in
+  // increasing order costs the log of the gap between them, not of the whole list.
+  function seek(codes, from, code) {
+    let lo = from, hi = from, step = 1;
+    while (hi < codes.length && codes[hi] < code) { lo = hi + 1; hi += step; step *= 2; }
+    if (hi > codes.length) hi = codes.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (codes[mid] < from) lo = mid + 1; else hi = mid;
+      if (codes[mid] < code) lo = mid + 1; else hi = mid;
     }
-    let bits = 0;
-    for (let i = lo; i < codes.length && codes[i] >> 2 === rec; i++) bits |= 1 << (codes[i] & 3);
-    return bits & allowed;
+    return lo;
   }
+
+  // The field bits of book `rec` in `codes` from index `at` (where its postings start, if any).
+  function bitsAt(codes, at, rec) {
+    let bits = 0;
+    for (let i = at; i < codes.length && codes[i] >> 2 === rec; i++) bits |= 1 << (codes[i] & 3);
+    return bits;
+  }
+
+  // A book flag per book and a list of the books flagged, reused by every bounded search (it
+  // clears what it set): a Set of a few thousand books cost a third of the search.
+  let candidateFlags = new Uint8Array(0);
+  const candidateList = [];
 
   // Search as you type on a large catalogue: instead of scanning every posting of common words
   // (tens of thousands of books), the candidates are the books of each token's head (its best
@@ -243,7 +296,8 @@
   // (Enter, or typing paused: app.js) finds. idf comes from the full lists' book counts.
   function boundedAlternative(tokens, boost, allowed, required, scores, matched) {
     const total = state.catalogue.books;
-    const candidates = new Set();
+    if (candidateFlags.length !== total) candidateFlags = new Uint8Array(total);
+    const flags = candidateFlags, list = candidateList;
     const perToken = tokens.map(({ keys, isPrefix, exactCodes }) => {
       const key = keys[0];
       const prefixHead = isPrefix && key.length >= 2 && key.length <= 3 ? postings('p', key) : null;
@@ -262,13 +316,20 @@
       for (const codes of heads) {
         if (!codes) continue;
         for (let i = 0; i < codes.length; i++) {
-          if ((1 << (codes[i] & 3)) & allowed) candidates.add(codes[i] >> 2);
+          const rec = codes[i] >> 2;
+          if ((1 << (codes[i] & 3)) & allowed && !flags[rec]) { flags[rec] = 1; list.push(rec); }
         }
       }
       const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
       const lists = keys.map((k) => postings('k', k)).filter(Boolean);
-      return { lists, exactCodes, idf, weighted: weightedBy(idf) };
+      return { lists, at: new Int32Array(lists.length), exactCodes, exactAt: 0, idf,
+        weighted: weightedBy(idf) };
     });
+    // Books in increasing order: each list is then read forward from where the last book's
+    // lookup left it (`seek`), instead of a binary search of the whole list per book.
+    const candidates = Int32Array.from(list).sort();
+    for (const rec of list) flags[rec] = 0;
+    list.length = 0;
     const bits = new Uint8Array(perToken.length);
     const exactBits = new Uint8Array(perToken.length);
     // Tokens with the fewest lists are looked up first, and a book stops being looked at once
@@ -278,16 +339,25 @@
     const order = perToken.map((_, t) => t)
       .sort((a, b) => perToken[a].lists.length - perToken[b].lists.length || a - b);
     const mayMiss = perToken.length - required;
-    for (const rec of candidates) {
+    for (let c = 0; c < candidates.length; c++) {
+      const rec = candidates[c], code = rec * 4;
       let missing = 0;
       for (const t of order) {
+        const token = perToken[t];
         let found = 0;
-        for (const codes of perToken[t].lists) {
-          found |= fieldsOf(codes, rec, allowed);
+        for (let j = 0; j < token.lists.length; j++) {
+          const codes = token.lists[j];
+          const at = seek(codes, token.at[j], code);
+          token.at[j] = at;
+          found |= bitsAt(codes, at, rec) & allowed;
           if (found & 1) break;
         }
         bits[t] = found;
-        exactBits[t] = found ? fieldsOf(perToken[t].exactCodes, rec, allowed) : 0;
+        exactBits[t] = 0;
+        if (found && token.exactCodes) {
+          token.exactAt = seek(token.exactCodes, token.exactAt, code);
+          exactBits[t] = bitsAt(token.exactCodes, token.exactAt, rec) & allowed;
+        }
         if (!found && ++missing > mayMiss) break;
       }
       if (missing > mayMiss) continue;
@@ -358,7 +428,10 @@
   // `typing`: a keystroke's search. The last word is also a prefix (unless a space follows it),
   // and a search of common words scores only their heads' books (`bounded` in the answer;
   // `full` turns that off: typing paused). Enter's search (typing false) is always full.
-  async function search(query, typing, full) {
+  // `slices` (optional): the search runs in slices — `slices.due()` says the current one has
+  // run its time, `await slices.next()` lets the page handle input and says whether to go on —
+  // and answers null when told to stop. The same answer as in one piece.
+  async function search(query, typing, full, slices) {
     const prefix = typing && !/\s$/.test(query);
     const text = V.words(V.normalise(query)).slice(0, MAX_WORDS).join(' ');
     if (!text) return null;
@@ -376,26 +449,37 @@
     // costs more than the scoring itself).
     const matched = { flags: arrays.flags, list: [] };
     let bounded = false;
-    for (const [alt, boost, allowed] of alternatives) {
-      const last = prefix && boost === 1;
-      if (await alternative(alt, boost, allowed, last, scores, matched, typing && !full)) {
-        bounded = true;
-      }
-    }
     const order = (a, b) => scores[b] - scores[a] || a - b;
     const ranked = matched.list;
-    const head = top(ranked, scores, RERANK);
-    await loadRecords(head);
-    const phrases = alternatives.map(([alt, boost]) => [V.tokens(alt), V.foldedTokens(alt), boost])
-      .filter(([exact]) => exact.length);
-    for (const rec of head) scores[rec] += bonus(rec, phrases);
-    head.sort(order);
-    for (const rec of head) matched.flags[rec] = 2;
-    const rest = ranked.filter((rec) => matched.flags[rec] !== 2);
-    return {
-      query: query.trim(), ranked: head.concat(rest), sorted: head.length, scores, order, bounded,
-      arrays,
-    };
+    try {
+      for (const [alt, boost, allowed] of alternatives) {
+        const last = prefix && boost === 1;
+        if (await alternative(alt, boost, allowed, last, scores, matched, typing && !full,
+          slices)) {
+          bounded = true;
+        }
+      }
+      if (slices) await pause(slices);
+      const head = top(ranked, scores, RERANK);
+      if (slices) await pause(slices);
+      await loadRecords(head);
+      const phrases = alternatives
+        .map(([alt, boost]) => [V.tokens(alt), V.foldedTokens(alt), boost])
+        .filter(([exact]) => exact.length);
+      for (const rec of head) scores[rec] += bonus(rec, phrases);
+      head.sort(order);
+      for (const rec of head) matched.flags[rec] = 2;
+      if (slices) await pause(slices);
+      const rest = ranked.filter((rec) => matched.flags[rec] !== 2);
+      return {
+        query: query.trim(), ranked: head.concat(rest), sorted: head.length, scores, order,
+        bounded, arrays,
+      };
+    } catch (e) {
+      if (e !== STOPPED) throw e;
+      release({ ranked, arrays }); // (every book its arrays touched)
+      return null;
+    }
   }
 
   // The per-book arrays of a search (scores and matched flags: 2.25 MB for a province's 250 k
@@ -476,7 +560,7 @@
 
   globalThis.MuclucSearch = {
     data: state, search, release, loadRecords, ensureSorted, heldBy, libraryCounts,
-    loads: () => state.loads, prefixKeys, select, limits, // (the last three for tests)
+    loads: () => state.loads, prefixKeys, select, seek, limits, // (the last four for tests)
   };
   globalThis.MuclucOffline = {
     catalogue(c) { state.catalogue = c; globalThis.MuclucApp.start(); },
