@@ -37,6 +37,7 @@ from indexer.store.indices import ADDED_FIELDS
 from indexer.store.names import record_id
 from indexer.tombstones import read_stored, union_actions
 from indexer.work_aliases import clusters_of, resolve, stale_works
+from mucluc.core.collector import streaming_records
 from mucluc.core.library import Library
 
 SourceItem = SourceRecord | RecordProblem | Notice
@@ -120,15 +121,17 @@ class Loader:
         """
         summary = summary if summary is not None else LoadSummary()
         started = time.perf_counter()
-        try:
-            if hasattr(items, "__aiter__"):
-                await self._load_async(items, summary)  # type: ignore[arg-type]
-            else:
-                await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
-            await self._finish_union()
-        except BaseException:
-            await self._abandon()
-            raise
+        # the whole load, not only its reader: the reader finishes batches ahead of the rest
+        with streaming_records():  # see mucluc.core.collector
+            try:
+                if hasattr(items, "__aiter__"):
+                    await self._load_async(items, summary)  # type: ignore[arg-type]
+                else:
+                    await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
+                await self._finish_union()
+            except BaseException:
+                await self._abandon()
+                raise
         await self.store.refresh("union")
         summary.seconds = time.perf_counter() - started
         if self.progress:
