@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from analyzers.normalise import normalise
 from analyzers.tables import filing, marks
@@ -42,7 +43,10 @@ _MAX_DIGITS = 99
 _SYLLABLE = re.compile(r"\d+|[^\W\d_]+")
 
 
+@lru_cache(maxsize=1 << 14)
 def _letter_syllable(word: str) -> str:
+    # cached: a catalogue's titles are made of a few thousand syllables, and every union
+    # document's filing key walks each of its syllables character by character
     codes: list[str] = []
     tone = ""
     for char in unicodedata.normalize("NFD", word):

@@ -86,8 +86,7 @@ def fix_framing(chunk: bytes) -> tuple[bytes, list[str]]:
     entries = [directory[i : i + 12] for i in range(0, len(directory) - len(directory) % 12, 12)]
     if len(directory) % 12:
         fixes.append("directory length is not a multiple of 12")
-    if not entries or not all(e[3:12].isdigit() for e in entries) or not _directory_true(
-            body, base, entries) or _stray_indicators(body, base, entries):
+    if not entries or not _directory_clean(body, base, entries):
         pieces = body[base:-1].split(b"\x1e")
         if pieces and pieces[-1] == b"":
             pieces.pop()
@@ -157,11 +156,21 @@ def _stray_indicators(body: bytes, base: int, entries: list[bytes]) -> bool:
     return False
 
 
-def _directory_true(body: bytes, base: int, entries: list[bytes]) -> bool:
-    """Every directory entry ends on a field terminator inside the record."""
+def _directory_clean(body: bytes, base: int, entries: list[bytes]) -> bool:
+    """Every directory entry is digits, ends on a field terminator inside the record, and
+    starts a data field whose indicators are ASCII: the record needs no rebuilding. One pass
+    over the directory (every record read takes this path)."""
+    size = len(body)
     for entry in entries:
-        length, where = int(entry[3:7]), int(entry[7:12])
-        end = base + where + length - 1
-        if length < 1 or end >= len(body) or body[end] != 0x1E:
+        if not entry[3:12].isdigit():
             return False
+        length = int(entry[3:7])
+        start = base + int(entry[7:12])
+        end = start + length - 1
+        if length < 1 or end >= size or body[end] != 0x1E:
+            return False
+        if entry[:3] >= b"010":
+            cut = body.find(b"\x1f", start, end)
+            if not body[start : end if cut == -1 else cut].isascii():
+                return False
     return True

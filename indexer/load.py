@@ -37,6 +37,7 @@ from indexer.store import Store
 from indexer.store.indices import ADDED_FIELDS
 from indexer.store.names import record_id
 from indexer.write_chain import WriteChain, timed
+from mucluc.core.collector import streaming_records
 from mucluc.core.library import Library
 
 SourceItem = SourceRecord | RecordProblem | Notice
@@ -107,16 +108,19 @@ class Loader:
         """
         summary = summary if summary is not None else LoadSummary()
         started = time.perf_counter()
+        # the collector's thresholds cover the whole load, not only its reader: the reader
+        # finishes batches ahead of the rest (see mucluc.core.collector)
         async with self.chain.loading():
-            try:
-                if hasattr(items, "__aiter__"):
-                    await self._load_async(items, summary)  # type: ignore[arg-type]
-                else:
-                    await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
-                await self.chain.finish_union()
-            except BaseException:
-                await self.chain.abandon()
-                raise
+            with streaming_records():
+                try:
+                    if hasattr(items, "__aiter__"):
+                        await self._load_async(items, summary)  # type: ignore[arg-type]
+                    else:
+                        await self._load_pipelined(iter(items), summary)  # type: ignore[arg-type]
+                    await self.chain.finish_union()
+                except BaseException:
+                    await self.chain.abandon()
+                    raise
         await self.store.refresh("union")
         summary.seconds = time.perf_counter() - started
         if self.progress:

@@ -1,4 +1,4 @@
-"""The collector's young threshold while records stream in (mucluc.core.collector)."""
+"""The collector's young and middle thresholds while records stream in (mucluc.core.collector)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def default_thresholds() -> Iterator[None]:
 
 def test_raised_within_and_restored_after() -> None:
     with collector.streaming_records():
-        assert gc.get_threshold() == (collector.YOUNG, 10, 10)
+        assert gc.get_threshold() == (collector.YOUNG, collector.MIDDLE, 10)
     assert gc.get_threshold() == (700, 10, 10)
 
 
@@ -48,11 +48,18 @@ def test_a_higher_threshold_is_kept() -> None:
     assert gc.get_threshold()[0] == collector.YOUNG * 2
 
 
+def test_a_higher_middle_threshold_is_kept() -> None:
+    gc.set_threshold(700, collector.MIDDLE * 2, 10)
+    with collector.streaming_records():
+        assert gc.get_threshold() == (collector.YOUNG, collector.MIDDLE * 2, 10)
+    assert gc.get_threshold() == (700, collector.MIDDLE * 2, 10)
+
+
 def test_reading_a_file_streams_with_the_raised_threshold(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from harvesters.files import read_path
     from mucluc.demo.generate import write_marc_file
 
     marc = write_marc_file(tmp_path / "two.mrc", 2)
-    seen = [gc.get_threshold()[0] for _ in read_path(marc, library="L")]
-    assert seen and set(seen) == {collector.YOUNG}
+    seen = [gc.get_threshold()[:2] for _ in read_path(marc, library="L")]
+    assert seen and set(seen) == {(collector.YOUNG, collector.MIDDLE)}
     assert gc.get_threshold() == (700, 10, 10)
