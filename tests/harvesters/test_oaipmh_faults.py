@@ -11,14 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FAST
-from oai_provider import RESPONSE_DATE, Provider
 
 from harvesters.checkpoints import Checkpoint, CheckpointStore
 from harvesters.oaipmh import OAIClient, harvest
 from harvesters.records import SourceRecord
 from harvesters.transport import RetryPolicy
 from mucluc.core.errors import HarvestError
+from tests.harvesters.oai_provider import RESPONSE_DATE, Provider
+from tests.harvesters.peers import FAST
 
 WORKER = Path(__file__).with_name("harvest_worker.py")
 REPO = Path(__file__).resolve().parents[2]
