@@ -60,7 +60,7 @@ def _cli() -> list[str]:
     return [found]
 
 
-async def _schemathesis(base: str, *options: str) -> None:
+async def _schemathesis(base: str, *options: str, workers: int = 2) -> None:
     process = await asyncio.create_subprocess_exec(
         *_cli(),
         "run",
@@ -80,7 +80,7 @@ async def _schemathesis(base: str, *options: str) -> None:
         "--seed",
         "20251126",
         "--workers",
-        "2",
+        str(workers),
         "--no-color",
         *options,
         stdout=asyncio.subprocess.PIPE,
@@ -105,10 +105,13 @@ def _app(catalogue: Catalogue, opensearch_url: str) -> web.Application:
 async def test_api_matches_its_openapi_document(catalogue: Catalogue, opensearch_url: str) -> None:
     """Every operation, anonymously: the key-protected ones must answer the documented 401."""
     async with serving(_app(catalogue, opensearch_url)) as base:
+        # One worker thread each: the two processes are the concurrency. Two worker threads in
+        # one process raced in CPython 3.11's ast.parse (hypothesis describing a lambda) once:
+        # "SystemError: AST constructor recursion depth mismatch", a runtime error of the run.
         examples = ("--max-examples", str(MAX_EXAMPLES))
         await asyncio.gather(
-            _schemathesis(base, *examples, "--include-path-regex", SEARCH_HALF),
-            _schemathesis(base, *examples, "--exclude-path-regex", SEARCH_HALF),
+            _schemathesis(base, *examples, "--include-path-regex", SEARCH_HALF, workers=1),
+            _schemathesis(base, *examples, "--exclude-path-regex", SEARCH_HALF, workers=1),
         )
 
 
