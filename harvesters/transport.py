@@ -16,7 +16,7 @@ import asyncio
 import base64
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Self
@@ -25,6 +25,7 @@ import aiohttp
 from yarl import URL
 
 from harvesters.xml_safety import MalformedXML, ParsedXML, parse_untrusted
+from mucluc.core import settings
 from mucluc.core.errors import HarvestError
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,13 @@ class RetryPolicy:
     max_retry_after: float = 300.0  # a longer Retry-After is cut to this
     timeout: float = 120.0  # whole request, seconds
     max_bytes: int = 64 * 1024 * 1024
+
+
+def configured_policy() -> RetryPolicy:
+    """The policy of a client given none: the defaults, with MUCLUC_HARVEST_RETRY_SECONDS as the
+    first wait (a longer value is cut to ``max_backoff``, which every later wait stays under)."""
+    default = RetryPolicy()
+    return replace(default, backoff=min(settings.harvest_retry_seconds(), default.max_backoff))
 
 
 class RetryableResponse(HarvestError):
@@ -242,7 +250,7 @@ class ProtocolClient:
         self._authorization = basic_auth(*auth) if auth else url_auth
         self.source = source
         self.library = library
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or configured_policy()
         self._session = session
         self._own_session = session is None
         self._sleep = sleep

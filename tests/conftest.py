@@ -67,10 +67,29 @@ def marker_mismatches(item: pytest.Item) -> list[str]:
     return wrong
 
 
+#: Fixtures whose set-up is an engine's start (tests/early.py begins it in the background).
+ENGINE_FIXTURES = frozenset({"opensearch_url", "three_nodes"})
+
+
+def engine_modules_last(items: list[pytest.Item]) -> list[pytest.Item]:
+    """``items`` with the modules needing no engine first, each group in collection order.
+
+    The session's node (then the three-node cluster) boots in the background from the end of
+    the collection: the tests that need nothing running cover that boot instead of the first
+    engine test waiting for it. A module moves whole (module fixtures stay set up once) and the
+    order within a module never changes."""
+    needs_engine = {
+        item.module for item in items
+        if ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())) and hasattr(item, "module")
+    }
+    return sorted(items, key=lambda item: getattr(item, "module", None) in needs_engine)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     problems = [f"{item.nodeid} {text}" for item in items for text in marker_mismatches(item)]
     if problems:
         raise pytest.UsageError("markers do not match fixtures:\n  " + "\n  ".join(problems))
+    items[:] = engine_modules_last(items)
 
 
 @pytest.fixture(scope="session")

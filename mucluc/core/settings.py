@@ -180,6 +180,13 @@ SETTINGS: tuple[Setting, ...] = (
         as_seconds,
     ),
     Setting(
+        "MUCLUC_HARVEST_RETRY_SECONDS",
+        "2",
+        "First wait before a failed harvest request (OAI-PMH, SRU) is tried again; it doubles "
+        "with each retry (at most 60 s, 5 attempts in all).",
+        as_seconds,
+    ),
+    Setting(
         "MUCLUC_SCHEDULER",
         "on",
         "Whether `mucluc serve` runs the harvest schedules of `mucluc.toml` (on or off).",
@@ -304,3 +311,7 @@ def stats_flush_seconds() -> float:
 
 def scheduler_enabled() -> bool:
     return value("MUCLUC_SCHEDULER")
+
+
+def harvest_retry_seconds() -> float:
+    return value("MUCLUC_HARVEST_RETRY_SECONDS")

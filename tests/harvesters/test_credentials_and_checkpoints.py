@@ -10,12 +10,12 @@ import os
 
 import pytest
 from aiohttp import web
-from conftest import FAST
 
 from harvesters.checkpoints import Checkpoint, CheckpointStore
 from harvesters.oaipmh import OAIClient
 from harvesters.transport import RetryPolicy, redact, split_credentials
 from mucluc.core.errors import HarvestError, SourceError
+from tests.harvesters.peers import FAST
 
 IDENTIFY = (
     '<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'

@@ -11,14 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FAST
-from oai_provider import RESPONSE_DATE, Provider
 
 from harvesters.checkpoints import Checkpoint, CheckpointStore
 from harvesters.oaipmh import OAIClient, harvest
 from harvesters.records import SourceRecord
 from harvesters.transport import RetryPolicy
+from indexer.node import free_port
 from mucluc.core.errors import HarvestError
+from tests.harvesters.oai_provider import RESPONSE_DATE, Provider
+from tests.harvesters.peers import FAST
 
 WORKER = Path(__file__).with_name("harvest_worker.py")
 REPO = Path(__file__).resolve().parents[2]
@@ -234,6 +235,32 @@ async def test_gives_up_after_bounded_retries(aiohttp_server, tmp_path):
         await run_harvest(url, tmp_path, policy=policy)
     assert caught.value.source == "fault"
     assert len(provider.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("setting", "waits"),
+    [
+        pytest.param("", [2.0, 4.0, 8.0, 16.0], id="unset-2s-doubling"),
+        pytest.param("0.05", [0.05, 0.1, 0.2, 0.4], id="shortest"),
+        pytest.param("45", [45.0, 60.0, 60.0, 60.0], id="capped-at-60s"),
+    ],
+)
+async def test_a_client_given_no_policy_waits_as_the_setting_says(
+    monkeypatch: pytest.MonkeyPatch, setting: str, waits: list[float]
+) -> None:
+    """MUCLUC_HARVEST_RETRY_SECONDS is the first wait of `mucluc harvest`'s clients (which are
+    given no policy); the waits are recorded, not slept."""
+    monkeypatch.setenv("MUCLUC_HARVEST_RETRY_SECONDS", setting)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    dead = f"http://127.0.0.1:{free_port()}/oai"
+    async with OAIClient(dead, source="dead", sleep=sleep) as client:
+        with pytest.raises(HarvestError, match="gave up after 5 attempts"):
+            await client.identify()
+    assert slept == waits
 
 
 async def test_bad_resumption_token_restarts_from_checkpointed_from(aiohttp_server, tmp_path):

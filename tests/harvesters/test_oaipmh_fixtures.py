@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FAST
 
 from harvesters import oaipmh
 from harvesters.checkpoints import CheckpointStore
 from harvesters.oaipmh import OAIClient, harvest
 from harvesters.records import RecordProblem, SourceRecord
 from mucluc.core.errors import HarvestError
+from tests.harvesters.peers import FAST
 
 SICKLE_CHAIN = {
     "ListRecords": "sickle/ListRecords.xml",

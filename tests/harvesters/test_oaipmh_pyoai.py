@@ -14,13 +14,13 @@ from pathlib import Path
 import pymarc
 import pytest
 from aiohttp import web
-from conftest import FAST
 from lxml import etree
 from pymarc import Field, Indicators, Subfield
 
 from harvesters.checkpoints import CheckpointStore
 from harvesters.oaipmh import CannotDisseminateFormat, OAIClient, harvest
 from harvesters.records import SourceRecord
+from tests.harvesters.peers import FAST
 
 oaipmh = pytest.importorskip("oaipmh", reason="pyoai not installed (PyPI package `pyoai`)")
 from oaipmh import common, error, metadata, server  # noqa: E402

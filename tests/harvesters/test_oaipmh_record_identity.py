@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pymarc
 import pytest
-from conftest import FAST
 from hypothesis import given
 from hypothesis import strategies as st
-from oai_provider import Provider, record_id
 
 from harvesters.metadata import control_number
 from harvesters.oaipmh import OAIClient
 from harvesters.records import SourceRecord
+from tests.harvesters.oai_provider import Provider, record_id
+from tests.harvesters.peers import FAST
 
 
 @pytest.mark.parametrize(

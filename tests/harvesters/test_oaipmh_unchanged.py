@@ -8,17 +8,17 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from conftest import FAST
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from oai_provider import Provider, record_id
 
 from harvesters.checkpoints import CheckpointStore
 from harvesters.oaipmh import OAIClient, harvest
 from harvesters.oaipmh.client import record_head
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.unchanged import KnownHarvested, Stored, StoredHarvested
+from tests.harvesters.oai_provider import Provider, record_id
+from tests.harvesters.peers import FAST
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 

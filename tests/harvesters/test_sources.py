@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from oai_provider import Provider
 
 from harvesters.checkpoints import CheckpointStore
 from harvesters.oaipmh import OAIClient, commit_pages, harvest
 from harvesters.records import SourceRecord
 from harvesters.sources import harvest_source, source_name
 from mucluc.core.errors import ConfigError
+from tests.harvesters.oai_provider import Provider
 
 
 async def collect(library: str, spec: dict, state: Path, **kwargs) -> list[str]:

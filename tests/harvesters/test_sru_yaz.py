@@ -7,11 +7,12 @@ yaz-ztest answers any CQL query with a deterministic number of generated MARC re
 from __future__ import annotations
 
 import pytest
-from conftest import FAST, free_port
 
 from harvesters.records import RecordProblem, SourceRecord
 from harvesters.sru import SRUClient, SRUDiagnostic
+from indexer.node import free_port
 from mucluc.core.errors import HarvestError
+from tests.harvesters.peers import FAST
 
 
 @pytest.mark.peers

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FAST, free_port, listening, require
 
 from harvesters.records import SourceRecord
 from harvesters.sru import SRUClient, SRUDiagnostic
+from indexer.node import free_port
+from tests.harvesters.peers import FAST, listening, require
 from tests.marc_builders import book, write_marc
 
 ZEBRAIDX = shutil.which("zebraidx")

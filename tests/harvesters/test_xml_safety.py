@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FAST
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harvesters.oaipmh import OAIClient
 from harvesters.xml_safety import MalformedXML, UnsafeXML, parse_untrusted, sanitise
 from mucluc.core.errors import SourceError
+from tests.harvesters.peers import FAST
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [

@@ -44,13 +44,18 @@ async def load(config: Path, code: str, path: Path, *, withdraw: bool = True) ->
     return report
 
 
-async def stored(engine: AsyncOpenSearch, prefix: str, library: str) -> dict[str, dict[str, Any]]:
-    """local id → raw-store document of every record of ``library``."""
+async def stored(engine: AsyncOpenSearch, prefix: str, library: str, *,
+                 only_ids: bool = False) -> dict[str, dict[str, Any]]:
+    """local id → raw-store document of every record of ``library``; with ``only_ids``, each
+    document holds its ``local_id`` alone (a record with 999 copies is 999 fields of 852 to
+    send and decode, for a test that only asks which records are there)."""
     index = alias(prefix, "records")
     await engine.indices.refresh(index=index)
     found: dict[str, dict[str, Any]] = {}
     body: dict[str, Any] = {"query": {"term": {"library": library}}, "size": 1000,
                             "sort": [{"local_id": "asc"}]}
+    if only_ids:
+        body["_source"] = ["local_id"]
     while True:
         hits = (await engine.search(index=index, body=body))["hits"]["hits"]
         for hit in hits:
