@@ -206,9 +206,7 @@ class WorkCounts:
 
     def missing(self, ids: Iterable[str]) -> list[str]:
         """The ids among ``ids`` with no fresh counts (sorted, unique)."""
-        now = self.clock()
-        get = self._kept.get
-        return sorted({i for i in ids if not self._fresh(get(i), now)})
+        return self.lookup(ids)[0]
 
     def lookup(self, ids: Iterable[str]) -> tuple[list[str], dict[str, tuple[int, int]]]:
         """(:meth:`missing`, :meth:`known`) of ``ids`` in one read of each: what an answer

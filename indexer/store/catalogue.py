@@ -14,9 +14,9 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from opensearchpy import AsyncOpenSearch
-from opensearchpy.client.utils import _make_path
 
 from indexer.store import indices, paginate
 from indexer.store.client import (
@@ -181,7 +181,7 @@ class Store:
         The API's hot path: the request goes to the client's transport (its nodes, retries and
         errors) without ``AsyncOpenSearch.search``'s keyword handling, which checks some fifty
         optional parameters on every call; the same method, path, body and timeout."""
-        path = _make_path(self._index(name), "_search")
+        path = f"/{quote(self._index(name), safe=',*')}/_search"  # as opensearch-py builds it
         limit = timeout or self.timeout
         transport = self.client.transport  # its parameters are a new dict each try: it pops them
         return await self._read("search", doing, lambda: transport.perform_request(
