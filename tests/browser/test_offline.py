@@ -9,6 +9,7 @@ caches it, and it must then search with the network disabled. axe-core checks WC
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from collections.abc import AsyncIterator
@@ -235,6 +236,49 @@ async def test_keyboard_alone_searches_and_requests(offline_page) -> None:
     focused = page.locator("#results .book .request").first
     await playwright_api.expect(focused).to_have_attribute("aria-pressed", "true")
     assert "Tắt đèn" in await focused.text_content()  # the title is in its accessible name
+
+
+# The share of a PNG screenshot's pixels in the focus outline's colour (#0b57d0), read by the
+# page itself (a canvas): no image library needed.
+OUTLINE_PIXELS = """async (png) => {
+  const img = new Image();
+  img.src = 'data:image/png;base64,' + png;
+  await img.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = img.width; canvas.height = img.height;
+  const g = canvas.getContext('2d');
+  g.drawImage(img, 0, 0);
+  const d = g.getImageData(0, 0, img.width, img.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i] < 70 && d[i + 1] > 60 && d[i + 1] < 120 && d[i + 2] > 160) n++;
+  }
+  return n / (d.length / 4);
+}"""
+
+
+async def test_focus_outline_is_whole_on_every_row(offline_page) -> None:
+    """Rows after the first screenful are `content-visibility: auto`, which clips what they
+    paint to their box: the focused request button sits at the row's left edge, and its
+    outline (3 px, 2 px away) must show on that side too, as on the first rows."""
+    page = offline_page
+    await search(page, "truyen co dan toc thai")  # a book in many volumes: many rows
+    rows = page.locator("#results .book")
+    assert await rows.count() > 3  # a row past the first screenful (app.js FIRST = 3)
+    shares = []
+    for index in (0, await rows.count() - 1):
+        button = rows.nth(index).locator(".request")
+        await button.scroll_into_view_if_needed()
+        await button.focus()
+        await page.keyboard.press("Shift+Tab")  # focus moved by keys: :focus-visible
+        await page.keyboard.press("Tab")
+        assert await button.evaluate("(b) => b.matches(':focus-visible')")
+        box = await button.bounding_box()
+        strip = {"x": box["x"] - 5, "y": box["y"], "width": 5, "height": box["height"]}
+        png = await page.screenshot(clip=strip)
+        shares.append(await page.evaluate(OUTLINE_PIXELS, base64.b64encode(png).decode()))
+    assert shares[0] > 0.3, shares  # the outline's left side, left of the first row's button
+    assert shares[1] > 0.3, shares  # and of the last row's
 
 
 ROWS = """() => [...document.querySelectorAll('#results .book')].map((row) => ({
