@@ -160,15 +160,24 @@ def parse_untrusted(
             library=library,
         )
     sanitised = 0
-    if repair:
-        data, sanitised = sanitise(data)
     try:
+        # The parser refuses every character XML 1.0 forbids, so a document it reads as it
+        # came has none to repair: only one it refuses is sanitised (and parsed again).
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise MalformedXML(
-            f"{source or 'XML document'}: not well-formed XML: {exc}", source=source,
-            library=library,
-        ) from exc
+        repaired, sanitised = sanitise(data) if repair else (data, 0)
+        if repaired == data:
+            raise MalformedXML(
+                f"{source or 'XML document'}: not well-formed XML: {exc}", source=source,
+                library=library,
+            ) from exc
+        try:
+            root = etree.fromstring(repaired, _parser())
+        except etree.XMLSyntaxError as again:
+            raise MalformedXML(
+                f"{source or 'XML document'}: not well-formed XML: {again}", source=source,
+                library=library,
+            ) from again
     if root is None:
         raise MalformedXML(f"{source or 'XML document'}: empty document", source=source,
                            library=library)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from harvesters.oaipmh import OAIClient
 from harvesters.xml_safety import MalformedXML, UnsafeXML, parse_untrusted, sanitise
@@ -130,3 +131,46 @@ def test_every_illegal_character_reference_is_replaced_and_only_those(value, zer
     data = b"<a>x" + ref + b"y</a>"
     fixed, count = sanitise(data)
     assert (fixed, count) == ((data, 0) if legal else (b"<a>x&#xFFFD;y</a>", 1))
+
+
+_PIECES = st.one_of(
+    st.text(max_size=8),
+    st.sampled_from([b"\x0b", b"\x00", b"\x1f", b"\xff", b"\xc3", b"\xef\xbf\xbe", b"\xef\xbf\xbf",
+                     b"&#1;", b"&#x1F;", b"&#233;", b"&#7879;", b"&#xD800;", b"&#65535;",
+                     b"&#1114112;", b"&amp;", b"<", b"&", "Điện Biên".encode()]),
+).map(lambda piece: piece.encode() if isinstance(piece, str) else piece)
+
+
+def _sanitised_first(data: bytes) -> tuple[str, bytes, int]:
+    """What parse_untrusted gave when every document was sanitised before it was parsed."""
+    fixed, count = sanitise(data)
+    try:
+        root = etree.fromstring(fixed, etree.XMLParser(resolve_entities=False, no_network=True,
+                                                       load_dtd=False))
+    except etree.XMLSyntaxError as exc:
+        return "malformed", str(exc).encode(), 0
+    return "ok", etree.tostring(root), count
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=12), st.lists(_PIECES, max_size=4))
+def test_parsing_first_and_sanitising_only_what_is_refused_changes_nothing(text, attribute):
+    """parse_untrusted asks the parser first and sanitises only a document it refuses: for
+    element text and attribute values with any mix of illegal characters, references and
+    broken UTF-8 the outcome is the one sanitising every document first gave."""
+    data = b'<r a="' + b"".join(attribute) + b'">' + b"".join(text) + b"</r>"
+    expected = _sanitised_first(data)
+    try:
+        parsed = parse_untrusted(data)
+    except MalformedXML as exc:
+        assert expected[0] == "malformed"
+        assert str(exc.__cause__).encode() == expected[1]
+    else:
+        assert ("ok", etree.tostring(parsed.root), parsed.sanitised) == expected
+
+
+def test_a_reference_written_inside_cdata_is_text_and_kept():
+    """In a CDATA section ``&#1;`` is four characters of text, not a reference: the document
+    is well-formed and nothing is replaced (sanitising every document first rewrote it)."""
+    parsed = parse_untrusted(b"<r><![CDATA[a&#1;b]]></r>")
+    assert (parsed.root.text, parsed.sanitised) == ("a&#1;b", 0)
