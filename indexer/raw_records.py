@@ -11,6 +11,7 @@ from typing import Any
 
 from harvesters.records import Repair, SourceRecord
 from harvesters.unchanged import Stored, StoredHarvested
+from indexer import harvest_state
 from indexer.store import Store
 from indexer.store.catalogue import TERMS_PER_QUERY
 from indexer.store.types import MEMBER_FIELDS
@@ -156,19 +157,25 @@ class RawRecords:
                        {"terms": {"local_id": sorted(wanted)}}],
             "minimum_should_match": 1,
         }}  # fmt: skip
-        found: dict[str, list[StoredHarvested]] = {}
+        values: list[list[Any]] = []
+        without: list[str] = []  # stored before the field existed, or their hash updated since
         async for hits in self.store.scan(
-            "records", query,
-            source=["library", "local_id", "source_id", "raw_hash", "checksum", "repairs"],
+            "records", query, source=False, stored_fields=[harvest_state.FIELD],
             doing="reading stored raw hashes by OAI identifier",
         ):
             for hit in hits:
-                doc = hit["_source"]
-                key = doc.get("source_id") or doc["local_id"]
-                if key not in wanted or doc.get("library") != library:
-                    continue
-                kept = Stored(doc["raw_hash"], str(doc.get("checksum", "")),
-                              tuple(Repair(**r) for r in doc.get("repairs") or ())
-                              ) if doc.get("raw_hash") else None
-                found.setdefault(key, []).append((str(doc["local_id"]), kept))
+                stored = hit.get("fields", {}).get(harvest_state.FIELD)
+                if stored:
+                    values.append(harvest_state.parse(stored[0]))
+                else:
+                    without.append(hit["_id"])
+        if without:
+            read = await self.store.mget("records", without, source=harvest_state.SOURCE_FIELDS,
+                                         doing="reading stored raw hashes")
+            values += [harvest_state.from_source(doc) for doc in read.values()]
+        found: dict[str, list[StoredHarvested]] = {}
+        for value in values:
+            stored_library, key, local_id, kept = harvest_state.read(value)
+            if key in wanted and stored_library == library:
+                found.setdefault(key, []).append((local_id, kept))
         return found

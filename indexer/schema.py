@@ -27,6 +27,8 @@ STORED_ONLY = {"type": "object", "enabled": False}
 #: Read by id only (``mget``), never searched: the hash of a record's bytes as received.
 RAW_HASH = {"type": "keyword", "index": False, "doc_values": False}
 BOOLEAN = {"type": "boolean"}
+#: What a re-harvest compares, stored apart from ``_source`` (see :mod:`indexer.harvest_state`).
+HARVEST_STATE = {"type": "keyword", "index": False, "doc_values": False, "store": True}
 #: A record's counted facts (indexer.store.derived.facts), aggregated by indexer.statistics.
 FACTS = {"properties": {"copies": {"type": "integer"}, "isbn": BOOLEAN, "subject": BOOLEAN,
                         "call_number": BOOLEAN}}
@@ -122,6 +124,7 @@ def records_body() -> dict[str, Any]:
                 "marc": STORED_ONLY,
                 "fields": STORED_ONLY,
                 "repairs": STORED_ONLY,
+                "harvested": HARVEST_STATE,
             },
         },
     }

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from harvesters.records import SourceRecord, marc_checksum
+from indexer import harvest_state
 from indexer.clusters import cluster_id
 from indexer.store.derived import derived
 from indexer.store.names import record_id
@@ -70,6 +71,7 @@ def record_document(
     else:
         checksum = item.checksum or item.marc()[1]
     computed = derived(item.record)
+    repairs = [vars(r) for r in item.repairs]
     return {
         "library": item.library,
         "source": item.source,
@@ -90,5 +92,8 @@ def record_document(
         "facts": computed["facts"],
         "marc": marc,
         "fields": computed["fields"],
-        "repairs": [vars(r) for r in item.repairs],  # type: ignore[misc]
+        "repairs": repairs,
+        # what a re-harvest compares, readable without parsing the rest (indexer.harvest_state)
+        harvest_state.FIELD: harvest_state.harvest_state(
+            item.library, item.local_id, item.source_id, item.raw_hash, checksum, repairs),
     }

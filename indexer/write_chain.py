@@ -27,6 +27,7 @@ from collections.abc import AsyncIterator, Awaitable, Collection, Iterator, Mapp
 from typing import Any
 
 from harvesters.reports import RunReport
+from indexer import harvest_state
 from indexer.batch_outcome import refused_by_engine
 from indexer.batch_plan import Plan, union_documents
 from indexer.in_flight import InFlight
@@ -171,9 +172,10 @@ class WriteChain:
         lines = [
             line for doc_id, digest in plan.outcome.rehashed.items() for line in (
                 {"update": {"_index": self.records_alias, "_id": doc_id}},
-                {"doc": {"raw_hash": digest}})
+                {"doc": {"raw_hash": digest, harvest_state.FIELD: None}})
         ]  # fmt: skip
-        # a later reload need not decode the rehashed ones
+        # a later reload need not decode the rehashed ones; their harvest state is dropped
+        # (its other values are not at hand here): a re-harvest reads their _source instead
         if not lines and not plan.actions:
             return {}
         with timed(self.timings, "store"):

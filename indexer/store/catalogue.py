@@ -225,13 +225,14 @@ class Store:
 
     def scan(
         self, name: str, query: dict[str, Any] | None = None, *,
-        source: Sequence[str] | bool = True, sort: Sequence[Any] = (),
-        page_size: int | None = None, doing: str = "reading stored documents",
+        source: Sequence[str] | bool = True, stored_fields: Sequence[str] = (),
+        sort: Sequence[Any] = (), page_size: int | None = None,
+        doing: str = "reading stored documents",
     ) -> AsyncIterator[list[paginate.Hit]]:
         """Every matching document, in pages (see :func:`indexer.store.paginate.pages`)."""
         return paginate.pages(
             self.client, self._index(name), query or {"match_all": {}}, source=source,
-            sort=sort, page_size=page_size or self.page_size,
+            stored_fields=stored_fields, sort=sort, page_size=page_size or self.page_size,
             timeout=max(self.timeout, 60.0), doing=doing,
         )
 

@@ -14,6 +14,7 @@ from opensearchpy import AsyncOpenSearch
 from indexer.console_schema import access_body, audit_body, jobs_body
 from indexer.schema import (
     DATE,
+    HARVEST_STATE,
     KEYWORD,
     RAW_HASH,
     leases_body,
@@ -37,7 +38,8 @@ ADMIN_TIMEOUT = 60.0
 ADDED_FIELDS: dict[Kind, dict[str, Any]] = {
     "union": {"work": KEYWORD},  # works (issue 15)
     "jobs": {"updated_at": DATE},  # the upload job's heartbeat
-    "records": {"raw_hash": RAW_HASH},  # a reload skips decoding unchanged bytes (issue 16)
+    # a reload skips decoding unchanged bytes; a re-harvest reads what it compares cheaply
+    "records": {"raw_hash": RAW_HASH, "harvested": HARVEST_STATE},  # issue 16
 }
 
 

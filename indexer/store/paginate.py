@@ -29,12 +29,14 @@ async def pages(
     query: dict[str, Any],
     *,
     source: Sequence[str] | bool = True,
+    stored_fields: Sequence[str] = (),
     sort: Sequence[Any] = (),
     page_size: int = DEFAULT_PAGE,
     timeout: float = 60.0,
     doing: str = "reading stored documents",
 ) -> AsyncIterator[list[Hit]]:
-    """Pages of hits (each hit has ``_id``, ``_source`` and ``sort``) in ``sort`` order.
+    """Pages of hits (each hit has ``_id``, ``_source`` and ``sort``; with ``stored_fields``
+    also ``fields``, those of them the document has) in ``sort`` order.
 
     ``index`` may be an alias. Every page but the last holds ``page_size`` hits; an empty
     result yields nothing. ``sort`` must not be empty when the order matters to the caller;
@@ -48,6 +50,8 @@ async def pages(
         "size": page_size,
         "track_total_hits": False,
     }
+    if stored_fields:
+        body["stored_fields"] = list(stored_fields)
     if sort:
         body["sort"] = list(sort)
     with translated(doing):

@@ -62,6 +62,8 @@ class SourceDocument(TypedDict):
     fields: dict[str, Any]
     repairs: list[Repair]
     source_id: NotRequired[str]
+    raw_hash: NotRequired[str]  # the hash of the bytes received (harvesters.unchanged)
+    harvested: NotRequired[str | None]  # what a re-harvest compares (indexer.harvest_state)
 
 
 class Member(TypedDict):
