@@ -14,9 +14,12 @@ downloading the same pages and `mucluc load` of the same records from an ISO 270
 same generator and seed as the provider's pool). The issue's target is ≥ 0.9. The harvest
 runs twice: as configured by default (``pages_per_batch = 5``: the provider's pages of 100
 stored 500 records at a time, the next page fetched meanwhile) and with ``pages_per_batch = 1``.
-Then the harvest command runs again over the same provider (nothing changed: 0 records
-rewritten) and the first harvest's time ÷ the re-harvest's is the issue's "re-harvest of an
-unchanged library" row (target ≥ 5 ×).
+Then the harvest command runs again over the same provider, three times (nothing changed: 0
+records rewritten), and the first harvest's time ÷ the median re-harvest's is the issue's
+"re-harvest of an unchanged library" row (target ≥ 5 ×). Each run's time is printed: the first,
+right after the first harvest, is usually the slowest: the engine spends more CPU in it than in
+the later ones (0.8–2.0 against 0.4–0.7 CPU-seconds, measured for 5,000 records), which a
+nightly re-harvest, hours after the last, does not meet.
 
 Memory: peak RSS (``VmHWM``) of a fresh process streaming 10,000 / 100,000 / 1,000,000 records
 through harvest + map. A streaming harvester's peak must not grow with the count. The largest
@@ -32,6 +35,7 @@ import json
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,6 +50,9 @@ from harvesters.sources import PAGES_PER_BATCH
 from indexer.node import free_port
 
 LOAD_RECORDS = int(os.environ.get("MUCLUC_BENCH_HARVEST_LOAD_RECORDS", "5000"))
+#: Re-harvests of the unchanged library timed one after the other; the row takes their median
+#: (the first, right after the first harvest, usually costs the engine more: see above).
+REHARVESTS = 3
 THROUGHPUT_RECORDS = int(os.environ.get("MUCLUC_BENCH_HARVEST_RECORDS", "20000"))
 MAX_RECORDS = int(os.environ.get("MUCLUC_BENCH_HARVEST_MAX", "100000"))
 SIZES = tuple(n for n in (10_000, 100_000, 1_000_000) if n <= MAX_RECORDS) or (MAX_RECORDS,)
@@ -136,7 +143,8 @@ async def into_catalogue(url: str, base: str, total: int, work: Path) -> dict[st
     saved = {name: os.environ.get(name) for name in names}
     try:
         os.environ["MUCLUC_OPENSEARCH_URL"] = url
-        seconds = await _timed_loads(configs, marc, work, total)
+        reharvests: list[float] = []
+        seconds = await _timed_loads(configs, marc, work, total, reharvests)
     finally:  # the next benchmarks of this process must not see this node (it gets stopped)
         for name, value in saved.items():
             if value is None:
@@ -153,16 +161,18 @@ async def into_catalogue(url: str, base: str, total: int, work: Path) -> dict[st
         "page_a_batch_harvest_seconds": seconds["bench-harvest-oai-page"],
         "page_a_batch_ratio": slower / seconds["bench-harvest-oai-page"],
         "reharvest_seconds": seconds["reharvest"],
+        "reharvest_runs_seconds": reharvests,
         "reharvest_unchanged": int(seconds["reharvest_unchanged"]),
         "reharvest_rewritten": int(seconds["reharvest_rewritten"]),
         "reharvest_ratio": seconds["bench-harvest-oai"] / seconds["reharvest"],
     }
 
 
-async def _timed_loads(configs: dict[str, Any], marc: Path, work: Path, total: int
-                       ) -> dict[str, float]:
+async def _timed_loads(configs: dict[str, Any], marc: Path, work: Path, total: int,
+                       reharvests: list[float]) -> dict[str, float]:
     """Seconds of the file load and of the harvest command (a page a batch, then
-    ``pages_per_batch``), each into a fresh catalogue; then of the first harvest again."""
+    ``pages_per_batch``), each into a fresh catalogue; then of the first harvest again,
+    ``REHARVESTS`` times (their median; each run's seconds put in ``reharvests``)."""
     from harvesters.files import read_path
     from indexer.load import Loader
     from indexer.store import Store
@@ -189,15 +199,21 @@ async def _timed_loads(configs: dict[str, Any], marc: Path, work: Path, total: i
             if loaded != total:
                 raise RuntimeError(f"{prefix}: {loaded} records stored of {total}")
             if prefix == "bench-harvest-oai":  # the same provider again, nothing changed
-                started = time.perf_counter()
-                (again,) = await harvest_all(
-                    config, select_jobs(config, []), full=True, state_dir=work / prefix,
-                    reports_dir=work / "reports")
-                seconds["reharvest"] = time.perf_counter() - started
+                runs = []
+                for _ in range(REHARVESTS):
+                    started = time.perf_counter()
+                    (again,) = await harvest_all(
+                        config, select_jobs(config, []), full=True, state_dir=work / prefix,
+                        reports_dir=work / "reports")
+                    runs.append(time.perf_counter() - started)
+                    if again.unchanged != total:
+                        raise RuntimeError(f"re-harvest: {again.unchanged} of {total} unchanged")
+                    rewritten = again.new + again.updated + again.deleted
+                    seconds["reharvest_rewritten"] = max(
+                        seconds.get("reharvest_rewritten", 0), rewritten)
+                seconds["reharvest"] = statistics.median(runs)
+                reharvests[:] = runs
                 seconds["reharvest_unchanged"] = again.unchanged
-                seconds["reharvest_rewritten"] = again.new + again.updated + again.deleted
-                if again.unchanged != total:
-                    raise RuntimeError(f"re-harvest: {again.unchanged} of {total} unchanged")
             await store.drop_all()
     return seconds
 
@@ -257,9 +273,11 @@ def main() -> int:
         ],
     ), flush=True)
     print(table(
-        ["re-harvest of an unchanged library", "records", "seconds", "unchanged", "rewritten",
-         "first harvest ÷ re-harvest"],
-        [["mucluc harvest, second time", LOAD_RECORDS, catalogue["reharvest_seconds"],
+        ["re-harvest of an unchanged library", "records", "seconds (median)", "each run",
+         "unchanged", "rewritten", "first harvest ÷ re-harvest"],
+        [[f"mucluc harvest again, {REHARVESTS} times", LOAD_RECORDS,
+          catalogue["reharvest_seconds"],
+          " / ".join(f"{s:.2f}" for s in catalogue["reharvest_runs_seconds"]),
           catalogue["reharvest_unchanged"], catalogue["reharvest_rewritten"],
           catalogue["reharvest_ratio"]]],
     ), flush=True)
