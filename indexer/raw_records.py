@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harvesters.records import Repair, SourceRecord
+from harvesters.records import SourceRecord
 from harvesters.unchanged import Stored, StoredHarvested
 from indexer import harvest_state
 from indexer.store import Store
@@ -39,16 +39,20 @@ class RawRecords:
 
     async def stored_raw(self, ids: list[str]) -> dict[str, Stored]:
         """Record id → what a reader compares before decoding (raw hash, checksum, repairs),
-        for the records stored with a raw hash: one ``mget``."""
-        found = await self.store.mget(
-            "records", ids, source=["raw_hash", "checksum", "repairs"],
-            doing="reading stored raw hashes",
-        )
-        return {
-            doc_id: Stored(doc["raw_hash"], str(doc.get("checksum", "")),
-                           tuple(Repair(**r) for r in doc.get("repairs") or ()))
-            for doc_id, doc in found.items() if doc.get("raw_hash")
-        }
+        for the records stored with a raw hash: one ``mget`` of their harvest state
+        (:mod:`indexer.harvest_state`), and one of the ``_source`` of those without it."""
+        states = await self.store.mget_stored(
+            "records", ids, [harvest_state.FIELD], doing="reading stored raw hashes")
+        values = {doc_id: harvest_state.parse(fields[harvest_state.FIELD][0])
+                  for doc_id, fields in states.items() if fields.get(harvest_state.FIELD)}
+        without = [doc_id for doc_id in states if doc_id not in values]
+        if without:
+            found = await self.store.mget("records", without, source=harvest_state.SOURCE_FIELDS,
+                                          doing="reading stored raw hashes")
+            values.update((doc_id, harvest_state.from_source(doc))
+                          for doc_id, doc in found.items())
+        read = {doc_id: harvest_state.read(value)[3] for doc_id, value in values.items()}
+        return {doc_id: kept for doc_id, kept in read.items() if kept is not None}
 
     async def members(self, clusters: list[str]) -> dict[str, list[dict[str, Any]]]:
         grouped: dict[str, list[dict[str, Any]]] = {}

@@ -217,11 +217,28 @@ class Store:
         if not ids:
             return {}
         params = {"_source_includes": ",".join(source)} if source else None
+        return {doc["_id"]: doc.get("_source", {})
+                for doc in await self._mget(name, ids, params, doing)}
+
+    async def mget_stored(
+        self, name: str, ids: Sequence[str], fields: Sequence[str], *,
+        doing: str = "reading stored documents",
+    ) -> dict[str, dict[str, list[Any]]]:
+        """id → the stored ``fields`` it has (read apart from ``_source``, which is not read),
+        of the documents that exist among ``ids``."""
+        if not ids:
+            return {}
+        params = {"stored_fields": ",".join(fields), "_source": "false"}
+        return {doc["_id"]: doc.get("fields", {})
+                for doc in await self._mget(name, ids, params, doing)}
+
+    async def _mget(self, name: str, ids: Sequence[str], params: dict[str, str] | None,
+                    doing: str) -> list[dict[str, Any]]:
         response = await self._read("mget", doing, lambda: self.client.mget(
             index=self._index(name), body={"ids": list(ids)}, params=params,
             request_timeout=self.timeout,
         ))  # fmt: skip
-        return {doc["_id"]: doc.get("_source", {}) for doc in response["docs"] if doc.get("found")}
+        return [doc for doc in response["docs"] if doc.get("found")]
 
     def scan(
         self, name: str, query: dict[str, Any] | None = None, *,

@@ -1,7 +1,8 @@
 """The raw store's harvest state (``harvested``, :mod:`indexer.harvest_state`): what a re-harvest
-compares, read without parsing each record's ``_source``. It is never stale: on every record it
-is absent or says what ``_source`` says; and the lookup gives what reading ``_source`` gives,
-with or without it (records stored before it existed, or whose raw hash was updated since)."""
+or a reload compares, read without parsing each record's ``_source``. It is never stale: on
+every record it is absent or says what ``_source`` says; and both lookups (by OAI identifier,
+by record id) give what reading ``_source`` gives, with or without it (records stored before it
+existed, or whose raw hash was updated since)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,13 @@ def _from_source(docs: dict[str, dict[str, Any]], library: str) -> dict[str, lis
     return found
 
 
+def _raw_from_source(docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What the reload's lookup read from ``_source`` before the field existed."""
+    read = {doc_id: harvest_state.read(harvest_state.from_source(doc["source"]))[3]
+            for doc_id, doc in docs.items()}
+    return {doc_id: kept for doc_id, kept in read.items() if kept is not None}
+
+
 def _never_stale(docs: dict[str, dict[str, Any]]) -> int:
     """Every stored state says what ``_source`` says; how many records have one."""
     for doc_id, doc in docs.items():
@@ -70,6 +78,8 @@ async def test_the_harvest_state_is_what_source_says_and_the_lookup_reads_it_eit
         assert _never_stale(docs) == 6, "written with every record"
         looked_up = await raw.stored_harvested("TGI", identifiers)
         assert looked_up == _from_source(docs, "TGI")
+        ids = [*docs, "TGI:NOT-STORED"]
+        assert await raw.stored_raw(ids) == _raw_from_source(docs)
         assert looked_up["oai:tgi:2"][0][1].repairs == (
             Repair("245", "Truy\u00ean", "Truyện", "legacy-encoding"),)
 
@@ -81,6 +91,7 @@ async def test_the_harvest_state_is_what_source_says_and_the_lookup_reads_it_eit
         assert {doc["source"]["raw_hash"] for doc in docs.values()} == {
             f"second-{n}" for n in range(6)}
         assert await raw.stored_harvested("TGI", identifiers) == _from_source(docs, "TGI")
+        assert await raw.stored_raw(ids) == _raw_from_source(docs)
 
         # Described again: rewritten whole, with its state; the others still read _source.
         changed = _records("third-")[:2]
@@ -90,4 +101,5 @@ async def test_the_harvest_state_is_what_source_says_and_the_lookup_reads_it_eit
         docs = await _documents(engine, prefix)
         assert _never_stale(docs) == 1
         assert await raw.stored_harvested("TGI", identifiers) == _from_source(docs, "TGI")
+        assert await raw.stored_raw(ids) == _raw_from_source(docs)
         assert await raw.stored_harvested("OTHER", identifiers) == {}
