@@ -1,8 +1,9 @@
-"""What a re-harvest compares, kept in one stored field of each raw-store record.
+"""What a re-harvest or a reload compares, kept in one stored field of each raw-store record.
 
 A re-harvest asks the raw store, page after page, for the stored records of the page's OAI
 identifiers: their local id, raw hash, checksum and repairs (:class:`~harvesters.unchanged.
-KnownHarvested`). Read from ``_source`` the engine parses each whole stored record (its MARC
+KnownHarvested`); a reload asks for the same by record id (:class:`~harvesters.unchanged.
+KnownRecords`). Read from ``_source`` the engine parses each whole stored record (its MARC
 too) to filter out those few values: most of its CPU for the lookup. The
 ``harvested`` field holds them as one small JSON array, stored apart from ``_source`` and read
 with ``stored_fields`` (neither indexed nor with doc values).
