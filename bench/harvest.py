@@ -143,8 +143,7 @@ async def into_catalogue(url: str, base: str, total: int, work: Path) -> dict[st
     saved = {name: os.environ.get(name) for name in names}
     try:
         os.environ["MUCLUC_OPENSEARCH_URL"] = url
-        reharvests: list[float] = []
-        seconds = await _timed_loads(configs, marc, work, total, reharvests)
+        seconds, reharvests = await _timed_loads(configs, marc, work, total)
     finally:  # the next benchmarks of this process must not see this node (it gets stopped)
         for name, value in saved.items():
             if value is None:
@@ -168,17 +167,18 @@ async def into_catalogue(url: str, base: str, total: int, work: Path) -> dict[st
     }
 
 
-async def _timed_loads(configs: dict[str, Any], marc: Path, work: Path, total: int,
-                       reharvests: list[float]) -> dict[str, float]:
+async def _timed_loads(configs: dict[str, Any], marc: Path, work: Path, total: int
+                       ) -> tuple[dict[str, float], list[float]]:
     """Seconds of the file load and of the harvest command (a page a batch, then
     ``pages_per_batch``), each into a fresh catalogue; then of the first harvest again,
-    ``REHARVESTS`` times (their median; each run's seconds put in ``reharvests``)."""
+    ``REHARVESTS`` times (their median; and each run's seconds)."""
     from harvesters.files import read_path
     from indexer.load import Loader
     from indexer.store import Store
     from mucluc.cli.harvest import harvest_all, select_jobs
 
     seconds: dict[str, float] = {}
+    runs: list[float] = []  # each re-harvest's seconds
     for prefix in ("bench-harvest-file", *configs):
         os.environ["MUCLUC_INDEX_PREFIX"] = prefix
         config = configs.get(prefix) or configs["bench-harvest-oai"]
@@ -199,7 +199,7 @@ async def _timed_loads(configs: dict[str, Any], marc: Path, work: Path, total: i
             if loaded != total:
                 raise RuntimeError(f"{prefix}: {loaded} records stored of {total}")
             if prefix == "bench-harvest-oai":  # the same provider again, nothing changed
-                runs = []
+                rewritten = []
                 for _ in range(REHARVESTS):
                     started = time.perf_counter()
                     (again,) = await harvest_all(
@@ -208,14 +208,12 @@ async def _timed_loads(configs: dict[str, Any], marc: Path, work: Path, total: i
                     runs.append(time.perf_counter() - started)
                     if again.unchanged != total:
                         raise RuntimeError(f"re-harvest: {again.unchanged} of {total} unchanged")
-                    rewritten = again.new + again.updated + again.deleted
-                    seconds["reharvest_rewritten"] = max(
-                        seconds.get("reharvest_rewritten", 0), rewritten)
+                    rewritten.append(again.new + again.updated + again.deleted)
                 seconds["reharvest"] = statistics.median(runs)
-                reharvests[:] = runs
+                seconds["reharvest_rewritten"] = max(rewritten)
                 seconds["reharvest_unchanged"] = again.unchanged
             await store.drop_all()
-    return seconds
+    return seconds, runs
 
 
 def _status_kb(name: str) -> int:

@@ -137,6 +137,11 @@ def _refuse_dtd(root: etree._Element, *, source: str, library: str) -> None:
         )
 
 
+def _malformed(error: etree.XMLSyntaxError, source: str, library: str) -> MalformedXML:
+    return MalformedXML(f"{source or 'XML document'}: not well-formed XML: {error}",
+                        source=source, library=library)
+
+
 def parse_untrusted(
     data: bytes,
     *,
@@ -167,17 +172,11 @@ def parse_untrusted(
     except etree.XMLSyntaxError as exc:
         repaired, sanitised = sanitise(data) if repair else (data, 0)
         if repaired == data:
-            raise MalformedXML(
-                f"{source or 'XML document'}: not well-formed XML: {exc}", source=source,
-                library=library,
-            ) from exc
+            raise _malformed(exc, source, library) from exc
         try:
             root = etree.fromstring(repaired, _parser())
         except etree.XMLSyntaxError as again:
-            raise MalformedXML(
-                f"{source or 'XML document'}: not well-formed XML: {again}", source=source,
-                library=library,
-            ) from again
+            raise _malformed(again, source, library) from again
     if root is None:
         raise MalformedXML(f"{source or 'XML document'}: empty document", source=source,
                            library=library)

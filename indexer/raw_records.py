@@ -43,16 +43,25 @@ class RawRecords:
         (:mod:`indexer.harvest_state`), and one of the ``_source`` of those without it."""
         states = await self.store.mget_stored(
             "records", ids, [harvest_state.FIELD], doing="reading stored raw hashes")
-        values = {doc_id: harvest_state.parse(fields[harvest_state.FIELD][0])
-                  for doc_id, fields in states.items() if fields.get(harvest_state.FIELD)}
-        without = [doc_id for doc_id in states if doc_id not in values]
+        values = await self._harvest_states(
+            {doc_id: fields.get(harvest_state.FIELD) for doc_id, fields in states.items()})
+        read = {doc_id: harvest_state.read(value)[3] for doc_id, value in values.items()}
+        return {doc_id: kept for doc_id, kept in read.items() if kept is not None}
+
+    async def _harvest_states(self, stored: dict[str, list[str] | None]
+                              ) -> dict[str, list[Any]]:
+        """Record id → its harvest state's values, from the stored field where the record
+        has one (``stored``: id → the field as the engine returned it), else from its
+        ``_source`` (one ``mget`` for all of those)."""
+        values = {doc_id: harvest_state.parse(field[0])
+                  for doc_id, field in stored.items() if field}
+        without = [doc_id for doc_id in stored if doc_id not in values]
         if without:
             found = await self.store.mget("records", without, source=harvest_state.SOURCE_FIELDS,
                                           doing="reading stored raw hashes")
             values.update((doc_id, harvest_state.from_source(doc))
                           for doc_id, doc in found.items())
-        read = {doc_id: harvest_state.read(value)[3] for doc_id, value in values.items()}
-        return {doc_id: kept for doc_id, kept in read.items() if kept is not None}
+        return values
 
     async def members(self, clusters: list[str]) -> dict[str, list[dict[str, Any]]]:
         grouped: dict[str, list[dict[str, Any]]] = {}
@@ -161,24 +170,16 @@ class RawRecords:
                        {"terms": {"local_id": sorted(wanted)}}],
             "minimum_should_match": 1,
         }}  # fmt: skip
-        values: list[list[Any]] = []
-        without: list[str] = []  # stored before the field existed, or their hash updated since
+        stored: dict[str, list[str] | None] = {}
         async for hits in self.store.scan(
             "records", query, source=False, stored_fields=[harvest_state.FIELD],
             doing="reading stored raw hashes by OAI identifier",
         ):
-            for hit in hits:
-                stored = hit.get("fields", {}).get(harvest_state.FIELD)
-                if stored:
-                    values.append(harvest_state.parse(stored[0]))
-                else:
-                    without.append(hit["_id"])
-        if without:
-            read = await self.store.mget("records", without, source=harvest_state.SOURCE_FIELDS,
-                                         doing="reading stored raw hashes")
-            values += [harvest_state.from_source(doc) for doc in read.values()]
+            stored.update((hit["_id"], hit.get("fields", {}).get(harvest_state.FIELD))
+                          for hit in hits)
+        values = await self._harvest_states(stored)
         found: dict[str, list[StoredHarvested]] = {}
-        for value in values:
+        for value in values.values():
             stored_library, key, local_id, kept = harvest_state.read(value)
             if key in wanted and stored_library == library:
                 found.setdefault(key, []).append((local_id, kept))
