@@ -20,6 +20,7 @@ import signal
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,11 +51,13 @@ class ClusterNode:
 
 @dataclass
 class ClusterState:
-    """The local cluster: its nodes, their heap and the snapshot folder they share."""
+    """The local cluster: its nodes, their heap, extra JVM flags and the snapshot folder they
+    share."""
 
     heap: str
     nodes: list[ClusterNode] = field(default_factory=list)
     repo: str = ""
+    java_options: list[str] = field(default_factory=list)
     version: str = OPENSEARCH_VERSION
 
     @property
@@ -72,6 +75,7 @@ class ClusterState:
             seed_hosts=tuple(f"127.0.0.1:{m.transport_port}" for m in self.nodes),
             cluster_managers=tuple(m.name for m in self.nodes),
             repo=Path(self.repo) if self.repo else None,
+            java_options=tuple(self.java_options),
         )
 
     def member(self, name: str) -> ClusterNode:
@@ -101,12 +105,14 @@ def start_cluster(
     *,
     heap: str,
     repo: Path | None = None,
+    java_options: Sequence[str] = (),
     timeout: float = START_TIMEOUT_S,
 ) -> ClusterState:
     """Start ``count`` nodes under ``base`` (or reuse the running ones) and wait for them all.
 
-    A cluster recorded under ``base`` keeps its ports and data: nodes that are down are started
-    again. NodeError when a node exits or the cluster is not whole within ``timeout``.
+    A cluster recorded under ``base`` keeps its ports, data and JVM flags: nodes that are down
+    are started again. NodeError when a node exits or the cluster is not whole within
+    ``timeout``.
     """
     base = base.resolve()
     base.mkdir(parents=True, exist_ok=True)
@@ -119,7 +125,9 @@ def start_cluster(
                 f"a local cluster of {len(state.nodes)} nodes is running in {base}",
                 hint="stop it first (`mucluc opensearch stop`)",
             )
-        state = ClusterState(heap=heap, repo=str(repo.resolve()) if repo else "")
+        state = ClusterState(
+            heap=heap, repo=str(repo.resolve()) if repo else "", java_options=list(java_options)
+        )
         for number in range(1, count + 1):
             state.nodes.append(ClusterNode(
                 f"mucluc-{number}", str(base / f"node-{number}"), node.free_port(),

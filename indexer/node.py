@@ -106,7 +106,8 @@ class NodeSpec:
     ``seed_hosts`` empty means a single-node cluster (``discovery.type=single-node``); otherwise
     the transport addresses of every node, and ``cluster_managers`` the names of the nodes
     that may bootstrap the cluster the first time. ``repo`` is the snapshot folder
-    (``path.repo``) when backups are wanted.
+    (``path.repo``) when backups are wanted. ``java_options`` are extra JVM flags after the
+    heap (the test cluster boots with the quicker-starting C1 compiler only).
     """
 
     directory: Path
@@ -117,10 +118,17 @@ class NodeSpec:
     seed_hosts: tuple[str, ...] = ()
     cluster_managers: tuple[str, ...] = ()
     repo: Path | None = None
+    java_options: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}"
+
+    def jvm_options(self) -> str:
+        """OPENSEARCH_JAVA_OPTS: the heap, heap dumps into the node's logs, the extra flags."""
+        flags = [f"-Xms{self.heap}", f"-Xmx{self.heap}"]
+        flags.append(f"-XX:HeapDumpPath={self.directory / 'logs'}")
+        return " ".join([*flags, *self.java_options])
 
     def options(self) -> list[str]:
         """The ``-E`` settings of this node's command line."""
@@ -192,9 +200,7 @@ def launch(spec: NodeSpec) -> subprocess.Popen[bytes]:
         "OPENSEARCH_JAVA_HOME": str(java_home),
         "OPENSEARCH_PATH_CONF": str(directory / "config"),
         "OPENSEARCH_TMPDIR": str(directory / "tmp"),
-        "OPENSEARCH_JAVA_OPTS": (
-            f"-Xms{spec.heap} -Xmx{spec.heap} -XX:HeapDumpPath={directory / 'logs'}"
-        ),
+        "OPENSEARCH_JAVA_OPTS": spec.jvm_options(),
         "LANG": "C.UTF-8",
     }
     command = [str(install / "bin" / "opensearch"), *spec.options()]

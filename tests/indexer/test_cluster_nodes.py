@@ -41,11 +41,35 @@ def test_every_node_of_a_cluster_names_every_seed_and_manager(tmp_path: Path) ->
 
 
 def test_the_cluster_record_round_trips(tmp_path: Path) -> None:
-    state = cluster_nodes.ClusterState(heap="512m", repo="/b")
+    state = cluster_nodes.ClusterState(heap="512m", repo="/b", java_options=["-XX:X=1"])
     state.nodes.append(cluster_nodes.ClusterNode("mucluc-1", "/d/node-1", 1, 2, pid=42))
     state.save(tmp_path)
     assert cluster_nodes.ClusterState.load(tmp_path) == state
     assert cluster_nodes.ClusterState.load(tmp_path / "nowhere") is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ((), "-Xms512m -Xmx512m -XX:HeapDumpPath=/n/logs"),
+        (("-XX:TieredStopAtLevel=1",), "-Xms512m -Xmx512m -XX:HeapDumpPath=/n/logs "
+                                       "-XX:TieredStopAtLevel=1"),
+    ],
+    ids=["heap-only", "extra-flags-after-the-heap"],
+)
+def test_the_jvm_options_carry_the_heap_and_the_extra_flags(
+    extra: tuple[str, ...], expected: str
+) -> None:
+    assert node.NodeSpec(Path("/n"), 1, 2, "512m", java_options=extra).jvm_options() == expected
+
+
+def test_every_node_of_a_recorded_cluster_restarts_with_its_jvm_flags(tmp_path: Path) -> None:
+    state = cluster_nodes.ClusterState(heap="1g", java_options=["-XX:TieredStopAtLevel=1"])
+    state.nodes.append(cluster_nodes.ClusterNode("mucluc-1", str(tmp_path / "n1"), 1, 2))
+    state.save(tmp_path)
+    loaded = cluster_nodes.ClusterState.load(tmp_path)
+    assert loaded is not None
+    assert loaded.spec(loaded.nodes[0]).jvm_options().endswith(" -XX:TieredStopAtLevel=1")
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,10 @@
 """One real three-node OpenSearch cluster for the fault and backup tests of the session.
 
 The cluster runs from the same cached distribution as the session node, on 127.0.0.1 with
-random ports and a temporary directory, heaps of 512 MiB, started in the background as soon
-as the collection shows a cluster test (``tests/early.py``). Tests kill its nodes with SIGKILL and
-start them again; the `cluster` fixture hands each test a whole, green cluster. Setting
-MUCLUC_TEST_CLUSTER_DIR to the directory of a cluster started with
+random ports and a temporary directory, heaps of 512 MiB and the C1 compiler only (faults.py),
+started in the background as soon as the collection shows a cluster test (``tests/early.py``).
+Tests kill its nodes with SIGKILL and start them again; the `cluster` fixture hands each test a
+whole, green cluster. Setting MUCLUC_TEST_CLUSTER_DIR to the directory of a cluster started with
 ``mucluc opensearch start --nodes 3`` reuses it (it is left running).
 
 Every test using these carries ``@pytest.mark.cluster`` (the root conftest checks it).
@@ -23,7 +23,7 @@ import pytest
 
 from indexer import cluster_nodes
 from tests.early import EarlyStart, begin_when_needed, needed
-from tests.integration.cluster.faults import HEAP, Cluster
+from tests.integration.cluster.faults import HEAP, JAVA_OPTIONS, Cluster
 
 
 @contextmanager
@@ -38,7 +38,7 @@ def _session_cluster() -> Iterator[Cluster]:
     base = Path(tempfile.mkdtemp(prefix="mucluc-test-cluster-", dir="/tmp"))
     repo = base / "backups"
     try:
-        cluster_nodes.start_cluster(base, 3, heap=HEAP, repo=repo)
+        cluster_nodes.start_cluster(base, 3, heap=HEAP, repo=repo, java_options=JAVA_OPTIONS)
         yield Cluster(base, repo)
     finally:
         cluster_nodes.stop_cluster(base)
