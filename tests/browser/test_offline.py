@@ -316,6 +316,28 @@ async def test_typed_rows_show_their_own_books_details(offline_page) -> None:
     assert page.errors == []
 
 
+async def test_typing_a_new_words_first_letter_keeps_books_on_screen(offline_page) -> None:
+    """Typing "dien b", the books of "dien" stay listed (before, a letter that begins many
+    syllables and is none emptied the list until "dien bi"); a letter alone shows nothing and
+    says nothing (no "no books found"), as the widget suggests from two letters."""
+    page = offline_page
+    await page.focus("#q")
+    typed = ""
+    for key in "dien b":
+        typed += key
+        await page.keyboard.type(key)
+        await page.wait_for_function(
+            "(q) => window.__results.some((r) => r.query === q && r.typing)", arg=typed
+        )
+        rows = await page.eval_on_selector_all("#results .book", "els => els.length")
+        status = await page.text_content("#status")
+        if typed == "d":
+            assert (rows, status) == (0, ""), typed
+        else:
+            assert rows > 0 and not status.startswith("Không tìm thấy"), (typed, status)
+    assert page.errors == []
+
+
 async def test_typing_paused_shows_the_full_search_done_in_slices(offline_page) -> None:
     """A typed answer scored only the words' heads (forced on this small catalogue): typing
     paused, the full search replaces it, run in slices that let keys through (here a pause at

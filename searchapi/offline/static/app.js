@@ -328,12 +328,22 @@
     const started = performance.now();
     const loads = S.loads();
     const sameTask = inTask();
-    if (!query.trim()) {
+    const blank = !query.trim();
+    if (blank || (typing && S.tooShort(query))) {
+      clearTimeout(state.refine);
       answer(null);
       $('results').replaceChildren();
       $('status').textContent = '';
       $('facets').hidden = true;
       $('more').hidden = true;
+      if (blank) return;
+      // (a letter alone is not searched while typing: said, like any keystroke's answer)
+      const detail = { query, typing, total: 0, complete: true };
+      announce('mucluc-offline-results', {
+        ...detail, ms: performance.now() - started, frame: Boolean(inFrame && sameTask()),
+        loaded: false,
+      });
+      announce('mucluc-offline-complete', detail);
       return;
     }
     clearTimeout(state.refine);

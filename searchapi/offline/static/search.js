@@ -174,7 +174,11 @@
     const paired = exact.length === n;
     await loadShards([...folded, ...(paired ? exact.map((e) => V.variantSyllable(V.fold(e))) : [])]);
     const total = state.catalogue.books;
-    const required = n <= 3 ? n : n - Math.floor(n * 0.25);
+    // While typing, a last word of one letter does not count (books with it still score more):
+    // most letters begin many syllables and are none, so "truyen c" would otherwise find
+    // nothing until "truyen co".
+    const words = prefix && n > 1 && [...folded[n - 1]].length === 1 ? n - 1 : n;
+    const required = words <= 3 ? words : words - Math.floor(words * 0.25);
     const tokenKeys = folded.map((f, i) => (prefix && i === n - 1 ? prefixKeys(f) : [f]));
     const exactCodes = (i) => (paired
       ? postings('x', exact[i], V.variantSyllable(V.fold(exact[i]))) : null);
@@ -425,6 +429,17 @@
     return score;
   }
 
+  function searchedText(query) {
+    return V.words(V.normalise(query)).slice(0, MAX_WORDS).join(' ');
+  }
+
+  // A typed query of one letter is not searched yet (the widget suggests from two letters as
+  // well): a letter alone begins too many words to say anything; Enter searches it.
+  function tooShort(query) {
+    const text = searchedText(query);
+    return !/\s$/.test(query) && !text.includes(' ') && [...V.fold(text)].length === 1;
+  }
+
   // `typing`: a keystroke's search. The last word is also a prefix (unless a space follows it),
   // and a search of common words scores only their heads' books (`bounded` in the answer;
   // `full` turns that off: typing paused). Enter's search (typing false) is always full.
@@ -433,8 +448,8 @@
   // and answers null when told to stop. The same answer as in one piece.
   async function search(query, typing, full, slices) {
     const prefix = typing && !/\s$/.test(query);
-    const text = V.words(V.normalise(query)).slice(0, MAX_WORDS).join(' ');
-    if (!text) return null;
+    const text = searchedText(query);
+    if (!text || (typing && tooShort(query))) return null;
     const alternatives = [[text, 1, 0b1111]];
     const seen = new Set([text.toLowerCase()]);
     for (const decoded of [V.decodeTelex(text), V.decodeVni(text)]) {
@@ -560,7 +575,7 @@
 
   globalThis.MuclucSearch = {
     data: state, search, release, loadRecords, ensureSorted, heldBy, libraryCounts,
-    loads: () => state.loads, prefixKeys, select, seek, limits, // (the last four for tests)
+    tooShort, loads: () => state.loads, prefixKeys, select, seek, limits, // (the last four for tests)
   };
   globalThis.MuclucOffline = {
     catalogue(c) { state.catalogue = c; globalThis.MuclucApp.start(); },
