@@ -30,9 +30,10 @@ def test_books_past_the_generated_base_are_recombined(monkeypatch) -> None:
     assert {b["display"]["title"] for b in books[10:]} <= base_titles
 
 
-def _event(name: str, ts: int, dur: int = 0, tdur: int = 0, tid: int = 1, ph: str = "X") -> dict:
+def _event(name: str, ts: int, dur: int = 0, tdur: int = 0, tid: int = 1, ph: str = "X",
+           args: dict | None = None) -> dict:
     return {"name": name, "ph": ph, "pid": 7, "tid": tid, "ts": ts, "dur": dur, "tdur": tdur,
-            "args": {}}
+            "args": args or {}}
 
 
 def test_frame_cpu_is_the_marked_tasks_cpu_on_the_renderer_main_thread() -> None:
@@ -47,11 +48,16 @@ def test_frame_cpu_is_the_marked_tasks_cpu_on_the_renderer_main_thread() -> None
         _event("Layout", 3500, dur=1000, tdur=800),
         _event("Layout", 5000, dur=500, tdur=300),  # a second pass in the same frame
         _event("keystroke:1:tr", 2900, ph="I"),
+        # the bench's listeners of the page's event, inside the animation frame: not the page's
+        _event("EventDispatch", 2800, dur=300, tdur=250,
+               args={"data": {"type": "mucluc-offline-results"}}),
+        _event("EventDispatch", 1200, dur=100, tdur=100, args={"data": {"type": "input"}}),
         _event("RunTask", 20000, dur=5000, tdur=3000),  # a later task: not this keystroke's
         _event("Layout", 21000, dur=1000, tdur=900),
         _event("RunTask", 1000, dur=9000, tdur=8000, tid=2),  # another thread
         _event("keystroke:2:lost", 15000, ph="I"),  # in no task: left out
     ]
     assert frame_cpu({"traceEvents": events}) == [
-        {"query": "tr", "round": 1, "task": 4.0, "FireAnimationFrame": 1.5, "Layout": 1.1}
+        {"query": "tr", "round": 1, "task": 3.75, "FireAnimationFrame": 1.25, "Layout": 1.1,
+         "probe": 0.25}
     ]
