@@ -251,3 +251,19 @@ def test_a_last_word_of_one_letter_may_be_missing_while_typing(tmp_path: Path) -
         else:
             assert a["books"] is None, a["typed"]
             assert a["enter"] is not None, a["typed"]
+
+
+# an unfinished Telex word, and a finished text whose books it must already find
+UNFINISHED = [("nguyee", "nguyeen"), ("ddie", "dien "), ("ddieen bi", "dien bien "),
+              ("vaw", "van ")]  # fmt: skip
+
+
+def test_an_unfinished_telex_word_finds_the_books_of_its_letters(tmp_path: Path) -> None:
+    """A Telex word decodes only once it is a syllable ("nguyee" is none yet, "nguyeen" is
+    "nguyên"): while typing, its letters read as the API's suggestions read them ("nguye", a
+    prefix) find the books the finished word will, instead of none in between."""
+    _built, answers = run_typed(catalogue(), UNFINISHED, tmp_path, LETTER)
+    for a in answers:
+        words = dict(UNFINISHED)[a["typed"]]
+        assert a["words"], words
+        assert set(a["books"]) >= set(a["words"]), a["typed"]

@@ -450,9 +450,17 @@
     const prefix = typing && !/\s$/.test(query);
     const text = searchedText(query);
     if (!text || (typing && tooShort(query))) return null;
+    // [text, weight, fields]; while typing, every alternative's last word is also a prefix
     const alternatives = [[text, 1, 0b1111]];
     const seen = new Set([text.toLowerCase()]);
-    for (const decoded of [V.decodeTelex(text), V.decodeVni(text)]) {
+    const readings = [V.decodeTelex(text), V.decodeVni(text)];
+    // While typing, also the letters of unfinished Telex words ("nguyee" → "nguye", "ddie" →
+    // "die"), as the API's suggestions read them: a word decodes only once it is a syllable.
+    const unfinished = prefix ? V.foldTelex(text) : null;
+    if (unfinished && !readings.some((r) => r && V.fold(r) === unfinished)) {
+      readings.push(unfinished);
+    }
+    for (const decoded of readings) {
       if (decoded && !seen.has(decoded.toLowerCase())) {
         seen.add(decoded.toLowerCase());
         alternatives.push([decoded, DECODED, DECODED_FIELDS]);
@@ -468,8 +476,7 @@
     const ranked = matched.list;
     try {
       for (const [alt, boost, allowed] of alternatives) {
-        const last = prefix && boost === 1;
-        if (await alternative(alt, boost, allowed, last, scores, matched, typing && !full,
+        if (await alternative(alt, boost, allowed, prefix, scores, matched, typing && !full,
           slices)) {
           bounded = true;
         }
