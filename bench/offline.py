@@ -154,6 +154,10 @@ RENDER_STEPS = ("FireAnimationFrame", "UpdateLayoutTree", "Layout", "PrePaint", 
 PROBED = "mucluc-offline-"  # the page's events, which only the bench listens to
 
 
+def _within(event: dict[str, Any], outer: dict[str, Any]) -> bool:
+    return outer["ts"] <= event["ts"] < outer["ts"] + outer["dur"]
+
+
 def frame_cpu(trace: dict[str, Any]) -> list[dict[str, float]]:
     """Per marked keystroke, the renderer main thread's CPU time (trace ``tdur``, ms) of the task
     that rendered its first screenful, and of its steps (script in the animation frame, style,
@@ -175,18 +179,14 @@ def frame_cpu(trace: dict[str, Any]) -> list[dict[str, float]]:
         if task is None:
             continue
         _, round_, query = mark["name"].split(":", 2)
-
-        def within(e: dict[str, Any], outer: dict[str, Any]) -> bool:
-            return outer["ts"] <= e["ts"] < outer["ts"] + outer["dur"]
-
         # The bench's own listeners of the page's events (PROBE, MARK) are not the page's work:
         # their dispatch is taken out of the task and of the step it ran in.
-        mine = [p for p in probes if within(p, task)]
+        mine = [p for p in probes if _within(p, task)]
         probe = sum(p.get("tdur", 0) for p in mine) / 1000
         entry = {"query": query, "round": int(round_), "task": task.get("tdur", 0) / 1000 - probe}
         for step in steps:
-            if within(step, task):
-                inside = sum(p.get("tdur", 0) for p in mine if within(p, step)) / 1000
+            if _within(step, task):
+                inside = sum(p.get("tdur", 0) for p in mine if _within(p, step)) / 1000
                 entry[step["name"]] = (entry.get(step["name"], 0)
                                        + step.get("tdur", 0) / 1000 - inside)
         if mine:

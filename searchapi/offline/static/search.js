@@ -177,7 +177,7 @@
     // While typing, a last word of one letter does not count (books with it still score more):
     // most letters begin many syllables and are none, so "truyen c" would otherwise find
     // nothing until "truyen co".
-    const words = prefix && n > 1 && [...folded[n - 1]].length === 1 ? n - 1 : n;
+    const words = prefix && n > 1 && oneLetter(folded[n - 1]) ? n - 1 : n;
     const required = words <= 3 ? words : words - Math.floor(words * 0.25);
     const tokenKeys = folded.map((f, i) => (prefix && i === n - 1 ? prefixKeys(f) : [f]));
     const exactCodes = (i) => (paired
@@ -433,11 +433,14 @@
     return V.words(V.normalise(query)).slice(0, MAX_WORDS).join(' ');
   }
 
+  function oneLetter(word) {
+    return [...word].length === 1;
+  }
+
   // A typed query of one letter is not searched yet (the widget suggests from two letters as
   // well): a letter alone begins too many words to say anything; Enter searches it.
-  function tooShort(query) {
-    const text = searchedText(query);
-    return !/\s$/.test(query) && !text.includes(' ') && [...V.fold(text)].length === 1;
+  function tooShort(query, text = searchedText(query)) {
+    return !/\s$/.test(query) && !text.includes(' ') && oneLetter(V.fold(text));
   }
 
   // `typing`: a keystroke's search. The last word is also a prefix (unless a space follows it),
@@ -449,7 +452,7 @@
   async function search(query, typing, full, slices) {
     const prefix = typing && !/\s$/.test(query);
     const text = searchedText(query);
-    if (!text || (typing && tooShort(query))) return null;
+    if (!text || (typing && tooShort(query, text))) return null;
     // [text, weight, fields]; while typing, every alternative's last word is also a prefix
     const alternatives = [[text, 1, 0b1111]];
     const seen = new Set([text.toLowerCase()]);
