@@ -169,7 +169,7 @@
   function slot(first) {
     const text = () => document.createTextNode('');
     const s = {
-      rec: -1, lang: null, detailRec: -1, detailLang: null, stale: false, detailStale: false, title: text(), meta: text(), subjects: text(), held: text(),
+      rec: -1, lang: null, detailRec: -1, detailLang: null, detailStale: false, title: text(), meta: text(), subjects: text(), held: text(),
       request: text(), name: text(), lines: [],
     };
     s.metaLine = el('p', { class: 'meta' }, s.meta);
@@ -200,12 +200,6 @@
     if (node.hidden !== hidden) node.hidden = hidden;
   }
 
-  // A row whose book is about to change (the frame completing a keystroke rewrites it):
-  // `content-visibility: hidden` (app.css) keeps its box and skips its content.
-  function setStale(s, stale) {
-    if (s.stale !== stale) { s.stale = stale; s.item.classList.toggle('stale', stale); }
-  }
-
   // The details of a row whose title is new but whose details are not written yet:
   // `content-visibility: hidden` (app.css) keeps their box and skips their content.
   function setDetailStale(s, stale) {
@@ -220,7 +214,6 @@
   // Slot `s` shows book `rec` (only what differs from the book it showed is written);
   // `headOnly`: its title and authors line only, its details left to the next frame.
   function show(s, rec, requested, headOnly = false) {
-    setStale(s, false);
     const r = data.records.get(rec);
     const id = r[0];
     if (s.rec !== rec || s.lang !== state.lang) {
@@ -270,8 +263,9 @@
 
   // `count` books from the `state.shown`th (a page; the first screenful while typing). `more`:
   // whether the page is complete after these (false on a keystroke's first frame: the rest
-  // follows in the next one, and until then the rows after these stay in the list, hidden and
-  // neither laid out nor painted, so that frame lays out only the first screenful).
+  // follows in the next one, and until then the rows after these stay in the list as they
+  // were: off screen, `content-visibility: auto` skips them, and hiding them for that frame
+  // cost more style, layout and paint than it saved, measured in docs/offline.md).
   async function renderResults(reset, count = PAGE, more = true) {
     const generation = state.generation;
     if (reset) state.shown = 0;
@@ -290,7 +284,6 @@
     // (rows not in the list yet wait for the frame completing it: inserting one costs more)
     const kept = Math.min(list.length, $('results').childElementCount);
     const rows = more ? state.shown : Math.max(state.shown, kept);
-    for (let i = state.shown; i < rows; i++) setStale(state.slots[i], true);
     place($('results'), state.slots.slice(0, rows).map((s) => s.item));
     const done = state.shown >= list.length;
     if (more && $('more').hidden !== done) $('more').hidden = done;
@@ -317,7 +310,7 @@
 
   // `inFrame`: called at the start of an animation frame. A typed search renders in two frames:
   // this one paints the answer's first screenful (FIRST books and the status line; the rows
-  // after them are hidden until rewritten); the next frame writes the rest of the page, the
+  // after them, off screen, wait as they were); the next frame writes the rest of the page, the
   // facet counts and the "more" button, unless another key came first. Enter renders all at
   // once. Each step's event says whether it was rendered in the frame it started in
   // (nothing to load, so only microtasks ran in between) and whether it had to load index or
